@@ -1,0 +1,1 @@
+//! acko-api (work in progress)

@@ -1,0 +1,1 @@
+//! acko-init (work in progress)

@@ -1,0 +1,1 @@
+//! acko-render (work in progress)

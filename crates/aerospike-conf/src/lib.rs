@@ -1,0 +1,1 @@
+//! aerospike-conf (work in progress)

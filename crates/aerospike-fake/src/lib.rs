@@ -1,0 +1,1 @@
+//! aerospike-fake (work in progress)

@@ -1,0 +1,1 @@
+//! asinfo (work in progress)
