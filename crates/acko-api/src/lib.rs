@@ -1,1 +1,82 @@
-//! acko-api (work in progress)
+//! `acko-api`: the `acko.io/v1alpha1` resources of the Aerospike CE operator.
+//!
+//! * [`AerospikeCluster`] (namespaced, `asc`) and [`AerospikeClusterTemplate`]
+//!   (cluster-scoped, `asct`): typed spec and status trees with serde + schemars, so
+//!   [`crds`] generates the CRDs (with CEL rules) from the types.
+//! * [`defaults`]: a pure defaulting function; every default is documented on its field.
+//! * [`validation`]: a pure function returning *all* problems, each with a JSON path, a
+//!   message and a hint; [`validation::ValidatedCluster`] is what rendering consumes.
+//! * [`update`]: rules between an old and a new spec (immutable storage, racks, operations).
+//! * [`parse`]: multi-document YAML to typed resources with precise errors.
+//!
+//! The crate does no IO.
+
+pub mod access_control;
+pub mod bandwidth;
+pub mod cluster;
+pub mod defaults;
+pub mod metadata;
+pub mod monitoring;
+pub mod network;
+pub mod operations;
+pub mod parse;
+pub mod pod_spec;
+pub mod problem;
+pub mod rack;
+pub mod schema;
+pub mod status;
+pub mod storage;
+pub mod template;
+pub mod update;
+pub mod validation;
+
+pub use access_control::*;
+pub use cluster::*;
+pub use metadata::*;
+pub use monitoring::*;
+pub use network::*;
+pub use operations::*;
+pub use pod_spec::*;
+pub use problem::{Problem, Problems, Severity};
+pub use rack::*;
+pub use status::*;
+pub use storage::*;
+pub use template::*;
+
+/// Re-exported so users of this crate name the same k8s-openapi types.
+pub use k8s_openapi;
+
+use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
+use kube::CustomResourceExt;
+
+/// API group of the resources.
+pub const API_GROUP: &str = "acko.io";
+/// API version of the resources.
+pub const API_VERSION: &str = "acko.io/v1alpha1";
+
+/// Both CRDs, generated from the types: `AerospikeCluster` then `AerospikeClusterTemplate`.
+pub fn crds() -> Vec<CustomResourceDefinition> {
+    vec![AerospikeCluster::crd(), AerospikeClusterTemplate::crd()]
+}
+
+/// Both CRDs as one multi-document YAML string (what `acko crd` prints).
+pub fn crds_yaml() -> Result<String, serde_saphyr::SerializeError> {
+    let mut out = String::new();
+    for (_, yaml) in crd_files()? {
+        out.push_str("---\n");
+        out.push_str(&yaml);
+    }
+    Ok(out)
+}
+
+/// Each CRD as `(file name, YAML)`, e.g. `("aerospikeclusters.acko.io.yaml", ...)`: the files
+/// committed in `deploy/crds/`.
+pub fn crd_files() -> Result<Vec<(String, String)>, serde_saphyr::SerializeError> {
+    crds()
+        .into_iter()
+        .map(|crd| {
+            let name = format!("{}.yaml", crd.metadata.name.as_deref().unwrap_or("crd"));
+            serde_saphyr::to_string(&crd).map(|yaml| (name, yaml))
+        })
+        .collect()
+}

@@ -1,10 +1,9 @@
 //! Error types. Every error names where the problem is and how to fix it.
 
-use std::fmt;
-
 /// A problem building or editing the model, located by a path such as
 /// `aerospikeConfig.namespaces[1].storage-engine`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize)]
+#[error("{path}: {message}")]
 pub struct ConfError {
     /// Where the problem is (a JSON path for [`crate::AerospikeConf::from_spec`], a
     /// config path such as `network.service.port` for the editing helpers).
@@ -23,16 +22,9 @@ impl ConfError {
     }
 }
 
-impl fmt::Display for ConfError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path, self.message)
-    }
-}
-
-impl std::error::Error for ConfError {}
-
 /// A syntax error in aerospike.conf text, with a 1-based line and column.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize)]
+#[error("line {line}, column {column}: {message}")]
 pub struct ParseError {
     /// 1-based line number.
     pub line: usize,
@@ -41,11 +33,3 @@ pub struct ParseError {
     /// What is wrong and how to fix it.
     pub message: String,
 }
-
-impl fmt::Display for ParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}, column {}: {}", self.line, self.column, self.message)
-    }
-}
-
-impl std::error::Error for ParseError {}

@@ -151,7 +151,10 @@ impl Stanza {
 
     /// The first line with `key`, if any.
     pub fn line(&self, key: &str) -> Option<&Line> {
-        self.lines(key).next()
+        self.items.iter().find_map(|i| match i {
+            Item::Line(l) if l.key == key => Some(l),
+            _ => None,
+        })
     }
 
     /// The first value of the first line with `key` (e.g. `port` → `"3000"`).
@@ -169,7 +172,7 @@ impl Stanza {
 
     /// The first nested stanza with this name and exactly these args.
     pub fn stanza(&self, name: &str, args: &[&str]) -> Option<&Stanza> {
-        self.stanzas(name).find(|s| s.args_eq(args))
+        find_stanza(&self.items, name, args)
     }
 
     /// Mutable access to the first nested stanza with this name and args.
@@ -207,7 +210,7 @@ impl AerospikeConf {
 
     /// The first top-level stanza with this name and args (`("namespace", &["test"])`).
     pub fn stanza(&self, name: &str, args: &[&str]) -> Option<&Stanza> {
-        self.stanzas(name).find(|s| s.args_eq(args))
+        find_stanza(&self.items, name, args)
     }
 
     /// Mutable access to the first top-level stanza with this name and args.
@@ -217,4 +220,11 @@ impl AerospikeConf {
             _ => None,
         })
     }
+}
+
+fn find_stanza<'a>(items: &'a [Item], name: &str, args: &[&str]) -> Option<&'a Stanza> {
+    items.iter().find_map(|i| match i {
+        Item::Stanza(s) if s.name == name && s.args_eq(args) => Some(s),
+        _ => None,
+    })
 }

@@ -89,13 +89,20 @@ pub struct Header {
 impl Header {
     /// A version-2 header of the given type and body size.
     pub fn new(msg_type: MessageType, body_len: u64) -> Self {
-        Header { version: PROTO_VERSION, msg_type, body_len }
+        Header {
+            version: PROTO_VERSION,
+            msg_type,
+            body_len,
+        }
     }
 
     /// Encodes the header. Fails if `body_len` does not fit in 48 bits.
     pub fn encode(&self) -> Result<[u8; HEADER_LEN], ProtoError> {
         if self.body_len > MAX_ENCODABLE_BODY {
-            return Err(ProtoError::BodyTooLarge { len: self.body_len, max: MAX_ENCODABLE_BODY });
+            return Err(ProtoError::BodyTooLarge {
+                len: self.body_len,
+                max: MAX_ENCODABLE_BODY,
+            });
         }
         let size = self.body_len.to_be_bytes();
         Ok([
@@ -124,14 +131,21 @@ impl Header {
     /// Checks the version and the body size against `limits`; returns the body size.
     pub fn check(&self, limits: Limits) -> Result<usize, ProtoError> {
         if self.version != PROTO_VERSION {
-            return Err(ProtoError::BadVersion { found: self.version });
+            return Err(ProtoError::BadVersion {
+                found: self.version,
+            });
         }
         let max = limits.max_body();
         if self.body_len > max {
-            return Err(ProtoError::BodyTooLarge { len: self.body_len, max });
+            return Err(ProtoError::BodyTooLarge {
+                len: self.body_len,
+                max,
+            });
         }
-        usize::try_from(self.body_len)
-            .map_err(|_| ProtoError::BodyTooLarge { len: self.body_len, max })
+        usize::try_from(self.body_len).map_err(|_| ProtoError::BodyTooLarge {
+            len: self.body_len,
+            max,
+        })
     }
 
     /// Like [`Header::check`], and also requires the info message type.
@@ -155,14 +169,18 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_body: DEFAULT_MAX_BODY }
+        Limits {
+            max_body: DEFAULT_MAX_BODY,
+        }
     }
 }
 
 impl Limits {
     /// A cap on body size, clamped to [`HARD_MAX_BODY`].
     pub fn new(max_body: u64) -> Self {
-        Limits { max_body: max_body.min(HARD_MAX_BODY) }
+        Limits {
+            max_body: max_body.min(HARD_MAX_BODY),
+        }
     }
 
     /// The effective cap in bytes.
@@ -175,13 +193,17 @@ impl Limits {
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ProtoError {
     /// The version byte is not 2: the peer is not speaking the Aerospike protocol.
-    #[error("bad proto version {found} (expected 2): the peer is not an Aerospike node or the stream is out of sync")]
+    #[error(
+        "bad proto version {found} (expected 2): the peer is not an Aerospike node or the stream is out of sync"
+    )]
     BadVersion {
         /// Version byte received.
         found: u8,
     },
     /// The message type is not the one expected.
-    #[error("unexpected message type {found} (expected {expected}): is this the service port (usually 3000)?")]
+    #[error(
+        "unexpected message type {found} (expected {expected}): is this the service port (usually 3000)?"
+    )]
     UnexpectedType {
         /// Type byte wanted.
         expected: u8,
@@ -189,7 +211,9 @@ pub enum ProtoError {
         found: u8,
     },
     /// The announced body is larger than the cap.
-    #[error("frame body of {len} bytes exceeds the limit of {max} bytes; raise the reply size limit if this reply is expected")]
+    #[error(
+        "frame body of {len} bytes exceeds the limit of {max} bytes; raise the reply size limit if this reply is expected"
+    )]
     BodyTooLarge {
         /// Announced size.
         len: u64,
@@ -248,7 +272,11 @@ pub fn decode_frame(buf: &[u8], limits: Limits) -> Result<Decoded<'_>, ProtoErro
     let len = header.check(limits)?;
     let total = HEADER_LEN + len;
     match buf.get(HEADER_LEN..total) {
-        Some(body) => Ok(Decoded::Frame { header, body, consumed: total }),
+        Some(body) => Ok(Decoded::Frame {
+            header,
+            body,
+            consumed: total,
+        }),
         None => Ok(Decoded::Incomplete { needed: total }),
     }
 }
@@ -269,7 +297,9 @@ pub fn encode_info_request_body<S: AsRef<str>>(commands: &[S]) -> Result<Vec<u8>
     for command in commands {
         let command = command.as_ref();
         if command.contains('\n') {
-            return Err(ProtoError::CommandHasNewline { command: command.to_owned() });
+            return Err(ProtoError::CommandHasNewline {
+                command: command.to_owned(),
+            });
         }
         body.extend_from_slice(command.as_bytes());
         body.push(b'\n');
@@ -306,10 +336,14 @@ pub fn encode_info_reply_body<C: AsRef<str>, V: AsRef<str>>(
     for (command, value) in pairs {
         let (command, value) = (command.as_ref(), value.as_ref());
         if command.contains('\n') {
-            return Err(ProtoError::CommandHasNewline { command: command.to_owned() });
+            return Err(ProtoError::CommandHasNewline {
+                command: command.to_owned(),
+            });
         }
         if value.contains('\n') {
-            return Err(ProtoError::ValueHasNewline { command: command.to_owned() });
+            return Err(ProtoError::ValueHasNewline {
+                command: command.to_owned(),
+            });
         }
         body.extend_from_slice(command.as_bytes());
         body.push(b'\t');
@@ -349,10 +383,14 @@ pub fn decode_info_reply(body: &[u8]) -> Result<Vec<ReplyLine>, ProtoError> {
     text.split('\n')
         .enumerate()
         .map(|(i, line)| match line.split_once('\t') {
-            Some((command, value)) => {
-                Ok(ReplyLine { command: command.to_owned(), value: value.to_owned() })
-            }
-            None => Err(ProtoError::MissingTab { line: i, text: line.chars().take(80).collect() }),
+            Some((command, value)) => Ok(ReplyLine {
+                command: command.to_owned(),
+                value: value.to_owned(),
+            }),
+            None => Err(ProtoError::MissingTab {
+                line: i,
+                text: line.chars().take(80).collect(),
+            }),
         })
         .collect()
 }
@@ -399,14 +437,23 @@ mod tests {
     #[test]
     fn header_rejects_bad_version_type_and_size() {
         let h = Header::decode([3, 1, 0, 0, 0, 0, 0, 1]);
-        assert_eq!(h.check(Limits::default()), Err(ProtoError::BadVersion { found: 3 }));
+        assert_eq!(
+            h.check(Limits::default()),
+            Err(ProtoError::BadVersion { found: 3 })
+        );
         let h = Header::decode([2, 2, 0, 0, 0, 0, 0, 16]);
         assert_eq!(
             h.check_info(Limits::default()),
-            Err(ProtoError::UnexpectedType { expected: 1, found: 2 })
+            Err(ProtoError::UnexpectedType {
+                expected: 1,
+                found: 2
+            })
         );
         let h = Header::decode([2, 1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
-        assert!(matches!(h.check(Limits::default()), Err(ProtoError::BodyTooLarge { .. })));
+        assert!(matches!(
+            h.check(Limits::default()),
+            Err(ProtoError::BodyTooLarge { .. })
+        ));
         let too_big = Header::new(MessageType::Info, 1 << 48);
         assert!(too_big.encode().is_err());
     }
@@ -416,7 +463,10 @@ mod tests {
         assert_eq!(Limits::new(u64::MAX).max_body(), HARD_MAX_BODY);
         assert_eq!(Limits::new(10).max_body(), 10);
         let h = Header::new(MessageType::Info, 11);
-        assert!(matches!(h.check(Limits::new(10)), Err(ProtoError::BodyTooLarge { len: 11, max: 10 })));
+        assert!(matches!(
+            h.check(Limits::new(10)),
+            Err(ProtoError::BodyTooLarge { len: 11, max: 10 })
+        ));
     }
 
     #[test]
@@ -425,7 +475,14 @@ mod tests {
         for cut in 0..frame.len() {
             match decode_frame(&frame[..cut], Limits::default()).unwrap() {
                 Decoded::Incomplete { needed } => {
-                    assert_eq!(needed, if cut < HEADER_LEN { HEADER_LEN } else { frame.len() })
+                    assert_eq!(
+                        needed,
+                        if cut < HEADER_LEN {
+                            HEADER_LEN
+                        } else {
+                            frame.len()
+                        }
+                    )
                 }
                 Decoded::Frame { .. } => panic!("frame complete at {cut} bytes"),
             }
@@ -433,7 +490,11 @@ mod tests {
         let mut two = frame.clone();
         two.extend_from_slice(&frame);
         match decode_frame(&two, Limits::default()).unwrap() {
-            Decoded::Frame { header, body, consumed } => {
+            Decoded::Frame {
+                header,
+                body,
+                consumed,
+            } => {
                 assert_eq!(header.msg_type, MessageType::Info);
                 assert_eq!(body, b"build\nnode\n");
                 assert_eq!(consumed, frame.len());
@@ -447,7 +508,10 @@ mod tests {
         let head = [2u8, 1, 0, 0, 0x10, 0, 0, 0];
         assert!(matches!(
             decode_frame(&head, Limits::new(1024)),
-            Err(ProtoError::BodyTooLarge { len: 0x1000_0000, max: 1024 })
+            Err(ProtoError::BodyTooLarge {
+                len: 0x1000_0000,
+                max: 1024
+            })
         ));
     }
 
@@ -455,7 +519,10 @@ mod tests {
     fn request_body_encoding_and_server_decoding() {
         let body = encode_info_request_body(&["node", "partition-generation"]).unwrap();
         assert_eq!(body, b"node\npartition-generation\n");
-        assert_eq!(decode_info_request(&body), vec!["node", "partition-generation"]);
+        assert_eq!(
+            decode_info_request(&body),
+            vec!["node", "partition-generation"]
+        );
         // Unterminated final command is ignored; empty line is an empty command.
         assert_eq!(decode_info_request(b"build"), Vec::<String>::new());
         assert_eq!(decode_info_request(b"\nbuild\nnode"), vec!["", "build"]);
@@ -465,9 +532,16 @@ mod tests {
 
     #[test]
     fn reply_roundtrip() {
-        let pairs = [("node", "BB901000000FC02"), ("cluster-name", "asd-local"), ("x", "")];
+        let pairs = [
+            ("node", "BB901000000FC02"),
+            ("cluster-name", "asd-local"),
+            ("x", ""),
+        ];
         let body = encode_info_reply_body(&pairs).unwrap();
-        assert_eq!(body, b"node\tBB901000000FC02\ncluster-name\tasd-local\nx\t\n");
+        assert_eq!(
+            body,
+            b"node\tBB901000000FC02\ncluster-name\tasd-local\nx\t\n"
+        );
         let lines = decode_info_reply(&body).unwrap();
         assert_eq!(lines.len(), 3);
         assert_eq!(lines[1].command, "cluster-name");
@@ -475,7 +549,10 @@ mod tests {
         assert_eq!(lines[2].value, "");
         assert!(encode_info_reply_body(&[("a", "b\nc")]).is_err());
         assert!(decode_info_reply(b"").unwrap().is_empty());
-        assert!(matches!(decode_info_reply(b"no tab here\n"), Err(ProtoError::MissingTab { .. })));
+        assert!(matches!(
+            decode_info_reply(b"no tab here\n"),
+            Err(ProtoError::MissingTab { .. })
+        ));
         // A value may contain a TAB: split at the first one only.
         assert_eq!(decode_info_reply(b"a\tb\tc\n").unwrap()[0].value, "b\tc");
         let frame = encode_info_reply(&pairs).unwrap();
@@ -491,7 +568,10 @@ mod tests {
         );
         // A value with an embedded newline is still attributed correctly.
         let body = b"a\tx\ny\nb\tz\n";
-        assert_eq!(match_info_reply(body, &["a", "b"]).unwrap(), vec!["x\ny", "z"]);
+        assert_eq!(
+            match_info_reply(body, &["a", "b"]).unwrap(),
+            vec!["x\ny", "z"]
+        );
         assert!(match_info_reply(b"a\t1\n", &["b"]).is_none());
         assert!(match_info_reply(b"a\t1\n", &["a", "b"]).is_none());
         assert!(match_info_reply(b"", &["a"]).is_none());

@@ -1,0 +1,324 @@
+//! Multi-document YAML → typed resources, with precise errors.
+//!
+//! Three kinds of findings, all reported as [`Problem`]s of the document they belong to:
+//!
+//! * YAML syntax errors stop everything: [`YamlError`] carries the line and column.
+//! * Type errors (a string where a number belongs, an unknown enum value, a missing required
+//!   field) carry the JSON path of the field, e.g. `spec.aerospikeNetworkPolicy.accessType`.
+//! * Unknown fields (typos such as `acessType`) are errors too: the apiserver would prune them
+//!   silently (or `kubectl` would refuse them), and a silently ignored setting is worse than a
+//!   refused one. They are found by comparing the input with the typed value serialised back.
+
+use std::fmt;
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::cluster::AerospikeCluster;
+use crate::problem::Problems;
+use crate::template::AerospikeClusterTemplate;
+use crate::API_VERSION;
+
+/// Kind name of clusters.
+pub const CLUSTER_KIND: &str = "AerospikeCluster";
+/// Kind name of templates.
+pub const TEMPLATE_KIND: &str = "AerospikeClusterTemplate";
+
+/// A typed `acko.io` resource.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Resource {
+    /// An `AerospikeCluster`.
+    Cluster(Box<AerospikeCluster>),
+    /// An `AerospikeClusterTemplate`.
+    Template(Box<AerospikeClusterTemplate>),
+}
+
+impl Resource {
+    /// The kind name.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Cluster(_) => CLUSTER_KIND,
+            Self::Template(_) => TEMPLATE_KIND,
+        }
+    }
+
+    /// `metadata.name`, if set.
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Self::Cluster(c) => c.metadata.name.as_deref(),
+            Self::Template(t) => t.metadata.name.as_deref(),
+        }
+    }
+
+    /// The resource as JSON, as it would be sent to the apiserver.
+    pub fn to_value(&self) -> Value {
+        let v = match self {
+            Self::Cluster(c) => serde_json::to_value(c),
+            Self::Template(t) => serde_json::to_value(t),
+        };
+        v.unwrap_or(Value::Null)
+    }
+}
+
+/// One YAML document and what was found in it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParsedDocument {
+    /// Position in the stream, starting at 1 (empty documents are not counted).
+    pub index: usize,
+    /// `kind` of the document, if it has one.
+    pub kind: Option<String>,
+    /// `metadata.name`, if it has one.
+    pub name: Option<String>,
+    /// `metadata.namespace`, if it has one.
+    pub namespace: Option<String>,
+    /// The typed resource; `None` when it could not be decoded or is not an `acko.io` kind.
+    pub resource: Option<Resource>,
+    /// The document as parsed (before typing).
+    pub raw: Value,
+    /// Decoding problems (type errors, unknown fields, unsupported kinds).
+    pub problems: Problems,
+}
+
+impl ParsedDocument {
+    /// `Kind namespace/name` (or what is known of it), for messages.
+    pub fn label(&self) -> String {
+        let kind = self.kind.as_deref().unwrap_or("document");
+        match (&self.namespace, &self.name) {
+            (Some(ns), Some(n)) => format!("{kind} {ns}/{n}"),
+            (None, Some(n)) => format!("{kind} {n}"),
+            _ => kind.to_string(),
+        }
+    }
+}
+
+/// The input is not YAML.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct YamlError {
+    /// What the YAML parser said.
+    pub message: String,
+    /// 1-based line of the error, when known.
+    pub line: Option<u64>,
+    /// 1-based column of the error, when known.
+    pub column: Option<u64>,
+}
+
+impl fmt::Display for YamlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => write!(f, "line {l}, column {c}: {}", self.message),
+            (Some(l), None) => write!(f, "line {l}: {}", self.message),
+            _ => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for YamlError {}
+
+/// Parses a multi-document YAML string into typed documents.
+///
+/// Empty and null documents are skipped. A YAML syntax error fails the whole input (the
+/// documents after it cannot be trusted); every other finding is attached to its document.
+pub fn parse_documents(input: &str) -> Result<Vec<ParsedDocument>, YamlError> {
+    let values: Vec<Value> = serde_saphyr::from_multiple(input).map_err(|e| {
+        let location = e.location();
+        YamlError {
+            message: first_line(&e.to_string()),
+            line: location.map(|l| l.line()),
+            column: location.map(|l| l.column()),
+        }
+    })?;
+    Ok(values
+        .into_iter()
+        .filter(|v| !v.is_null())
+        .enumerate()
+        .map(|(i, v)| parse_value(i + 1, v))
+        .collect())
+}
+
+/// The first line of the parser's message, without its own `error: line L column C:` prefix
+/// (the location is kept separately).
+fn first_line(s: &str) -> String {
+    let line = s.lines().next().unwrap_or_default().trim();
+    let line = line.strip_prefix("error:").map(str::trim_start).unwrap_or(line);
+    if line.starts_with("line ")
+        && let Some((_, rest)) = line.split_once(": ")
+    {
+        return rest.to_string();
+    }
+    line.to_string()
+}
+
+/// Types one already-parsed document.
+pub fn parse_value(index: usize, raw: Value) -> ParsedDocument {
+    let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_string);
+    let kind = text(&raw, "kind");
+    let meta = raw.get("metadata").cloned().unwrap_or(Value::Null);
+    let name = text(&meta, "name");
+    let namespace = text(&meta, "namespace");
+    let mut problems = Problems::new();
+    let resource = if !raw.is_object() {
+        problems.error(
+            ".",
+            "the document is not a mapping",
+            "a resource starts with `apiVersion: acko.io/v1alpha1` and `kind: AerospikeCluster`",
+        );
+        None
+    } else {
+        let api_version = text(&raw, "apiVersion");
+        match kind.as_deref() {
+            Some(k @ (CLUSTER_KIND | TEMPLATE_KIND)) => {
+                if api_version.as_deref() != Some(API_VERSION) {
+                    problems.error(
+                        "apiVersion",
+                        format!("apiVersion is {:?}, expected {API_VERSION:?}", api_version.unwrap_or_default()),
+                        format!("set `apiVersion: {API_VERSION}`"),
+                    );
+                }
+                if k == CLUSTER_KIND {
+                    decode::<AerospikeCluster>(&raw, &mut problems).map(|c| Resource::Cluster(Box::new(c)))
+                } else {
+                    decode::<AerospikeClusterTemplate>(&raw, &mut problems)
+                        .map(|t| Resource::Template(Box::new(t)))
+                }
+            }
+            Some(other) => {
+                problems.warning(
+                    "kind",
+                    format!("kind {other:?} is not an acko.io resource; skipped"),
+                    "acko validates AerospikeCluster and AerospikeClusterTemplate documents",
+                );
+                None
+            }
+            None => {
+                problems.error(
+                    "kind",
+                    "the document has no kind",
+                    "set `kind: AerospikeCluster` or `kind: AerospikeClusterTemplate`",
+                );
+                None
+            }
+        }
+    };
+    ParsedDocument { index, kind, name, namespace, resource, raw, problems }
+}
+
+fn decode<T: DeserializeOwned + serde::Serialize>(raw: &Value, problems: &mut Problems) -> Option<T> {
+    match serde_path_to_error::deserialize::<_, T>(raw) {
+        Ok(typed) => {
+            match serde_json::to_value(&typed) {
+                Ok(back) => unknown_fields(raw, &back, "", problems),
+                Err(e) => problems.error(".", format!("cannot serialise the resource: {e}"), ""),
+            }
+            Some(typed)
+        }
+        Err(e) => {
+            let path = e.path().to_string();
+            let message = e.into_inner().to_string();
+            let hint = type_error_hint(&message);
+            problems.error(path, message, hint);
+            None
+        }
+    }
+}
+
+fn type_error_hint(message: &str) -> String {
+    if message.starts_with("unknown variant") {
+        "use one of the listed values (they are case-sensitive)".into()
+    } else if message.starts_with("missing field") {
+        "add the required field".into()
+    } else if message.starts_with("invalid type") {
+        "check the value's type against `acko crd` (quote strings, do not quote numbers)".into()
+    } else {
+        "check the field against the CRD (`acko crd`)".into()
+    }
+}
+
+fn join(base: &str, key: &str) -> String {
+    if base.is_empty() { key.to_string() } else { format!("{base}.{key}") }
+}
+
+/// Reports every key of `input` that did not survive typing (so the type does not know it).
+fn unknown_fields(input: &Value, typed: &Value, base: &str, problems: &mut Problems) {
+    match (input, typed) {
+        (Value::Object(inp), Value::Object(out)) => {
+            for (key, value) in inp {
+                let path = join(base, key);
+                match out.get(key) {
+                    Some(t) => unknown_fields(value, t, &path, problems),
+                    None if value.is_null() => {}
+                    None if base.is_empty() && (key == "apiVersion" || key == "kind") => {}
+                    None => problems.error(
+                        path,
+                        format!("unknown field {key:?}"),
+                        "remove it or fix its spelling; `acko crd` shows every field",
+                    ),
+                }
+            }
+        }
+        (Value::Array(inp), Value::Array(out)) => {
+            for (i, (a, b)) in inp.iter().zip(out).enumerate() {
+                unknown_fields(a, b, &format!("{base}[{i}]"), problems);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CLUSTER: &str = "apiVersion: acko.io/v1alpha1\nkind: AerospikeCluster\nmetadata:\n  name: a\nspec:\n  size: 1\n  image: aerospike:ce-8.1.1.1\n";
+
+    #[test]
+    fn parses_multiple_documents_and_skips_empty_ones() {
+        let input = format!("---\n{CLUSTER}---\n---\napiVersion: acko.io/v1alpha1\nkind: AerospikeClusterTemplate\nmetadata:\n  name: t\nspec: {{}}\n");
+        let docs = parse_documents(&input).unwrap();
+        assert_eq!(docs.len(), 2);
+        assert!(matches!(docs[0].resource, Some(Resource::Cluster(_))));
+        assert!(matches!(docs[1].resource, Some(Resource::Template(_))));
+        assert_eq!(docs[1].index, 2);
+        assert!(docs.iter().all(|d| d.problems.is_empty()));
+    }
+
+    #[test]
+    fn yaml_errors_have_a_line() {
+        let err = parse_documents("spec:\n  size: [1\n").unwrap_err();
+        assert!(err.line.is_some(), "{err:?}");
+    }
+
+    #[test]
+    fn type_errors_have_a_path() {
+        let doc = &parse_documents(&CLUSTER.replace("size: 1", "size: many")).unwrap()[0];
+        assert!(doc.resource.is_none());
+        assert!(doc.problems.has_path("spec.size"), "{}", doc.problems);
+        let doc = &parse_documents(&format!("{CLUSTER}  aerospikeNetworkPolicy:\n    accessType: public\n")).unwrap()[0];
+        assert!(doc.problems.has_path("spec.aerospikeNetworkPolicy.accessType"), "{}", doc.problems);
+    }
+
+    #[test]
+    fn unknown_fields_are_errors_with_paths() {
+        let doc = &parse_documents(&format!("{CLUSTER}  aerospikeNetworkPolicy:\n    acessType: pod\n")).unwrap()[0];
+        assert!(doc.resource.is_some());
+        assert!(doc.problems.has_path("spec.aerospikeNetworkPolicy.acessType"), "{}", doc.problems);
+        assert!(doc.problems.has_errors());
+    }
+
+    #[test]
+    fn other_kinds_are_skipped_with_a_warning() {
+        let doc = &parse_documents("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: x\n").unwrap()[0];
+        assert!(doc.resource.is_none());
+        assert!(!doc.problems.has_errors());
+        assert_eq!(doc.problems.len(), 1);
+    }
+
+    #[test]
+    fn wrong_api_version_and_missing_kind_are_errors() {
+        let doc = &parse_documents(&CLUSTER.replace("acko.io/v1alpha1", "acko.io/v1")).unwrap()[0];
+        assert!(doc.problems.has_path("apiVersion"));
+        let doc = &parse_documents("metadata: {}\n").unwrap()[0];
+        assert!(doc.problems.has_path("kind"));
+        let doc = &parse_documents("just text\n").unwrap()[0];
+        assert!(doc.problems.has_errors());
+    }
+}

@@ -1,0 +1,477 @@
+//! Rules for the free-form `aerospikeConfig` tree.
+//!
+//! The lists of Enterprise-only and removed keys are data ([`EE_ONLY_SECTIONS`],
+//! [`EE_ONLY_NAMESPACE_KEYS`], [`REMOVED_KEYS`], ...) so they are easy to review and extend.
+
+use serde_json::{Map, Value};
+
+use crate::defaults::{FABRIC_PORT, HEARTBEAT_PORT, SERVICE_PORT};
+use crate::problem::Problems;
+
+/// Top-level sections of `aerospike.conf`.
+pub const KNOWN_SECTIONS: &[&str] = &["service", "logging", "network", "namespaces", "mod-lua", "security", "xdr"];
+
+/// Enterprise-only sections, at the top level (`security`, `xdr`, `tls`) and under `network`
+/// (`tls`). CE 8 refuses to start with them.
+pub const EE_ONLY_SECTIONS: &[&str] = &["security", "xdr", "tls"];
+
+/// Enterprise-only keys of a namespace.
+pub const EE_ONLY_NAMESPACE_KEYS: &[&str] = &[
+    "rack-id",
+    "active-rack",
+    "strong-consistency",
+    "strong-consistency-allow-expunge",
+    "auto-revive",
+    "compression",
+    "compression-level",
+    "durable-delete",
+    "fast-restart",
+    "index-type",
+    "sindex-type",
+    "prefer-uniform-balance",
+    "tomb-raider-eligible-age",
+    "tomb-raider-period",
+    "tomb-raider-sleep",
+];
+
+/// Enterprise-only keys of a namespace's `storage-engine`.
+pub const EE_ONLY_STORAGE_ENGINE_KEYS: &[&str] = &[
+    "compression",
+    "compression-level",
+    "compression-acceleration",
+    "encryption",
+    "encryption-key-file",
+    "encryption-old-key-file",
+];
+
+/// Enterprise-only keys of `service`.
+pub const EE_ONLY_SERVICE_KEYS: &[&str] = &["migrate-fill-delay"];
+
+/// Enterprise-only keys of the `network.service`, `network.fabric` and `network.heartbeat`
+/// stanzas (everything TLS).
+pub const EE_ONLY_NETWORK_KEY_PREFIX: &str = "tls-";
+
+/// Keys removed in server 7 (unified storage); a CE 8 server refuses them.
+pub const REMOVED_KEYS: &[(&str, &str)] = &[
+    ("memory-size", "set storage-engine data-size (storage-engine memory) instead"),
+    ("data-in-memory", "use storage-engine memory (optionally backed by a device or file)"),
+    ("high-water-memory-pct", "use evict-used-pct / stop-writes-used-pct of the storage-engine"),
+    ("high-water-disk-pct", "use evict-used-pct of the storage-engine"),
+    ("stop-writes-pct", "use stop-writes-used-pct / stop-writes-sys-memory-pct"),
+];
+
+/// Most namespaces a CE server accepts.
+pub const MAX_NAMESPACES: usize = 2;
+
+/// Validates an Aerospike config tree at `base`.
+///
+/// `size` is the cluster size when known (for the replication-factor bound); `volumes` are
+/// `(aerospike path, is_block)` of the pod volumes; `fragment` is true for rack-level configs that
+/// are merged over the cluster config (then `namespaces` may be partial).
+pub(crate) fn validate_config(
+    config: &Map<String, Value>,
+    size: Option<i32>,
+    volumes: &[(String, bool)],
+    base: &str,
+    fragment: bool,
+    p: &mut Problems,
+) {
+    for (key, value) in config {
+        let path = format!("{base}.{key}");
+        if EE_ONLY_SECTIONS.contains(&key.as_str()) {
+            p.error(
+                path,
+                format!("`{key}` is an Enterprise Edition feature; Aerospike CE refuses to start with it"),
+                format!("remove the `{key}` section"),
+            );
+            continue;
+        }
+        match key.as_str() {
+            "service" => validate_service(value, &path, p),
+            "network" => validate_network(value, &path, p),
+            "namespaces" => validate_namespaces(value, size, volumes, &path, fragment, p),
+            "logging" => validate_logging(value, &path, p),
+            "mod-lua" => {
+                expect_object(value, &path, p);
+            }
+            _ => p.error(
+                path,
+                format!("unknown top-level section `{key}`"),
+                format!("use one of: {} (namespaces is a list)", KNOWN_SECTIONS[..5].join(", ")),
+            ),
+        }
+    }
+}
+
+fn expect_object<'a>(value: &'a Value, path: &str, p: &mut Problems) -> Option<&'a Map<String, Value>> {
+    let obj = value.as_object();
+    if obj.is_none() {
+        p.error(path, format!("must be a mapping, got {}", kind(value)), "write the stanza as `key: value` pairs");
+    }
+    obj
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a mapping",
+    }
+}
+
+fn removed_key(key: &str, path: &str, p: &mut Problems) -> bool {
+    if let Some((_, hint)) = REMOVED_KEYS.iter().find(|(k, _)| *k == key) {
+        p.error(path, format!("`{key}` was removed in Aerospike server 7 and is rejected by CE 8"), *hint);
+        return true;
+    }
+    false
+}
+
+fn validate_service(value: &Value, path: &str, p: &mut Problems) {
+    let Some(service) = expect_object(value, path, p) else { return };
+    for (key, v) in service {
+        let key_path = format!("{path}.{key}");
+        if EE_ONLY_SERVICE_KEYS.contains(&key.as_str()) {
+            p.error(key_path, format!("`{key}` is Enterprise-only"), format!("remove `{key}`"));
+        } else if removed_key(key, &key_path, p) {
+        } else if key == "cluster-name" && v.as_str().is_none_or(str::is_empty) {
+            p.error(key_path, "cluster-name must be a non-empty string", "remove it to use the resource name");
+        } else if key == "proto-fd-max" && v.as_i64().is_none_or(|n| n < 1) {
+            p.error(key_path, "proto-fd-max must be a positive integer", "remove it to use the default 15000");
+        }
+    }
+}
+
+fn validate_network(value: &Value, path: &str, p: &mut Problems) {
+    let Some(network) = expect_object(value, path, p) else { return };
+    let fixed = [("service", SERVICE_PORT), ("fabric", FABRIC_PORT), ("heartbeat", HEARTBEAT_PORT)];
+    for (key, v) in network {
+        let sub_path = format!("{path}.{key}");
+        if key == "tls" {
+            p.error(sub_path, "TLS is an Enterprise Edition feature", "remove network.tls");
+            continue;
+        }
+        if !matches!(key.as_str(), "service" | "fabric" | "heartbeat" | "admin" | "info") {
+            p.error(sub_path, format!("unknown network stanza `{key}`"), "use service, fabric, heartbeat or admin");
+            continue;
+        }
+        let Some(stanza) = expect_object(v, &sub_path, p) else { continue };
+        for k in stanza.keys().filter(|k| k.starts_with(EE_ONLY_NETWORK_KEY_PREFIX)) {
+            p.error(format!("{sub_path}.{k}"), format!("`{k}` is a TLS setting (Enterprise-only)"), format!("remove `{k}`"));
+        }
+        if let Some(port) = stanza.get("port") {
+            let port_path = format!("{sub_path}.port");
+            match (fixed.iter().find(|(n, _)| n == key), port.as_i64()) {
+                (_, None) => p.error(port_path, format!("port must be an integer, got {}", kind(port)), "remove it to use the default"),
+                (Some((_, want)), Some(got)) if got != *want => p.error(
+                    port_path,
+                    format!("{key} port {got} is not supported: the operator wires containers, services and network policies to port {want}"),
+                    format!("remove the key or set {want}"),
+                ),
+                (None, Some(got)) if !(1..=65535).contains(&got) || (SERVICE_PORT..=HEARTBEAT_PORT).contains(&got) => p.error(
+                    port_path,
+                    format!("{key} port {got} is invalid or collides with ports 3000-3002"),
+                    "remove it to use the default 3003",
+                ),
+                _ => {}
+            }
+        }
+        if key == "heartbeat" {
+            if let Some(mode) = stanza.get("mode")
+                && mode.as_str() != Some("mesh")
+            {
+                p.error(
+                    format!("{sub_path}.mode"),
+                    format!("heartbeat mode {mode} does not work on Kubernetes"),
+                    "use `mode: mesh`; the operator fills in the mesh seeds",
+                );
+            }
+            for k in ["interval", "timeout"] {
+                if let Some(v) = stanza.get(k)
+                    && v.as_i64().is_none_or(|n| n < 1)
+                {
+                    p.error(format!("{sub_path}.{k}"), format!("{k} must be a positive integer"), "remove it to use the server default");
+                }
+            }
+        }
+    }
+}
+
+fn validate_logging(value: &Value, path: &str, p: &mut Problems) {
+    let Some(sinks) = value.as_array() else {
+        p.error(path, format!("logging must be a list of sinks, got {}", kind(value)), "write e.g. `logging: [{name: console, any: info}]`");
+        return;
+    };
+    for (i, sink) in sinks.iter().enumerate() {
+        let sink_path = format!("{path}[{i}]");
+        match sink.as_object().map(|s| s.get("name").and_then(Value::as_str)) {
+            None => p.error(sink_path, "a logging sink must be a mapping", "write e.g. `{name: console, any: info}`"),
+            Some(None) | Some(Some("")) => p.error(
+                format!("{sink_path}.name"),
+                "a logging sink needs a name",
+                "use `console`, `syslog` or a file path such as /var/log/aerospike/aerospike.log",
+            ),
+            Some(Some(_)) => {}
+        }
+    }
+}
+
+fn validate_namespaces(
+    value: &Value,
+    size: Option<i32>,
+    volumes: &[(String, bool)],
+    path: &str,
+    fragment: bool,
+    p: &mut Problems,
+) {
+    let Some(list) = value.as_array() else {
+        p.error(path, format!("namespaces must be a list, got {}", kind(value)), "write `namespaces: [{name: test, ...}]`");
+        return;
+    };
+    if list.len() > MAX_NAMESPACES {
+        p.error(
+            path,
+            format!("{} namespaces configured; Aerospike CE allows at most {MAX_NAMESPACES}", list.len()),
+            "remove namespaces; sets can separate data within a namespace",
+        );
+    }
+    if list.is_empty() && !fragment {
+        p.error(path, "at least one namespace is required", "add a namespace or remove the key to get the default one");
+    }
+    let mut names = Vec::new();
+    for (i, ns) in list.iter().enumerate() {
+        let ns_path = format!("{path}[{i}]");
+        let Some(ns) = ns.as_object() else {
+            p.error(ns_path, "a namespace must be a mapping", "write `{name: test, replication-factor: 2, ...}`");
+            continue;
+        };
+        match ns.get("name").and_then(Value::as_str) {
+            Some(n) if !n.is_empty() && n.len() <= 31 => names.push(n.to_string()),
+            Some(n) if !n.is_empty() => p.error(format!("{ns_path}.name"), format!("namespace name {n:?} is longer than 31 characters"), "use a shorter name"),
+            _ => p.error(format!("{ns_path}.name"), "a namespace needs a non-empty name", "add `name: <namespace>`"),
+        }
+        for (key, v) in ns {
+            let key_path = format!("{ns_path}.{key}");
+            if EE_ONLY_NAMESPACE_KEYS.contains(&key.as_str()) {
+                let hint = if key == "rack-id" {
+                    "remove it; acko places racks with spec.rackConfig, CE has no rack-aware replication".to_string()
+                } else {
+                    format!("remove `{key}`")
+                };
+                p.error(key_path, format!("`{key}` is an Enterprise Edition feature"), hint);
+                continue;
+            }
+            if removed_key(key, &key_path, p) {
+                continue;
+            }
+            if key == "replication-factor" {
+                validate_replication_factor(v, size, &key_path, p);
+            }
+            if key == "storage-engine" {
+                validate_storage_engine(v, volumes, &key_path, p);
+            }
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    for n in &names {
+        if !seen.insert(n) {
+            p.error(path, format!("namespace {n:?} is defined twice"), "give each namespace a unique name");
+        }
+    }
+}
+
+fn validate_replication_factor(v: &Value, size: Option<i32>, path: &str, p: &mut Problems) {
+    let Some(rf) = v.as_i64() else {
+        p.error(path, format!("replication-factor must be an integer, got {}", kind(v)), "use 1 to 4");
+        return;
+    };
+    let max = size.map_or(4, |s| i64::from(s).min(4));
+    if !(1..=max).contains(&rf) {
+        let why = match size {
+            Some(s) if rf > i64::from(s) && rf <= 4 => format!("the cluster has only {s} node(s)"),
+            _ => "the server allows 1 to 4".to_string(),
+        };
+        p.error(path, format!("replication-factor {rf} is not allowed: {why}"), format!("use a value between 1 and {max}"));
+    }
+}
+
+fn validate_storage_engine(v: &Value, volumes: &[(String, bool)], path: &str, p: &mut Problems) {
+    let engine = match v {
+        Value::String(s) => {
+            if s != "memory" {
+                p.error(path, format!("storage-engine {s:?} needs settings"), "write `storage-engine: {type: device, device: [...]}` or use memory");
+            }
+            return;
+        }
+        Value::Object(o) => o,
+        other => {
+            p.error(path, format!("storage-engine must be a mapping, got {}", kind(other)), "write `storage-engine: {type: memory, data-size: 1073741824}`");
+            return;
+        }
+    };
+    let ty = engine.get("type").and_then(Value::as_str);
+    match ty {
+        Some("memory" | "device") => {}
+        Some("pmem") => p.error(format!("{path}.type"), "storage-engine pmem is Enterprise-only", "use memory or device"),
+        Some(other) => p.error(format!("{path}.type"), format!("unknown storage-engine type {other:?}"), "use memory or device"),
+        None => p.error(format!("{path}.type"), "storage-engine needs a type", "add `type: memory` or `type: device`"),
+    }
+    for key in engine.keys() {
+        if EE_ONLY_STORAGE_ENGINE_KEYS.contains(&key.as_str()) {
+            p.error(format!("{path}.{key}"), format!("`{key}` is an Enterprise Edition feature"), format!("remove `{key}`"));
+        }
+    }
+    let paths = |key: &str| -> Vec<(usize, String)> {
+        match engine.get(key) {
+            Some(Value::String(s)) => vec![(0, s.clone())],
+            Some(Value::Array(a)) => a.iter().enumerate().filter_map(|(i, v)| v.as_str().map(|s| (i, s.to_string()))).collect(),
+            _ => Vec::new(),
+        }
+    };
+    let index_path = |key: &str, i: usize| match engine.get(key) {
+        Some(Value::Array(_)) => format!("{path}.{key}[{i}]"),
+        _ => format!("{path}.{key}"),
+    };
+    for (i, device) in paths("devices").into_iter().chain(paths("device")) {
+        let key = if engine.contains_key("devices") { "devices" } else { "device" };
+        if !volumes.iter().any(|(vp, block)| *block && *vp == device) {
+            p.error(
+                index_path(key, i),
+                format!("device {device:?} is not a Block volume of the pod"),
+                "add a persistentVolume with volumeMode: Block and aerospike.path set to this device path",
+            );
+        }
+    }
+    for (i, file) in paths("files").into_iter().chain(paths("file")) {
+        let key = if engine.contains_key("files") { "files" } else { "file" };
+        let on_volume = volumes
+            .iter()
+            .any(|(vp, block)| !*block && file.starts_with(&format!("{}/", vp.trim_end_matches('/'))));
+        if !on_volume {
+            p.warning(
+                index_path(key, i),
+                format!("file {file:?} is not on a volume: its data is lost when the pod restarts"),
+                "put the file under the aerospike.path of a persistent volume",
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn check(config: Value, size: Option<i32>) -> Problems {
+        let mut p = Problems::new();
+        let volumes = vec![("/dev/xvdb".to_string(), true), ("/opt/aerospike/data".to_string(), false)];
+        validate_config(config.as_object().unwrap(), size, &volumes, "spec.aerospikeConfig", false, &mut p);
+        p
+    }
+
+    fn ns(extra: Value) -> Value {
+        let mut base = json!({"name": "test", "replication-factor": 2, "storage-engine": {"type": "memory", "data-size": 1073741824}});
+        for (k, v) in extra.as_object().unwrap() {
+            base[k] = v.clone();
+        }
+        json!({"namespaces": [base]})
+    }
+
+    #[test]
+    fn seed_config_is_clean() {
+        let config = json!({
+            "service": {"proto-fd-max": 15000},
+            "namespaces": [{"name": "test", "replication-factor": 2, "storage-engine": {"type": "memory", "data-size": 1073741824}}],
+            "network": {"service": {"port": 3000}, "fabric": {"port": 3001}, "heartbeat": {"mode": "mesh", "port": 3002, "interval": 150, "timeout": 10}},
+            "logging": [{"name": "console", "any": "info"}]
+        });
+        let p = check(config, Some(4));
+        assert!(p.is_empty(), "{p}");
+    }
+
+    #[test]
+    fn at_most_two_namespaces() {
+        let two = json!({"namespaces": [{"name": "a"}, {"name": "b"}]});
+        assert!(check(two, Some(3)).is_empty());
+        let three = json!({"namespaces": [{"name": "a"}, {"name": "b"}, {"name": "c"}]});
+        assert!(check(three, Some(3)).has_path("spec.aerospikeConfig.namespaces"));
+    }
+
+    #[test]
+    fn replication_factor_bounded_by_size_and_four() {
+        assert!(check(ns(json!({"replication-factor": 3})), Some(3)).is_empty());
+        let path = "spec.aerospikeConfig.namespaces[0].replication-factor";
+        assert!(check(ns(json!({"replication-factor": 3})), Some(2)).has_path(path));
+        assert!(check(ns(json!({"replication-factor": 5})), Some(8)).has_path(path));
+        assert!(check(ns(json!({"replication-factor": 0})), Some(8)).has_path(path));
+        assert!(check(ns(json!({"replication-factor": "two"})), Some(8)).has_path(path));
+    }
+
+    #[test]
+    fn enterprise_sections_and_keys_are_rejected() {
+        for section in ["security", "xdr", "tls"] {
+            let p = check(json!({ section: {} }), Some(1));
+            assert!(p.has_path(&format!("spec.aerospikeConfig.{section}")), "{section}");
+        }
+        for key in EE_ONLY_NAMESPACE_KEYS {
+            let p = check(ns(json!({ *key: 1 })), Some(3));
+            assert!(p.has_path(&format!("spec.aerospikeConfig.namespaces[0].{key}")), "{key}");
+        }
+        let p = check(json!({"service": {"migrate-fill-delay": 0}}), None);
+        assert!(p.has_path("spec.aerospikeConfig.service.migrate-fill-delay"));
+        let p = check(json!({"network": {"tls": {}, "service": {"tls-port": 4333}}}), None);
+        assert!(p.has_path("spec.aerospikeConfig.network.tls"));
+        assert!(p.has_path("spec.aerospikeConfig.network.service.tls-port"));
+        let p = check(ns(json!({"storage-engine": {"type": "device", "devices": ["/dev/xvdb"], "compression": "lz4"}})), Some(3));
+        assert!(p.has_path("spec.aerospikeConfig.namespaces[0].storage-engine.compression"), "{p}");
+        assert_eq!(p.len(), 1, "{p}");
+    }
+
+    #[test]
+    fn removed_keys_are_rejected() {
+        let p = check(ns(json!({"memory-size": 1000})), Some(3));
+        assert!(p.has_path("spec.aerospikeConfig.namespaces[0].memory-size"));
+    }
+
+    #[test]
+    fn heartbeat_must_be_mesh_and_ports_fixed() {
+        let p = check(json!({"network": {"heartbeat": {"mode": "multicast"}}}), None);
+        assert!(p.has_path("spec.aerospikeConfig.network.heartbeat.mode"));
+        let p = check(json!({"network": {"service": {"port": 4000}, "fabric": {"port": "x"}, "heartbeat": {"port": 3002}}}), None);
+        assert!(p.has_path("spec.aerospikeConfig.network.service.port"));
+        assert!(p.has_path("spec.aerospikeConfig.network.fabric.port"));
+        assert_eq!(p.len(), 2);
+        let p = check(json!({"network": {"admin": {"port": 3001}}}), None);
+        assert!(p.has_path("spec.aerospikeConfig.network.admin.port"));
+        assert!(check(json!({"network": {"admin": {"port": 3003}}}), None).is_empty());
+    }
+
+    #[test]
+    fn structure_errors() {
+        let p = check(json!({"namespace": {}, "service": 5, "logging": {"console": {}}, "namespaces": {"name": "x"}}), None);
+        for path in ["namespace", "service", "logging", "namespaces"] {
+            assert!(p.has_path(&format!("spec.aerospikeConfig.{path}")), "{path}: {p}");
+        }
+        let p = check(json!({"namespaces": [{"name": "a"}, {"name": "a"}], "logging": [{"any": "info"}]}), None);
+        assert!(p.has_path("spec.aerospikeConfig.namespaces"));
+        assert!(p.has_path("spec.aerospikeConfig.logging[0].name"));
+    }
+
+    #[test]
+    fn storage_engine_devices_need_block_volumes() {
+        let ok = ns(json!({"storage-engine": {"type": "device", "devices": ["/dev/xvdb"]}}));
+        assert!(check(ok, Some(3)).is_empty());
+        let bad = ns(json!({"storage-engine": {"type": "device", "devices": ["/dev/sdz"]}}));
+        assert!(check(bad, Some(3)).has_path("spec.aerospikeConfig.namespaces[0].storage-engine.devices[0]"));
+        let file_off_volume = ns(json!({"storage-engine": {"type": "device", "files": ["/tmp/x.dat"]}}));
+        let p = check(file_off_volume, Some(3));
+        assert!(!p.has_errors() && p.has_path("spec.aerospikeConfig.namespaces[0].storage-engine.files[0]"));
+        let file_on_volume = ns(json!({"storage-engine": {"type": "device", "files": ["/opt/aerospike/data/x.dat"]}}));
+        assert!(check(file_on_volume, Some(3)).is_empty());
+        let pmem = ns(json!({"storage-engine": {"type": "pmem"}}));
+        assert!(check(pmem, Some(3)).has_path("spec.aerospikeConfig.namespaces[0].storage-engine.type"));
+    }
+}

@@ -1,0 +1,145 @@
+use std::net::IpAddr;
+
+use http::{Request, Response, StatusCode};
+use kube::client::Body;
+use serde_json::json;
+
+use super::*;
+
+/// A kube client whose API server answers exactly one request: asserts the path, then
+/// replies `status` with `body`.
+fn mock_api(expected_path: &'static str, status: StatusCode, body: serde_json::Value) -> KubeApi {
+    let (svc, mut handle) = tower_test::mock::pair::<Request<Body>, Response<Body>>();
+    tokio::spawn(async move {
+        let (req, send) = handle.next_request().await.expect("one request");
+        assert_eq!(req.method(), http::Method::GET);
+        assert_eq!(req.uri().path(), expected_path);
+        let resp = Response::builder()
+            .status(status)
+            .header("content-type", "application/json")
+            .body(Body::from(serde_json::to_vec(&body).unwrap()))
+            .unwrap();
+        send.send_response(resp);
+    });
+    KubeApi::new(kube::Client::new(svc, "default"))
+}
+
+fn status_body(code: u16, reason: &str, message: &str) -> serde_json::Value {
+    json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+           "message": message, "reason": reason, "code": code})
+}
+
+#[tokio::test]
+async fn node_read_and_addresses() {
+    let api = mock_api(
+        "/api/v1/nodes/worker-1",
+        StatusCode::OK,
+        json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": "worker-1"},
+               "status": {"addresses": [
+                   {"type": "InternalIP", "address": "172.18.0.3"},
+                   {"type": "InternalIP", "address": "fd00::3"},
+                   {"type": "ExternalIP", "address": "34.1.2.3"},
+                   {"type": "Hostname", "address": "worker-1"}]}}),
+    );
+    let node = api.get_node("worker-1").await.unwrap();
+    let a = node_addresses(&node);
+    let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+    assert_eq!(a.name, "worker-1");
+    assert_eq!(a.internal, vec![ip("172.18.0.3"), ip("fd00::3")]);
+    assert_eq!(a.external, vec![ip("34.1.2.3")]);
+    assert_eq!(a.all.len(), 4);
+}
+
+#[tokio::test]
+async fn node_forbidden_names_the_cluster_role() {
+    let api = mock_api(
+        "/api/v1/nodes/worker-1",
+        StatusCode::FORBIDDEN,
+        status_body(
+            403,
+            "Forbidden",
+            "nodes \"worker-1\" is forbidden: User \"system:serviceaccount:aerospike:default\" cannot get resource \"nodes\"",
+        ),
+    );
+    let err = api.get_node("worker-1").await.unwrap_err();
+    let text = err.to_string();
+    assert!(matches!(err, InitError::Forbidden { .. }), "{text}");
+    assert!(text.starts_with("forbidden to get Node worker-1"), "{text}");
+    assert!(text.contains("node-reader"), "{text}");
+    assert!(text.contains("cannot get resource"), "{text}");
+}
+
+#[tokio::test]
+async fn node_not_found() {
+    let api = mock_api(
+        "/api/v1/nodes/ghost",
+        StatusCode::NOT_FOUND,
+        status_body(404, "NotFound", "nodes \"ghost\" not found"),
+    );
+    let err = api.get_node("ghost").await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "Node ghost not found: the pod's NODE_NAME does not name an existing Node"
+    );
+}
+
+#[tokio::test]
+async fn service_read() {
+    let api = mock_api(
+        "/api/v1/namespaces/aerospike/services/demo-0-0-pod",
+        StatusCode::OK,
+        json!({"apiVersion": "v1", "kind": "Service",
+               "metadata": {"name": "demo-0-0-pod", "namespace": "aerospike"},
+               "spec": {"type": "LoadBalancer", "ports": [{"port": 3000, "targetPort": 3000}]},
+               "status": {"loadBalancer": {"ingress": [{"ip": "203.0.113.10"}]}}}),
+    );
+    let svc = api.get_service("aerospike", "demo-0-0-pod").await.unwrap();
+    assert_eq!(svc.metadata.name.as_deref(), Some("demo-0-0-pod"));
+}
+
+#[tokio::test]
+async fn service_forbidden_and_not_found() {
+    let api = mock_api(
+        "/api/v1/namespaces/aerospike/services/demo-0-0-pod",
+        StatusCode::FORBIDDEN,
+        status_body(403, "Forbidden", "services \"demo-0-0-pod\" is forbidden"),
+    );
+    let text = api
+        .get_service("aerospike", "demo-0-0-pod")
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        text.contains("resourceNames [demo-0-0-pod]") && text.contains("pod-service-reader"),
+        "{text}"
+    );
+
+    let api = mock_api(
+        "/api/v1/namespaces/aerospike/services/demo-0-0-pod",
+        StatusCode::NOT_FOUND,
+        status_body(404, "NotFound", "services \"demo-0-0-pod\" not found"),
+    );
+    let err = api
+        .get_service("aerospike", "demo-0-0-pod")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, InitError::NotFound { .. }));
+    assert!(
+        err.to_string()
+            .starts_with("Service aerospike/demo-0-0-pod not found")
+    );
+}
+
+#[tokio::test]
+async fn server_error_is_reported_with_code() {
+    let api = mock_api(
+        "/api/v1/nodes/worker-1",
+        StatusCode::INTERNAL_SERVER_ERROR,
+        status_body(500, "InternalError", "etcd is sad"),
+    );
+    let text = api.get_node("worker-1").await.unwrap_err().to_string();
+    assert!(
+        text.contains("HTTP 500") && text.contains("etcd is sad"),
+        "{text}"
+    );
+}

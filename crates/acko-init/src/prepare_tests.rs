@@ -1,0 +1,194 @@
+use std::collections::BTreeMap;
+
+use serde_json::json;
+
+use super::*;
+use crate::network_status::NETWORK_STATUS_ANNOTATION;
+
+pub(crate) const TEMPLATE: &str = "service {\n    proto-fd-max 15000\n}\nnetwork {\n    service {\n        port 3000\n    }\n    heartbeat {\n        mode mesh\n        port 3002\n        mesh-seed-address-port demo-0-0.demo-headless.aerospike.svc.cluster.local 3002\n    }\n    fabric {\n        port 3001\n    }\n}\nnamespace test {\n    replication-factor 2\n    storage-engine memory {\n        data-size 1073741824\n    }\n}\n";
+
+pub(crate) fn facts() -> PodFacts {
+    let mut annotations = BTreeMap::new();
+    annotations.insert(
+        NETWORK_STATUS_ANNOTATION.to_string(),
+        r#"[{"name":"kindnet","ips":["10.244.1.5"],"default":true},{"name":"aerospike/aerospike-sriov-network","interface":"net1","ips":["192.168.10.7"]},{"name":"aerospike/aerospike-macvlan-network","interface":"net2","ips":["172.16.0.9"]}]"#.to_string(),
+    );
+    PodFacts {
+        pod_name: "demo-1-0".into(),
+        namespace: "aerospike".into(),
+        pod_ip: Some("10.244.1.5".parse().unwrap()),
+        node_name: Some("worker-1".into()),
+        host_ip: Some("172.18.0.3".parse().unwrap()),
+        external_service_type: None,
+        annotations,
+    }
+}
+
+struct Fixture {
+    dir: tempfile::TempDir,
+    paths: Paths,
+    api: FileApi,
+}
+
+fn fixture(settings: serde_json::Value) -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let config_dir = dir.path().join("config");
+    std::fs::create_dir_all(&config_dir).unwrap();
+    std::fs::write(config_dir.join(SETTINGS_KEY), settings.to_string()).unwrap();
+    std::fs::write(config_dir.join(CONF_KEY), TEMPLATE).unwrap();
+    let node = dir.path().join("node.json");
+    std::fs::write(
+        &node,
+        json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": "worker-1"},
+               "status": {"addresses": [{"type": "InternalIP", "address": "172.18.0.3"},
+                                        {"type": "ExternalIP", "address": "34.1.2.3"}]}})
+        .to_string(),
+    )
+    .unwrap();
+    let service = dir.path().join("service.json");
+    std::fs::write(
+        &service,
+        json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "demo-1-0-pod"},
+               "spec": {"type": "LoadBalancer", "ports": [{"name": "service", "port": 3000, "targetPort": 3000, "nodePort": 31000}]},
+               "status": {"loadBalancer": {"ingress": [{"hostname": "a1b2.elb.example.com"}]}}})
+        .to_string(),
+    )
+    .unwrap();
+    let paths = Paths {
+        config_dir,
+        conf_out: dir.path().join("etc/aerospike.conf"),
+        run_dir: dir.path().join("run"),
+        bin_dir: None,
+    };
+    let api = FileApi {
+        node: Some(node),
+        service: Some(service),
+    };
+    Fixture { dir, paths, api }
+}
+
+fn dry() -> Options {
+    Options {
+        dry_run: true,
+        ..Options::default()
+    }
+}
+
+#[tokio::test]
+async fn dry_run_default_policy() {
+    let f = fixture(json!({"configHash": "h1", "network": {}}));
+    let p = run(&f.paths, &facts(), &FileApi::default(), &dry())
+        .await
+        .unwrap();
+    insta::assert_snapshot!(dry_run_report(&p));
+    assert!(!f.paths.conf_out.exists());
+    assert!(!f.paths.applied_hash_file().exists());
+}
+
+#[tokio::test]
+async fn dry_run_host_external_with_load_balancer() {
+    let f = fixture(json!({"configHash": "h2",
+        "network": {"accessType": "hostExternal", "alternateAccessType": "hostInternal", "fabricType": "pod"},
+        "podService": {"serviceType": "LoadBalancer"}}));
+    let p = run(&f.paths, &facts(), &f.api, &dry()).await.unwrap();
+    insta::assert_snapshot!(dry_run_report(&p));
+}
+
+#[tokio::test]
+async fn dry_run_configured_ip_with_volumes() {
+    let f = fixture(json!({"configHash": "h3",
+        "network": {"accessType": "configuredIP", "customAccessNetworkNames": ["aerospike-sriov-network"],
+                    "alternateAccessType": "configuredIP", "customAlternateAccessNetworkNames": ["aerospike-macvlan-network"],
+                    "fabricType": "configuredIP", "customFabricNetworkNames": ["aerospike-sriov-network"]},
+        "volumes": [], "dirtyVolumes": []}));
+    let data = f.dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let mut settings: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(f.paths.config_dir.join(SETTINGS_KEY)).unwrap(),
+    )
+    .unwrap();
+    settings["volumes"] = json!([{"name": "data", "path": data.display().to_string(),
+                                  "initMethod": "deleteFiles", "wipeMethod": "deleteFiles"}]);
+    std::fs::write(f.paths.config_dir.join(SETTINGS_KEY), settings.to_string()).unwrap();
+    let p = run(&f.paths, &facts(), &f.api, &dry()).await.unwrap();
+    insta::assert_snapshot!(dry_run_report(&p));
+    assert!(
+        !data.join(volumes::MARKER_FILE).exists(),
+        "dry run touched the volume"
+    );
+}
+
+#[tokio::test]
+async fn real_run_writes_conf_hash_and_marker() {
+    let f = fixture(json!({"configHash": "h4", "network": {}}));
+    let data = f.dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let mut settings: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(f.paths.config_dir.join(SETTINGS_KEY)).unwrap(),
+    )
+    .unwrap();
+    settings["volumes"] =
+        json!([{"name": "data", "path": data.display().to_string(), "initMethod": "deleteFiles"}]);
+    std::fs::write(f.paths.config_dir.join(SETTINGS_KEY), settings.to_string()).unwrap();
+    let mut fx = facts();
+    fx.pod_ip = Some("127.0.0.1".parse().unwrap()); // bindable here
+    run(&f.paths, &fx, &FileApi::default(), &Options::default())
+        .await
+        .unwrap();
+    let conf = std::fs::read_to_string(&f.paths.conf_out).unwrap();
+    assert!(conf.contains("access-address 127.0.0.1"), "{conf}");
+    assert!(conf.contains("mesh-seed-address-port demo-0-0"), "{conf}");
+    assert_eq!(
+        std::fs::read_to_string(f.paths.applied_hash_file()).unwrap(),
+        "h4\n"
+    );
+    assert!(data.join(volumes::MARKER_FILE).exists());
+}
+
+#[tokio::test]
+async fn fabric_on_a_foreign_address_is_refused() {
+    let f = fixture(json!({"configHash": "h5", "network": {"fabricType": "hostExternal"}}));
+    let err = run(&f.paths, &facts(), &f.api, &Options::default())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("network.fabric.address (fabricType): expected an address of this pod"),
+        "{err}"
+    );
+    assert!(err.contains("34.1.2.3"), "{err}");
+    assert!(!f.paths.conf_out.exists());
+}
+
+#[tokio::test]
+async fn missing_inputs_fail_with_one_line() {
+    let f = fixture(json!({"configHash": "h6", "network": {"accessType": "hostInternal"}}));
+    let mut fx = facts();
+    fx.node_name = None;
+    let err = run(&f.paths, &fx, &f.api, &dry())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("NODE_NAME (--node-name): expected"),
+        "{err}"
+    );
+    assert!(!err.contains('\n'));
+
+    let offline = FileApi::default();
+    let err = run(&f.paths, &facts(), &offline, &dry())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("--node-file: expected a JSON file with the Node"),
+        "{err}"
+    );
+
+    std::fs::remove_file(f.paths.config_dir.join(CONF_KEY)).unwrap();
+    let err = run(&f.paths, &facts(), &f.api, &dry())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("ConfigMap key `aerospike.conf`"), "{err}");
+}

@@ -1,0 +1,301 @@
+//! Storage: pod volumes, volume claim templates, mounts and devices, and the volume part of
+//! `acko-init.json`.
+//!
+//! - `persistentVolume` volumes become StatefulSet `volumeClaimTemplates` (named after the
+//!   volume, labelled with the rack labels so the operator can find the PVCs).
+//! - Other sources (`emptyDir`, `secret`, `configMap`, `hostPath`) become pod volumes.
+//! - A `volumeMode: Block` volume is attached as a raw device (`volumeDevices` with
+//!   `devicePath`), never as a mount: a Block PVC cannot be mounted.
+//! - The operator's `acko-init` container gets every persistent volume that has an Aerospike
+//!   path, at that same path (read-write, so it can initialise/wipe it).
+
+use std::collections::BTreeMap;
+
+use acko_api::{
+    AerospikeStorageSpec, AerospikeVolumeAttachment, VolumeAttachment, VolumeInitMethod,
+    VolumeMode, VolumeSpec, VolumeWipeMethod,
+};
+use k8s_openapi::api::core::v1::{
+    PersistentVolumeClaim, PersistentVolumeClaimSpec, Volume, VolumeDevice,
+    VolumeMount, VolumeResourceRequirements,
+};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use serde::Serialize;
+
+use crate::labels;
+
+/// A container's attachments: filesystem mounts and raw block devices.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Attachments {
+    /// `volumeMounts`.
+    pub mounts: Vec<VolumeMount>,
+    /// `volumeDevices`.
+    pub devices: Vec<VolumeDevice>,
+}
+
+/// One volume entry of `acko-init.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VolumeSettings {
+    /// The volume name.
+    pub name: String,
+    /// Mount path (filesystem) or device path (block), identical in acko-init and asd.
+    pub path: String,
+    /// True for raw block devices.
+    pub block: bool,
+    /// How the volume is initialised the first time (once per PVC).
+    pub init_method: VolumeInitMethod,
+    /// How the volume is wiped when the operator lists it in `dirtyVolumes`.
+    pub wipe_method: VolumeWipeMethod,
+}
+
+/// Everything a storage spec contributes to a rack's StatefulSet.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RenderedStorage {
+    /// Pod volumes (non-persistent sources).
+    pub volumes: Vec<Volume>,
+    /// Volume claim templates (persistent sources).
+    pub claim_templates: Vec<PersistentVolumeClaim>,
+    /// Attachments of the Aerospike container.
+    pub aerospike: Attachments,
+    /// Attachments of the acko-init container.
+    pub init: Attachments,
+    /// Attachments of user sidecars, by container name.
+    pub sidecars: BTreeMap<String, Attachments>,
+    /// Attachments of user init containers, by container name.
+    pub init_containers: BTreeMap<String, Attachments>,
+    /// The `volumes` of `acko-init.json`.
+    pub init_settings: Vec<VolumeSettings>,
+}
+
+fn is_block(v: &VolumeSpec) -> bool {
+    v.source
+        .persistent_volume
+        .as_ref()
+        .is_some_and(|pv| pv.volume_mode == Some(VolumeMode::Block))
+}
+
+fn attach(
+    out: &mut Attachments,
+    name: &str,
+    block: bool,
+    path: &str,
+    read_only: Option<bool>,
+    sub_path: Option<&String>,
+    sub_path_expr: Option<&String>,
+    mount_propagation: Option<&String>,
+) {
+    if block {
+        out.devices.push(VolumeDevice {
+            name: name.to_owned(),
+            device_path: path.to_owned(),
+        });
+    } else {
+        out.mounts.push(VolumeMount {
+            name: name.to_owned(),
+            mount_path: path.to_owned(),
+            read_only: read_only.filter(|r| *r),
+            sub_path: sub_path.cloned(),
+            sub_path_expr: sub_path_expr.cloned(),
+            mount_propagation: mount_propagation.cloned(),
+            ..VolumeMount::default()
+        });
+    }
+}
+
+fn attach_aerospike(out: &mut Attachments, name: &str, block: bool, a: &AerospikeVolumeAttachment) {
+    attach(
+        out,
+        name,
+        block,
+        &a.path,
+        a.read_only,
+        a.sub_path.as_ref(),
+        a.sub_path_expr.as_ref(),
+        a.mount_propagation.as_ref(),
+    );
+}
+
+fn attach_other(
+    out: &mut BTreeMap<String, Attachments>,
+    name: &str,
+    block: bool,
+    list: Option<&Vec<VolumeAttachment>>,
+) {
+    for a in list.into_iter().flatten() {
+        attach(
+            out.entry(a.container_name.clone()).or_default(),
+            name,
+            block,
+            &a.path,
+            a.read_only,
+            a.sub_path.as_ref(),
+            a.sub_path_expr.as_ref(),
+            a.mount_propagation.as_ref(),
+        );
+    }
+}
+
+fn pod_volume(v: &VolumeSpec) -> Option<Volume> {
+    let s = &v.source;
+    if s.persistent_volume.is_some() {
+        return None;
+    }
+    Some(Volume {
+        name: v.name.clone(),
+        empty_dir: s.empty_dir.clone(),
+        secret: s.secret.clone(),
+        config_map: s.config_map.clone(),
+        host_path: s.host_path.clone(),
+        ..Volume::default()
+    })
+}
+
+fn claim_template(cluster: &str, rack_id: i32, v: &VolumeSpec) -> Option<PersistentVolumeClaim> {
+    let pv = v.source.persistent_volume.as_ref()?;
+    let user = pv.metadata.as_ref();
+    let claim_labels = labels::merge_user_labels(
+        labels::rack_labels(cluster, rack_id),
+        user.and_then(|m| m.labels.as_ref()),
+    );
+    Some(PersistentVolumeClaim {
+        metadata: ObjectMeta {
+            name: Some(v.name.clone()),
+            labels: Some(claim_labels),
+            annotations: user
+                .and_then(|m| m.annotations.clone())
+                .filter(|a| !a.is_empty()),
+            ..ObjectMeta::default()
+        },
+        spec: Some(PersistentVolumeClaimSpec {
+            access_modes: Some(
+                pv.access_modes
+                    .clone()
+                    .filter(|m| !m.is_empty())
+                    .unwrap_or_else(|| vec!["ReadWriteOnce".to_owned()]),
+            ),
+            storage_class_name: pv.storage_class.clone(),
+            volume_mode: Some(
+                match pv.volume_mode.unwrap_or_default() {
+                    VolumeMode::Block => "Block",
+                    VolumeMode::Filesystem => "Filesystem",
+                }
+                .to_owned(),
+            ),
+            resources: Some(VolumeResourceRequirements {
+                requests: Some(BTreeMap::from([("storage".to_owned(), pv.size.clone())])),
+                limits: None,
+            }),
+            selector: pv.selector.clone(),
+            ..PersistentVolumeClaimSpec::default()
+        }),
+        status: None,
+    })
+}
+
+/// Renders a (rack's effective) storage spec. `None` means no user volumes.
+pub fn render(cluster: &str, rack_id: i32, storage: Option<&AerospikeStorageSpec>) -> RenderedStorage {
+    let mut out = RenderedStorage::default();
+    let volumes = storage.and_then(|s| s.volumes.as_deref()).unwrap_or_default();
+    for v in volumes {
+        let block = is_block(v);
+        out.volumes.extend(pod_volume(v));
+        out.claim_templates.extend(claim_template(cluster, rack_id, v));
+        if let Some(a) = &v.aerospike {
+            attach_aerospike(&mut out.aerospike, &v.name, block, a);
+            if v.source.persistent_volume.is_some() {
+                // acko-init sees the whole volume at the same path as asd (no subPath: it
+                // initialises the volume, not a sub-directory), read-write.
+                attach(&mut out.init, &v.name, block, &a.path, None, None, None, None);
+                out.init_settings.push(VolumeSettings {
+                    name: v.name.clone(),
+                    path: a.path.clone(),
+                    block,
+                    init_method: v.init_method.unwrap_or_default(),
+                    wipe_method: v.wipe_method.unwrap_or_default(),
+                });
+            }
+        }
+        attach_other(&mut out.sidecars, &v.name, block, v.sidecars.as_ref());
+        attach_other(&mut out.init_containers, &v.name, block, v.init_containers.as_ref());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use acko_api::{PersistentVolumeSpec, VolumeSource};
+    use k8s_openapi::api::core::v1::EmptyDirVolumeSource;
+    use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+
+    fn pv(name: &str, mode: VolumeMode, path: &str) -> VolumeSpec {
+        VolumeSpec {
+            name: name.to_owned(),
+            source: VolumeSource {
+                persistent_volume: Some(PersistentVolumeSpec {
+                    volume_mode: Some(mode),
+                    size: Quantity("10Gi".to_owned()),
+                    ..PersistentVolumeSpec::default()
+                }),
+                ..VolumeSource::default()
+            },
+            aerospike: Some(AerospikeVolumeAttachment {
+                path: path.to_owned(),
+                ..AerospikeVolumeAttachment::default()
+            }),
+            init_method: Some(VolumeInitMethod::Blkdiscard),
+            ..VolumeSpec::default()
+        }
+    }
+
+    #[test]
+    fn block_volumes_are_devices_not_mounts() {
+        let storage = AerospikeStorageSpec {
+            volumes: Some(vec![
+                pv("ssd", VolumeMode::Block, "/dev/xvdb"),
+                pv("data", VolumeMode::Filesystem, "/opt/aerospike/data"),
+            ]),
+            ..AerospikeStorageSpec::default()
+        };
+        let r = render("c", 1, Some(&storage));
+        assert_eq!(r.aerospike.devices.len(), 1);
+        assert_eq!(r.aerospike.devices[0].device_path, "/dev/xvdb");
+        assert_eq!(r.aerospike.mounts.len(), 1);
+        assert_eq!(r.aerospike.mounts[0].mount_path, "/opt/aerospike/data");
+        assert_eq!(r.init.devices.len(), 1);
+        assert_eq!(r.claim_templates.len(), 2);
+        let spec = r.claim_templates[0].spec.as_ref().unwrap();
+        assert_eq!(spec.volume_mode.as_deref(), Some("Block"));
+        assert_eq!(spec.access_modes.as_deref(), Some(&["ReadWriteOnce".to_owned()][..]));
+        assert!(r.volumes.is_empty());
+        assert_eq!(r.init_settings[0].init_method, VolumeInitMethod::Blkdiscard);
+        assert!(r.init_settings[0].block);
+    }
+
+    #[test]
+    fn non_persistent_volumes_are_pod_volumes_and_reach_sidecars() {
+        let storage = AerospikeStorageSpec {
+            volumes: Some(vec![VolumeSpec {
+                name: "scratch".to_owned(),
+                source: VolumeSource {
+                    empty_dir: Some(EmptyDirVolumeSource::default()),
+                    ..VolumeSource::default()
+                },
+                sidecars: Some(vec![VolumeAttachment {
+                    container_name: "backup".to_owned(),
+                    path: "/scratch".to_owned(),
+                    read_only: Some(true),
+                    ..VolumeAttachment::default()
+                }]),
+                ..VolumeSpec::default()
+            }]),
+            ..AerospikeStorageSpec::default()
+        };
+        let r = render("c", 0, Some(&storage));
+        assert_eq!(r.volumes.len(), 1);
+        assert!(r.claim_templates.is_empty());
+        assert!(r.init_settings.is_empty());
+        assert_eq!(r.sidecars["backup"].mounts[0].read_only, Some(true));
+    }
+}

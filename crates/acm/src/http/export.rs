@@ -1,0 +1,349 @@
+//! Streaming export as NDJSON or CSV: records are encoded as they arrive and sent in
+//! chunks, so memory stays flat in the number of records; a client that disconnects
+//! cancels the scan.
+
+use aerospike::{PartitionFilter, Record, Value};
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::Response;
+use bytes::Bytes;
+use futures::StreamExt;
+
+use crate::error::{ApiError, ApiJson, ApiPath as Path, ApiQuery, ApiResult, Problem};
+use crate::http::query::{ExportParams, QueryRequest, compile};
+use crate::scan::{RecordJson, ScanSpec, hex, ttl_of};
+use crate::state::AppState;
+use crate::values::JsonValue;
+
+const CHUNK: usize = 64 * 1024;
+const CSV_DISCOVERY: usize = 256;
+
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// One JSON record per line.
+    Ndjson,
+    /// Comma-separated values with a header.
+    Csv,
+}
+
+fn parse_format(f: Option<&str>) -> ApiResult<Format> {
+    match f.unwrap_or("ndjson") {
+        "ndjson" | "jsonl" => Ok(Format::Ndjson),
+        "csv" => Ok(Format::Csv),
+        other => Err(ApiError::field("format", format!("`{other}` is not ndjson or csv"))),
+    }
+}
+
+/// Write one NDJSON line.
+pub fn write_ndjson(out: &mut Vec<u8>, rec: &Record, ns: &str, set: &str) {
+    let _ = serde_json::to_writer(
+        &mut *out,
+        &RecordJson {
+            record: rec,
+            namespace: ns,
+            set,
+        },
+    );
+    out.push(b'\n');
+}
+
+fn csv_cell(out: &mut Vec<u8>, text: &str) {
+    if text.contains([',', '"', '\n', '\r']) {
+        out.push(b'"');
+        for b in text.bytes() {
+            if b == b'"' {
+                out.push(b'"');
+            }
+            out.push(b);
+        }
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(text.as_bytes());
+    }
+}
+
+fn value_text(v: &Value) -> String {
+    match v {
+        Value::Nil => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => f64::from(f).to_string(),
+        other => serde_json::to_string(&JsonValue(other)).unwrap_or_default(),
+    }
+}
+
+/// CSV writer with a fixed set of bin columns plus `_other` for bins outside them.
+pub struct CsvWriter {
+    columns: Vec<String>,
+    other: bool,
+}
+
+impl CsvWriter {
+    /// Columns `key,digest,generation,ttl,<bins...>[,_other]`.
+    pub fn new(columns: Vec<String>, other: bool) -> Self {
+        Self { columns, other }
+    }
+
+    /// Header line.
+    pub fn header(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(b"key,digest,generation,ttl");
+        for c in &self.columns {
+            out.push(b',');
+            csv_cell(out, c);
+        }
+        if self.other {
+            out.extend_from_slice(b",_other");
+        }
+        out.extend_from_slice(b"\r\n");
+    }
+
+    /// One record line.
+    pub fn row(&self, out: &mut Vec<u8>, rec: &Record) {
+        let key = rec.key.as_ref();
+        csv_cell(out, &key.and_then(|k| k.user_key()).map(value_text).unwrap_or_default());
+        out.push(b',');
+        out.extend_from_slice(key.map(|k| hex(&k.digest())).unwrap_or_default().as_bytes());
+        out.extend_from_slice(format!(",{},{}", rec.generation, ttl_of(rec)).as_bytes());
+        for c in &self.columns {
+            out.push(b',');
+            if let Some(v) = rec.bins.get(c) {
+                csv_cell(out, &value_text(v));
+            }
+        }
+        if self.other {
+            out.push(b',');
+            let extra: Vec<(&String, &Value)> = rec
+                .bins
+                .iter()
+                .filter(|(k, _)| !self.columns.contains(k))
+                .collect();
+            if !extra.is_empty() {
+                let m: serde_json::Map<String, serde_json::Value> = extra
+                    .into_iter()
+                    .map(|(k, v)| (k.clone(), crate::values::to_json(v)))
+                    .collect();
+                csv_cell(out, &serde_json::Value::Object(m).to_string());
+            }
+        }
+        out.extend_from_slice(b"\r\n");
+    }
+}
+
+fn problem_line(e: &ApiError) -> Vec<u8> {
+    let mut v = serde_json::to_vec(&serde_json::json!({"$error": e.problem()})).unwrap_or_default();
+    v.push(b'\n');
+    v
+}
+
+async fn stream_export(state: &AppState, id: i64, spec: ScanSpec, max_records: Option<u64>, format: Format, name: &str) -> ApiResult<Response> {
+    let conn = state.conn(id).await?;
+    let rs = conn
+        .client
+        .query(&spec.policy(max_records.unwrap_or(0)), PartitionFilter::all(), spec.statement())
+        .await
+        .map_err(|e| ApiError::from_aerospike(&e, "export"))?;
+    let mut stream = rs.into_stream();
+    let ns = spec.namespace.clone();
+    let set = spec.set.clone();
+    // CSV needs its columns first: take them from `bins` or from the first records.
+    let mut pending: Vec<Record> = Vec::new();
+    let csv = if format == Format::Csv {
+        let (cols, other) = match &spec.bins {
+            Some(b) => (b.clone(), false),
+            None => {
+                let mut cols: Vec<String> = Vec::new();
+                while pending.len() < CSV_DISCOVERY {
+                    match stream.next().await {
+                        Some(Ok(r)) => {
+                            for k in r.bins.keys() {
+                                if !cols.contains(k) {
+                                    cols.push(k.clone());
+                                }
+                            }
+                            pending.push(r);
+                        }
+                        Some(Err(e)) => return Err(ApiError::from_aerospike(&e, "export")),
+                        None => break,
+                    }
+                }
+                (cols, true)
+            }
+        };
+        Some(CsvWriter::new(cols, other))
+    } else {
+        None
+    };
+    let mut header = Vec::new();
+    if let Some(w) = &csv {
+        w.header(&mut header);
+    }
+    struct St {
+        stream: aerospike::query::RecordStream,
+        pending: std::vec::IntoIter<Record>,
+        csv: Option<CsvWriter>,
+        ns: String,
+        set: String,
+        first: Option<Vec<u8>>,
+        done: bool,
+        error: Option<String>,
+    }
+    let st = St {
+        stream,
+        pending: pending.into_iter(),
+        csv,
+        ns,
+        set,
+        first: Some(header),
+        done: false,
+        error: None,
+    };
+    let body = futures::stream::unfold(st, |mut st| async move {
+        if let Some(e) = st.error.take() {
+            return Some((Err(std::io::Error::other(e)), st));
+        }
+        if st.done {
+            return None;
+        }
+        let mut buf = st.first.take().unwrap_or_default();
+        buf.reserve(CHUNK);
+        let mut failed = None;
+        while buf.len() < CHUNK {
+            let rec = match st.pending.next() {
+                Some(r) => r,
+                None => match st.stream.next().await {
+                    Some(Ok(r)) => r,
+                    Some(Err(e)) => {
+                        failed = Some(ApiError::from_aerospike(&e, "export"));
+                        break;
+                    }
+                    None => {
+                        st.done = true;
+                        break;
+                    }
+                },
+            };
+            match &st.csv {
+                Some(w) => w.row(&mut buf, &rec),
+                None => write_ndjson(&mut buf, &rec, &st.ns, &st.set),
+            }
+        }
+        if let Some(e) = failed {
+            tracing::warn!(error = %e, "export aborted");
+            st.done = true;
+            if st.csv.is_none() {
+                buf.extend_from_slice(&problem_line(&e));
+            }
+            // Send what we have, then fail the body so the client sees a broken transfer.
+            st.error = Some(e.detail);
+            return Some((Ok(Bytes::from(buf)), st));
+        }
+        if buf.is_empty() {
+            return None;
+        }
+        Some((Ok(Bytes::from(buf)), st))
+    });
+    let (ctype, ext) = match format {
+        Format::Ndjson => ("application/x-ndjson", "ndjson"),
+        Format::Csv => ("text/csv; charset=utf-8", "csv"),
+    };
+    Response::builder()
+        .header(header::CONTENT_TYPE, ctype)
+        .header(
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}.{ext}\""),
+        )
+        .header(header::CACHE_CONTROL, "no-store")
+        .body(Body::from_stream(body))
+        .map_err(|e| ApiError::internal(e.to_string()))
+}
+
+/// Export the result of a query (all pages) as NDJSON or CSV, streamed.
+#[utoipa::path(post, path = "/clusters/{id}/export", tag = "query", request_body = QueryRequest,
+    params(("id" = i64, Path, description = "Profile id"), ExportParams),
+    responses((status = 200, description = "NDJSON or CSV stream", content_type = "application/x-ndjson"),
+              (status = 400, body = Problem, content_type = "application/problem+json")))]
+pub async fn export_query(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    ApiQuery(p): ApiQuery<ExportParams>,
+    ApiJson(q): ApiJson<QueryRequest>,
+) -> ApiResult<Response> {
+    let format = parse_format(p.format.as_deref())?;
+    let c = compile(&q, 0)?;
+    if c.direct_key.is_some() {
+        return Err(ApiError::field("primaryKey.op", "export needs a scan; use prefix or regex, or GET the record"));
+    }
+    let name = format!("{}-{}", q.namespace, q.set.clone().unwrap_or_else(|| "all".into()));
+    stream_export(&state, id, c.spec, q.max_records, format, &name).await
+}
+
+/// Export a whole set as NDJSON or CSV, streamed.
+#[utoipa::path(get, path = "/clusters/{id}/namespaces/{ns}/sets/{set}/export", tag = "query",
+    params(("id" = i64, Path, description = "Profile id"), ("ns" = String, Path, description = "Namespace"),
+           ("set" = String, Path, description = "Set"), ExportParams),
+    responses((status = 200, description = "NDJSON or CSV stream", content_type = "application/x-ndjson"),
+              (status = 400, body = Problem, content_type = "application/problem+json")))]
+pub async fn export_set(
+    State(state): State<AppState>,
+    Path((id, ns, set)): Path<(i64, String, String)>,
+    ApiQuery(p): ApiQuery<ExportParams>,
+) -> ApiResult<Response> {
+    let format = parse_format(p.format.as_deref())?;
+    let spec = ScanSpec {
+        namespace: ns.clone(),
+        set: set.clone(),
+        bins: None,
+        filter: None,
+        expression: None,
+        timeout_ms: 0,
+    };
+    stream_export(&state, id, spec, None, format, &format!("{ns}-{set}")).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec() -> Record {
+        let mut bins = aerospike::IndexMap::new();
+        bins.insert("name".to_string(), Value::String("a, \"b\"".into()));
+        bins.insert("n".to_string(), Value::Int(5));
+        bins.insert("l".to_string(), Value::List(vec![Value::Int(1)]));
+        let key = aerospike::Key::new("t", "s", Value::Int(9)).unwrap();
+        Record::new(Some(key), bins, None, 2, 0)
+    }
+
+    #[test]
+    fn csv_escapes_and_puts_extra_bins_aside() {
+        let w = CsvWriter::new(vec!["name".into(), "n".into()], true);
+        let mut out = Vec::new();
+        w.header(&mut out);
+        w.row(&mut out, &rec());
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.split("\r\n").collect();
+        assert_eq!(lines[0], "key,digest,generation,ttl,name,n,_other");
+        assert!(lines[1].starts_with("9,"));
+        assert!(lines[1].contains(",2,-1,\"a, \"\"b\"\"\",5,\"{\"\"l\"\":[1]}\""), "{}", lines[1]);
+    }
+
+    #[test]
+    fn ndjson_is_one_line_per_record() {
+        let mut out = Vec::new();
+        write_ndjson(&mut out, &rec(), "t", "s");
+        write_ndjson(&mut out, &rec(), "t", "s");
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(text.lines().count(), 2);
+        let v: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+        assert_eq!(v["bins"]["n"], 5);
+    }
+
+    #[test]
+    fn formats() {
+        assert_eq!(parse_format(None).unwrap(), Format::Ndjson);
+        assert_eq!(parse_format(Some("csv")).unwrap(), Format::Csv);
+        assert!(parse_format(Some("xml")).is_err());
+    }
+}

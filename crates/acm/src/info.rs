@@ -1,0 +1,88 @@
+//! Info commands through a profile's client, on one node or all nodes.
+
+use aerospike::AdminPolicy;
+use futures::future::join_all;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::clients::Conn;
+use crate::error::{ApiError, ApiResult};
+
+/// One node's answer to an info command.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeReply {
+    /// Node id.
+    pub node: String,
+    /// Node address (`host:port`).
+    pub address: String,
+    /// The reply value, when the node answered.
+    pub response: Option<String>,
+    /// Error, when the node did not answer.
+    pub error: Option<String>,
+}
+
+fn policy(conn: &Conn) -> AdminPolicy {
+    AdminPolicy {
+        timeout: conn.timeout_ms,
+        ..AdminPolicy::default()
+    }
+}
+
+/// Run `cmd` on every node (concurrently).
+pub async fn all_nodes(conn: &Conn, cmd: &str) -> ApiResult<Vec<NodeReply>> {
+    let nodes = conn.client.nodes();
+    if nodes.is_empty() {
+        return Err(ApiError::new(
+            axum::http::StatusCode::BAD_GATEWAY,
+            "cluster_unreachable",
+            "the client has no live node; the cluster is down or unreachable",
+        ));
+    }
+    let pol = policy(conn);
+    let futs = nodes.iter().map(|n| {
+        let pol = pol.clone();
+        async move {
+            let res = n.info(&pol, &[cmd]).await;
+            let (response, error) = match res {
+                Ok(mut m) => (Some(m.swap_remove(cmd).unwrap_or_default()), None),
+                Err(e) => (None, Some(e.to_string())),
+            };
+            NodeReply {
+                node: n.name().to_string(),
+                address: n.address().to_string(),
+                response,
+                error,
+            }
+        }
+    });
+    Ok(join_all(futs).await)
+}
+
+/// Run `cmd` on one node (by name) or on a random node.
+pub async fn one_node(conn: &Conn, node: Option<&str>, cmd: &str) -> ApiResult<String> {
+    let n = match node {
+        Some(name) => conn.client.get_node(name).map_err(|_| {
+            ApiError::not_found(
+                "node_not_found",
+                format!("no node `{name}` in this cluster; list nodes with GET .../nodes"),
+            )
+        })?,
+        None => conn
+            .client
+            .random_node()
+            .map_err(|e| ApiError::from_aerospike(&e, "pick a node"))?,
+    };
+    let mut m = n
+        .info(&policy(conn), &[cmd])
+        .await
+        .map_err(|e| ApiError::from_aerospike(&e, &format!("info `{cmd}`")))?;
+    Ok(m.swap_remove(cmd).unwrap_or_default())
+}
+
+/// Only the successful replies, with the node name.
+pub fn ok_replies(replies: &[NodeReply]) -> impl Iterator<Item = (&str, &str)> {
+    replies
+        .iter()
+        .filter_map(|r| r.response.as_deref().map(|v| (r.node.as_str(), v)))
+}

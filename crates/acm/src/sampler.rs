@@ -1,0 +1,484 @@
+//! Metrics from real server counters: a background sampler per connected profile,
+//! a bounded in-memory history and a broadcast channel for Server-Sent Events.
+//!
+//! TPS and success rates are computed from deltas of the `client_read_*` /
+//! `client_write_*` namespace counters between two samples of the same node; a counter
+//! that went down (node restart) contributes nothing for that interval.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::Arc;
+use std::time::Duration;
+
+use parking_lot::Mutex;
+use serde::Serialize;
+use tokio::sync::broadcast;
+use utoipa::ToSchema;
+
+use crate::clients::Conn;
+
+/// Raw counters of one namespace on one node.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NsRaw {
+    /// `client_read_success`.
+    pub read_success: u64,
+    /// `client_read_error` (+ `client_read_timeout`).
+    pub read_error: u64,
+    /// `client_write_success`.
+    pub write_success: u64,
+    /// `client_write_error` (+ `client_write_timeout`).
+    pub write_error: u64,
+    /// `master_objects`.
+    pub master_objects: u64,
+    /// `data_used_bytes`.
+    pub data_used_bytes: u64,
+    /// `data_total_bytes`.
+    pub data_total_bytes: u64,
+}
+
+/// Raw counters of one node.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NodeRaw {
+    /// Address.
+    pub address: String,
+    /// `client_connections`.
+    pub client_connections: u64,
+    /// `uptime` seconds.
+    pub uptime: u64,
+    /// Per namespace.
+    pub namespaces: BTreeMap<String, NsRaw>,
+    /// Latency histograms from `latencies:` (name → (ops/s, pct over 1/8/64 ms)).
+    pub latencies: BTreeMap<String, LatencyPoint>,
+}
+
+/// One point of a latency histogram.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct LatencyPoint {
+    /// Operations per second reported by the server.
+    pub ops_per_sec: f64,
+    /// Percent of operations slower than 1 ms.
+    pub pct_over_1ms: f64,
+    /// Percent slower than 8 ms.
+    pub pct_over_8ms: f64,
+    /// Percent slower than 64 ms.
+    pub pct_over_64ms: f64,
+}
+
+/// One raw snapshot of a cluster.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RawSnapshot {
+    /// Unix time in ms.
+    pub ts_ms: i64,
+    /// Per node id.
+    pub nodes: BTreeMap<String, NodeRaw>,
+}
+
+/// Rates of one namespace over one interval, summed over nodes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct NamespaceRates {
+    /// Namespace.
+    pub namespace: String,
+    /// Successful + failed reads per second.
+    pub read_tps: f64,
+    /// Successful + failed writes per second.
+    pub write_tps: f64,
+    /// Successful reads / all reads in the interval (1.0 when idle).
+    pub read_success_rate: f64,
+    /// Successful writes / all writes in the interval (1.0 when idle).
+    pub write_success_rate: f64,
+    /// Master objects (cluster total).
+    pub objects: u64,
+    /// Data bytes used (cluster total).
+    pub data_used_bytes: u64,
+    /// Data bytes total (cluster total).
+    pub data_total_bytes: u64,
+}
+
+/// Per-node gauges of one sample.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeGauges {
+    /// Node id.
+    pub node: String,
+    /// Address.
+    pub address: String,
+    /// Open client connections.
+    pub client_connections: u64,
+    /// Uptime seconds.
+    pub uptime: u64,
+    /// Latency histograms by name (e.g. `{test}-read`).
+    pub latencies: BTreeMap<String, LatencyPoint>,
+}
+
+/// One metrics sample, as kept in history and pushed over SSE.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Sample {
+    /// Unix time in ms.
+    pub ts_ms: i64,
+    /// Length of the interval the rates cover, in ms (0 for the first sample).
+    pub interval_ms: i64,
+    /// Reads per second, all namespaces.
+    pub read_tps: f64,
+    /// Writes per second, all namespaces.
+    pub write_tps: f64,
+    /// Client connections, all nodes.
+    pub client_connections: u64,
+    /// Per namespace.
+    pub namespaces: Vec<NamespaceRates>,
+    /// Per node.
+    pub nodes: Vec<NodeGauges>,
+}
+
+fn delta(cur: u64, prev: u64) -> u64 {
+    cur.saturating_sub(prev)
+}
+
+fn rate(ok: u64, err: u64) -> f64 {
+    if ok + err == 0 {
+        1.0
+    } else {
+        ok as f64 / (ok + err) as f64
+    }
+}
+
+/// Compute a sample from two snapshots (pure).
+pub fn compute(prev: Option<&RawSnapshot>, cur: &RawSnapshot) -> Sample {
+    let dt_ms = prev.map_or(0, |p| (cur.ts_ms - p.ts_ms).max(0));
+    let secs = dt_ms as f64 / 1000.0;
+    let mut per_ns: BTreeMap<&str, (u64, u64, u64, u64, NamespaceRates)> = BTreeMap::new();
+    for (node, raw) in &cur.nodes {
+        let prev_node = prev.and_then(|p| p.nodes.get(node));
+        for (ns, c) in &raw.namespaces {
+            let e = per_ns.entry(ns.as_str()).or_default();
+            e.4.objects += c.master_objects;
+            e.4.data_used_bytes += c.data_used_bytes;
+            e.4.data_total_bytes += c.data_total_bytes;
+            if let Some(p) = prev_node.and_then(|n| n.namespaces.get(ns)) {
+                e.0 += delta(c.read_success, p.read_success);
+                e.1 += delta(c.read_error, p.read_error);
+                e.2 += delta(c.write_success, p.write_success);
+                e.3 += delta(c.write_error, p.write_error);
+            }
+        }
+    }
+    let namespaces: Vec<NamespaceRates> = per_ns
+        .into_iter()
+        .map(|(ns, (rs, re, ws, we, mut r))| {
+            r.namespace = ns.to_string();
+            if secs > 0.0 {
+                r.read_tps = (rs + re) as f64 / secs;
+                r.write_tps = (ws + we) as f64 / secs;
+            }
+            r.read_success_rate = rate(rs, re);
+            r.write_success_rate = rate(ws, we);
+            r
+        })
+        .collect();
+    let nodes: Vec<NodeGauges> = cur
+        .nodes
+        .iter()
+        .map(|(n, raw)| NodeGauges {
+            node: n.clone(),
+            address: raw.address.clone(),
+            client_connections: raw.client_connections,
+            uptime: raw.uptime,
+            latencies: raw.latencies.clone(),
+        })
+        .collect();
+    Sample {
+        ts_ms: cur.ts_ms,
+        interval_ms: dt_ms,
+        read_tps: namespaces.iter().map(|n| n.read_tps).sum(),
+        write_tps: namespaces.iter().map(|n| n.write_tps).sum(),
+        client_connections: nodes.iter().map(|n| n.client_connections).sum(),
+        namespaces,
+        nodes,
+    }
+}
+
+fn ns_raw(reply: &str) -> NsRaw {
+    let f = asinfo::parse::kv::semicolon_pairs(reply);
+    let g = |k: &str| f.get(k).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    NsRaw {
+        read_success: g("client_read_success"),
+        read_error: g("client_read_error") + g("client_read_timeout"),
+        write_success: g("client_write_success"),
+        write_error: g("client_write_error") + g("client_write_timeout"),
+        master_objects: g("master_objects"),
+        data_used_bytes: g("data_used_bytes"),
+        data_total_bytes: g("data_total_bytes"),
+    }
+}
+
+fn latency_points(reply: &str) -> BTreeMap<String, LatencyPoint> {
+    let mut out = BTreeMap::new();
+    if let Ok(list) = asinfo::parse::parse_latencies(reply) {
+        for l in list {
+            let over = |ms: u64| {
+                l.buckets
+                    .iter()
+                    .find(|b| b.threshold == ms)
+                    .map_or(0.0, |b| b.pct_over)
+            };
+            out.insert(
+                l.name.clone(),
+                LatencyPoint {
+                    ops_per_sec: l.ops_per_sec.unwrap_or(0.0),
+                    pct_over_1ms: over(1),
+                    pct_over_8ms: over(8),
+                    pct_over_64ms: over(64),
+                },
+            );
+        }
+    }
+    out
+}
+
+/// Read one raw snapshot from every node of a connected cluster.
+pub async fn snapshot(conn: &Conn) -> RawSnapshot {
+    let mut snap = RawSnapshot {
+        ts_ms: jiff::Timestamp::now().as_millisecond(),
+        nodes: BTreeMap::new(),
+    };
+    let policy = aerospike::AdminPolicy {
+        timeout: conn.timeout_ms,
+        ..Default::default()
+    };
+    for node in conn.client.nodes() {
+        let Ok(base) = node
+            .info(&policy, &["statistics", "namespaces", "latencies:"])
+            .await
+        else {
+            continue;
+        };
+        let stats = base
+            .get("statistics")
+            .map(|s| asinfo::parse::kv::semicolon_pairs(s))
+            .unwrap_or_default();
+        let g = |k: &str| stats.get(k).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+        let mut raw = NodeRaw {
+            address: node.address().to_string(),
+            client_connections: g("client_connections"),
+            uptime: g("uptime"),
+            latencies: base
+                .get("latencies:")
+                .map(|l| latency_points(l))
+                .unwrap_or_default(),
+            ..NodeRaw::default()
+        };
+        let names: Vec<String> = base
+            .get("namespaces")
+            .map(|n| {
+                n.split(';')
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let cmds: Vec<String> = names.iter().map(|n| format!("namespace/{n}")).collect();
+        let refs: Vec<&str> = cmds.iter().map(String::as_str).collect();
+        if let Ok(replies) = node.info(&policy, &refs).await {
+            for (n, c) in names.iter().zip(&cmds) {
+                if let Some(r) = replies.get(c) {
+                    raw.namespaces.insert(n.clone(), ns_raw(r));
+                }
+            }
+        }
+        snap.nodes.insert(node.name().to_string(), raw);
+    }
+    snap
+}
+
+struct Series {
+    name: String,
+    last: Option<RawSnapshot>,
+    history: VecDeque<Arc<Sample>>,
+    tx: broadcast::Sender<Arc<Sample>>,
+}
+
+/// The sampler: history and broadcast per profile.
+pub struct Sampler {
+    interval: Duration,
+    capacity: usize,
+    series: Mutex<HashMap<i64, Series>>,
+}
+
+impl Sampler {
+    /// A sampler keeping `history` worth of samples taken every `interval`.
+    pub fn new(interval: Duration, history: Duration) -> Self {
+        let capacity = (history.as_millis() / interval.as_millis().max(1)).clamp(1, 1_000_000) as usize;
+        Self {
+            interval,
+            capacity,
+            series: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Sampling interval.
+    pub fn interval(&self) -> Duration {
+        self.interval
+    }
+
+    /// Record a raw snapshot for a profile and return the computed sample.
+    pub fn record(&self, profile: i64, name: &str, snap: RawSnapshot) -> Arc<Sample> {
+        let mut all = self.series.lock();
+        let s = all.entry(profile).or_insert_with(|| Series {
+            name: name.to_string(),
+            last: None,
+            history: VecDeque::new(),
+            tx: broadcast::channel(64).0,
+        });
+        let sample = Arc::new(compute(s.last.as_ref(), &snap));
+        s.last = Some(snap);
+        s.name = name.to_string();
+        if s.history.len() >= self.capacity {
+            s.history.pop_front();
+        }
+        s.history.push_back(sample.clone());
+        let _ = s.tx.send(sample.clone());
+        sample
+    }
+
+    /// Samples of a profile newer than `since_ms`.
+    pub fn history(&self, profile: i64, since_ms: Option<i64>) -> Vec<Arc<Sample>> {
+        self.series.lock().get(&profile).map_or_else(Vec::new, |s| {
+            s.history
+                .iter()
+                .filter(|x| since_ms.is_none_or(|t| x.ts_ms > t))
+                .cloned()
+                .collect()
+        })
+    }
+
+    /// Subscribe to new samples of a profile.
+    pub fn subscribe(&self, profile: i64) -> broadcast::Receiver<Arc<Sample>> {
+        let mut all = self.series.lock();
+        all.entry(profile)
+            .or_insert_with(|| Series {
+                name: String::new(),
+                last: None,
+                history: VecDeque::new(),
+                tx: broadcast::channel(64).0,
+            })
+            .tx
+            .subscribe()
+    }
+
+    /// Latest sample of each profile, with the profile name (for `/metrics`).
+    pub fn latest(&self) -> Vec<(i64, String, Arc<Sample>)> {
+        self.series
+            .lock()
+            .iter()
+            .filter_map(|(id, s)| s.history.back().map(|x| (*id, s.name.clone(), x.clone())))
+            .collect()
+    }
+
+    /// Forget profiles that are no longer connected.
+    pub fn retain(&self, live: &[i64]) {
+        self.series
+            .lock()
+            .retain(|id, s| live.contains(id) || s.tx.receiver_count() > 0);
+    }
+
+    /// Sample every connected profile once.
+    pub async fn tick(&self, conns: &[Arc<Conn>]) {
+        let snaps = futures::future::join_all(conns.iter().map(|c| async move {
+            (c.profile_id, c.profile_name.clone(), snapshot(c).await)
+        }))
+        .await;
+        for (id, name, snap) in snaps {
+            if !snap.nodes.is_empty() {
+                self.record(id, &name, snap);
+            }
+        }
+        let live: Vec<i64> = conns.iter().map(|c| c.profile_id).collect();
+        self.retain(&live);
+    }
+}
+
+/// Run the sampler until the token is cancelled.
+pub async fn run(state: crate::state::AppState, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+    let mut tick = tokio::time::interval(state.sampler.interval());
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {
+                let conns = state.clients.connected();
+                state.sampler.tick(&conns).await;
+            }
+            _ = shutdown.changed() => break,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn snap(ts: i64, rs: u64, re: u64, ws: u64) -> RawSnapshot {
+        let mut ns = BTreeMap::new();
+        ns.insert(
+            "test".to_string(),
+            NsRaw {
+                read_success: rs,
+                read_error: re,
+                write_success: ws,
+                master_objects: 10,
+                ..NsRaw::default()
+            },
+        );
+        let mut nodes = BTreeMap::new();
+        nodes.insert(
+            "A".to_string(),
+            NodeRaw {
+                namespaces: ns,
+                client_connections: 3,
+                ..NodeRaw::default()
+            },
+        );
+        RawSnapshot { ts_ms: ts, nodes }
+    }
+
+    #[test]
+    fn rates_come_from_counter_deltas() {
+        let a = snap(1_000, 100, 0, 50);
+        let b = snap(3_000, 300, 100, 90);
+        let s = compute(Some(&a), &b);
+        assert_eq!(s.interval_ms, 2000);
+        let ns = &s.namespaces[0];
+        assert!((ns.read_tps - 150.0).abs() < 1e-9);
+        assert!((ns.write_tps - 20.0).abs() < 1e-9);
+        assert!((ns.read_success_rate - 200.0 / 300.0).abs() < 1e-9);
+        assert!((ns.write_success_rate - 1.0).abs() < 1e-9);
+        assert_eq!(s.client_connections, 3);
+        // first sample has no rates
+        let first = compute(None, &a);
+        assert_eq!(first.read_tps, 0.0);
+        // counter reset (restart) does not go negative
+        let c = snap(5_000, 10, 0, 0);
+        assert_eq!(compute(Some(&b), &c).read_tps, 0.0);
+    }
+
+    #[test]
+    fn history_is_bounded_and_broadcast() {
+        let s = Sampler::new(Duration::from_secs(1), Duration::from_secs(3));
+        let mut rx = s.subscribe(1);
+        for i in 0..5 {
+            s.record(1, "p", snap(i * 1000, 0, 0, 0));
+        }
+        assert_eq!(s.history(1, None).len(), 3);
+        assert_eq!(s.history(1, Some(3000)).len(), 1);
+        assert_eq!(rx.try_recv().unwrap().ts_ms, 0);
+        assert_eq!(s.latest()[0].1, "p");
+    }
+
+    #[test]
+    fn parses_real_namespace_and_latencies() {
+        let ns = ns_raw("objects=5;master_objects=3;client_read_success=7;client_read_error=1;client_read_timeout=1;data_used_bytes=9");
+        assert_eq!(ns.master_objects, 3);
+        assert_eq!(ns.read_error, 2);
+        assert_eq!(ns.data_used_bytes, 9);
+    }
+}

@@ -1,0 +1,337 @@
+//! The paging engine (true cursors over partition scans/queries) and the JSON form of
+//! records.
+//!
+//! A page asks the server for at most `page_size` records from the partitions the cursor
+//! has not finished. With several nodes, each node gets a share of the budget, so one
+//! round can come back short while records remain on other nodes: the engine then runs
+//! further rounds from the updated cursor until the page is full or every partition is
+//! finished. A page is therefore never short or empty while records remain; if the
+//! server keeps answering without progress the request fails with `incomplete_page`.
+
+use std::collections::BTreeMap;
+
+use aerospike::expressions::Expression;
+use aerospike::query::Filter;
+use aerospike::{Bins, QueryPolicy, Record, Statement};
+use axum::http::StatusCode;
+use futures::StreamExt;
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+use utoipa::ToSchema;
+
+use crate::clients::Conn;
+use crate::cursor::CursorState;
+use crate::error::{ApiError, ApiResult};
+use crate::values::JsonValue;
+
+/// Largest page.
+pub const MAX_PAGE_SIZE: usize = 1000;
+/// Rounds without any progress before a page is reported incomplete.
+const MAX_IDLE_ROUNDS: usize = 3;
+
+/// What to scan or query.
+#[derive(Debug, Clone)]
+pub struct ScanSpec {
+    /// Namespace.
+    pub namespace: String,
+    /// Set (empty: whole namespace).
+    pub set: String,
+    /// Bins to return (None: all).
+    pub bins: Option<Vec<String>>,
+    /// Secondary-index predicate.
+    pub filter: Option<Filter>,
+    /// Filter expression.
+    pub expression: Option<Expression>,
+    /// Per-round total timeout (ms).
+    pub timeout_ms: u32,
+}
+
+impl ScanSpec {
+    /// The statement for this spec.
+    pub fn statement(&self) -> Statement {
+        let bins = match &self.bins {
+            Some(b) => Bins::Some(b.clone()),
+            None => Bins::All,
+        };
+        let mut stmt = Statement::new(self.namespace.clone(), self.set.clone(), bins);
+        if let Some(f) = &self.filter {
+            stmt.set_filter(f.clone());
+        }
+        stmt
+    }
+
+    /// Query policy with a record budget (0 = unlimited).
+    pub fn policy(&self, max_records: u64) -> QueryPolicy {
+        let mut p = QueryPolicy {
+            max_records,
+            ..QueryPolicy::default()
+        };
+        p.base_policy.total_timeout = self.timeout_ms;
+        p.base_policy.socket_timeout = self.timeout_ms;
+        p.base_policy.filter_expression.clone_from(&self.expression);
+        p
+    }
+}
+
+/// Validate a requested page size.
+pub fn check_page_size(size: Option<usize>) -> ApiResult<usize> {
+    match size.unwrap_or(100) {
+        0 => Err(ApiError::field("pageSize", "must be at least 1")),
+        n if n > MAX_PAGE_SIZE => Err(ApiError::field(
+            "pageSize",
+            format!("must be at most {MAX_PAGE_SIZE}; use the cursor to read further pages"),
+        )),
+        n => Ok(n),
+    }
+}
+
+/// One page of records and the cursor to continue (None when finished).
+pub struct Page {
+    /// Records.
+    pub records: Vec<Record>,
+    /// Continue from here.
+    pub next: Option<CursorState>,
+}
+
+/// Read one page.
+pub async fn page(conn: &Conn, spec: &ScanSpec, mut cursor: CursorState, page_size: usize) -> ApiResult<Page> {
+    let mut records = Vec::with_capacity(page_size);
+    let mut idle = 0;
+    while records.len() < page_size {
+        if cursor.is_complete() {
+            return Ok(Page { records, next: None });
+        }
+        let want = (page_size - records.len()) as u64;
+        let rs = conn
+            .client
+            .query(&spec.policy(want), cursor.to_filter(), spec.statement())
+            .await
+            .map_err(|e| ApiError::from_aerospike(&e, "query"))?;
+        let mut stream = rs.into_stream();
+        let before = records.len();
+        while let Some(item) = stream.next().await {
+            let rec = item.map_err(|e| ApiError::from_aerospike(&e, "query"))?;
+            records.push(rec);
+        }
+        let filter = stream.partition_filter().ok_or_else(|| {
+            ApiError::internal("the query finished without a resume cursor")
+        })?;
+        let mut next = CursorState::from_filter(&filter);
+        next.seen = cursor.seen;
+        if records.len() == before && next == cursor {
+            idle += 1;
+            if idle >= MAX_IDLE_ROUNDS {
+                return Err(ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "incomplete_page",
+                    "the cluster returned no records for unfinished partitions several times \
+                     (partitions unavailable or migrating?); retry with the same cursor",
+                ));
+            }
+        } else {
+            idle = 0;
+        }
+        cursor = next;
+    }
+    cursor.seen += records.len() as u64;
+    let next = if cursor.is_complete() { None } else { Some(cursor) };
+    Ok(Page { records, next })
+}
+
+/// Remaining TTL in seconds, -1 when the record never expires.
+pub fn ttl_of(r: &Record) -> i64 {
+    match r.time_to_live() {
+        None => -1,
+        Some(d) => d.as_secs() as i64,
+    }
+}
+
+/// Lowercase hex.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+/// Serialises a record in the API's JSON form without copying it.
+pub struct RecordJson<'a> {
+    /// The record.
+    pub record: &'a Record,
+    /// Namespace (records from queries carry no key namespace when the key is absent).
+    pub namespace: &'a str,
+    /// Set.
+    pub set: &'a str,
+}
+
+struct KeyJson<'a>(&'a Record, &'a str, &'a str);
+
+impl Serialize for KeyJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(4))?;
+        let key = self.0.key.as_ref();
+        m.serialize_entry("namespace", key.map_or(self.1, |k| k.namespace()))?;
+        m.serialize_entry("set", key.map_or(self.2, |k| k.set_name()))?;
+        match key.and_then(|k| k.user_key()) {
+            Some(v) => m.serialize_entry("userKey", &JsonValue(v))?,
+            None => m.serialize_entry("userKey", &())?,
+        }
+        match key {
+            Some(k) => m.serialize_entry("digest", &hex(&k.digest()))?,
+            None => m.serialize_entry("digest", &())?,
+        }
+        m.end()
+    }
+}
+
+struct BinsJson<'a>(&'a aerospike::IndexMap<String, aerospike::Value>);
+
+impl Serialize for BinsJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.0 {
+            m.serialize_entry(k, &JsonValue(v))?;
+        }
+        m.end()
+    }
+}
+
+impl Serialize for RecordJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(4))?;
+        m.serialize_entry("key", &KeyJson(self.record, self.namespace, self.set))?;
+        m.serialize_entry("generation", &self.record.generation)?;
+        m.serialize_entry("ttl", &ttl_of(self.record))?;
+        m.serialize_entry("bins", &BinsJson(&self.record.bins))?;
+        m.end()
+    }
+}
+
+/// Documentation schema of a record key.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordKeyView {
+    /// Namespace.
+    pub namespace: String,
+    /// Set.
+    pub set: String,
+    /// Primary key in the lossless encoding, or null when the key was not stored.
+    pub user_key: Option<serde_json::Value>,
+    /// RIPEMD-160 digest, hex.
+    pub digest: Option<String>,
+}
+
+/// Documentation schema of a record (the wire form is produced by [`RecordJson`]).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordView {
+    /// Key.
+    pub key: RecordKeyView,
+    /// Generation (modification count).
+    pub generation: u32,
+    /// Remaining time to live in seconds; -1 = never expires.
+    pub ttl: i64,
+    /// Bins in the lossless value encoding.
+    pub bins: BTreeMap<String, serde_json::Value>,
+}
+
+/// Documentation schema of a page.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordPage {
+    /// Records of this page.
+    pub records: Vec<RecordView>,
+    /// Opaque cursor for the next page; null when there are no more records.
+    pub next_cursor: Option<String>,
+    /// Requested page size.
+    pub page_size: usize,
+    /// Estimated records in the set (from server statistics), when known.
+    pub estimated_total: Option<u64>,
+}
+
+/// The wire form of a page.
+pub struct PageJson<'a> {
+    /// Records.
+    pub records: &'a [Record],
+    /// Namespace.
+    pub namespace: &'a str,
+    /// Set.
+    pub set: &'a str,
+    /// Next cursor.
+    pub next_cursor: Option<String>,
+    /// Page size.
+    pub page_size: usize,
+    /// Estimated total.
+    pub estimated_total: Option<u64>,
+}
+
+struct RecordsJson<'a>(&'a [Record], &'a str, &'a str);
+
+impl Serialize for RecordsJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|r| RecordJson {
+            record: r,
+            namespace: self.1,
+            set: self.2,
+        }))
+    }
+}
+
+impl Serialize for PageJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(4))?;
+        m.serialize_entry("records", &RecordsJson(self.records, self.namespace, self.set))?;
+        m.serialize_entry("nextCursor", &self.next_cursor)?;
+        m.serialize_entry("pageSize", &self.page_size)?;
+        m.serialize_entry("estimatedTotal", &self.estimated_total)?;
+        m.end()
+    }
+}
+
+/// Serialise to a JSON response.
+pub fn json_response<T: Serialize>(v: &T) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match serde_json::to_vec(v) {
+        Ok(body) => (
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            body,
+        )
+            .into_response(),
+        Err(e) => ApiError::internal(format!("serialising the response: {e}")).into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_size_limits() {
+        assert_eq!(check_page_size(None).unwrap(), 100);
+        assert_eq!(check_page_size(Some(1000)).unwrap(), 1000);
+        let e = check_page_size(Some(1001)).unwrap_err();
+        assert_eq!(e.fields[0].field, "pageSize");
+        assert!(check_page_size(Some(0)).is_err());
+    }
+
+    #[test]
+    fn record_json_shape() {
+        let mut bins = aerospike::IndexMap::new();
+        bins.insert("n".to_string(), aerospike::Value::Int(1 << 60));
+        let key = aerospike::Key::new("test", "users", aerospike::Value::String("u1".into())).unwrap();
+        let rec = Record::new(Some(key), bins, None, 3, 0);
+        let v = serde_json::to_value(RecordJson {
+            record: &rec,
+            namespace: "test",
+            set: "users",
+        })
+        .unwrap();
+        assert_eq!(v["key"]["userKey"], "u1");
+        assert_eq!(v["key"]["digest"].as_str().unwrap().len(), 40);
+        assert_eq!(v["ttl"], -1);
+        assert_eq!(v["generation"], 3);
+        assert_eq!(v["bins"]["n"], serde_json::json!({"$int": "1152921504606846976"}));
+    }
+}

@@ -1,0 +1,100 @@
+//! Shared application state.
+
+use std::ops::Deref;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::clients::{Clients, Conn};
+use crate::config::Config;
+use crate::crypto::SecretBox;
+use crate::db::{self, ProfileStore};
+use crate::error::ApiResult;
+use crate::http_metrics::HttpMetrics;
+use crate::profiles::ProfileInput;
+use crate::sampler::Sampler;
+
+/// Cheap-to-clone handle to everything handlers need.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+/// The state behind [`AppState`].
+pub struct Inner {
+    /// Configuration.
+    pub config: Config,
+    /// Profile storage.
+    pub store: ProfileStore,
+    /// Connected clients.
+    pub clients: Clients,
+    /// Metrics sampler.
+    pub sampler: Sampler,
+    /// The manager's own HTTP metrics.
+    pub http_metrics: HttpMetrics,
+    /// Process start.
+    pub started: Instant,
+    /// Random per-process secret for confirmation tokens.
+    pub token_secret: [u8; 32],
+}
+
+impl Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState").finish_non_exhaustive()
+    }
+}
+
+impl AppState {
+    /// Open the database and key, and seed the default profile from `AEROSPIKE_HOST`.
+    pub async fn new(config: Config) -> anyhow::Result<Self> {
+        let secrets = match &config.secret_key {
+            Some(k) => SecretBox::from_base64(k)?,
+            None if config.db == ":memory:" => SecretBox::random()?,
+            None => SecretBox::load_or_create(Path::new(&config.key_file))?,
+        };
+        let pool = db::open(&config.db).await?;
+        let store = ProfileStore::new(pool, secrets);
+        let mut token_secret = [0u8; 32];
+        getrandom::fill(&mut token_secret).map_err(|e| anyhow::anyhow!("random: {e}"))?;
+        let state = Self(Arc::new(Inner {
+            sampler: Sampler::new(config.sample_interval, config.history),
+            config,
+            store,
+            clients: Clients::default(),
+            http_metrics: HttpMetrics::default(),
+            started: Instant::now(),
+            token_secret,
+        }));
+        if let Some(host) = state.config.aerospike_host.clone() {
+            state.seed_default_profile(&host).await?;
+        }
+        Ok(state)
+    }
+
+    async fn seed_default_profile(&self, host: &str) -> anyhow::Result<()> {
+        if self.store.find_by_name("default").await?.is_some() {
+            return Ok(());
+        }
+        let input: ProfileInput = serde_json::from_value(serde_json::json!({
+            "name": "default",
+            "hosts": [host],
+            "port": self.config.aerospike_port,
+            "description": "created from AEROSPIKE_HOST at start",
+        }))?;
+        self.store
+            .create(&input, false)
+            .await
+            .map_err(|e| anyhow::anyhow!("default profile for AEROSPIKE_HOST: {e}"))?;
+        Ok(())
+    }
+
+    /// The connected client of a profile.
+    pub async fn conn(&self, id: i64) -> ApiResult<Arc<Conn>> {
+        self.clients.get(&self.store, id).await
+    }
+}

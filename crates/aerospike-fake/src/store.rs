@@ -1,0 +1,292 @@
+//! The in-memory record store: namespaces, 4096 partitions each, records ordered by digest.
+//!
+//! All fake nodes of one cluster share one `Store`; ownership only decides which node answers.
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::particle::Particle;
+
+/// Number of partitions per namespace.
+pub const PARTITIONS: usize = 4096;
+/// Seconds between the Unix epoch and the Aerospike ("citrusleaf") epoch, 2010-01-01 UTC.
+pub const CITRUSLEAF_EPOCH: u64 = 1_262_304_000;
+/// Bin names longer than this are refused (result code 21).
+pub const MAX_BIN_NAME: usize = 15;
+
+/// Seconds since the Aerospike epoch.
+pub fn now_cl_secs() -> u32 {
+    let unix = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(CITRUSLEAF_EPOCH);
+    unix.saturating_sub(CITRUSLEAF_EPOCH) as u32
+}
+
+/// Milliseconds since the Aerospike epoch.
+pub fn now_cl_millis() -> u64 {
+    let unix = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(CITRUSLEAF_EPOCH * 1000);
+    unix.saturating_sub(CITRUSLEAF_EPOCH * 1000)
+}
+
+/// One record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    /// Set name ("" when none).
+    pub set: String,
+    /// Stored user key (particle type, bytes) when the client sent it.
+    pub key: Option<(u8, Vec<u8>)>,
+    /// Bins in insertion order.
+    pub bins: Vec<(String, Particle)>,
+    /// Generation (1 after the first write).
+    pub generation: u32,
+    /// Expiry, seconds since the Aerospike epoch; 0 = never.
+    pub void_time: u32,
+    /// Last update, ms since the Aerospike epoch.
+    pub last_update_ms: u64,
+}
+
+impl Record {
+    /// A fresh record with no bins.
+    pub fn new(set: &str) -> Self {
+        Self {
+            set: set.to_string(),
+            key: None,
+            bins: Vec::new(),
+            generation: 0,
+            void_time: 0,
+            last_update_ms: 0,
+        }
+    }
+    /// Looks up a bin.
+    pub fn bin(&self, name: &str) -> Option<&Particle> {
+        self.bins.iter().find(|(n, _)| n == name).map(|(_, p)| p)
+    }
+    /// Sets a bin; a NULL particle removes it.
+    pub fn set_bin(&mut self, name: &str, p: Particle) {
+        if p.ptype == crate::wire::particle::NULL {
+            self.bins.retain(|(n, _)| n != name);
+            return;
+        }
+        match self.bins.iter_mut().find(|(n, _)| n == name) {
+            Some(slot) => slot.1 = p,
+            None => self.bins.push((name.to_string(), p)),
+        }
+    }
+    /// Approximate stored size in bytes (used for `data_used_bytes`).
+    pub fn size_bytes(&self) -> u64 {
+        let bins: usize = self
+            .bins
+            .iter()
+            .map(|(n, p)| n.len() + p.data.len() + 4)
+            .sum();
+        (bins + self.set.len() + self.key.as_ref().map_or(0, |k| k.1.len() + 1) + 40) as u64
+    }
+    /// Whether the record has expired at `now` (Aerospike-epoch seconds).
+    pub fn expired(&self, now: u32) -> bool {
+        self.void_time != 0 && self.void_time <= now
+    }
+}
+
+/// Per-set bookkeeping that survives the records (truncation time).
+#[derive(Debug, Clone, Default)]
+pub struct SetMeta {
+    /// Last truncate time, ms since the Aerospike epoch (0 = never).
+    pub truncate_lut: u64,
+}
+
+/// One namespace.
+#[derive(Debug, Clone)]
+pub struct Namespace {
+    /// Name.
+    pub name: String,
+    /// Records per partition, ordered by digest.
+    pub partitions: Vec<BTreeMap<[u8; 20], Record>>,
+    /// Sets ever seen (kept after truncation, like the server).
+    pub sets: BTreeMap<String, SetMeta>,
+    /// Namespace-wide truncate time (ms since the Aerospike epoch).
+    pub truncate_lut: u64,
+    /// Namespace configuration (`get-config:context=namespace`).
+    pub config: BTreeMap<String, String>,
+}
+
+impl Namespace {
+    /// An empty namespace with CE-like default configuration.
+    pub fn new(name: &str, replication_factor: usize) -> Self {
+        let mut config = BTreeMap::new();
+        for (k, v) in [
+            ("allow-ttl-without-nsup", "false"),
+            ("default-read-touch-ttl-pct", "0"),
+            ("default-ttl", "0"),
+            ("disable-write-dup-res", "false"),
+            ("evict-tenths-pct", "5"),
+            ("index-type", "shmem"),
+            ("nsup-hist-period", "3600"),
+            ("nsup-period", "0"),
+            ("stop-writes-sys-memory-pct", "90"),
+            ("storage-engine", "memory"),
+            ("strong-consistency", "false"),
+        ] {
+            config.insert(k.to_string(), v.to_string());
+        }
+        config.insert(
+            "replication-factor".to_string(),
+            replication_factor.to_string(),
+        );
+        Self {
+            name: name.to_string(),
+            partitions: vec![BTreeMap::new(); PARTITIONS],
+            sets: BTreeMap::new(),
+            truncate_lut: 0,
+            config,
+        }
+    }
+
+    /// `default-ttl` in seconds.
+    pub fn default_ttl(&self) -> u32 {
+        self.config
+            .get("default-ttl")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    }
+
+    /// Looks up a live record, dropping it if it has expired.
+    pub fn get(&mut self, digest: &[u8; 20]) -> Option<&Record> {
+        let pid = crate::particle::partition_of(digest) as usize;
+        let now = now_cl_secs();
+        let part = &mut self.partitions[pid];
+        if part.get(digest).is_some_and(|r| r.expired(now)) {
+            part.remove(digest);
+        }
+        part.get(digest)
+    }
+
+    /// Inserts or replaces a record.
+    pub fn put(&mut self, digest: [u8; 20], rec: Record) {
+        if !rec.set.is_empty() {
+            self.sets.entry(rec.set.clone()).or_default();
+        }
+        let pid = crate::particle::partition_of(&digest) as usize;
+        self.partitions[pid].insert(digest, rec);
+    }
+
+    /// Removes a record; returns whether it existed (and was live).
+    pub fn remove(&mut self, digest: &[u8; 20]) -> bool {
+        let pid = crate::particle::partition_of(digest) as usize;
+        let now = now_cl_secs();
+        self.partitions[pid]
+            .remove(digest)
+            .is_some_and(|r| !r.expired(now))
+    }
+
+    /// Removes every record of `set` (all sets when `None`) last updated before `before_ms`.
+    pub fn truncate(&mut self, set: Option<&str>, before_ms: u64) -> usize {
+        let mut removed = 0;
+        for part in &mut self.partitions {
+            let before = part.len();
+            part.retain(|_, r| {
+                let in_scope = set.is_none_or(|s| r.set == s);
+                !(in_scope && r.last_update_ms <= before_ms)
+            });
+            removed += before - part.len();
+        }
+        match set {
+            Some(s) => self.sets.entry(s.to_string()).or_default().truncate_lut = before_ms,
+            None => self.truncate_lut = before_ms,
+        }
+        removed
+    }
+
+    /// Live record count and bytes per set, for partitions selected by `owned`.
+    pub fn set_usage(&self, owned: &dyn Fn(usize) -> bool) -> HashMap<String, (u64, u64)> {
+        let now = now_cl_secs();
+        let mut out: HashMap<String, (u64, u64)> = HashMap::new();
+        for (pid, part) in self.partitions.iter().enumerate() {
+            if !owned(pid) {
+                continue;
+            }
+            for r in part.values().filter(|r| !r.expired(now)) {
+                let e = out.entry(r.set.clone()).or_default();
+                e.0 += 1;
+                e.1 += r.size_bytes();
+            }
+        }
+        out
+    }
+}
+
+/// All namespaces.
+#[derive(Debug, Clone, Default)]
+pub struct Store {
+    /// Namespaces by name.
+    pub namespaces: BTreeMap<String, Namespace>,
+}
+
+impl Store {
+    /// A store with the given namespaces.
+    pub fn new(names: &[String], replication_factor: usize) -> Self {
+        Self {
+            namespaces: names
+                .iter()
+                .map(|n| (n.clone(), Namespace::new(n, replication_factor)))
+                .collect(),
+        }
+    }
+}
+
+/// Computes a record's new void time from a request TTL.
+///
+/// `0` = namespace default, `u32::MAX` (-1) = never expire, `u32::MAX - 1` (-2) = keep the
+/// current expiry, anything else = now + ttl seconds.
+pub fn void_time_for(ttl: u32, default_ttl: u32, current: Option<u32>) -> u32 {
+    let now = now_cl_secs();
+    match ttl {
+        u32::MAX => 0,
+        0xFFFF_FFFE => current.unwrap_or(if default_ttl == 0 {
+            0
+        } else {
+            now + default_ttl
+        }),
+        0 if default_ttl == 0 => 0,
+        0 => now.saturating_add(default_ttl),
+        t => now.saturating_add(t),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::particle::{Value, digest};
+
+    #[test]
+    fn ttl_rules() {
+        assert_eq!(void_time_for(u32::MAX, 100, None), 0);
+        assert_eq!(void_time_for(0, 0, None), 0);
+        assert_eq!(void_time_for(0xFFFF_FFFE, 0, Some(77)), 77);
+        assert!(void_time_for(10, 0, None) >= now_cl_secs() + 9);
+    }
+
+    #[test]
+    fn truncate_keeps_set_listed() {
+        let mut ns = Namespace::new("test", 1);
+        let d = digest("s", 3, b"k");
+        let mut r = Record::new("s");
+        r.set_bin("a", Particle::from_value(&Value::Int(1)));
+        ns.put(d, r);
+        assert!(ns.get(&d).is_some());
+        assert_eq!(ns.truncate(Some("s"), now_cl_millis() + 1), 1);
+        assert!(ns.get(&d).is_none());
+        assert!(ns.sets["s"].truncate_lut > 0);
+    }
+
+    #[test]
+    fn nil_bin_write_removes_the_bin() {
+        let mut r = Record::new("");
+        r.set_bin("a", Particle::from_value(&Value::Int(1)));
+        r.set_bin("a", Particle::from_value(&Value::Nil));
+        assert!(r.bins.is_empty());
+    }
+}

@@ -1,0 +1,337 @@
+#!/usr/bin/env node
+// End-to-end tests: Chromium (Debian's /usr/bin/chromium, driven by playwright-core) against a
+// running aerospike-cluster-manager in --demo mode. Usage: node e2e/run.mjs --base-url URL
+// Screenshots of every page go to the folder printed at the start.
+import { mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : dflt;
+};
+const BASE = (arg("--base-url", process.env.ACM_URL ?? "http://127.0.0.1:8080")).replace(/\/$/, "");
+const SHOTS = arg("--screenshots", join(dirname(fileURLToPath(import.meta.url)), "..", "e2e-artifacts", "screenshots"));
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const TIMEOUT = 15_000;
+mkdirSync(SHOTS, { recursive: true });
+console.log(`e2e: ${BASE}, screenshots in ${SHOTS}`);
+
+// ------------------------------------------------------------------ tiny harness
+const results = [];
+async function test(name, fn) {
+  const started = Date.now();
+  try {
+    await fn();
+    results.push({ name, ok: true });
+    console.log(`  ✓ ${name} (${Date.now() - started} ms)`);
+  } catch (e) {
+    results.push({ name, ok: false, error: e });
+    console.log(`  ✗ ${name}\n    ${String(e?.stack ?? e).split("\n").slice(0, 6).join("\n    ")}`);
+  }
+}
+function assert(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+async function api(path, init) {
+  const res = await fetch(BASE + path, init);
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${init?.method ?? "GET"} ${path} → ${res.status}: ${text.slice(0, 300)}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+// ------------------------------------------------------------------ browser
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  headless: true,
+  args: [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+  ],
+});
+const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+context.setDefaultTimeout(TIMEOUT);
+
+/** A page that records console errors, uncaught exceptions and 5xx answers. */
+async function openPage() {
+  const page = await context.newPage();
+  const problems = [];
+  page.on("console", (m) => {
+    if (m.type() !== "error") return;
+    const t = m.text();
+    // The browser logs every 4xx fetch; those are answers the page handles (e.g. CE's 409 on users).
+    if (/Failed to load resource: the server responded with a status of 4\d\d/.test(t)) return;
+    problems.push(`console: ${t}`);
+  });
+  page.on("pageerror", (e) => problems.push(`exception: ${e.message}`));
+  page.on("response", (r) => {
+    if (r.status() >= 500) problems.push(`HTTP ${r.status()} ${r.request().method()} ${r.url()}`);
+  });
+  return { page, problems };
+}
+const shot = (page, name) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+
+// ------------------------------------------------------------------ discover the demo data
+const profiles = await api("/api/v1/profiles");
+const demo = profiles.find((p) => p.demo) ?? profiles[0];
+assert(demo, "the demo profile is missing: was the manager started with --demo?");
+const C = `/clusters/${demo.id}`;
+const namespaces = await api(`/api/v1${C}/namespaces`);
+assert(namespaces.length > 0, "the demo cluster has no namespace");
+let ns = namespaces[0].name;
+let sets = [];
+for (const n of namespaces) {
+  const s = await api(`/api/v1${C}/namespaces/${encodeURIComponent(n.name)}/sets`);
+  if (s.length) {
+    ns = n.name;
+    sets = s;
+    break;
+  }
+}
+assert(sets.length > 0, "the demo dataset has no set");
+const bigSet = [...sets].sort((a, b) => b.objects - a.objects)[0];
+console.log(`demo profile ${demo.id} (${demo.name}), browsing ${ns}/${bigSet.name} (${bigSet.objects} objects)`);
+
+// ------------------------------------------------------------------ tests
+console.log("web e2e:");
+
+await test("every page loads without console errors", async () => {
+  const pages = [
+    ["connections", "/connections", "Connections"],
+    ["settings", "/settings", "Settings"],
+    ["dashboard", `${C}/dashboard`, "Dashboard"],
+    ["namespaces", `${C}/namespaces`, "Namespaces & sets"],
+    ["namespace-detail", `${C}/namespaces/${encodeURIComponent(ns)}`, `Namespace ${ns}`],
+    ["browse", `${C}/browse`, "Record browser"],
+    ["records", `${C}/browse/${encodeURIComponent(ns)}/${encodeURIComponent(bigSet.name)}`, `${ns} / ${bigSet.name}`],
+    ["query", `${C}/query`, "Query builder"],
+    ["indexes", `${C}/indexes`, "Secondary indexes"],
+    ["udfs", `${C}/udfs`, "UDFs"],
+    ["users", `${C}/users`, "Users & roles"],
+    ["console", `${C}/console`, "Info console"],
+    ["not-found", "/no/such/page", "Page not found"],
+  ];
+  const failures = [];
+  for (const [name, path, heading] of pages) {
+    const { page, problems } = await openPage();
+    await page.goto(BASE + path);
+    await page.getByRole("heading", { name: heading, exact: true }).or(page.getByText(heading, { exact: true })).first().waitFor();
+    // Let data requests finish so their errors would show.
+    await page.waitForLoadState("networkidle").catch(() => {});
+    await page.locator('[aria-busy="true"]').first().waitFor({ state: "detached" }).catch(() => {});
+    await shot(page, name);
+    if (problems.length) failures.push(`${path}: ${problems.join("; ")}`);
+    await page.close();
+  }
+  assert(failures.length === 0, failures.join("\n"));
+});
+
+await test("dashboard shows nodes and live charts", async () => {
+  const { page, problems } = await openPage();
+  await page.goto(`${BASE}${C}/dashboard`);
+  await page.getByTestId("nodes-table").waitFor();
+  await page.getByTestId("stream-status").filter({ hasText: "Live" }).waitFor();
+  assert((await page.locator("figure .uplot").count()) === 3, "expected 3 charts");
+  assert(problems.length === 0, problems.join("; "));
+  await page.close();
+});
+
+await test("create a connection", async () => {
+  const { page, problems } = await openPage();
+  const name = `e2e-${Date.now()}`;
+  await page.goto(`${BASE}/connections`);
+  await page.getByRole("button", { name: "New connection" }).first().click();
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  await page.getByLabel("Labels").fill("env=staging");
+  await page.getByLabel("Seed hosts").fill("127.0.0.1:3999");
+  await page.getByRole("button", { name: "Create", exact: true }).click();
+  await page.getByTestId("profile-card").filter({ hasText: name }).waitFor();
+  await shot(page, "connection-created");
+  const list = await api("/api/v1/profiles");
+  const created = list.find((p) => p.name === name);
+  assert(created && created.labels.env === "staging", "the new profile was not stored with its label");
+  await api(`/api/v1/profiles/${created.id}`, { method: "DELETE" });
+  assert(problems.length === 0, problems.join("; "));
+  await page.close();
+});
+
+await test("browse forward 3 pages and back", async () => {
+  const { page, problems } = await openPage();
+  await page.goto(`${BASE}${C}/browse/${encodeURIComponent(ns)}/${encodeURIComponent(bigSet.name)}`);
+  await page.getByTestId("records-table").waitFor();
+  await page.getByLabel("Page size").selectOption("25");
+  await page.getByTestId("page-label").filter({ hasText: "Page 1 ·" }).waitFor();
+  const firstKeys = await page.getByTestId("data-row").locator("td:nth-child(2)").allInnerTexts();
+  const seen = new Set(firstKeys);
+  for (let i = 2; i <= 4; i++) {
+    await page.getByTestId("next-page").click();
+    await page.getByTestId("page-label").filter({ hasText: `Page ${i} ·` }).waitFor();
+    await page.waitForFunction(() => !document.querySelector('[data-testid="page-label"] [role="status"]'));
+    const keys = await page.getByTestId("data-row").locator("td:nth-child(2)").allInnerTexts();
+    assert(keys.length > 0, `page ${i} is empty`);
+    for (const k of keys) assert(!seen.has(k), `record ${k} appeared on two pages`);
+    keys.forEach((k) => seen.add(k));
+  }
+  await shot(page, "records-page-4");
+  for (let i = 3; i >= 1; i--) {
+    await page.getByTestId("prev-page").click();
+    await page.getByTestId("page-label").filter({ hasText: `Page ${i} ·` }).waitFor();
+  }
+  await page.waitForFunction(() => !document.querySelector('[data-testid="page-label"] [role="status"]'));
+  const back = await page.getByTestId("data-row").locator("td:nth-child(2)").allInnerTexts();
+  assert(JSON.stringify(back) === JSON.stringify(firstKeys), "page 1 differs after coming back");
+  assert(await page.getByTestId("prev-page").isDisabled(), "Previous should be disabled on page 1");
+  assert(problems.length === 0, problems.join("; "));
+  await page.close();
+});
+
+await test("edit a record and see it persisted after reload", async () => {
+  const { page, problems } = await openPage();
+  const url = `${BASE}${C}/browse/${encodeURIComponent(ns)}/${encodeURIComponent(bigSet.name)}`;
+  await page.goto(url);
+  await page.getByTestId("records-table").waitFor();
+  const row = page.getByTestId("data-row").first();
+  const key = (await row.locator("td:nth-child(2)").innerText()).trim();
+  assert(!key.startsWith("#"), "the first demo record has no stored key");
+  await row.getByRole("button", { name: /^Open record/ }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByRole("button", { name: "Add bin" }).click();
+  const value = `edited-${Date.now()}`;
+  const rows = dialog.getByTestId("bin-row");
+  const last = rows.last();
+  await last.getByRole("textbox").first().fill("e2e_note");
+  await last.getByLabel(/value$/).fill(value);
+  await dialog.getByTestId("save-record").click();
+  await dialog.waitFor({ state: "detached" });
+  await page.reload();
+  await page.getByTestId("records-table").waitFor();
+  await page.getByLabel("Primary key", { exact: true }).fill(key);
+  await page.getByRole("button", { name: "Look up" }).click();
+  const reopened = page.getByRole("dialog");
+  const storedInput = reopened.getByLabel("Bin e2e_note value", { exact: true });
+  await storedInput.waitFor();
+  const stored = await storedInput.inputValue();
+  assert(stored === value, `expected ${value}, read ${stored}`);
+  await shot(page, "record-editor");
+  assert(problems.length === 0, problems.join("; "));
+  await page.close();
+});
+
+await test("run a query with a nested filter", async () => {
+  const { page, problems } = await openPage();
+  const sample = await api(`/api/v1${C}/records/${encodeURIComponent(ns)}/${encodeURIComponent(bigSet.name)}?pageSize=5`);
+  const bins = Object.keys(sample.records[0].bins);
+  assert(bins.length >= 2, "demo records need two bins for the filter test");
+  await page.goto(`${BASE}${C}/query`);
+  await page.getByLabel("Namespace").selectOption(ns);
+  await page.getByLabel("Set", { exact: true }).selectOption(bigSet.name);
+  await page.getByRole("button", { name: "Condition" }).first().click();
+  await page.getByLabel("Condition 1 bin").fill(bins[0]);
+  await page.getByLabel("Condition 1 operator").selectOption("exists");
+  await page.getByRole("button", { name: "Group" }).first().click();
+  await page.getByLabel("Condition 2.1 bin").fill(bins[1]);
+  await page.getByLabel("Condition 2.1 operator").selectOption("exists");
+  const group = page.getByRole("group", { name: "Group 2." });
+  await group.getByRole("button", { name: "Condition" }).click();
+  await page.getByLabel("Condition 2.2 bin").fill("no_such_bin");
+  await page.getByLabel("Condition 2.2 operator").selectOption("exists");
+  await page.getByTestId("run-query").click();
+  await page.getByTestId("query-results").waitFor();
+  const n = await page.getByTestId("data-row").count();
+  assert(n > 0, "the nested filter matched nothing");
+  await shot(page, "query-results");
+  assert(problems.length === 0, problems.join("; "));
+  await page.close();
+});
+
+await test("create and drop a secondary index", async () => {
+  const { page, problems } = await openPage();
+  const name = `e2e_idx_${Date.now() % 100000}`;
+  await page.goto(`${BASE}${C}/indexes`);
+  await page.getByRole("button", { name: "Create index" }).first().click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Index name").fill(name);
+  await dialog.getByLabel("Namespace").selectOption(ns);
+  await dialog.getByLabel("Set (optional)").fill(bigSet.name);
+  await dialog.getByLabel("Bin", { exact: true }).fill("e2e_num");
+  await dialog.getByLabel("Type").selectOption("numeric");
+  await dialog.getByRole("button", { name: "Create index" }).click();
+  await dialog.waitFor({ state: "detached" });
+  const row = page.getByTestId("indexes-table").locator("tr", { hasText: name });
+  await row.waitFor();
+  await shot(page, "index-created");
+  await row.getByRole("button", { name: `Drop index ${name}` }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Drop" }).click();
+  await row.waitFor({ state: "detached" });
+  assert(problems.length === 0, problems.join("; "));
+  await page.close();
+});
+
+await test("upload, view and delete a UDF", async () => {
+  const { page, problems } = await openPage();
+  const name = `e2e_${Date.now() % 100000}.lua`;
+  await page.goto(`${BASE}${C}/udfs`);
+  await page.getByRole("button", { name: "New module" }).first().click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Module name").fill(name);
+  await dialog.getByTestId("code-editor").waitFor();
+  await dialog.getByRole("button", { name: "Upload" }).click();
+  await dialog.waitFor({ state: "detached" });
+  await page.getByRole("button", { name: `View source of ${name}` }).click();
+  const view = page.getByRole("dialog");
+  await view.locator(".cm-content").filter({ hasText: "function add" }).waitFor();
+  await shot(page, "udf-source");
+  await view.getByRole("button", { name: "Close dialog" }).click();
+  await page.getByRole("button", { name: `Delete ${name}` }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Delete" }).click();
+  await page.getByRole("button", { name: `Delete ${name}` }).waitFor({ state: "detached" });
+  assert(problems.length === 0, problems.join("; "));
+  await page.close();
+});
+
+await test("run an info command", async () => {
+  const { page, problems } = await openPage();
+  await page.goto(`${BASE}${C}/console`);
+  const input = page.getByLabel("Info command");
+  await input.fill("build");
+  await input.press("Enter");
+  await page.getByTestId("console-output").filter({ hasText: /\d+\.\d+/ }).waitFor();
+  await input.press("ArrowUp");
+  assert((await input.inputValue()) === "build", "↑ did not recall the last command");
+  // Read-only by default: the manager refuses commands that change the cluster.
+  await input.fill("set-config:context=service;proto-fd-max=1000");
+  await input.press("Enter");
+  await page.getByTestId("console-output").filter({ hasText: "read-only" }).waitFor();
+  await shot(page, "console-run");
+  assert(problems.length === 0, problems.join("; "));
+  await page.close();
+});
+
+await test("toggle the theme", async () => {
+  const { page, problems } = await openPage();
+  await page.goto(`${BASE}/settings`);
+  await page.getByRole("radio", { name: "Dark" }).click();
+  assert(await page.evaluate(() => document.documentElement.classList.contains("dark")), "dark class not applied");
+  await page.reload();
+  assert(await page.evaluate(() => document.documentElement.classList.contains("dark")), "dark theme not kept after reload");
+  await shot(page, "settings-dark");
+  await page.getByTestId("theme-toggle").click(); // dark → system
+  await page.getByTestId("theme-toggle").click(); // system → light
+  assert(!(await page.evaluate(() => document.documentElement.classList.contains("dark"))), "light theme not applied");
+  assert(problems.length === 0, problems.join("; "));
+  await page.close();
+});
+
+await browser.close();
+const passed = results.filter((r) => r.ok).length;
+const failed = results.length - passed;
+console.log(`screenshots: ${SHOTS}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

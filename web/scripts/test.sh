@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Every test of the web UI: build, typecheck, OpenAPI types up to date, bundle budget, unit tests
+# (vitest), then end-to-end tests (Playwright driving Chromium against the real manager in --demo
+# mode). Called by the top-level scripts/test.sh.
+set -euo pipefail
+web="$(cd "$(dirname "$0")/.." && pwd)"
+root="$(cd "$web/.." && pwd)"
+cd "$web"
+
+"$web/scripts/build.sh"
+
+echo "== typecheck (web)"
+npm run --silent typecheck
+
+echo "== OpenAPI types up to date (web)"
+node scripts/gen-api.mjs --check
+
+echo "== bundle size (web)"
+node scripts/bundle-size.mjs
+
+echo "== vitest (web)"
+npx --no-install vitest run
+
+echo "== e2e (web)"
+if [ "${SKIP_WEB_E2E:-}" = "1" ]; then
+  echo "SKIPPED: e2e disabled by SKIP_WEB_E2E=1."
+  exit 0
+fi
+
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing Chromium for the e2e tests (apt-get)..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "SKIPPED: /usr/bin/chromium is missing and cannot be installed here (needs root + apt-get)."
+    exit 0
+  fi
+fi
+
+echo "Building aerospike-cluster-manager..."
+(cd "$root" && cargo build --quiet --bin aerospike-cluster-manager)
+bin="${CARGO_TARGET_DIR:-$root/target}/debug/aerospike-cluster-manager"
+if [ ! -x "$bin" ] || ! "$bin" --help 2>/dev/null | grep -q -- "--demo"; then
+  echo "SKIPPED: e2e needs aerospike-cluster-manager with --demo, which this build does not offer yet."
+  exit 0
+fi
+
+port="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+workdir="$(mktemp -d)"
+log="$workdir/server.log"
+"$bin" --demo --listen "127.0.0.1:$port" --db :memory: --key-file "$workdir/acm.key" >"$log" 2>&1 &
+server=$!
+cleanup() {
+  kill "$server" 2>/dev/null || true
+  wait "$server" 2>/dev/null || true
+  rm -rf "$workdir"
+}
+trap cleanup EXIT
+
+# Readiness: poll /api/health until it answers, the server exits, or ~60 s of attempts pass.
+ready=0
+for _ in $(seq 1 300); do
+  if ! kill -0 "$server" 2>/dev/null; then
+    echo "aerospike-cluster-manager exited before becoming ready:" >&2
+    cat "$log" >&2
+    exit 1
+  fi
+  if curl -fsS --max-time 1 "http://127.0.0.1:$port/api/health" >/dev/null 2>&1; then
+    ready=1
+    break
+  fi
+  sleep 0.2
+done
+if [ "$ready" != 1 ]; then
+  echo "aerospike-cluster-manager did not answer /api/health on port $port:" >&2
+  cat "$log" >&2
+  exit 1
+fi
+
+node e2e/run.mjs --base-url "http://127.0.0.1:$port" || {
+  echo "--- server log" >&2
+  tail -n 100 "$log" >&2
+  exit 1
+}

@@ -1,0 +1,44 @@
+/**
+ * Code editor facade. CodeMirror is loaded on first use (its own chunk); until then a textarea of
+ * the same size is shown, so nothing jumps and typing works immediately.
+ */
+import { lazy, Suspense } from "react";
+
+export type CodeLanguage = "json" | "lua" | "plain";
+
+export interface CodeEditorProps {
+  value: string;
+  onChange?: (v: string) => void;
+  language: CodeLanguage;
+  readOnly?: boolean;
+  minHeight?: number;
+  label: string;
+  id?: string;
+  invalid?: boolean;
+}
+
+const CodeMirrorEditor = lazy(() => import("./CodeMirrorEditor"));
+
+export function PlainEditor({ value, onChange, readOnly, minHeight = 120, label, id, invalid }: CodeEditorProps) {
+  return (
+    <textarea
+      id={id}
+      className="input w-full"
+      aria-label={label}
+      aria-invalid={invalid}
+      spellCheck={false}
+      readOnly={readOnly}
+      value={value}
+      style={{ minHeight }}
+      onChange={(e) => onChange?.(e.target.value)}
+    />
+  );
+}
+
+export function CodeEditor(props: CodeEditorProps) {
+  return (
+    <Suspense fallback={<PlainEditor {...props} />}>
+      <CodeMirrorEditor {...props} />
+    </Suspense>
+  );
+}

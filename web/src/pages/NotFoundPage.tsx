@@ -1,0 +1,11 @@
+import { Link, useLocation } from "react-router";
+import { EmptyState } from "../components/ui";
+
+export default function NotFoundPage() {
+  const { pathname } = useLocation();
+  return (
+    <EmptyState title="Page not found" action={<Link className="btn" to="/connections">Go to connections</Link>}>
+      Nothing lives at <code className="mono">{pathname}</code>. Use the navigation on the left.
+    </EmptyState>
+  );
+}

@@ -1,0 +1,119 @@
+/** Nested and/or filter editor over the pure operations in lib/filterTree. */
+import { Icon } from "../../components/icons";
+import { IconButton, Segmented } from "../../components/ui";
+import {
+  addCondition,
+  addGroup,
+  COND_TYPES,
+  MAX_DEPTH,
+  OPERATORS,
+  operatorsFor,
+  removeNode,
+  setLogic,
+  updateCondition,
+  type Condition,
+  type Group,
+  type Logic,
+  type NodeError,
+} from "../../lib/filterTree";
+
+interface Ctx {
+  root: Group;
+  onChange: (g: Group) => void;
+  errors: Map<string, string>;
+}
+
+function ConditionRow({ c, ctx, path }: { c: Condition; ctx: Ctx; path: string }) {
+  const arity = OPERATORS[c.op].operands;
+  const err = ctx.errors.get(c.id);
+  const up = (patch: Partial<Condition>) => ctx.onChange(updateCondition(ctx.root, c.id, patch));
+  return (
+    <li className="flex flex-wrap items-center gap-2" data-testid="filter-condition">
+      <input className="input w-32 mono" aria-label={`Condition ${path} bin`} placeholder="bin" value={c.bin} aria-invalid={!!err} onChange={(e) => up({ bin: e.target.value })} />
+      <select className="input" aria-label={`Condition ${path} type`} value={c.valueType} onChange={(e) => up({ valueType: e.target.value as Condition["valueType"] })}>
+        {COND_TYPES.map((t) => (
+          <option key={t} value={t}>
+            {t}
+          </option>
+        ))}
+      </select>
+      <select className="input" aria-label={`Condition ${path} operator`} value={c.op} onChange={(e) => up({ op: e.target.value as Condition["op"] })}>
+        {operatorsFor(c.valueType).map((o) => (
+          <option key={o} value={o}>
+            {OPERATORS[o].label}
+          </option>
+        ))}
+      </select>
+      {arity >= 1 ? (
+        <input className="input w-40 mono" aria-label={`Condition ${path} value`} placeholder={arity === 2 ? "from" : "value"} value={c.value} onChange={(e) => up({ value: e.target.value })} />
+      ) : null}
+      {arity === 2 ? (
+        <input className="input w-40 mono" aria-label={`Condition ${path} upper value`} placeholder="to" value={c.value2} onChange={(e) => up({ value2: e.target.value })} />
+      ) : null}
+      <IconButton icon="x" label={`Remove condition ${path}`} onClick={() => ctx.onChange(removeNode(ctx.root, c.id))} />
+      {err ? <p className="w-full text-xs text-red-600 dark:text-red-400">{err}</p> : null}
+    </li>
+  );
+}
+
+function GroupBox({ g, ctx, depth, path }: { g: Group; ctx: Ctx; depth: number; path: string }) {
+  const err = ctx.errors.get(g.id);
+  const isRoot = depth === 1;
+  return (
+    <div
+      className={`rounded-md border border-[var(--border)] p-3 ${isRoot ? "" : "bg-[var(--panel-2)]"}`}
+      role="group"
+      aria-label={isRoot ? "Filter" : `Group ${path}`}
+      data-testid="filter-group"
+    >
+      <div className="mb-2 flex flex-wrap items-center gap-2">
+        {g.children.length > 1 || !isRoot ? (
+          <Segmented<Logic>
+            label={`Match ${isRoot ? "filter" : `group ${path}`}`}
+            value={g.logic}
+            onChange={(l) => ctx.onChange(setLogic(ctx.root, g.id, l))}
+            options={[
+              { value: "and", label: "AND", title: "All conditions match" },
+              { value: "or", label: "OR", title: "Any condition matches" },
+            ]}
+          />
+        ) : null}
+        <span className="muted text-xs">{g.children.length === 0 ? (isRoot ? "No filter: every record matches." : "Empty group") : g.logic === "and" ? "all must match" : "any may match"}</span>
+        {!isRoot ? (
+          <span className="ml-auto">
+            <IconButton icon="trash" label={`Remove group ${path}`} onClick={() => ctx.onChange(removeNode(ctx.root, g.id))} />
+          </span>
+        ) : null}
+      </div>
+      {g.children.length > 0 ? (
+        <ul className="mb-2 space-y-2">
+          {g.children.map((c, i) =>
+            c.kind === "condition" ? (
+              <ConditionRow key={c.id} c={c} ctx={ctx} path={`${path}${i + 1}`} />
+            ) : (
+              <li key={c.id}>
+                <GroupBox g={c} ctx={ctx} depth={depth + 1} path={`${path}${i + 1}.`} />
+              </li>
+            ),
+          )}
+        </ul>
+      ) : null}
+      {err ? <p className="mb-2 text-xs text-red-600 dark:text-red-400">{err}</p> : null}
+      <div className="flex gap-2">
+        <button type="button" className="btn h-7" onClick={() => ctx.onChange(addCondition(ctx.root, g.id))}>
+          <Icon name="plus" /> Condition
+        </button>
+        {depth < MAX_DEPTH ? (
+          <button type="button" className="btn h-7" onClick={() => ctx.onChange(addGroup(ctx.root, g.id, g.logic === "and" ? "or" : "and"))}>
+            <Icon name="plus" /> Group
+          </button>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
+export function FilterTreeEditor({ value, onChange, errors = [] }: { value: Group; onChange: (g: Group) => void; errors?: NodeError[] }) {
+  const ctx: Ctx = { root: value, onChange, errors: new Map(errors.map((e) => [e.id, e.message])) };
+  return <GroupBox g={value} ctx={ctx} depth={1} path="" />;
+}

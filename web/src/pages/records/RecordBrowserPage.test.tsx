@@ -1,0 +1,96 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { createMemoryRouter, RouterProvider } from "react-router";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import RecordBrowserPage from "./RecordBrowserPage";
+
+beforeAll(() => {
+  // jsdom has no layout engine: give the virtualiser a fixed-size viewport.
+  Object.defineProperty(HTMLElement.prototype, "offsetHeight", { configurable: true, get: () => 600 });
+  Object.defineProperty(HTMLElement.prototype, "offsetWidth", { configurable: true, get: () => 1000 });
+  globalThis.ResizeObserver ??= class {
+    observe() {}
+    unobserve() {}
+    disconnect() {}
+  } as unknown as typeof ResizeObserver;
+});
+afterEach(() => vi.unstubAllGlobals());
+
+/** A fake set of 110 records served page by page with opaque cursors. */
+function fakeServer() {
+  const calls: string[] = [];
+  const all = Array.from({ length: 110 }, (_, i) => ({
+    key: { namespace: "test", set: "users", userKey: `user-${i}`, digest: `d${i}` },
+    generation: 1,
+    ttl: -1,
+    bins: { n: i, name: `N${i}` },
+  }));
+  vi.stubGlobal(
+    "fetch",
+    vi.fn(async (url: string) => {
+      calls.push(url);
+      const u = new URL(url, "http://x");
+      const start = Number(u.searchParams.get("cursor")?.replace("c", "") ?? 0);
+      const size = Number(u.searchParams.get("pageSize"));
+      const records = all.slice(start, start + size);
+      const next = start + size < all.length ? `c${start + size}` : null;
+      return new Response(JSON.stringify({ records, nextCursor: next, pageSize: size }), { status: 200 });
+    }),
+  );
+  return calls;
+}
+
+function renderPage() {
+  const router = createMemoryRouter([{ path: "/clusters/:connId/browse/:ns/:set", element: <RecordBrowserPage /> }], {
+    initialEntries: ["/clusters/7/browse/test/users"],
+  });
+  const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  render(
+    <QueryClientProvider client={qc}>
+      <RouterProvider router={router} />
+    </QueryClientProvider>,
+  );
+}
+
+const label = () => screen.getByTestId("page-label").textContent ?? "";
+
+const keysOnScreen = () => screen.getAllByTestId("data-row").map((r) => r.querySelectorAll("td")[1]!.textContent);
+
+describe("record browser paging", () => {
+  it("walks 3 pages forward by cursor and back to the same first page", async () => {
+    const calls = fakeServer();
+    renderPage();
+    await waitFor(() => expect(label()).toContain("Page 1 · 100 records"));
+    expect(calls[0]).toBe("/api/v1/clusters/7/namespaces/test/sets/users/records?pageSize=100");
+
+    fireEvent.change(screen.getByLabelText("Page size"), { target: { value: "25" } });
+    await waitFor(() => expect(label()).toContain("Page 1 · 25 records"));
+    const first = keysOnScreen();
+    expect(first[0]).toBe("user-0");
+
+    for (const [page, cursor] of [[2, "c25"], [3, "c50"], [4, "c75"]] as const) {
+      fireEvent.click(screen.getByTestId("next-page"));
+      await waitFor(() => expect(label()).toContain(`Page ${page} · 25 records`));
+      expect(calls.at(-1)).toContain(`cursor=${cursor}`);
+      expect(keysOnScreen()[0]).toBe(`user-${cursor.slice(1)}`);
+    }
+    const fetched = calls.length;
+    for (const page of [3, 2, 1]) {
+      fireEvent.click(screen.getByTestId("prev-page"));
+      await waitFor(() => expect(label()).toContain(`Page ${page} ·`));
+    }
+    expect(keysOnScreen()).toEqual(first);
+    // Going back is served from the cache: no new request for pages already seen.
+    expect(calls.length).toBe(fetched);
+    expect(screen.getByTestId("prev-page").hasAttribute("disabled")).toBe(true);
+  });
+
+  it("disables Next on the last page", async () => {
+    fakeServer();
+    renderPage();
+    await waitFor(() => expect(label()).toContain("Page 1 · 100 records"));
+    fireEvent.click(screen.getByTestId("next-page"));
+    await waitFor(() => expect(label()).toContain("Page 2 · 10 records"));
+    expect(screen.getByTestId("next-page").hasAttribute("disabled")).toBe(true);
+  });
+});
