@@ -8,5 +8,7 @@ export default defineConfig({
     include: ["src/**/*.test.{ts,tsx}"],
     setupFiles: ["src/test/setup.ts"],
     css: false,
+    // A generous cap: the CI machine is shared and small; tests never wait on time themselves.
+    testTimeout: 30_000,
   },
 });

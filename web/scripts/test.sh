@@ -78,6 +78,9 @@ if [ "$ready" != 1 ]; then
   exit 1
 fi
 
+echo "OpenAPI types vs the running manager:"
+node scripts/gen-api.mjs --check --spec "http://127.0.0.1:$port/api/openapi.json"
+
 node e2e/run.mjs --base-url "http://127.0.0.1:$port" || {
   echo "--- server log" >&2
   tail -n 100 "$log" >&2

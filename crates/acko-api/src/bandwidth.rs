@@ -51,7 +51,10 @@ impl std::error::Error for BandwidthError {}
 const HINT: &str = "use a number with an optional unit in bits per second, e.g. \"1Gbps\", \"500Mbps\" or \"100M\"";
 
 fn err(message: String) -> BandwidthError {
-    BandwidthError { message, hint: HINT.to_string() }
+    BandwidthError {
+        message,
+        hint: HINT.to_string(),
+    }
 }
 
 /// Parses a bandwidth value; see the module docs for the accepted forms.
@@ -64,10 +67,16 @@ pub fn parse_bandwidth(input: &str) -> Result<Bandwidth, BandwidthError> {
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(trimmed.len());
     let (number, unit) = trimmed.split_at(number_end);
-    if number.is_empty() || number.starts_with('.') || number.ends_with('.') || number.matches('.').count() > 1 {
+    if number.is_empty()
+        || number.starts_with('.')
+        || number.ends_with('.')
+        || number.matches('.').count() > 1
+    {
         return Err(err(format!("{trimmed:?} does not start with a number")));
     }
-    let value: f64 = number.parse().map_err(|_| err(format!("{trimmed:?} does not start with a number")))?;
+    let value: f64 = number
+        .parse()
+        .map_err(|_| err(format!("{trimmed:?} does not start with a number")))?;
     let unit = unit.trim();
     if unit.ends_with("Bps") || unit.ends_with("B/s") || unit.ends_with('B') {
         return Err(BandwidthError {
@@ -95,7 +104,9 @@ pub fn parse_bandwidth(input: &str) -> Result<Bandwidth, BandwidthError> {
     let bits_per_second = value * multiplier;
     if !(MIN_BITS_PER_SECOND..=MAX_BITS_PER_SECOND).contains(&bits_per_second) {
         return Err(BandwidthError {
-            message: format!("{trimmed:?} is outside the range the kubelet accepts (1kbps to 1Pbps)"),
+            message: format!(
+                "{trimmed:?} is outside the range the kubelet accepts (1kbps to 1Pbps)"
+            ),
             hint: "choose a value between \"1kbps\" and \"1Pbps\"".to_string(),
         });
     }
@@ -133,9 +144,29 @@ mod tests {
         for bad in ["", "fast", "Gbps", "1.2.3G", "1Xbps", "-1G", "1.G"] {
             assert!(parse_bandwidth(bad).is_err(), "{bad:?} should be rejected");
         }
-        assert!(parse_bandwidth("100MBps").unwrap_err().message.contains("bytes"));
-        assert!(parse_bandwidth("100MB").unwrap_err().message.contains("bytes"));
-        assert!(parse_bandwidth("10bps").unwrap_err().message.contains("range"));
-        assert!(parse_bandwidth("2Pbps").unwrap_err().message.contains("range"));
+        assert!(
+            parse_bandwidth("100MBps")
+                .unwrap_err()
+                .message
+                .contains("bytes")
+        );
+        assert!(
+            parse_bandwidth("100MB")
+                .unwrap_err()
+                .message
+                .contains("bytes")
+        );
+        assert!(
+            parse_bandwidth("10bps")
+                .unwrap_err()
+                .message
+                .contains("range")
+        );
+        assert!(
+            parse_bandwidth("2Pbps")
+                .unwrap_err()
+                .message
+                .contains("range")
+        );
     }
 }

@@ -33,6 +33,8 @@ pub type AerospikeConfig = serde_json::Map<String, serde_json::Value>;
 /// CEL rules in the CRD (enforced by the apiserver, also for `kubectl scale`): `size` is 1-8,
 /// `size` and `image` are required unless `templateRef` is set, `overrides` needs `templateRef`,
 /// and `templateRef` cannot be added, removed or changed.
+// kube-derive takes repeated `printcolumn(...)` keys, which this lint misreads as duplicates.
+#[allow(clippy::duplicated_attributes)]
 #[derive(CustomResource, Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[kube(
     group = "acko.io",
@@ -53,11 +55,35 @@ pub type AerospikeConfig = serde_json::Map<String, serde_json::Value>;
     printcolumn(name = "Ready", type_ = "string", json_path = ".status.health"),
     printcolumn(name = "Phase", type_ = "string", json_path = ".status.phase"),
     printcolumn(name = "Seed", type_ = "string", json_path = ".status.seedsEndpoint"),
-    printcolumn(name = "Age", type_ = "date", json_path = ".metadata.creationTimestamp"),
-    printcolumn(name = "Image", type_ = "string", json_path = ".spec.image", priority = 1),
-    printcolumn(name = "Endpoints", type_ = "string", json_path = ".status.endpoints", priority = 1),
-    printcolumn(name = "ObservedGen", type_ = "integer", json_path = ".status.observedGeneration", priority = 1),
-    printcolumn(name = "Reason", type_ = "string", json_path = ".status.phaseReason", priority = 1)
+    printcolumn(
+        name = "Age",
+        type_ = "date",
+        json_path = ".metadata.creationTimestamp"
+    ),
+    printcolumn(
+        name = "Image",
+        type_ = "string",
+        json_path = ".spec.image",
+        priority = 1
+    ),
+    printcolumn(
+        name = "Endpoints",
+        type_ = "string",
+        json_path = ".status.endpoints",
+        priority = 1
+    ),
+    printcolumn(
+        name = "ObservedGen",
+        type_ = "integer",
+        json_path = ".status.observedGeneration",
+        priority = 1
+    ),
+    printcolumn(
+        name = "Reason",
+        type_ = "string",
+        json_path = ".status.phaseReason",
+        priority = 1
+    )
 )]
 #[serde(rename_all = "camelCase")]
 #[schemars(extend("x-kubernetes-validations" = [
@@ -137,10 +163,18 @@ pub struct AerospikeClusterSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_unavailable: Option<IntOrString>,
     /// Do not create a PodDisruptionBudget. Default: false.
-    #[serde(rename = "disablePDB", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "disablePDB",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub disable_pdb: Option<bool>,
     /// Nodes (by `kubernetes.io/hostname`) that must not run Aerospike pods.
-    #[serde(rename = "k8sNodeBlockList", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "k8sNodeBlockList",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub k8s_node_block_list: Option<Vec<String>>,
     /// Switches for optional validations.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -78,12 +78,19 @@ pub fn apply_spec_defaults(spec: &mut AerospikeClusterSpec, name: Option<&str>) 
     default_aerospike_config(spec.aerospike_config.get_or_insert_with(Map::new), name);
     default_namespace(spec.aerospike_config.get_or_insert_with(Map::new), size);
 
-    let np = spec.aerospike_network_policy.get_or_insert_with(Default::default);
+    let np = spec
+        .aerospike_network_policy
+        .get_or_insert_with(Default::default);
     np.access_type.get_or_insert(NetworkAccessType::Pod);
-    np.alternate_access_type.get_or_insert(NetworkAccessType::Pod);
+    np.alternate_access_type
+        .get_or_insert(NetworkAccessType::Pod);
     np.fabric_type.get_or_insert(NetworkAccessType::Pod);
 
-    if let Some(lb) = spec.seeds_finder_services.as_mut().and_then(|s| s.load_balancer.as_mut()) {
+    if let Some(lb) = spec
+        .seeds_finder_services
+        .as_mut()
+        .and_then(|s| s.load_balancer.as_mut())
+    {
         lb.port.get_or_insert(DEFAULT_LOAD_BALANCER_PORT);
         lb.target_port.get_or_insert(DEFAULT_LOAD_BALANCER_PORT);
     }
@@ -95,20 +102,25 @@ pub fn apply_spec_defaults(spec: &mut AerospikeClusterSpec, name: Option<&str>) 
     }
     if let Some(m) = spec.monitoring.as_mut() {
         if m.is_enabled() {
-            m.exporter_image.get_or_insert_with(|| DEFAULT_EXPORTER_IMAGE.to_string());
+            m.exporter_image
+                .get_or_insert_with(|| DEFAULT_EXPORTER_IMAGE.to_string());
             m.port.get_or_insert(DEFAULT_EXPORTER_PORT);
         }
         if let Some(sm) = m.service_monitor.as_mut() {
-            sm.interval.get_or_insert_with(|| DEFAULT_SCRAPE_INTERVAL.to_string());
+            sm.interval
+                .get_or_insert_with(|| DEFAULT_SCRAPE_INTERVAL.to_string());
         }
     }
 
     let pod = spec.pod_spec.get_or_insert_with(Default::default);
-    pod.termination_grace_period_seconds.get_or_insert(DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS);
-    pod.pod_management_policy.get_or_insert(PodManagementPolicy::Parallel);
+    pod.termination_grace_period_seconds
+        .get_or_insert(DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS);
+    pod.pod_management_policy
+        .get_or_insert(PodManagementPolicy::Parallel);
     if pod.host_network == Some(true) {
         pod.multi_pod_per_host.get_or_insert(false);
-        pod.dns_policy.get_or_insert_with(|| "ClusterFirstWithHostNet".to_string());
+        pod.dns_policy
+            .get_or_insert_with(|| "ClusterFirstWithHostNet".to_string());
     }
 
     spec.rolling_update_batch_size.get_or_insert(1);
@@ -133,9 +145,13 @@ pub fn apply_spec_defaults(spec: &mut AerospikeClusterSpec, name: Option<&str>) 
 pub fn default_aerospike_config(config: &mut Map<String, Value>, name: Option<&str>) {
     if let Some(service) = object_entry(config, "service") {
         if let Some(name) = name.filter(|n| !n.is_empty()) {
-            service.entry("cluster-name").or_insert_with(|| Value::from(name));
+            service
+                .entry("cluster-name")
+                .or_insert_with(|| Value::from(name));
         }
-        service.entry("proto-fd-max").or_insert_with(|| Value::from(DEFAULT_PROTO_FD_MAX));
+        service
+            .entry("proto-fd-max")
+            .or_insert_with(|| Value::from(DEFAULT_PROTO_FD_MAX));
     }
     if let Some(network) = object_entry(config, "network") {
         if let Some(s) = object_entry(network, "service") {
@@ -146,7 +162,8 @@ pub fn default_aerospike_config(config: &mut Map<String, Value>, name: Option<&s
         }
         if let Some(h) = object_entry(network, "heartbeat") {
             h.entry("mode").or_insert_with(|| Value::from("mesh"));
-            h.entry("port").or_insert_with(|| Value::from(HEARTBEAT_PORT));
+            h.entry("port")
+                .or_insert_with(|| Value::from(HEARTBEAT_PORT));
         }
     }
 }
@@ -168,8 +185,13 @@ pub fn default_namespace(config: &mut Map<String, Value>, size: i32) {
 }
 
 /// The object under `key`, created when missing; `None` when it exists but is not an object.
-fn object_entry<'a>(map: &'a mut Map<String, Value>, key: &str) -> Option<&'a mut Map<String, Value>> {
-    map.entry(key).or_insert_with(|| Value::Object(Map::new())).as_object_mut()
+fn object_entry<'a>(
+    map: &'a mut Map<String, Value>,
+    key: &str,
+) -> Option<&'a mut Map<String, Value>> {
+    map.entry(key)
+        .or_insert_with(|| Value::Object(Map::new()))
+        .as_object_mut()
 }
 
 fn default_storage(storage: &mut AerospikeStorageSpec) {
@@ -181,7 +203,8 @@ fn default_storage(storage: &mut AerospikeStorageSpec) {
             continue;
         };
         let mode = *pv.volume_mode.get_or_insert(VolumeMode::Filesystem);
-        pv.access_modes.get_or_insert_with(|| vec!["ReadWriteOnce".to_string()]);
+        pv.access_modes
+            .get_or_insert_with(|| vec!["ReadWriteOnce".to_string()]);
         let policy = match mode {
             VolumeMode::Filesystem => &fs_policy,
             VolumeMode::Block => &block_policy,
@@ -192,18 +215,22 @@ fn default_storage(storage: &mut AerospikeStorageSpec) {
         volume
             .wipe_method
             .get_or_insert(policy.wipe_method.unwrap_or(VolumeWipeMethod::None));
-        volume.cascade_delete.get_or_insert(policy.cascade_delete.unwrap_or(false));
+        volume
+            .cascade_delete
+            .get_or_insert(policy.cascade_delete.unwrap_or(false));
     }
 }
 
 /// Applies the template defaults in place (see the module docs).
 pub fn apply_template_defaults(spec: &mut AerospikeClusterTemplateSpec) {
     if let Some(s) = spec.scheduling.as_mut() {
-        s.pod_anti_affinity_level.get_or_insert(PodAntiAffinityLevel::Preferred);
+        s.pod_anti_affinity_level
+            .get_or_insert(PodAntiAffinityLevel::Preferred);
     }
     if let Some(st) = spec.storage.as_mut() {
         st.volume_mode.get_or_insert(VolumeMode::Filesystem);
-        st.access_modes.get_or_insert_with(|| vec!["ReadWriteOnce".to_string()]);
+        st.access_modes
+            .get_or_insert_with(|| vec!["ReadWriteOnce".to_string()]);
     }
 }
 
@@ -255,11 +282,15 @@ mod tests {
     #[test]
     fn fills_access_types_services_and_pod_spec() {
         let mut c = minimal();
-        c.spec.seeds_finder_services =
-            Some(SeedsFinderServices { load_balancer: Some(LoadBalancerSpec::default()) });
+        c.spec.seeds_finder_services = Some(SeedsFinderServices {
+            load_balancer: Some(LoadBalancerSpec::default()),
+        });
         c.spec.pod_service = Some(PodServiceSpec::default());
         c.spec.network_policy_config = Some(Default::default());
-        c.spec.pod_spec = Some(crate::AerospikePodSpec { host_network: Some(true), ..Default::default() });
+        c.spec.pod_spec = Some(crate::AerospikePodSpec {
+            host_network: Some(true),
+            ..Default::default()
+        });
         let c = with_defaults(&c);
         let np = c.spec.aerospike_network_policy.unwrap();
         assert_eq!(np.access_type, Some(NetworkAccessType::Pod));
@@ -267,7 +298,10 @@ mod tests {
         assert_eq!(np.fabric_type, Some(NetworkAccessType::Pod));
         let lb = c.spec.seeds_finder_services.unwrap().load_balancer.unwrap();
         assert_eq!((lb.port, lb.target_port), (Some(3000), Some(3000)));
-        assert_eq!(c.spec.pod_service.unwrap().service_type, Some(PodServiceType::ClusterIP));
+        assert_eq!(
+            c.spec.pod_service.unwrap().service_type,
+            Some(PodServiceType::ClusterIP)
+        );
         assert_eq!(
             c.spec.network_policy_config.unwrap().policy_type,
             Some(NetworkPolicyType::Kubernetes)
@@ -283,7 +317,10 @@ mod tests {
     #[test]
     fn monitoring_defaults_only_when_enabled() {
         let mut c = minimal();
-        c.spec.monitoring = Some(crate::AerospikeMonitoringSpec { enabled: Some(true), ..Default::default() });
+        c.spec.monitoring = Some(crate::AerospikeMonitoringSpec {
+            enabled: Some(true),
+            ..Default::default()
+        });
         let m = with_defaults(&c).spec.monitoring.unwrap();
         assert_eq!(m.exporter_image.as_deref(), Some(DEFAULT_EXPORTER_IMAGE));
         assert_eq!(m.port, Some(9145));

@@ -55,8 +55,31 @@ pub const API_GROUP: &str = "acko.io";
 pub const API_VERSION: &str = "acko.io/v1alpha1";
 
 /// Both CRDs, generated from the types: `AerospikeCluster` then `AerospikeClusterTemplate`.
+///
+/// Descriptions inside embedded Kubernetes types are removed to keep the CRDs small enough for
+/// client-side `kubectl apply` (see [`schema::strip_embedded_descriptions`]).
 pub fn crds() -> Vec<CustomResourceDefinition> {
-    vec![AerospikeCluster::crd(), AerospikeClusterTemplate::crd()]
+    [AerospikeCluster::crd(), AerospikeClusterTemplate::crd()]
+        .into_iter()
+        .map(|mut crd| {
+            for version in &mut crd.spec.versions {
+                let Some(schema) = version
+                    .schema
+                    .as_mut()
+                    .and_then(|s| s.open_api_v3_schema.as_mut())
+                else {
+                    continue;
+                };
+                if let Ok(mut value) = serde_json::to_value(&*schema) {
+                    schema::strip_embedded_descriptions(&mut value);
+                    if let Ok(stripped) = serde_json::from_value(value) {
+                        *schema = stripped;
+                    }
+                }
+            }
+            crd
+        })
+        .collect()
 }
 
 /// Both CRDs as one multi-document YAML string (what `acko crd` prints).

@@ -14,10 +14,10 @@ use std::fmt;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::API_VERSION;
 use crate::cluster::AerospikeCluster;
 use crate::problem::Problems;
 use crate::template::AerospikeClusterTemplate;
-use crate::API_VERSION;
 
 /// Kind name of clusters.
 pub const CLUSTER_KIND: &str = "AerospikeCluster";
@@ -139,7 +139,10 @@ pub fn parse_documents(input: &str) -> Result<Vec<ParsedDocument>, YamlError> {
 /// (the location is kept separately).
 fn first_line(s: &str) -> String {
     let line = s.lines().next().unwrap_or_default().trim();
-    let line = line.strip_prefix("error:").map(str::trim_start).unwrap_or(line);
+    let line = line
+        .strip_prefix("error:")
+        .map(str::trim_start)
+        .unwrap_or(line);
     if line.starts_with("line ")
         && let Some((_, rest)) = line.split_once(": ")
     {
@@ -170,12 +173,16 @@ pub fn parse_value(index: usize, raw: Value) -> ParsedDocument {
                 if api_version.as_deref() != Some(API_VERSION) {
                     problems.error(
                         "apiVersion",
-                        format!("apiVersion is {:?}, expected {API_VERSION:?}", api_version.unwrap_or_default()),
+                        format!(
+                            "apiVersion is {:?}, expected {API_VERSION:?}",
+                            api_version.unwrap_or_default()
+                        ),
                         format!("set `apiVersion: {API_VERSION}`"),
                     );
                 }
                 if k == CLUSTER_KIND {
-                    decode::<AerospikeCluster>(&raw, &mut problems).map(|c| Resource::Cluster(Box::new(c)))
+                    decode::<AerospikeCluster>(&raw, &mut problems)
+                        .map(|c| Resource::Cluster(Box::new(c)))
                 } else {
                     decode::<AerospikeClusterTemplate>(&raw, &mut problems)
                         .map(|t| Resource::Template(Box::new(t)))
@@ -199,10 +206,21 @@ pub fn parse_value(index: usize, raw: Value) -> ParsedDocument {
             }
         }
     };
-    ParsedDocument { index, kind, name, namespace, resource, raw, problems }
+    ParsedDocument {
+        index,
+        kind,
+        name,
+        namespace,
+        resource,
+        raw,
+        problems,
+    }
 }
 
-fn decode<T: DeserializeOwned + serde::Serialize>(raw: &Value, problems: &mut Problems) -> Option<T> {
+fn decode<T: DeserializeOwned + serde::Serialize>(
+    raw: &Value,
+    problems: &mut Problems,
+) -> Option<T> {
     match serde_path_to_error::deserialize::<_, T>(raw) {
         Ok(typed) => {
             match serde_json::to_value(&typed) {
@@ -234,7 +252,11 @@ fn type_error_hint(message: &str) -> String {
 }
 
 fn join(base: &str, key: &str) -> String {
-    if base.is_empty() { key.to_string() } else { format!("{base}.{key}") }
+    if base.is_empty() {
+        key.to_string()
+    } else {
+        format!("{base}.{key}")
+    }
 }
 
 /// Reports every key of `input` that did not survive typing (so the type does not know it).
@@ -272,7 +294,9 @@ mod tests {
 
     #[test]
     fn parses_multiple_documents_and_skips_empty_ones() {
-        let input = format!("---\n{CLUSTER}---\n---\napiVersion: acko.io/v1alpha1\nkind: AerospikeClusterTemplate\nmetadata:\n  name: t\nspec: {{}}\n");
+        let input = format!(
+            "---\n{CLUSTER}---\n---\napiVersion: acko.io/v1alpha1\nkind: AerospikeClusterTemplate\nmetadata:\n  name: t\nspec: {{}}\n"
+        );
         let docs = parse_documents(&input).unwrap();
         assert_eq!(docs.len(), 2);
         assert!(matches!(docs[0].resource, Some(Resource::Cluster(_))));
@@ -292,21 +316,38 @@ mod tests {
         let doc = &parse_documents(&CLUSTER.replace("size: 1", "size: many")).unwrap()[0];
         assert!(doc.resource.is_none());
         assert!(doc.problems.has_path("spec.size"), "{}", doc.problems);
-        let doc = &parse_documents(&format!("{CLUSTER}  aerospikeNetworkPolicy:\n    accessType: public\n")).unwrap()[0];
-        assert!(doc.problems.has_path("spec.aerospikeNetworkPolicy.accessType"), "{}", doc.problems);
+        let doc = &parse_documents(&format!(
+            "{CLUSTER}  aerospikeNetworkPolicy:\n    accessType: public\n"
+        ))
+        .unwrap()[0];
+        assert!(
+            doc.problems
+                .has_path("spec.aerospikeNetworkPolicy.accessType"),
+            "{}",
+            doc.problems
+        );
     }
 
     #[test]
     fn unknown_fields_are_errors_with_paths() {
-        let doc = &parse_documents(&format!("{CLUSTER}  aerospikeNetworkPolicy:\n    acessType: pod\n")).unwrap()[0];
+        let doc = &parse_documents(&format!(
+            "{CLUSTER}  aerospikeNetworkPolicy:\n    acessType: pod\n"
+        ))
+        .unwrap()[0];
         assert!(doc.resource.is_some());
-        assert!(doc.problems.has_path("spec.aerospikeNetworkPolicy.acessType"), "{}", doc.problems);
+        assert!(
+            doc.problems
+                .has_path("spec.aerospikeNetworkPolicy.acessType"),
+            "{}",
+            doc.problems
+        );
         assert!(doc.problems.has_errors());
     }
 
     #[test]
     fn other_kinds_are_skipped_with_a_warning() {
-        let doc = &parse_documents("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: x\n").unwrap()[0];
+        let doc =
+            &parse_documents("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: x\n").unwrap()[0];
         assert!(doc.resource.is_none());
         assert!(!doc.problems.has_errors());
         assert_eq!(doc.problems.len(), 1);

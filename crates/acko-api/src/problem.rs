@@ -29,8 +29,17 @@ pub struct Problem {
 
 impl Problem {
     /// An error at `path`.
-    pub fn error(path: impl Into<String>, message: impl Into<String>, hint: impl Into<String>) -> Self {
-        Self { path: path.into(), message: message.into(), hint: hint.into(), severity: Severity::Error }
+    pub fn error(
+        path: impl Into<String>,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> Self {
+        Self {
+            path: path.into(),
+            message: message.into(),
+            hint: hint.into(),
+            severity: Severity::Error,
+        }
     }
 
     /// A warning at `path`.
@@ -39,7 +48,12 @@ impl Problem {
         message: impl Into<String>,
         hint: impl Into<String>,
     ) -> Self {
-        Self { path: path.into(), message: message.into(), hint: hint.into(), severity: Severity::Warning }
+        Self {
+            path: path.into(),
+            message: message.into(),
+            hint: hint.into(),
+            severity: Severity::Warning,
+        }
     }
 
     /// True for errors.
@@ -76,7 +90,12 @@ impl Problems {
     }
 
     /// Adds an error.
-    pub fn error(&mut self, path: impl Into<String>, message: impl Into<String>, hint: impl Into<String>) {
+    pub fn error(
+        &mut self,
+        path: impl Into<String>,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
         self.push(Problem::error(path, message, hint));
     }
 

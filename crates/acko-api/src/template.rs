@@ -20,6 +20,8 @@ use crate::pod_spec::PodManagementPolicy;
 use crate::storage::VolumeMode;
 
 /// Spec of an `AerospikeClusterTemplate`; also the type of a cluster's `spec.overrides`.
+// kube-derive takes repeated `printcolumn(...)` keys, which this lint misreads as duplicates.
+#[allow(clippy::duplicated_attributes)]
 #[derive(CustomResource, Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[kube(
     group = "acko.io",
@@ -32,10 +34,28 @@ use crate::storage::VolumeMode;
     doc = "Reusable defaults for Aerospike CE clusters (referenced by spec.templateRef).",
     printcolumn(name = "Image", type_ = "string", json_path = ".spec.image"),
     printcolumn(name = "Size", type_ = "integer", json_path = ".spec.size"),
-    printcolumn(name = "AntiAffinity", type_ = "string", json_path = ".spec.scheduling.podAntiAffinityLevel"),
-    printcolumn(name = "Age", type_ = "date", json_path = ".metadata.creationTimestamp"),
-    printcolumn(name = "StorageClass", type_ = "string", json_path = ".spec.storage.storageClassName", priority = 1),
-    printcolumn(name = "Description", type_ = "string", json_path = ".spec.description", priority = 1)
+    printcolumn(
+        name = "AntiAffinity",
+        type_ = "string",
+        json_path = ".spec.scheduling.podAntiAffinityLevel"
+    ),
+    printcolumn(
+        name = "Age",
+        type_ = "date",
+        json_path = ".metadata.creationTimestamp"
+    ),
+    printcolumn(
+        name = "StorageClass",
+        type_ = "string",
+        json_path = ".spec.storage.storageClassName",
+        priority = 1
+    ),
+    printcolumn(
+        name = "Description",
+        type_ = "string",
+        json_path = ".spec.description",
+        priority = 1
+    )
 )]
 #[serde(rename_all = "camelCase")]
 pub struct AerospikeClusterTemplateSpec {

@@ -21,16 +21,38 @@ use crate::storage::{AerospikeStorageSpec, VolumeSpec};
 /// Problems of changing `old` into `new`.
 pub fn validate_update(old: &AerospikeCluster, new: &AerospikeCluster) -> Problems {
     let mut p = Problems::new();
-    storage_immutable(old.spec.storage.as_ref(), new.spec.storage.as_ref(), "spec.storage", &mut p);
+    storage_immutable(
+        old.spec.storage.as_ref(),
+        new.spec.storage.as_ref(),
+        "spec.storage",
+        &mut p,
+    );
     let old_racks = rack_ids(&old.spec);
     let new_racks = rack_ids(&new.spec);
-    for (i, rack) in new.spec.rack_config.iter().flat_map(|rc| rc.racks.iter()).enumerate() {
-        if let Some(old_rack) = old.spec.rack_config.iter().flat_map(|rc| rc.racks.iter()).find(|r| r.id == rack.id) {
+    for (i, rack) in new
+        .spec
+        .rack_config
+        .iter()
+        .flat_map(|rc| rc.racks.iter())
+        .enumerate()
+    {
+        if let Some(old_rack) = old
+            .spec
+            .rack_config
+            .iter()
+            .flat_map(|rc| rc.racks.iter())
+            .find(|r| r.id == rack.id)
+        {
             // A rack without its own storage uses the cluster storage.
             let old_storage = old_rack.storage.as_ref().or(old.spec.storage.as_ref());
             let new_storage = rack.storage.as_ref().or(new.spec.storage.as_ref());
             if old_rack.storage.is_some() || rack.storage.is_some() {
-                storage_immutable(old_storage, new_storage, &format!("spec.rackConfig.racks[{i}].storage"), &mut p);
+                storage_immutable(
+                    old_storage,
+                    new_storage,
+                    &format!("spec.rackConfig.racks[{i}].storage"),
+                    &mut p,
+                );
             }
         }
     }
@@ -67,8 +89,16 @@ pub fn validate_update(old: &AerospikeCluster, new: &AerospikeCluster) -> Proble
 
 /// Rack ids of a spec; a cluster without racks has the implicit rack 0.
 fn rack_ids(spec: &AerospikeClusterSpec) -> BTreeSet<i32> {
-    let ids: BTreeSet<i32> = spec.rack_config.iter().flat_map(|rc| rc.racks.iter().map(|r| r.id)).collect();
-    if ids.is_empty() { BTreeSet::from([0]) } else { ids }
+    let ids: BTreeSet<i32> = spec
+        .rack_config
+        .iter()
+        .flat_map(|rc| rc.racks.iter().map(|r| r.id))
+        .collect();
+    if ids.is_empty() {
+        BTreeSet::from([0])
+    } else {
+        ids
+    }
 }
 
 fn pv_volumes(storage: Option<&AerospikeStorageSpec>) -> Vec<&VolumeSpec> {
@@ -79,7 +109,12 @@ fn pv_volumes(storage: Option<&AerospikeStorageSpec>) -> Vec<&VolumeSpec> {
         .collect()
 }
 
-fn storage_immutable(old: Option<&AerospikeStorageSpec>, new: Option<&AerospikeStorageSpec>, path: &str, p: &mut Problems) {
+fn storage_immutable(
+    old: Option<&AerospikeStorageSpec>,
+    new: Option<&AerospikeStorageSpec>,
+    path: &str,
+    p: &mut Problems,
+) {
     let old_pv = pv_volumes(old);
     let new_pv = pv_volumes(new);
     for v in &new_pv {

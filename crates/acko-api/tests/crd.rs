@@ -9,11 +9,17 @@ use serde_json::json;
 #[test]
 fn names_scope_and_short_names() {
     let c = AerospikeCluster::crd();
-    assert_eq!(c.metadata.name.as_deref(), Some("aerospikeclusters.acko.io"));
+    assert_eq!(
+        c.metadata.name.as_deref(),
+        Some("aerospikeclusters.acko.io")
+    );
     assert_eq!(c.spec.scope, "Namespaced");
     assert_eq!(c.spec.names.short_names, Some(vec!["asc".to_string()]));
     let t = AerospikeClusterTemplate::crd();
-    assert_eq!(t.metadata.name.as_deref(), Some("aerospikeclustertemplates.acko.io"));
+    assert_eq!(
+        t.metadata.name.as_deref(),
+        Some("aerospikeclustertemplates.acko.io")
+    );
     assert_eq!(t.spec.scope, "Cluster");
     assert_eq!(t.spec.names.short_names, Some(vec!["asct".to_string()]));
     assert_eq!(crds().len(), 2);
@@ -21,6 +27,23 @@ fn names_scope_and_short_names() {
         assert_eq!(crd.spec.group, "acko.io");
         assert_eq!(crd.spec.versions[0].name, "v1alpha1");
     }
+}
+
+#[test]
+fn crds_fit_client_side_apply() {
+    for crd in crds() {
+        let json = serde_json::to_string(&crd).unwrap();
+        assert!(
+            json.len() < 200_000,
+            "{:?} is {} bytes of JSON",
+            crd.metadata.name,
+            json.len()
+        );
+    }
+    // Our own field docs stay.
+    let yaml = crds_yaml().unwrap();
+    assert!(yaml.contains("Number of Aerospike nodes, 1-8"));
+    assert!(yaml.contains("Extra containers running beside Aerospike."));
 }
 
 #[test]
@@ -32,7 +55,10 @@ fn scale_subresource_and_printer_columns() {
     let scale = sub.scale.as_ref().unwrap();
     assert_eq!(scale.spec_replicas_path, ".spec.size");
     assert_eq!(scale.status_replicas_path, ".status.size");
-    assert_eq!(scale.label_selector_path.as_deref(), Some(".status.selector"));
+    assert_eq!(
+        scale.label_selector_path.as_deref(),
+        Some(".status.selector")
+    );
     let cols: Vec<(String, String, i32)> = v
         .additional_printer_columns
         .iter()
@@ -50,7 +76,10 @@ fn scale_subresource_and_printer_columns() {
         ("ObservedGen", ".status.observedGeneration", 1),
         ("Reason", ".status.phaseReason", 1),
     ];
-    let expect: Vec<(String, String, i32)> = expect.iter().map(|(a, b, c)| (a.to_string(), b.to_string(), *c)).collect();
+    let expect: Vec<(String, String, i32)> = expect
+        .iter()
+        .map(|(a, b, c)| (a.to_string(), b.to_string(), *c))
+        .collect();
     assert_eq!(cols, expect);
 }
 
@@ -58,18 +87,41 @@ fn scale_subresource_and_printer_columns() {
 fn free_form_fields_preserve_unknown_fields() {
     let schema = serde_json::to_value(AerospikeCluster::crd()).unwrap();
     let spec = &schema["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"]["properties"];
-    assert_eq!(spec["aerospikeConfig"]["x-kubernetes-preserve-unknown-fields"], true);
+    assert_eq!(
+        spec["aerospikeConfig"]["x-kubernetes-preserve-unknown-fields"],
+        true
+    );
     assert_eq!(spec["aerospikeConfig"]["type"], "object");
-    assert_eq!(spec["rackConfig"]["properties"]["racks"]["items"]["properties"]["aerospikeConfig"]["x-kubernetes-preserve-unknown-fields"], true);
+    assert_eq!(
+        spec["rackConfig"]["properties"]["racks"]["items"]["properties"]["aerospikeConfig"]["x-kubernetes-preserve-unknown-fields"],
+        true
+    );
     assert_eq!(spec["size"]["maximum"], 8.0);
     assert_eq!(spec["maxUnavailable"]["x-kubernetes-int-or-string"], true);
     // Embedded Kubernetes types carry the real schema.
     assert!(spec["podSpec"]["properties"]["affinity"]["properties"]["nodeAffinity"].is_object());
     assert!(spec["podSpec"]["properties"]["sidecars"]["items"]["properties"]["image"].is_object());
-    let status = &schema["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["status"]["properties"];
-    assert_eq!(status["appliedSpec"]["x-kubernetes-preserve-unknown-fields"], true);
+    let status = &schema["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["status"]
+        ["properties"];
+    assert_eq!(
+        status["appliedSpec"]["x-kubernetes-preserve-unknown-fields"],
+        true
+    );
     let phases = status["phase"]["enum"].as_array().unwrap();
-    for phase in ["InProgress", "Completed", "Error", "ScalingUp", "ScalingDown", "WaitingForMigration", "RollingRestart", "ACLSync", "Paused", "Deleting", "ConfigDegraded", "BackoffActive"] {
+    for phase in [
+        "InProgress",
+        "Completed",
+        "Error",
+        "ScalingUp",
+        "ScalingDown",
+        "WaitingForMigration",
+        "RollingRestart",
+        "ACLSync",
+        "Paused",
+        "Deleting",
+        "ConfigDegraded",
+        "BackoffActive",
+    ] {
         assert!(phases.contains(&json!(phase)), "{phase}");
     }
 }
@@ -95,23 +147,39 @@ fn cel_size_at_most_8_cannot_be_bypassed() {
     assert!(validate_cel(&ok).is_ok(), "{}", cel_messages(&ok));
     // What `kubectl scale --replicas=9` would write through the scale subresource.
     let scaled = cluster(json!({"size": 9, "image": "aerospike:ce-8.1.1.1"}));
-    assert!(cel_messages(&scaled).contains("at most 8"), "{}", cel_messages(&scaled));
+    assert!(
+        cel_messages(&scaled).contains("at most 8"),
+        "{}",
+        cel_messages(&scaled)
+    );
     let zero = cluster(json!({"size": 0, "image": "aerospike:ce-8.1.1.1"}));
-    assert!(cel_messages(&zero).contains("at least 1"), "{}", cel_messages(&zero));
+    assert!(
+        cel_messages(&zero).contains("at least 1"),
+        "{}",
+        cel_messages(&zero)
+    );
 }
 
 #[test]
 fn cel_size_and_image_required_without_template() {
     let missing = cluster(json!({}));
     let m = cel_messages(&missing);
-    assert!(m.contains("size is required") && m.contains("image is required"), "{m}");
+    assert!(
+        m.contains("size is required") && m.contains("image is required"),
+        "{m}"
+    );
     let from_template = cluster(json!({"templateRef": {"name": "t"}}));
-    assert!(validate_cel(&from_template).is_ok(), "{}", cel_messages(&from_template));
+    assert!(
+        validate_cel(&from_template).is_ok(),
+        "{}",
+        cel_messages(&from_template)
+    );
 }
 
 #[test]
 fn cel_overrides_require_template() {
-    let bad = cluster(json!({"size": 3, "image": "aerospike:ce-8.1.1.1", "overrides": {"size": 4}}));
+    let bad =
+        cluster(json!({"size": 3, "image": "aerospike:ce-8.1.1.1", "overrides": {"size": 4}}));
     assert!(cel_messages(&bad).contains("overrides requires templateRef"));
     let ok = cluster(json!({"templateRef": {"name": "t"}, "overrides": {"size": 4}}));
     assert!(validate_cel(&ok).is_ok(), "{}", cel_messages(&ok));
@@ -119,9 +187,17 @@ fn cel_overrides_require_template() {
 
 #[test]
 fn cel_configured_ip_requires_names() {
-    let bad = cluster(json!({"size": 3, "image": "aerospike:ce-8.1.1.1", "aerospikeNetworkPolicy": {"fabricType": "configuredIP"}}));
-    assert!(cel_messages(&bad).contains("customFabricNetworkNames"), "{}", cel_messages(&bad));
-    let ok = cluster(json!({"size": 3, "image": "aerospike:ce-8.1.1.1", "aerospikeNetworkPolicy": {"fabricType": "configuredIP", "customFabricNetworkNames": ["n"]}}));
+    let bad = cluster(
+        json!({"size": 3, "image": "aerospike:ce-8.1.1.1", "aerospikeNetworkPolicy": {"fabricType": "configuredIP"}}),
+    );
+    assert!(
+        cel_messages(&bad).contains("customFabricNetworkNames"),
+        "{}",
+        cel_messages(&bad)
+    );
+    let ok = cluster(
+        json!({"size": 3, "image": "aerospike:ce-8.1.1.1", "aerospikeNetworkPolicy": {"fabricType": "configuredIP", "customFabricNetworkNames": ["n"]}}),
+    );
     assert!(validate_cel(&ok).is_ok(), "{}", cel_messages(&ok));
 }
 

@@ -20,10 +20,17 @@ fn check_file(path: &Path) {
     for doc in docs {
         let what = format!("{} document {}", path.display(), doc.index);
         assert!(doc.problems.is_empty(), "{what}: {}", doc.problems);
-        let resource = doc.resource.as_ref().unwrap_or_else(|| panic!("{what}: not typed"));
+        let resource = doc
+            .resource
+            .as_ref()
+            .unwrap_or_else(|| panic!("{what}: not typed"));
 
         // Round trip through JSON values: nothing lost, nothing invented.
-        assert_eq!(resource.to_value(), doc.raw, "{what}: JSON round trip differs");
+        assert_eq!(
+            resource.to_value(),
+            doc.raw,
+            "{what}: JSON round trip differs"
+        );
         // Round trip through YAML text.
         let yaml = match resource {
             Resource::Cluster(c) => serde_saphyr::to_string(c.as_ref()).unwrap(),
@@ -102,14 +109,34 @@ fn every_repository_example() {
 fn seed_values_are_kept_exactly() {
     let text = std::fs::read_to_string(repo_root().join("examples/networking-full.yaml")).unwrap();
     let docs = parse_documents(&text).unwrap();
-    let Some(Resource::Cluster(c)) = &docs[0].resource else { panic!("not a cluster") };
+    let Some(Resource::Cluster(c)) = &docs[0].resource else {
+        panic!("not a cluster")
+    };
     let bw = c.spec.bandwidth_config.as_ref().unwrap();
     assert_eq!(bw.ingress.as_deref(), Some("2Gbps"));
-    assert_eq!(acko_api::bandwidth::parse_bandwidth("2Gbps").unwrap().canonical, "2G");
-    let lb = c.spec.seeds_finder_services.as_ref().unwrap().load_balancer.as_ref().unwrap();
+    assert_eq!(
+        acko_api::bandwidth::parse_bandwidth("2Gbps")
+            .unwrap()
+            .canonical,
+        "2G"
+    );
+    let lb = c
+        .spec
+        .seeds_finder_services
+        .as_ref()
+        .unwrap()
+        .load_balancer
+        .as_ref()
+        .unwrap();
     assert_eq!(lb.external_traffic_policy.as_deref(), Some("Local"));
-    assert_eq!(c.spec.pod_service.as_ref().unwrap().service_type, Some(acko_api::PodServiceType::LoadBalancer));
+    assert_eq!(
+        c.spec.pod_service.as_ref().unwrap().service_type,
+        Some(acko_api::PodServiceType::LoadBalancer)
+    );
     let conf = c.spec.aerospike_config.as_ref().unwrap();
     assert_eq!(conf["network"]["heartbeat"]["interval"], 150);
-    assert_eq!(conf["namespaces"][0]["storage-engine"]["data-size"], 1073741824_i64);
+    assert_eq!(
+        conf["namespaces"][0]["storage-engine"]["data-size"],
+        1073741824_i64
+    );
 }

@@ -27,8 +27,12 @@ fn unchanged_and_harmless_changes_are_accepted() {
     new.spec.image = Some("aerospike:ce-8.1.2.0".into());
     assert!(validate_update(&old, &new).is_empty());
     // Non-persistent volumes may change.
-    let old = cluster("  storage:\n    volumes:\n      - name: s\n        source:\n          emptyDir: {}\n        aerospike:\n          path: /s\n");
-    let new = cluster("  storage:\n    volumes:\n      - name: t\n        source:\n          emptyDir: {}\n        aerospike:\n          path: /t\n");
+    let old = cluster(
+        "  storage:\n    volumes:\n      - name: s\n        source:\n          emptyDir: {}\n        aerospike:\n          path: /s\n",
+    );
+    let new = cluster(
+        "  storage:\n    volumes:\n      - name: t\n        source:\n          emptyDir: {}\n        aerospike:\n          path: /t\n",
+    );
     assert!(validate_update(&old, &new).is_empty());
 }
 
@@ -54,13 +58,17 @@ fn rack_storage_is_immutable() {
     };
     assert!(validate_update(&racks("10Gi"), &racks("10Gi")).is_empty());
     let p = validate_update(&racks("10Gi"), &racks("50Gi"));
-    assert!(p.has_path("spec.rackConfig.racks[0].storage.volumes"), "{p}");
+    assert!(
+        p.has_path("spec.rackConfig.racks[0].storage.volumes"),
+        "{p}"
+    );
 }
 
 #[test]
 fn racks_cannot_be_added_and_removed_together() {
     let one_two = cluster("  rackConfig:\n    racks:\n      - id: 1\n      - id: 2\n");
-    let one_two_three = cluster("  rackConfig:\n    racks:\n      - id: 1\n      - id: 2\n      - id: 3\n");
+    let one_two_three =
+        cluster("  rackConfig:\n    racks:\n      - id: 1\n      - id: 2\n      - id: 3\n");
     let one_three = cluster("  rackConfig:\n    racks:\n      - id: 1\n      - id: 3\n");
     assert!(validate_update(&one_two, &one_two_three).is_empty());
     assert!(validate_update(&one_two_three, &one_three).is_empty());
@@ -73,17 +81,37 @@ fn racks_cannot_be_added_and_removed_together() {
 #[test]
 fn operations_are_frozen_while_in_progress() {
     let mut old = cluster("");
-    old.spec.operations = Some(vec![OperationSpec { kind: OperationKind::WarmRestart, id: "r1".into(), pod_list: None }]);
+    old.spec.operations = Some(vec![OperationSpec {
+        kind: OperationKind::WarmRestart,
+        id: "r1".into(),
+        pod_list: None,
+    }]);
     let mut new = old.clone();
-    new.spec.operations = Some(vec![OperationSpec { kind: OperationKind::PodRestart, id: "r2".into(), pod_list: None }]);
-    assert!(validate_update(&old, &new).is_empty(), "no operation running yet");
+    new.spec.operations = Some(vec![OperationSpec {
+        kind: OperationKind::PodRestart,
+        id: "r2".into(),
+        pod_list: None,
+    }]);
+    assert!(
+        validate_update(&old, &new).is_empty(),
+        "no operation running yet"
+    );
     old.status = Some(acko_api::AerospikeClusterStatus {
-        operation_status: Some(OperationStatus { id: "r1".into(), kind: OperationKind::WarmRestart, phase: OperationPhase::InProgress, ..Default::default() }),
+        operation_status: Some(OperationStatus {
+            id: "r1".into(),
+            kind: OperationKind::WarmRestart,
+            phase: OperationPhase::InProgress,
+            ..Default::default()
+        }),
         ..Default::default()
     });
     assert!(validate_update(&old, &new).has_path("spec.operations"));
     assert!(validate_update(&old, &old).is_empty());
-    if let Some(s) = old.status.as_mut().and_then(|s| s.operation_status.as_mut()) {
+    if let Some(s) = old
+        .status
+        .as_mut()
+        .and_then(|s| s.operation_status.as_mut())
+    {
         s.phase = OperationPhase::Completed;
     }
     assert!(validate_update(&old, &new).is_empty());

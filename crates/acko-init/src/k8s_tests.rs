@@ -143,3 +143,72 @@ async fn server_error_is_reported_with_code() {
         "{text}"
     );
 }
+
+/// Polling through the real kube client: 404 (Service not created yet), then no ingress,
+/// then an ingress hostname; on tokio's paused clock.
+#[tokio::test(start_paused = true)]
+async fn polling_through_kube_until_the_load_balancer_is_ready() {
+    use crate::external::{Poll, wait_for_endpoint};
+    use crate::resolve::ExternalEndpoint;
+    use crate::settings::ServiceType;
+    use std::time::Duration;
+
+    let (svc, mut handle) = tower_test::mock::pair::<Request<Body>, Response<Body>>();
+    let service = |ingress: serde_json::Value| {
+        json!({"apiVersion": "v1", "kind": "Service",
+               "metadata": {"name": "demo-0-0-pod", "namespace": "aerospike"},
+               "spec": {"type": "LoadBalancer", "ports": [{"name": "service", "port": 3000, "targetPort": "service"}]},
+               "status": {"loadBalancer": {"ingress": ingress}}})
+    };
+    let replies = vec![
+        (
+            StatusCode::NOT_FOUND,
+            status_body(404, "NotFound", "services \"demo-0-0-pod\" not found"),
+        ),
+        (StatusCode::OK, service(json!([]))),
+        (
+            StatusCode::OK,
+            service(json!([{"hostname": "a1b2.elb.example.com"}])),
+        ),
+    ];
+    let server = tokio::spawn(async move {
+        for (status, body) in replies {
+            let (req, send) = handle.next_request().await.expect("request");
+            assert_eq!(
+                req.uri().path(),
+                "/api/v1/namespaces/aerospike/services/demo-0-0-pod"
+            );
+            send.send_response(
+                Response::builder()
+                    .status(status)
+                    .body(Body::from(serde_json::to_vec(&body).unwrap()))
+                    .unwrap(),
+            );
+        }
+    });
+    let api = KubeApi::new(kube::Client::new(svc, "default"));
+    let start = tokio::time::Instant::now();
+    let poll = Poll {
+        timeout: Duration::from_secs(120),
+        interval: Duration::from_secs(5),
+    };
+    let got = wait_for_endpoint(
+        &api,
+        "aerospike",
+        "demo-0-0-pod",
+        ServiceType::LoadBalancer,
+        3000,
+        poll,
+    )
+    .await
+    .unwrap();
+    server.await.unwrap();
+    assert_eq!(
+        got,
+        ExternalEndpoint::LoadBalancer {
+            hosts: vec!["a1b2.elb.example.com".into()],
+            port: 3000
+        }
+    );
+    assert_eq!(start.elapsed(), Duration::from_secs(10));
+}

@@ -146,6 +146,7 @@ impl Common {
             conf_out: self.conf_out.clone(),
             run_dir: self.run_dir.clone(),
             bin_dir,
+            annotations_file: Some(self.annotations_file.clone()),
         }
     }
 

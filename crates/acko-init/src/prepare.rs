@@ -21,6 +21,7 @@ use crate::error::InitError;
 use crate::external::{self, Poll};
 use crate::facts::PodFacts;
 use crate::k8s::{self, ClusterApi, KubeApi};
+use crate::network_status::NETWORK_STATUS_ANNOTATION;
 use crate::resolve::{self, Resolved};
 use crate::settings::{InitSettings, ServiceType};
 use crate::volumes::{self, Owner, VolumeReport};
@@ -41,6 +42,9 @@ pub struct Paths {
     pub run_dir: PathBuf,
     /// Where to copy this binary (`/acko/bin`); `None` to skip.
     pub bin_dir: Option<PathBuf>,
+    /// The downward-API annotations file, re-read while waiting for Multus's
+    /// `network-status` annotation (configuredIP); `None` to never wait.
+    pub annotations_file: Option<PathBuf>,
 }
 
 impl Paths {
@@ -191,6 +195,22 @@ pub async fn run(
     opts: &Options,
 ) -> Result<Prepared, InitError> {
     let source = ConfigSource::load(&paths.config_dir)?;
+    let mut facts = facts.clone();
+    if let Some(file) = &paths.annotations_file
+        && !opts.dry_run
+        && uses_configured_ip(&source.settings.network)
+        && !facts.annotations.contains_key(NETWORK_STATUS_ANNOTATION)
+    {
+        let timeout = opts.external_timeout.unwrap_or(Duration::from_secs(
+            source.settings.external_address_timeout_seconds,
+        ));
+        if let Some(annotations) =
+            wait_for_network_status(file, timeout, opts.poll_interval).await?
+        {
+            facts.annotations = annotations;
+        }
+    }
+    let facts = &facts;
     let (service_type, resolved, conf) = build(&source, facts, api, opts).await?;
     if !opts.dry_run {
         check_fabric_bindable(&resolved)?;
@@ -242,6 +262,43 @@ pub async fn run(
         conf,
         volumes,
     })
+}
+
+/// True when any address type is `configuredIP`.
+pub fn uses_configured_ip(net: &crate::settings::NetworkSettings) -> bool {
+    [net.access_type, net.alternate_access_type, net.fabric_type]
+        .contains(&crate::settings::AccessType::ConfiguredIp)
+}
+
+/// Re-reads the downward-API annotations file until it carries Multus's `network-status`
+/// annotation: Multus adds it while the pod sandbox is created, and the kubelet may have
+/// written the file before that (it refreshes it within its sync period). Returns the
+/// annotations once present, `None` after `timeout` (resolution then reports the absence).
+pub async fn wait_for_network_status(
+    file: &Path,
+    timeout: Duration,
+    interval: Duration,
+) -> Result<Option<std::collections::BTreeMap<String, String>>, InitError> {
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        match std::fs::read_to_string(file) {
+            Ok(text) => {
+                let annotations = crate::facts::parse_annotations(&text)?;
+                if annotations.contains_key(NETWORK_STATUS_ANNOTATION) {
+                    return Ok(Some(annotations));
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(InitError::io("reading", file, e)),
+        }
+        let now = tokio::time::Instant::now();
+        if now >= deadline {
+            tracing::warn!(file = %file.display(), seconds = timeout.as_secs(), "no network-status annotation appeared");
+            return Ok(None);
+        }
+        tracing::info!(file = %file.display(), "waiting for the Multus network-status annotation");
+        tokio::time::sleep(interval.min(deadline - now)).await;
+    }
 }
 
 /// Copies the running executable to `<bin_dir>/acko-init` (mode 0755), atomically.

@@ -59,6 +59,7 @@ fn fixture(settings: serde_json::Value) -> Fixture {
         conf_out: dir.path().join("etc/aerospike.conf"),
         run_dir: dir.path().join("run"),
         bin_dir: None,
+        annotations_file: None,
     };
     let api = FileApi {
         node: Some(node),
@@ -191,4 +192,51 @@ async fn missing_inputs_fail_with_one_line() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("ConfigMap key `aerospike.conf`"), "{err}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn configured_ip_waits_for_the_annotation_to_reach_the_file() {
+    let f = fixture(json!({"configHash": "h7",
+        "network": {"accessType": "configuredIP", "customAccessNetworkNames": ["aerospike-sriov-network"]}}));
+    let file = f.dir.path().join("annotations");
+    std::fs::write(&file, "kubernetes.io/config.seen=\"2026-11-22\"\n").unwrap();
+    let mut paths = f.paths.clone();
+    paths.annotations_file = Some(file.clone());
+    let mut fx = facts();
+    fx.annotations.clear();
+    fx.pod_ip = Some("127.0.0.1".parse().unwrap());
+    // The kubelet refreshes the downward-API file after Multus annotated the pod.
+    let status = facts().annotations[NETWORK_STATUS_ANNOTATION].clone();
+    let line = format!(
+        "{NETWORK_STATUS_ANNOTATION}=\"{}\"\n",
+        status.replace('\\', "\\\\").replace('"', "\\\"")
+    );
+    let writer = tokio::spawn({
+        let file = file.clone();
+        async move {
+            tokio::time::sleep(Duration::from_secs(9)).await;
+            std::fs::write(&file, line).unwrap();
+        }
+    });
+    let start = tokio::time::Instant::now();
+    let p = run(&paths, &fx, &FileApi::default(), &Options::default())
+        .await
+        .unwrap();
+    writer.await.unwrap();
+    assert_eq!(start.elapsed(), Duration::from_secs(10));
+    assert_eq!(p.resolved.access_address, vec!["192.168.10.7"]);
+
+    // Never appears: resolution reports it after the timeout.
+    std::fs::write(&file, "").unwrap();
+    let opts = Options {
+        external_timeout: Some(Duration::from_secs(30)),
+        ..Options::default()
+    };
+    let start = tokio::time::Instant::now();
+    let err = run(&paths, &fx, &FileApi::default(), &opts)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert_eq!(start.elapsed(), Duration::from_secs(30));
+    assert!(err.contains("no such annotation"), "{err}");
 }

@@ -289,8 +289,7 @@ fn send_signal(pid: i32, sig: Signal) {
     }
 }
 
-/// Waits for `pid` to exit, reporting other reaped processes. `stop` collects controls that
-/// arrive meanwhile (a Terminate sets the flag).
+/// Waits for `pid` to exit, reporting other reaped processes as [`Event::Reaped`].
 async fn wait_for(pid: i32, exits: &mut ExitRx, events: &Events) -> Result<ExitInfo, InitError> {
     loop {
         match exits.recv().await {

@@ -192,6 +192,7 @@ fn conf_reconfigure(root: &Path) -> ConfReconfigure<FileApi> {
             conf_out: root.join("etc/aerospike.conf"),
             run_dir: root.join("run"),
             bin_dir: None,
+            annotations_file: None,
         },
         facts,
         api: FileApi::default(),

@@ -10,6 +10,7 @@
 //! Layout (version 1): `ver u8 | fingerprint u64 | seen u64 | begin u16 | count u16 |
 //! done-bitmap ⌈count/8⌉ bytes | n u16 | n × (id u16, flags u8, [digest 20], [bval u64])`.
 
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
 use aerospike::PartitionFilter;
@@ -241,6 +242,69 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// Longest token carried inline; larger states are kept server-side.
+pub const MAX_INLINE: usize = 2048;
+const STORE_CAPACITY: usize = 128;
+
+/// Issues and resolves page tokens. Small cursor states travel inside the token; a
+/// state too large for a URL (a deep scan touches up to 4096 partitions, each with a
+/// 20-byte resume digest) is kept in a bounded in-memory store and the token refers to
+/// it (`~<id>`). Referenced states expire when the store evicts them (it keeps the most
+/// recent 128) or when the manager restarts.
+#[derive(Default)]
+pub struct CursorStore {
+    inner: parking_lot::Mutex<(HashMap<String, Vec<u8>>, VecDeque<String>)>,
+}
+
+impl std::fmt::Debug for CursorStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CursorStore")
+    }
+}
+
+impl CursorStore {
+    /// A token for `state`.
+    pub fn issue(&self, state: &CursorState, fingerprint: u64) -> String {
+        let inline = state.encode(fingerprint);
+        if inline.len() <= MAX_INLINE {
+            return inline;
+        }
+        let mut id = [0u8; 16];
+        if getrandom::fill(&mut id).is_err() {
+            return inline;
+        }
+        let id = B64.encode(id);
+        let bytes = B64.decode(&inline).unwrap_or_default();
+        let mut g = self.inner.lock();
+        g.0.insert(id.clone(), bytes);
+        g.1.push_back(id.clone());
+        while g.1.len() > STORE_CAPACITY {
+            if let Some(old) = g.1.pop_front() {
+                g.0.remove(&old);
+            }
+        }
+        format!("~{id}")
+    }
+
+    /// Resolve a token issued by [`issue`](Self::issue).
+    pub fn resolve(&self, token: &str, fingerprint: u64) -> Result<CursorState, ApiError> {
+        match token.strip_prefix('~') {
+            Some(id) => {
+                let bytes = self.inner.lock().0.get(id).cloned().ok_or_else(|| {
+                    ApiError::field(
+                        "cursor",
+                        "this cursor expired (the manager keeps the 128 most recent large \
+                         cursors, and none across restarts); start again without a cursor",
+                    )
+                    .with_code("bad_cursor")
+                })?;
+                CursorState::decode(&B64.encode(bytes), fingerprint)
+            }
+            None => CursorState::decode(token, fingerprint),
+        }
+    }
+}
+
 /// Fingerprint of a query description (any stable string).
 pub fn fingerprint(parts: &[&str]) -> u64 {
     let mut h = Sha256::new();
@@ -271,6 +335,23 @@ mod tests {
     }
 
     #[test]
+    fn store_evicts_oldest_large_cursors() {
+        let store = CursorStore::default();
+        let mut s = CursorState::all();
+        for p in &mut s.parts {
+            *p = PartState::Resume { digest: Some([1; 20]), bval: None };
+        }
+        let first = store.issue(&s, 1);
+        for _ in 0..STORE_CAPACITY {
+            store.issue(&s, 1);
+        }
+        let e = store.resolve(&first, 1).unwrap_err();
+        assert_eq!(e.code, "bad_cursor");
+        assert!(e.detail.contains("expired"));
+        assert!(store.resolve("~nope", 1).is_err());
+    }
+
+    #[test]
     fn filter_round_trip_keeps_resume_points() {
         let mut s = CursorState::all();
         s.parts[0] = PartState::Done;
@@ -295,7 +376,20 @@ mod tests {
 
     proptest! {
         #[test]
-        fn encode_decode_round_trip(begin in 0usize..4000, parts in proptest::collection::vec(arb_part(), 1..96), fp in any::<u64>(), seen in any::<u64>()) {
+        fn store_round_trip_never_panics_for_big_states(n in 0usize..4096) {
+        let store = CursorStore::default();
+        let mut s = CursorState::all();
+        for p in s.parts.iter_mut().take(n) {
+            *p = PartState::Resume { digest: Some([7; 20]), bval: None };
+        }
+        let t = store.issue(&s, 9);
+        prop_assert_eq!(t.starts_with('~'), s.encode(9).len() > MAX_INLINE);
+        prop_assert_eq!(store.resolve(&t, 9).unwrap(), s.clone());
+        prop_assert!(store.resolve(&t, 8).is_err());
+    }
+
+    #[test]
+    fn encode_decode_round_trip(begin in 0usize..4000, parts in proptest::collection::vec(arb_part(), 1..96), fp in any::<u64>(), seen in any::<u64>()) {
             let s = CursorState { begin, parts, seen };
             let t = s.encode(fp);
             prop_assert_eq!(CursorState::decode(&t, fp).unwrap(), s);

@@ -19,7 +19,7 @@ use crate::clients::Conn;
 /// Raw counters of one namespace on one node.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct NsRaw {
-    /// `client_read_success`.
+    /// `client_read_success` + `client_read_not_found` (a miss is a served read).
     pub read_success: u64,
     /// `client_read_error` (+ `client_read_timeout`).
     pub read_error: u64,
@@ -202,7 +202,7 @@ fn ns_raw(reply: &str) -> NsRaw {
     let f = asinfo::parse::kv::semicolon_pairs(reply);
     let g = |k: &str| f.get(k).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
     NsRaw {
-        read_success: g("client_read_success"),
+        read_success: g("client_read_success") + g("client_read_not_found"),
         read_error: g("client_read_error") + g("client_read_timeout"),
         write_success: g("client_write_success"),
         write_error: g("client_write_error") + g("client_write_timeout"),

@@ -116,6 +116,10 @@ pub async fn page(conn: &Conn, spec: &ScanSpec, mut cursor: CursorState, page_si
         let filter = stream.partition_filter().ok_or_else(|| {
             ApiError::internal("the query finished without a resume cursor")
         })?;
+        if filter.done() {
+            // Every node finished below its share of the budget: nothing remains.
+            return Ok(Page { records, next: None });
+        }
         let mut next = CursorState::from_filter(&filter);
         next.seen = cursor.seen;
         if records.len() == before && next == cursor {

@@ -32,6 +32,8 @@ pub struct Inner {
     pub http_metrics: HttpMetrics,
     /// Process start.
     pub started: Instant,
+    /// Page cursors too large to travel inline.
+    pub cursors: crate::cursor::CursorStore,
     /// Random per-process secret for confirmation tokens.
     pub token_secret: [u8; 32],
 }
@@ -68,6 +70,7 @@ impl AppState {
             clients: Clients::default(),
             http_metrics: HttpMetrics::default(),
             started: Instant::now(),
+            cursors: crate::cursor::CursorStore::default(),
             token_secret,
         }));
         if let Some(host) = state.config.aerospike_host.clone() {

@@ -145,12 +145,15 @@ impl ConfigChange {
     /// - `network.<sub>` → `set-config:context=network;<sub>.<key>=<v>`
     /// - `namespace[<ns>]` and `namespace[<ns>].storage-engine[..]` →
     ///   `set-config:context=namespace;id=<ns>;<key>=<v>` (storage keys take no prefix)
+    /// - `namespace[<ns>].geo2dsphere-within` →
+    ///   `set-config:context=namespace;id=<ns>;geo2dsphere-within-<key>=<v>`
     /// - `namespace[<ns>].set[<set>]` → `set-config:context=namespace;id=<ns>;set=<set>;<key>=<v>`
     ///
-    /// These are the forms the fixtures show for service and namespace keys and the forms
-    /// Aerospike's own management library (`aerospike-management-lib`,
-    /// `asconfig/as_setconfig.go`) sends for the others. `None` for static changes and for
-    /// logging levels, which need `log-set:id=<sink id>` with the id from the `logs` command.
+    /// These are the forms the fixtures show for service and namespace keys, and the forms
+    /// the server's handlers (`as/src/base/cfg_info.c`) and Aerospike's management library
+    /// (`aerospike-management-lib`, `asconfig/as_setconfig.go`) use for the others. `None`
+    /// for static changes and for logging levels, which need `log-set:id=<sink id>` with the
+    /// id from the `logs` command.
     pub fn set_config_command(&self) -> Option<String> {
         if self.kind != ChangeKind::Dynamic {
             return None;
@@ -164,28 +167,27 @@ impl ConfigChange {
             return None;
         }
         let segments = crate::edit::parse_path(&self.stanza).ok()?;
+        let value = format!("{}={value}", self.key);
         match segments.as_slice() {
             [s] if s.name == "service" && s.args.is_empty() => {
-                Some(format!("set-config:context=service;{}={value}", self.key))
+                Some(format!("set-config:context=service;{value}"))
             }
-            [n, s] if n.name == "network" && s.args.is_empty() => Some(format!(
-                "set-config:context=network;{}.{}={value}",
-                s.name, self.key
-            )),
-            [ns] if ns.name == "namespace" && ns.args.len() == 1 => Some(format!(
-                "set-config:context=namespace;id={};{}={value}",
-                ns.args[0], self.key
-            )),
-            [ns, set]
-                if ns.name == "namespace"
-                    && set.name == "set"
-                    && ns.args.len() == 1
-                    && set.args.len() == 1 =>
-            {
-                Some(format!(
-                    "set-config:context=namespace;id={};set={};{}={value}",
-                    ns.args[0], set.args[0], self.key
-                ))
+            [n, s] if n.name == "network" && s.args.is_empty() => {
+                Some(format!("set-config:context=network;{}.{value}", s.name))
+            }
+            [ns, rest @ ..] if ns.name == "namespace" && ns.args.len() == 1 => {
+                let base = format!("set-config:context=namespace;id={}", ns.args[0]);
+                match rest {
+                    [] => Some(format!("{base};{value}")),
+                    [se] if se.name == "storage-engine" => Some(format!("{base};{value}")),
+                    [geo] if geo.name == "geo2dsphere-within" && geo.args.is_empty() => {
+                        Some(format!("{base};geo2dsphere-within-{value}"))
+                    }
+                    [set] if set.name == "set" && set.args.len() == 1 => {
+                        Some(format!("{base};set={};{value}", set.args[0]))
+                    }
+                    _ => None,
+                }
             }
             _ => None,
         }

@@ -217,7 +217,7 @@ impl AerospikeConf {
     }
 
     /// Removes every line with the key at `path`, or the stanza when the last segment has
-    /// [arguments] or names a stanza. Returns how many items were removed (0 when absent).
+    /// `[arguments]` or names a stanza. Returns how many items were removed (0 when absent).
     pub fn remove(&mut self, path: &str) -> Result<usize, ConfError> {
         let segments = parse_path(path)?;
         let Some((last, parents)) = segments.split_last() else {

@@ -2,18 +2,18 @@
 //!
 //! - [`AerospikeConf`] is an ordered tree of [`Stanza`]s and [`Line`]s (repeated keys and
 //!   stanza arguments allowed).
-//! - [`from_spec`] builds it from the free-form JSON of `spec.aerospikeConfig`; apply rack
+//! - [`from_spec()`] builds it from the free-form JSON of `spec.aerospikeConfig`; apply rack
 //!   overrides first with [`deep_merge`]. The mapping and the canonical order are
 //!   documented in [`from_spec`](mod@from_spec).
-//! - [`render`] writes deterministic text (same model → same bytes), so hashing the text
+//! - [`render()`] writes deterministic text (same model → same bytes), so hashing the text
 //!   gives a stable config hash.
-//! - [`parse`] reads aerospike.conf text back; [`to_spec_json`] turns a model into
+//! - [`parse()`] reads aerospike.conf text back; [`to_spec_json()`] turns a model into
 //!   `aerospikeConfig` JSON (for import).
 //! - [`AerospikeConf::set`], [`AerospikeConf::remove`], [`AerospikeConf::set_mesh_seeds`],
 //!   [`AerospikeConf::ports`], [`AerospikeConf::namespaces`] read and edit by path.
 //! - [`knowledge`] holds, as cited data, which keys are dynamic (`set-config`) and which are
 //!   Enterprise-only; [`AerospikeConf::enterprise_only_uses`] lists what a CE server would
-//!   refuse; [`changed_keys`] classifies the difference between two configs (dynamic →
+//!   refuse; [`changed_keys()`] classifies the difference between two configs (dynamic →
 //!   `set-config`, static → restart).
 //!
 //! Everything here is pure: no IO, no clock, no randomness.

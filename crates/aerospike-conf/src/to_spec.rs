@@ -1,5 +1,5 @@
 //! Converting the model back to `aerospikeConfig` JSON (for importing an existing
-//! aerospike.conf). The inverse of [`crate::from_spec`]: for any model built by
+//! aerospike.conf). The inverse of [`crate::from_spec()`]: for any model built by
 //! `from_spec`, `from_spec(to_spec_json(m)) == m`, and for a parsed file the rendered text
 //! is the same up to the canonical order.
 //!

@@ -103,6 +103,9 @@ fn every_table_key_exists_in_the_ce_8_1_get_config_replies() {
                     || sub == "admin" && d.key == "address"
             }
             "namespace" => reply_has(namespace, d.key),
+            "namespace.geo2dsphere-within" => {
+                reply_has(namespace, &format!("geo2dsphere-within.{}", d.key))
+            }
             "namespace.storage-engine" => {
                 reply_has(namespace, &format!("storage-engine.{}", d.key))
                     || ["device", "file"].contains(&d.key)
@@ -232,7 +235,11 @@ fn changed_keys_classifies_dynamic_and_static() {
     );
     assert_eq!(cmd("network.service", "port"), None);
     assert_eq!(
-        cmd("namespace[test].storage-engine[device]", "evict-used-pct"),
+        cmd("namespace[test].storage-engine[device]", "evict-used-pct").as_deref(),
+        Some("set-config:context=namespace;id=test;evict-used-pct=70")
+    );
+    assert_eq!(
+        cmd("namespace[test].storage-engine[device]", "device"),
         None
     );
 }
@@ -294,6 +301,33 @@ fn set_and_logging_changes() {
         changes[1].set_config_command().as_deref(),
         Some("set-config:context=namespace;id=t;set=s;stop-writes-count=20")
     );
+}
+
+#[test]
+fn geo_and_ap_override_commands() {
+    let old = conf(
+        json!({"namespaces": [{"name": "t", "write-commit-level-override": "off",
+        "geo2dsphere-within": {"max-cells": 12}}]}),
+    );
+    let new = conf(
+        json!({"namespaces": [{"name": "t", "write-commit-level-override": "master",
+        "geo2dsphere-within": {"max-cells": 24}}]}),
+    );
+    let cmds: Vec<Option<String>> = changed_keys(&old, &new)
+        .iter()
+        .map(|c| c.set_config_command())
+        .collect();
+    assert_eq!(
+        cmds,
+        [
+            Some(
+                "set-config:context=namespace;id=t;write-commit-level-override=master".to_string()
+            ),
+            Some("set-config:context=namespace;id=t;geo2dsphere-within-max-cells=24".to_string()),
+        ]
+    );
+    assert!(!is_enterprise_only("namespace.write-commit-level-override"));
+    assert!(!is_enterprise_only("namespace.disallow-expunge"));
 }
 
 #[test]

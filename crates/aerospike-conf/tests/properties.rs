@@ -1,7 +1,7 @@
 //! Property tests: rendering is stable through parsing, `from_spec` never panics, JSON
 //! conversion round-trips, and merging behaves like its documentation says.
 
-use aerospike_conf::{AerospikeConf, Item, Line, Stanza, deep_merge};
+use aerospike_conf::{AerospikeConf, ChangeKind, Item, Line, Stanza, changed_keys, deep_merge};
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 
@@ -169,6 +169,22 @@ proptest! {
             let merged = deep_merge(&base, &json!({}));
             prop_assert_eq!(strip(&merged), strip(&base));
         }
+    }
+
+    #[test]
+    fn a_config_has_no_changes_against_itself_and_every_edit_is_seen(
+        conf in model(),
+        key in "[a-z]{1,6}",
+        value in "[a-z0-9]{1,6}",
+    ) {
+        prop_assert!(changed_keys(&conf, &conf.clone()).is_empty());
+        let mut edited = conf.clone();
+        let path = format!("zz-edit.{key}");
+        edited.set(&path, &value).expect("valid path");
+        let changes = changed_keys(&conf, &edited);
+        prop_assert!(!changes.is_empty());
+        // A brand-new stanza is never applied at runtime.
+        prop_assert!(changes.iter().all(|c| c.kind == ChangeKind::Static));
     }
 
     #[test]

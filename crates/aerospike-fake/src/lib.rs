@@ -32,7 +32,6 @@ pub mod state;
 pub mod store;
 pub mod wire;
 
-use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -129,40 +128,9 @@ impl FakeCluster {
                 .map_err(|source| FakeError::Bind { addr, source })?;
             bound.push((l, local));
         }
-        let now = Instant::now();
-        let node_states: Vec<NodeState> = bound
-            .iter()
-            .enumerate()
-            .map(|(i, (_, addr))| NodeState {
-                id: 0xFA4E_0000_0000_0000 | (u64::from(addr.port()) << 8) | i as u64,
-                addr: *addr,
-                up: true,
-                partition_generation: 1,
-                peers_generation: 1,
-                started: now,
-                stats: BTreeMap::new(),
-                ns_stats: BTreeMap::new(),
-                jobs: Vec::new(),
-                alumni: Vec::new(),
-            })
-            .collect();
-        let mut state = ClusterState {
-            store: store::Store::new(&opts.namespaces, opts.replication_factor),
-            nodes: node_states,
-            cluster_name: opts.cluster_name.clone(),
-            cluster_key: state::cluster_key_for(0xFA4E, 1),
-            cluster_generation: 1,
-            replication_factor: opts.replication_factor,
-            sindexes: BTreeMap::new(),
-            udfs: BTreeMap::new(),
-            service_config: info::admin::default_service_config(&opts.cluster_name),
-            scenario: scenario::Scenario::default(),
-        };
-        for i in 0..nodes {
-            state.nodes[i].alumni = (0..nodes).filter(|j| *j != i).collect();
-        }
-        let shared = Arc::new(Shared::new(state));
         let addrs: Vec<SocketAddr> = bound.iter().map(|(_, a)| *a).collect();
+        let state = ClusterState::new(&opts, &addrs);
+        let shared = Arc::new(Shared::new(state));
         let listeners = bound
             .into_iter()
             .enumerate()

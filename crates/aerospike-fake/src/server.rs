@@ -135,10 +135,14 @@ async fn connection(
             bump_demarshal(&shared, node);
             return;
         };
-        let mut body = vec![0u8; len];
+        // Grow the buffer as bytes arrive: a header announcing a huge body costs nothing.
+        let mut body = Vec::with_capacity(len.min(64 * 1024));
+        let mut limited = (&mut stream).take(len as u64);
         tokio::select! {
             _ = shutdown.changed() => return,
-            r = stream.read_exact(&mut body) => if r.is_err() { return },
+            r = limited.read_to_end(&mut body) => {
+                if r.is_err() || body.len() != len { return }
+            }
         }
         let Some(reply) = respond(&shared, node, &peer, header.msg_type, &body).await else {
             bump_demarshal(&shared, node);

@@ -118,6 +118,40 @@ pub struct ClusterState {
 }
 
 impl ClusterState {
+    /// A fresh cluster state for nodes listening on `addrs` (all up, empty store).
+    pub fn new(opts: &crate::FakeOptions, addrs: &[SocketAddr]) -> Self {
+        let now = Instant::now();
+        let n = addrs.len();
+        let nodes = addrs
+            .iter()
+            .enumerate()
+            .map(|(i, addr)| NodeState {
+                id: 0xFA4E_0000_0000_0000 | (u64::from(addr.port()) << 8) | i as u64,
+                addr: *addr,
+                up: true,
+                partition_generation: 0,
+                peers_generation: 0,
+                started: now,
+                stats: BTreeMap::new(),
+                ns_stats: BTreeMap::new(),
+                jobs: Vec::new(),
+                alumni: (0..n).filter(|j| *j != i).collect(),
+            })
+            .collect();
+        Self {
+            store: Store::new(&opts.namespaces, opts.replication_factor),
+            nodes,
+            cluster_name: opts.cluster_name.clone(),
+            cluster_key: cluster_key_for(0xFA4E, 1),
+            cluster_generation: 1,
+            replication_factor: opts.replication_factor,
+            sindexes: BTreeMap::new(),
+            udfs: BTreeMap::new(),
+            service_config: crate::info::admin::default_service_config(&opts.cluster_name),
+            scenario: Scenario::default(),
+        }
+    }
+
     /// Live node indexes in creation order.
     pub fn live(&self) -> Vec<usize> {
         (0..self.nodes.len())

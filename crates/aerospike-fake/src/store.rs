@@ -223,6 +223,8 @@ impl Namespace {
 pub struct Store {
     /// Namespaces by name.
     pub namespaces: BTreeMap<String, Namespace>,
+    /// Namespace names in configuration order (as `namespaces` lists them).
+    pub order: Vec<String>,
 }
 
 impl Store {
@@ -233,6 +235,7 @@ impl Store {
                 .iter()
                 .map(|n| (n.clone(), Namespace::new(n, replication_factor)))
                 .collect(),
+            order: names.to_vec(),
         }
     }
 }
@@ -248,7 +251,7 @@ pub fn void_time_for(ttl: u32, default_ttl: u32, current: Option<u32>) -> u32 {
         0xFFFF_FFFE => current.unwrap_or(if default_ttl == 0 {
             0
         } else {
-            now + default_ttl
+            now.saturating_add(default_ttl)
         }),
         0 if default_ttl == 0 => 0,
         0 => now.saturating_add(default_ttl),

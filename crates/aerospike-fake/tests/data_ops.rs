@@ -317,3 +317,61 @@ async fn unknown_namespace_and_udf_are_clear_errors() {
         assert!(err.to_string().contains("not supported"), "{err}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn compressed_replies_when_the_client_asks() {
+    use aerospike::query::{PartitionFilter, Statement};
+    use aerospike::{BatchOperation, BatchPolicy, BatchReadPolicy, QueryPolicy};
+    use futures::StreamExt;
+
+    let t = common::target(1).await;
+    let c = &t.client;
+    let big = "compress me ".repeat(2000);
+    for i in 0..5 {
+        let mut wp = WritePolicy::default();
+        wp.base_policy.use_compression = true;
+        c.put(
+            &wp,
+            &as_key!("test", "zip", i),
+            &[as_bin!("big", big.clone())],
+        )
+        .await
+        .unwrap();
+    }
+    let mut rp = ReadPolicy::default();
+    rp.base_policy.use_compression = true;
+    let rec = c
+        .get(&rp, &as_key!("test", "zip", 0), Bins::All)
+        .await
+        .unwrap();
+    assert_eq!(rec.bins["big"], Value::from(big.clone()));
+
+    let mut bp = BatchPolicy::default();
+    bp.base_policy.use_compression = true;
+    let brp = BatchReadPolicy::default();
+    let mut ops: Vec<_> = (0..5)
+        .map(|i| BatchOperation::read(&brp, as_key!("test", "zip", i), Bins::All))
+        .collect();
+    c.batch(&bp, &mut ops).await.unwrap();
+    assert!(ops.iter().all(|o| {
+        o.record()
+            .is_some_and(|r| r.bins["big"] == Value::from(big.clone()))
+    }));
+
+    let mut qp = QueryPolicy::default();
+    qp.base_policy.use_compression = true;
+    let rs = c
+        .query(
+            &qp,
+            PartitionFilter::all(),
+            Statement::new("test", "zip", Bins::All),
+        )
+        .await
+        .unwrap();
+    let recs: Vec<_> = rs.into_stream().collect().await;
+    assert_eq!(recs.len(), 5);
+    assert!(recs.iter().all(|r| {
+        r.as_ref()
+            .is_ok_and(|r| r.bins["big"] == Value::from(big.clone()))
+    }));
+}

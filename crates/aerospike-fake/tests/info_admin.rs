@@ -3,9 +3,7 @@
 mod common;
 
 use aerospike::query::{PartitionFilter, Statement};
-use aerospike::{
-    AdminPolicy, Bins, QueryPolicy, ResultCode, UdfLang, WritePolicy, as_bin, as_key,
-};
+use aerospike::{AdminPolicy, Bins, QueryPolicy, ResultCode, UdfLang, WritePolicy, as_bin, as_key};
 use futures::StreamExt;
 
 fn stat(map_value: &str, key: &str) -> Option<u64> {
@@ -21,7 +19,17 @@ async fn identity_and_topology_commands() {
     let ap = AdminPolicy::default();
     for node in t.client.nodes() {
         let info = node
-            .info(&ap, &["node", "build", "edition", "features", "cluster-name", "statistics"])
+            .info(
+                &ap,
+                &[
+                    "node",
+                    "build",
+                    "edition",
+                    "features",
+                    "cluster-name",
+                    "statistics",
+                ],
+            )
             .await
             .unwrap();
         assert_eq!(info["node"], node.name());
@@ -37,7 +45,15 @@ async fn identity_and_topology_commands() {
     }
     let info = t
         .client
-        .info(&ap, &["cluster-size", "no-such-command", "namespace/nosuch", "sets/nosuch"])
+        .info(
+            &ap,
+            &[
+                "cluster-size",
+                "no-such-command",
+                "namespace/nosuch",
+                "sets/nosuch",
+            ],
+        )
         .await
         .unwrap();
     assert_eq!(info["cluster-size"], "ERROR:4:unrecognized command");
@@ -53,27 +69,49 @@ async fn statistics_follow_the_data() {
     let ap = AdminPolicy::default();
     let before = c.info(&ap, &["namespace/test"]).await.unwrap()["namespace/test"].clone();
     for i in 0..25 {
-        c.put(&WritePolicy::default(), &as_key!("test", "stats", i), &[as_bin!("v", "x".repeat(50))])
-            .await
-            .unwrap();
+        c.put(
+            &WritePolicy::default(),
+            &as_key!("test", "stats", i),
+            &[as_bin!("v", "x".repeat(50))],
+        )
+        .await
+        .unwrap();
     }
-    let after = c.info(&ap, &["namespace/test", "sets/test/stats"]).await.unwrap();
+    let after = c
+        .info(&ap, &["namespace/test", "sets/test/stats"])
+        .await
+        .unwrap();
     let ns = &after["namespace/test"];
     assert!(stat(ns, "objects").unwrap() >= stat(&before, "objects").unwrap() + 25);
-    assert!(stat(ns, "client_write_success").unwrap() >= stat(&before, "client_write_success").unwrap() + 25);
+    assert!(
+        stat(ns, "client_write_success").unwrap()
+            >= stat(&before, "client_write_success").unwrap() + 25
+    );
     assert!(stat(ns, "data_used_bytes").unwrap() > stat(&before, "data_used_bytes").unwrap());
     let set = &after["sets/test/stats"];
     assert!(set.contains("objects=25:") || t.fake.is_none(), "{set}");
 
     // query-show lists the scan we run.
     let rs = c
-        .query(&QueryPolicy::default(), PartitionFilter::all(), Statement::new("test", "stats", Bins::All))
+        .query(
+            &QueryPolicy::default(),
+            PartitionFilter::all(),
+            Statement::new("test", "stats", Bins::All),
+        )
         .await
         .unwrap();
     assert_eq!(rs.into_stream().collect::<Vec<_>>().await.len(), 25);
     let qs = c.info(&ap, &["query-show", "latencies:"]).await.unwrap();
-    assert!(qs["query-show"].contains("ns=test:set=stats"), "{}", qs["query-show"]);
-    assert!(qs["latencies:"].contains("{test}-write:msec,"), "{}", qs["latencies:"]);
+    assert!(
+        qs["query-show"].contains("ns=test:set=stats"),
+        "{}",
+        qs["query-show"]
+    );
+    assert!(
+        qs["latencies:"].contains("{test}-write:msec,"),
+        "{}",
+        qs["latencies:"]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -118,10 +156,27 @@ async fn config_sindex_and_udf_commands() {
     assert_eq!(info[cmds[7]], "false");
 
     let lua = b"function hello(rec) return 1 end\n";
-    let task = c.register_udf(&ap, lua, "hello.lua", UdfLang::Lua).await.unwrap();
+    let task = c
+        .register_udf(&ap, lua, "hello.lua", UdfLang::Lua)
+        .await
+        .unwrap();
     let _ = task;
-    let info = c.info(&ap, &["udf-list", "udf-get:filename=hello.lua", "udf-get:filename=nosuch.lua"]).await.unwrap();
-    assert!(info["udf-list"].contains("filename=hello.lua,hash="), "{}", info["udf-list"]);
+    let info = c
+        .info(
+            &ap,
+            &[
+                "udf-list",
+                "udf-get:filename=hello.lua",
+                "udf-get:filename=nosuch.lua",
+            ],
+        )
+        .await
+        .unwrap();
+    assert!(
+        info["udf-list"].contains("filename=hello.lua,hash="),
+        "{}",
+        info["udf-list"]
+    );
     assert!(info["udf-get:filename=hello.lua"].starts_with("type=LUA;content="));
     assert_eq!(info["udf-get:filename=nosuch.lua"], "error=not_found");
     c.remove_udf(&ap, "hello.lua").await.unwrap();
@@ -133,8 +188,31 @@ async fn config_sindex_and_udf_commands() {
 async fn admin_messages_answer_security_not_supported() {
     let t = common::target(1).await;
     let ap = AdminPolicy::default();
-    let err = t.client.create_user(&ap, "u", "p", &["read"]).await.unwrap_err();
+    let err = t
+        .client
+        .create_user(&ap, "u", "p", &["read"])
+        .await
+        .unwrap_err();
     assert!(err.matches(&[ResultCode::SecurityNotSupported]), "{err}");
     let err = t.client.query_users(&ap, None).await.unwrap_err();
     assert!(err.matches(&[ResultCode::SecurityNotSupported]), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_asinfo_client_talks_to_the_fake() {
+    if common::real_server_selected() {
+        return;
+    }
+    let t = common::fake(1).await;
+    let addr = t.fake.as_ref().unwrap().addrs()[0].to_string();
+    let client = asinfo::Client::new(addr);
+    assert_eq!(client.info_one("build").await.unwrap(), "8.1.2.0");
+    let replies = client.info(&["edition", "cluster-size"]).await.unwrap();
+    assert_eq!(
+        replies,
+        vec![
+            "Aerospike Community Edition",
+            "ERROR:4:unrecognized command"
+        ]
+    );
 }

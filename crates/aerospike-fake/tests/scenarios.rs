@@ -9,7 +9,9 @@ mod common;
 use std::time::Duration;
 
 use aerospike::query::{Filter, PartitionFilter, Statement};
-use aerospike::{AdminPolicy, Bins, QueryPolicy, ReadPolicy, ResultCode, WritePolicy, as_bin, as_key};
+use aerospike::{
+    AdminPolicy, Bins, QueryPolicy, ReadPolicy, ResultCode, WritePolicy, as_bin, as_key,
+};
 use aerospike_fake::MsgKind;
 use futures::StreamExt;
 
@@ -23,13 +25,24 @@ async fn node_leaves_and_rejoins() {
     let c = &t.client;
     let ap = AdminPolicy::default();
     for i in 0..60 {
-        c.put(&WritePolicy::default(), &as_key!("test", "leave", i), &[as_bin!("v", i)])
-            .await
-            .unwrap();
+        c.put(
+            &WritePolicy::default(),
+            &as_key!("test", "leave", i),
+            &[as_bin!("v", i)],
+        )
+        .await
+        .unwrap();
     }
     let survivor = c.get_node(&fake.node_names()[0]).unwrap();
     let before = survivor
-        .info(&ap, &["partition-generation", "peers-generation", "peers-clear-std"])
+        .info(
+            &ap,
+            &[
+                "partition-generation",
+                "peers-generation",
+                "peers-clear-std",
+            ],
+        )
         .await
         .unwrap();
     assert!(before["peers-clear-std"].contains(&fake.node_names()[2]));
@@ -56,7 +69,10 @@ async fn node_leaves_and_rejoins() {
     assert!(num(&after, "peers-generation") > num(&before, "peers-generation"));
     assert!(!after["peers-clear-std"].contains(&fake.node_names()[2]));
     assert!(after["statistics"].contains("cluster_size=2;"));
-    assert_eq!(after["cluster-stable:size=3;ignore-migrations=false"], "ERROR:7:cluster not specified size");
+    assert_eq!(
+        after["cluster-stable:size=3;ignore-migrations=false"],
+        "ERROR:7:cluster not specified size"
+    );
     assert!(!after["cluster-stable:size=2;ignore-migrations=false"].starts_with("ERROR"));
 
     // Every record is still served by the two remaining nodes once the map is updated.
@@ -64,7 +80,14 @@ async fn node_leaves_and_rejoins() {
     for i in 0..60 {
         let mut ok = false;
         for _ in 0..100 {
-            if c.get(&ReadPolicy::default(), &as_key!("test", "leave", i), Bins::All).await.is_ok() {
+            if c.get(
+                &ReadPolicy::default(),
+                &as_key!("test", "leave", i),
+                Bins::All,
+            )
+            .await
+            .is_ok()
+            {
                 ok = true;
                 break;
             }
@@ -75,7 +98,13 @@ async fn node_leaves_and_rejoins() {
 
     fake.restart_node(2).await.unwrap();
     common::wait_for(|| c.nodes().len() == 3).await;
-    let rec = c.get(&ReadPolicy::default(), &as_key!("test", "leave", 7), Bins::All).await;
+    let rec = c
+        .get(
+            &ReadPolicy::default(),
+            &as_key!("test", "leave", 7),
+            Bins::All,
+        )
+        .await;
     assert!(rec.is_ok() || rec.is_err_and(|e| e.matches(&[ResultCode::PartitionUnavailable])));
 }
 
@@ -102,9 +131,18 @@ async fn migrations_count_down() {
     }
     assert_eq!(seen, vec![250, 150, 50, 0]);
     fake.start_migrations(1, 1);
-    let s = node.info(&ap, &["cluster-stable:size=2;ignore-migrations=false"]).await.unwrap();
-    assert_eq!(s["cluster-stable:size=2;ignore-migrations=false"], "ERROR:7:unstable cluster");
-    let s = node.info(&ap, &["cluster-stable:size=2;ignore-migrations=false"]).await.unwrap();
+    let s = node
+        .info(&ap, &["cluster-stable:size=2;ignore-migrations=false"])
+        .await
+        .unwrap();
+    assert_eq!(
+        s["cluster-stable:size=2;ignore-migrations=false"],
+        "ERROR:7:unstable cluster"
+    );
+    let s = node
+        .info(&ap, &["cluster-stable:size=2;ignore-migrations=false"])
+        .await
+        .unwrap();
     assert!(!s["cluster-stable:size=2;ignore-migrations=false"].starts_with("ERROR"));
     assert_eq!(fake.migrations_remaining(), 0);
 }
@@ -130,7 +168,11 @@ async fn set_config_calls_are_recorded() {
     assert_eq!(calls[0].reply, "ok");
     assert_eq!(calls[0].node, fake.node_names()[0]);
     assert!(calls[1].reply.starts_with("ERROR:4"));
-    let cfg = t.client.info(&ap, &["get-config:context=service"]).await.unwrap();
+    let cfg = t
+        .client
+        .info(&ap, &["get-config:context=service"])
+        .await
+        .unwrap();
     assert!(cfg["get-config:context=service"].contains("proto-fd-max=2000"));
 }
 
@@ -152,7 +194,11 @@ async fn injected_failures_and_latency() {
     let mut wp = WritePolicy::default();
     wp.base_policy.max_retries = 0;
     let key = as_key!("test", "fail", 1);
-    let err = t.client.put(&wp, &key, &[as_bin!("a", 1)]).await.unwrap_err();
+    let err = t
+        .client
+        .put(&wp, &key, &[as_bin!("a", 1)])
+        .await
+        .unwrap_err();
     assert!(err.matches(&[ResultCode::ServerMemError]), "{err}");
     t.client.put(&wp, &key, &[as_bin!("a", 1)]).await.unwrap();
 
@@ -173,10 +219,17 @@ async fn demo_dataset_is_queryable() {
     let fake = t.fake.as_ref().unwrap();
     let summary = fake.load_demo();
     assert_eq!(summary.sets.len(), 3);
-    assert_eq!(fake.record_count("test", Some("users")), aerospike_fake::demo::USERS);
+    assert_eq!(
+        fake.record_count("test", Some("users")),
+        aerospike_fake::demo::USERS
+    );
     let rec = t
         .client
-        .get(&ReadPolicy::default(), &as_key!("test", "users", "user0007"), Bins::All)
+        .get(
+            &ReadPolicy::default(),
+            &as_key!("test", "users", "user0007"),
+            Bins::All,
+        )
         .await
         .unwrap();
     assert_eq!(rec.bins.len(), 8);
@@ -187,12 +240,20 @@ async fn demo_dataset_is_queryable() {
         .query(&QueryPolicy::default(), PartitionFilter::all(), stmt)
         .await
         .unwrap();
-    let n = rs.into_stream().filter(|r| futures::future::ready(r.is_ok())).count().await;
+    let n = rs
+        .into_stream()
+        .filter(|r| futures::future::ready(r.is_ok()))
+        .count()
+        .await;
     let expected = (0..aerospike_fake::demo::USERS)
         .filter(|i| (18 + (*i as i64 * 7) % 60) <= 20)
         .count();
     assert_eq!(n, expected);
-    let info = t.client.info(&AdminPolicy::default(), &["udf-list", "sindex-list"]).await.unwrap();
+    let info = t
+        .client
+        .info(&AdminPolicy::default(), &["udf-list", "sindex-list"])
+        .await
+        .unwrap();
     assert!(info["udf-list"].contains("filename=example.lua"));
     assert!(info["sindex-list"].contains("indexname=idx_users_age"));
 }

@@ -9,6 +9,7 @@ async fn put_then_get_on_one_and_three_nodes() {
     for nodes in [1, 3] {
         let t = common::target(nodes).await;
         let key = as_key!("test", "smoke", format!("k{nodes}"));
+        let _ = t.client.delete(&WritePolicy::default(), &key).await;
         t.client
             .put(
                 &WritePolicy::default(),

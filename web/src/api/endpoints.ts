@@ -1,37 +1,20 @@
 /**
- * Every REST call the UI makes, in one file, so the paths are checked against the OpenAPI snapshot
- * in one place. Query keys are grouped per profile so switching profile never shows stale data.
+ * Every REST call the UI makes, over the typed client: a path, parameter or body that does not
+ * match crates/acm/openapi.json fails `tsc`. Query keys are grouped per profile so switching
+ * profile never shows stale data.
  */
-import { api, requestRaw, requestText, seg } from "./http";
+import { client, unwrap } from "./client";
+import { requestRaw } from "./http";
 import type {
-  AerospikeRole,
-  AerospikeUser,
-  ConfirmToken,
-  ConnectionStatus,
-  ImportResult,
   IndexCreate,
-  Health,
-  InfoResponse,
-  MetricsHistory,
-  NamespaceView,
-  NodeView,
-  Profile,
   ProfileBundle,
   ProfileInput,
   QueryRequest,
   RecordData,
-  RecordPage,
   RecordWrite,
-  WireKeyType,
-  SecondaryIndex,
-  SetView,
   UdfExecute,
-  UdfModule,
-  UdfSource,
+  WireKeyType,
 } from "./types";
-
-const c = (id: number | string) => `/clusters/${seg(id)}`;
-const setPath = (id: number, ns: string, set: string) => `${c(id)}/namespaces/${seg(ns)}/sets/${seg(set)}`;
 
 export const keys = {
   profiles: ["profiles"] as const,
@@ -43,7 +26,6 @@ export const keys = {
   sets: (id: number, ns: string) => ["cluster", id, "sets", ns] as const,
   records: (id: number, ns: string, set: string, cursor: string | null, size: number) =>
     ["cluster", id, "records", ns, set, cursor, size] as const,
-  record: (id: number, ns: string, set: string, pk: string) => ["cluster", id, "record", ns, set, pk] as const,
   indexes: (id: number) => ["cluster", id, "indexes"] as const,
   udfs: (id: number) => ["cluster", id, "udfs"] as const,
   udf: (id: number, name: string) => ["cluster", id, "udf", name] as const,
@@ -51,76 +33,90 @@ export const keys = {
   roles: (id: number) => ["cluster", id, "roles"] as const,
 };
 
+const setParams = (id: number, ns: string, set: string) => ({ id, ns, set });
+
 export const endpoints = {
-  health: () => api.get<Health>("/api/health"),
+  health: () => unwrap(client.GET("/api/health")),
 
   // connections
-  listProfiles: () => api.get<Profile[]>("/profiles"),
-  createProfile: (p: ProfileInput) => api.post<Profile>("/profiles", p),
-  updateProfile: (id: number, p: ProfileInput) => api.put<Profile>(`/profiles/${seg(id)}`, p),
-  deleteProfile: (id: number) => api.del<void>(`/profiles/${seg(id)}`),
-  testProfile: (p: ProfileInput) => api.post<ConnectionStatus>("/profiles/test", p),
-  profileStatus: (id: number) => api.get<ConnectionStatus>(`/profiles/${seg(id)}/status`),
-  exportProfiles: (includePasswords = false) => api.get<ProfileBundle>("/profiles/export", { query: { includePasswords } }),
-  importProfiles: (b: ProfileBundle, onConflict: "skip" | "replace" = "skip") =>
-    api.post<ImportResult>("/profiles/import", b, { query: { onConflict } }),
+  listProfiles: () => unwrap(client.GET("/api/v1/profiles")),
+  createProfile: (body: ProfileInput) => unwrap(client.POST("/api/v1/profiles", { body })),
+  updateProfile: (id: number, body: ProfileInput) => unwrap(client.PUT("/api/v1/profiles/{id}", { params: { path: { id } }, body })),
+  deleteProfile: (id: number) => unwrap(client.DELETE("/api/v1/profiles/{id}", { params: { path: { id } } })),
+  testProfile: (body: ProfileInput) => unwrap(client.POST("/api/v1/profiles/test", { body })),
+  profileStatus: (id: number) => unwrap(client.GET("/api/v1/profiles/{id}/status", { params: { path: { id } } })),
+  exportProfiles: (includePasswords = false) =>
+    unwrap(client.GET("/api/v1/profiles/export", { params: { query: { includePasswords } } })),
+  importProfiles: (body: ProfileBundle, onConflict: "skip" | "replace" = "skip") =>
+    unwrap(client.POST("/api/v1/profiles/import", { params: { query: { onConflict } }, body })),
 
   // cluster
-  nodeViews: (id: number) => api.get<NodeView[]>(`${c(id)}/nodes`),
-  metricsHistory: (id: number, since?: number) => api.get<MetricsHistory>(`${c(id)}/metrics`, { query: { since } }),
-  metricsStreamUrl: (id: number) => `/api/v1${c(id)}/metrics/stream`,
-  namespaces: (id: number) => api.get<NamespaceView[]>(`${c(id)}/namespaces`),
-  namespace: (id: number, ns: string) => api.get<NamespaceView>(`${c(id)}/namespaces/${seg(ns)}`),
-  sets: (id: number, ns: string) => api.get<SetView[]>(`${c(id)}/namespaces/${seg(ns)}/sets`),
+  nodeViews: (id: number) => unwrap(client.GET("/api/v1/clusters/{id}/nodes", { params: { path: { id } } })),
+  metricsHistory: (id: number, since?: number) =>
+    unwrap(client.GET("/api/v1/clusters/{id}/metrics", { params: { path: { id }, query: since === undefined ? {} : { since } } })),
+  metricsStreamUrl: (id: number) => `/api/v1/clusters/${encodeURIComponent(id)}/metrics/stream`,
+  namespaces: (id: number) => unwrap(client.GET("/api/v1/clusters/{id}/namespaces", { params: { path: { id } } })),
+  namespace: (id: number, ns: string) => unwrap(client.GET("/api/v1/clusters/{id}/namespaces/{ns}", { params: { path: { id, ns } } })),
+  sets: (id: number, ns: string) => unwrap(client.GET("/api/v1/clusters/{id}/namespaces/{ns}/sets", { params: { path: { id, ns } } })),
   /** Truncate is two steps: a short-lived token (with the object count), then the truncate itself. */
-  truncateToken: (id: number, ns: string, set: string) =>
-    api.post<ConfirmToken>(`${c(id)}/namespaces/${seg(ns)}/sets/${seg(set)}/truncate-token`),
   truncateSet: async (id: number, ns: string, set: string) => {
-    const t = await endpoints.truncateToken(id, ns, set);
-    return api.post<void>(`${c(id)}/namespaces/${seg(ns)}/sets/${seg(set)}/truncate`, { confirmToken: t.token });
+    const path = setParams(id, ns, set);
+    const t = await unwrap(client.POST("/api/v1/clusters/{id}/namespaces/{ns}/sets/{set}/truncate-token", { params: { path } }));
+    return unwrap(
+      client.POST("/api/v1/clusters/{id}/namespaces/{ns}/sets/{set}/truncate", { params: { path }, body: { confirmToken: t.token } }),
+    );
   },
 
   // records (keys travel as text + how to read it)
   scan: (id: number, ns: string, set: string, cursor: string | null, pageSize: number, signal?: AbortSignal) =>
-    api.get<RecordPage>(`${setPath(id, ns, set)}/records`, {
-      query: { cursor, pageSize },
-      ...(signal ? { signal } : {}),
-    }),
+    unwrap(
+      client.GET("/api/v1/clusters/{id}/namespaces/{ns}/sets/{set}/records", {
+        params: { path: setParams(id, ns, set), query: cursor ? { cursor, pageSize } : { pageSize } },
+        ...(signal ? { signal } : {}),
+      }),
+    ),
   getRecord: (id: number, ns: string, set: string, key: string, keyType: WireKeyType) =>
-    api.get<RecordData>(`${setPath(id, ns, set)}/record`, { query: { key, keyType } }),
-  putRecord: (id: number, ns: string, set: string, w: RecordWrite) => api.put<RecordData>(`${setPath(id, ns, set)}/record`, w),
+    unwrap(client.GET("/api/v1/clusters/{id}/namespaces/{ns}/sets/{set}/record", { params: { path: setParams(id, ns, set), query: { key, keyType } } })),
+  putRecord: (id: number, ns: string, set: string, body: RecordWrite) =>
+    unwrap(client.PUT("/api/v1/clusters/{id}/namespaces/{ns}/sets/{set}/record", { params: { path: setParams(id, ns, set) }, body })),
   deleteRecord: (id: number, ns: string, set: string, key: string, keyType: WireKeyType) =>
-    api.del<void>(`${setPath(id, ns, set)}/record`, { query: { key, keyType } }),
+    unwrap(client.DELETE("/api/v1/clusters/{id}/namespaces/{ns}/sets/{set}/record", { params: { path: setParams(id, ns, set), query: { key, keyType } } })),
   deleteBin: (id: number, ns: string, set: string, key: string, keyType: WireKeyType, bin: string) =>
-    api.del<RecordData>(`${setPath(id, ns, set)}/record/bins/${seg(bin)}`, { query: { key, keyType } }),
+    unwrap(
+      client.DELETE("/api/v1/clusters/{id}/namespaces/{ns}/sets/{set}/record/bins/{bin}", {
+        params: { path: { ...setParams(id, ns, set), bin }, query: { key, keyType } },
+      }),
+    ),
 
   // query
-  query: (id: number, q: QueryRequest, signal?: AbortSignal) =>
-    api.post<RecordPage>(`${c(id)}/query`, q, signal ? { signal } : {}),
-  queryExport: (id: number, q: QueryRequest, format: "ndjson" | "csv") =>
-    requestRaw("POST", `${c(id)}/export`, { body: q, query: { format } }),
+  query: (id: number, body: QueryRequest, signal?: AbortSignal) =>
+    unwrap(client.POST("/api/v1/clusters/{id}/query", { params: { path: { id } }, body, ...(signal ? { signal } : {}) })),
+  /** Streams NDJSON or CSV; the caller reads the body (kept raw so large exports are not parsed). */
+  queryExport: (id: number, body: QueryRequest, format: "ndjson" | "csv") =>
+    requestRaw("POST", `/api/v1/clusters/${encodeURIComponent(id)}/export`, { body, query: { format } }),
 
   // indexes
-  indexes: (id: number) => api.get<SecondaryIndex[]>(`${c(id)}/indexes`),
-  createIndex: (id: number, i: IndexCreate) => api.post<SecondaryIndex>(`${c(id)}/indexes`, i),
-  dropIndex: (id: number, ns: string, name: string) => api.del<void>(`${c(id)}/indexes/${seg(ns)}/${seg(name)}`),
+  indexes: (id: number) => unwrap(client.GET("/api/v1/clusters/{id}/indexes", { params: { path: { id } } })),
+  createIndex: (id: number, body: IndexCreate) => unwrap(client.POST("/api/v1/clusters/{id}/indexes", { params: { path: { id } }, body })),
+  dropIndex: (id: number, ns: string, name: string) =>
+    unwrap(client.DELETE("/api/v1/clusters/{id}/indexes/{ns}/{name}", { params: { path: { id, ns, name } } })),
 
   // udfs
-  udfs: (id: number) => api.get<UdfModule[]>(`${c(id)}/udfs`),
-  udfSource: (id: number, name: string) => api.get<UdfSource>(`${c(id)}/udfs/${seg(name)}`),
-  uploadUdf: (id: number, name: string, content: string) => api.put<UdfModule>(`${c(id)}/udfs/${seg(name)}`, { content }),
-  deleteUdf: (id: number, name: string) => api.del<void>(`${c(id)}/udfs/${seg(name)}`),
-  executeUdf: (id: number, filename: string, e: UdfExecute) =>
-    api.post<{ result: unknown }>(`${c(id)}/udfs/${seg(filename)}/execute`, e),
+  udfs: (id: number) => unwrap(client.GET("/api/v1/clusters/{id}/udfs", { params: { path: { id } } })),
+  udfSource: (id: number, filename: string) => unwrap(client.GET("/api/v1/clusters/{id}/udfs/{filename}", { params: { path: { id, filename } } })),
+  uploadUdf: (id: number, filename: string, content: string) =>
+    unwrap(client.PUT("/api/v1/clusters/{id}/udfs/{filename}", { params: { path: { id, filename } }, body: { content } })),
+  deleteUdf: (id: number, filename: string) => unwrap(client.DELETE("/api/v1/clusters/{id}/udfs/{filename}", { params: { path: { id, filename } } })),
+  executeUdf: (id: number, filename: string, body: UdfExecute) =>
+    unwrap(client.POST("/api/v1/clusters/{id}/udfs/{filename}/execute", { params: { path: { id, filename } }, body })),
 
-  // admin (Enterprise only)
-  users: (id: number) => api.get<AerospikeUser[]>(`${c(id)}/users`),
-  roles: (id: number) => api.get<AerospikeRole[]>(`${c(id)}/roles`),
+  // admin (Enterprise only: CE answers 409 security_not_supported)
+  users: (id: number) => unwrap(client.GET("/api/v1/clusters/{id}/users", { params: { path: { id } } })),
+  roles: (id: number) => unwrap(client.GET("/api/v1/clusters/{id}/roles", { params: { path: { id } } })),
 
   // info console (the server refuses state-changing commands unless started with --allow-info-writes)
   info: (id: number, command: string, node: string | null) =>
-    api.post<InfoResponse>(`${c(id)}/info`, node ? { command, node } : { command }),
+    unwrap(client.POST("/api/v1/clusters/{id}/info", { params: { path: { id } }, body: node ? { command, node } : { command } })),
 };
 
-export { requestText };
 export type { RecordData };

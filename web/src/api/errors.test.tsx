@@ -2,6 +2,7 @@ import { render, screen } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ErrorState, Field } from "../components/ui";
 import { ApiError, describeError, fieldMessages, isSecurityNotSupported, parseProblem } from "./errors";
+import { endpoints } from "./endpoints";
 import { api } from "./http";
 
 const problem = {
@@ -88,6 +89,28 @@ describe("ErrorState", () => {
 
 describe("http client", () => {
   afterEach(() => vi.unstubAllGlobals());
+
+  it("typed client: a problem answer becomes an ApiError with the field errors", async () => {
+    vi.stubGlobal("fetch", vi.fn(async () => new Response(JSON.stringify(problem), { status: 400, headers: { "content-type": "application/problem+json" } })));
+    const err = await endpoints.createProfile({ name: "", hosts: [] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(fieldMessages(err, "name")).toEqual(["name is already used by another profile"]);
+  });
+
+  it("typed client: builds the path and query from the OpenAPI parameters", async () => {
+    const f = vi.fn(async (_req: Request) => new Response(JSON.stringify({ records: [], pageSize: 5, nextCursor: null }), { status: 200 }));
+    vi.stubGlobal("fetch", f);
+    await endpoints.scan(3, "test", "a b", "CUR", 5);
+    const url = new URL(f.mock.calls[0]![0].url);
+    expect(url.pathname).toBe("/api/v1/clusters/3/namespaces/test/sets/a%20b/records");
+    expect(url.searchParams.get("cursor")).toBe("CUR");
+    expect(url.searchParams.get("pageSize")).toBe("5");
+  });
+
+  it("typed client: a network failure becomes status 0", async () => {
+    vi.stubGlobal("fetch", vi.fn(async () => { throw new TypeError("Failed to fetch"); }));
+    await expect(endpoints.listProfiles()).rejects.toMatchObject({ problem: { status: 0, title: "Cannot reach the manager" } });
+  });
 
   it("turns a problem+json answer into an ApiError", async () => {
     vi.stubGlobal("fetch", vi.fn(async () => new Response(JSON.stringify(problem), { status: 400, headers: { "content-type": "application/problem+json" } })));

@@ -72,7 +72,7 @@ export function DataTable<T>({
                 data-testid="data-row"
               >
                 {row.getVisibleCells().map((cell) => (
-                  <td key={cell.id} className="max-w-[28rem] truncate">
+                  <td key={cell.id} className="max-w-[28rem] truncate py-1">
                     {flexRender(cell.column.columnDef.cell, cell.getContext())}
                   </td>
                 ))}

@@ -9,7 +9,15 @@ use crate::defaults::{FABRIC_PORT, HEARTBEAT_PORT, SERVICE_PORT};
 use crate::problem::Problems;
 
 /// Top-level sections of `aerospike.conf`.
-pub const KNOWN_SECTIONS: &[&str] = &["service", "logging", "network", "namespaces", "mod-lua", "security", "xdr"];
+pub const KNOWN_SECTIONS: &[&str] = &[
+    "service",
+    "logging",
+    "network",
+    "namespaces",
+    "mod-lua",
+    "security",
+    "xdr",
+];
 
 /// Enterprise-only sections, at the top level (`security`, `xdr`, `tls`) and under `network`
 /// (`tls`). CE 8 refuses to start with them.
@@ -53,11 +61,26 @@ pub const EE_ONLY_NETWORK_KEY_PREFIX: &str = "tls-";
 
 /// Keys removed in server 7 (unified storage); a CE 8 server refuses them.
 pub const REMOVED_KEYS: &[(&str, &str)] = &[
-    ("memory-size", "set storage-engine data-size (storage-engine memory) instead"),
-    ("data-in-memory", "use storage-engine memory (optionally backed by a device or file)"),
-    ("high-water-memory-pct", "use evict-used-pct / stop-writes-used-pct of the storage-engine"),
-    ("high-water-disk-pct", "use evict-used-pct of the storage-engine"),
-    ("stop-writes-pct", "use stop-writes-used-pct / stop-writes-sys-memory-pct"),
+    (
+        "memory-size",
+        "set storage-engine data-size (storage-engine memory) instead",
+    ),
+    (
+        "data-in-memory",
+        "use storage-engine memory (optionally backed by a device or file)",
+    ),
+    (
+        "high-water-memory-pct",
+        "use evict-used-pct / stop-writes-used-pct of the storage-engine",
+    ),
+    (
+        "high-water-disk-pct",
+        "use evict-used-pct of the storage-engine",
+    ),
+    (
+        "stop-writes-pct",
+        "use stop-writes-used-pct / stop-writes-sys-memory-pct",
+    ),
 ];
 
 /// Most namespaces a CE server accepts.
@@ -97,16 +120,27 @@ pub(crate) fn validate_config(
             _ => p.error(
                 path,
                 format!("unknown top-level section `{key}`"),
-                format!("use one of: {} (namespaces is a list)", KNOWN_SECTIONS[..5].join(", ")),
+                format!(
+                    "use one of: {} (namespaces is a list)",
+                    KNOWN_SECTIONS[..5].join(", ")
+                ),
             ),
         }
     }
 }
 
-fn expect_object<'a>(value: &'a Value, path: &str, p: &mut Problems) -> Option<&'a Map<String, Value>> {
+fn expect_object<'a>(
+    value: &'a Value,
+    path: &str,
+    p: &mut Problems,
+) -> Option<&'a Map<String, Value>> {
     let obj = value.as_object();
     if obj.is_none() {
-        p.error(path, format!("must be a mapping, got {}", kind(value)), "write the stanza as `key: value` pairs");
+        p.error(
+            path,
+            format!("must be a mapping, got {}", kind(value)),
+            "write the stanza as `key: value` pairs",
+        );
     }
     obj
 }
@@ -124,43 +158,87 @@ fn kind(v: &Value) -> &'static str {
 
 fn removed_key(key: &str, path: &str, p: &mut Problems) -> bool {
     if let Some((_, hint)) = REMOVED_KEYS.iter().find(|(k, _)| *k == key) {
-        p.error(path, format!("`{key}` was removed in Aerospike server 7 and is rejected by CE 8"), *hint);
+        p.error(
+            path,
+            format!("`{key}` was removed in Aerospike server 7 and is rejected by CE 8"),
+            *hint,
+        );
         return true;
     }
     false
 }
 
 fn validate_service(value: &Value, path: &str, p: &mut Problems) {
-    let Some(service) = expect_object(value, path, p) else { return };
+    let Some(service) = expect_object(value, path, p) else {
+        return;
+    };
     for (key, v) in service {
         let key_path = format!("{path}.{key}");
         if EE_ONLY_SERVICE_KEYS.contains(&key.as_str()) {
-            p.error(key_path, format!("`{key}` is Enterprise-only"), format!("remove `{key}`"));
+            p.error(
+                key_path,
+                format!("`{key}` is Enterprise-only"),
+                format!("remove `{key}`"),
+            );
         } else if removed_key(key, &key_path, p) {
         } else if key == "cluster-name" && v.as_str().is_none_or(str::is_empty) {
-            p.error(key_path, "cluster-name must be a non-empty string", "remove it to use the resource name");
+            p.error(
+                key_path,
+                "cluster-name must be a non-empty string",
+                "remove it to use the resource name",
+            );
         } else if key == "proto-fd-max" && v.as_i64().is_none_or(|n| n < 1) {
-            p.error(key_path, "proto-fd-max must be a positive integer", "remove it to use the default 15000");
+            p.error(
+                key_path,
+                "proto-fd-max must be a positive integer",
+                "remove it to use the default 15000",
+            );
         }
     }
 }
 
 fn validate_network(value: &Value, path: &str, p: &mut Problems) {
-    let Some(network) = expect_object(value, path, p) else { return };
-    let fixed = [("service", SERVICE_PORT), ("fabric", FABRIC_PORT), ("heartbeat", HEARTBEAT_PORT)];
+    let Some(network) = expect_object(value, path, p) else {
+        return;
+    };
+    let fixed = [
+        ("service", SERVICE_PORT),
+        ("fabric", FABRIC_PORT),
+        ("heartbeat", HEARTBEAT_PORT),
+    ];
     for (key, v) in network {
         let sub_path = format!("{path}.{key}");
         if key == "tls" {
-            p.error(sub_path, "TLS is an Enterprise Edition feature", "remove network.tls");
+            p.error(
+                sub_path,
+                "TLS is an Enterprise Edition feature",
+                "remove network.tls",
+            );
             continue;
         }
-        if !matches!(key.as_str(), "service" | "fabric" | "heartbeat" | "admin" | "info") {
-            p.error(sub_path, format!("unknown network stanza `{key}`"), "use service, fabric, heartbeat or admin");
+        if !matches!(
+            key.as_str(),
+            "service" | "fabric" | "heartbeat" | "admin" | "info"
+        ) {
+            p.error(
+                sub_path,
+                format!("unknown network stanza `{key}`"),
+                "use service, fabric, heartbeat or admin",
+            );
             continue;
         }
-        let Some(stanza) = expect_object(v, &sub_path, p) else { continue };
-        for k in stanza.keys().filter(|k| k.starts_with(EE_ONLY_NETWORK_KEY_PREFIX)) {
-            p.error(format!("{sub_path}.{k}"), format!("`{k}` is a TLS setting (Enterprise-only)"), format!("remove `{k}`"));
+        let Some(stanza) = expect_object(v, &sub_path, p) else {
+            continue;
+        };
+        for k in stanza
+            .keys()
+            .filter(|k| k.starts_with(EE_ONLY_NETWORK_KEY_PREFIX))
+        {
+            p.error(
+                format!("{sub_path}.{k}"),
+                format!("`{k}` is a TLS setting (Enterprise-only)"),
+                format!("remove `{k}`"),
+            );
         }
         if let Some(port) = stanza.get("port") {
             let port_path = format!("{sub_path}.port");
@@ -193,7 +271,11 @@ fn validate_network(value: &Value, path: &str, p: &mut Problems) {
                 if let Some(v) = stanza.get(k)
                     && v.as_i64().is_none_or(|n| n < 1)
                 {
-                    p.error(format!("{sub_path}.{k}"), format!("{k} must be a positive integer"), "remove it to use the server default");
+                    p.error(
+                        format!("{sub_path}.{k}"),
+                        format!("{k} must be a positive integer"),
+                        "remove it to use the server default",
+                    );
                 }
             }
         }
@@ -202,13 +284,24 @@ fn validate_network(value: &Value, path: &str, p: &mut Problems) {
 
 fn validate_logging(value: &Value, path: &str, p: &mut Problems) {
     let Some(sinks) = value.as_array() else {
-        p.error(path, format!("logging must be a list of sinks, got {}", kind(value)), "write e.g. `logging: [{name: console, any: info}]`");
+        p.error(
+            path,
+            format!("logging must be a list of sinks, got {}", kind(value)),
+            "write e.g. `logging: [{name: console, any: info}]`",
+        );
         return;
     };
     for (i, sink) in sinks.iter().enumerate() {
         let sink_path = format!("{path}[{i}]");
-        match sink.as_object().map(|s| s.get("name").and_then(Value::as_str)) {
-            None => p.error(sink_path, "a logging sink must be a mapping", "write e.g. `{name: console, any: info}`"),
+        match sink
+            .as_object()
+            .map(|s| s.get("name").and_then(Value::as_str))
+        {
+            None => p.error(
+                sink_path,
+                "a logging sink must be a mapping",
+                "write e.g. `{name: console, any: info}`",
+            ),
             Some(None) | Some(Some("")) => p.error(
                 format!("{sink_path}.name"),
                 "a logging sink needs a name",
@@ -228,30 +321,53 @@ fn validate_namespaces(
     p: &mut Problems,
 ) {
     let Some(list) = value.as_array() else {
-        p.error(path, format!("namespaces must be a list, got {}", kind(value)), "write `namespaces: [{name: test, ...}]`");
+        p.error(
+            path,
+            format!("namespaces must be a list, got {}", kind(value)),
+            "write `namespaces: [{name: test, ...}]`",
+        );
         return;
     };
     if list.len() > MAX_NAMESPACES {
         p.error(
             path,
-            format!("{} namespaces configured; Aerospike CE allows at most {MAX_NAMESPACES}", list.len()),
+            format!(
+                "{} namespaces configured; Aerospike CE allows at most {MAX_NAMESPACES}",
+                list.len()
+            ),
             "remove namespaces; sets can separate data within a namespace",
         );
     }
     if list.is_empty() && !fragment {
-        p.error(path, "at least one namespace is required", "add a namespace or remove the key to get the default one");
+        p.error(
+            path,
+            "at least one namespace is required",
+            "add a namespace or remove the key to get the default one",
+        );
     }
     let mut names = Vec::new();
     for (i, ns) in list.iter().enumerate() {
         let ns_path = format!("{path}[{i}]");
         let Some(ns) = ns.as_object() else {
-            p.error(ns_path, "a namespace must be a mapping", "write `{name: test, replication-factor: 2, ...}`");
+            p.error(
+                ns_path,
+                "a namespace must be a mapping",
+                "write `{name: test, replication-factor: 2, ...}`",
+            );
             continue;
         };
         match ns.get("name").and_then(Value::as_str) {
             Some(n) if !n.is_empty() && n.len() <= 31 => names.push(n.to_string()),
-            Some(n) if !n.is_empty() => p.error(format!("{ns_path}.name"), format!("namespace name {n:?} is longer than 31 characters"), "use a shorter name"),
-            _ => p.error(format!("{ns_path}.name"), "a namespace needs a non-empty name", "add `name: <namespace>`"),
+            Some(n) if !n.is_empty() => p.error(
+                format!("{ns_path}.name"),
+                format!("namespace name {n:?} is longer than 31 characters"),
+                "use a shorter name",
+            ),
+            _ => p.error(
+                format!("{ns_path}.name"),
+                "a namespace needs a non-empty name",
+                "add `name: <namespace>`",
+            ),
         }
         for (key, v) in ns {
             let key_path = format!("{ns_path}.{key}");
@@ -261,7 +377,11 @@ fn validate_namespaces(
                 } else {
                     format!("remove `{key}`")
                 };
-                p.error(key_path, format!("`{key}` is an Enterprise Edition feature"), hint);
+                p.error(
+                    key_path,
+                    format!("`{key}` is an Enterprise Edition feature"),
+                    hint,
+                );
                 continue;
             }
             if removed_key(key, &key_path, p) {
@@ -278,14 +398,22 @@ fn validate_namespaces(
     let mut seen = std::collections::HashSet::new();
     for n in &names {
         if !seen.insert(n) {
-            p.error(path, format!("namespace {n:?} is defined twice"), "give each namespace a unique name");
+            p.error(
+                path,
+                format!("namespace {n:?} is defined twice"),
+                "give each namespace a unique name",
+            );
         }
     }
 }
 
 fn validate_replication_factor(v: &Value, size: Option<i32>, path: &str, p: &mut Problems) {
     let Some(rf) = v.as_i64() else {
-        p.error(path, format!("replication-factor must be an integer, got {}", kind(v)), "use 1 to 4");
+        p.error(
+            path,
+            format!("replication-factor must be an integer, got {}", kind(v)),
+            "use 1 to 4",
+        );
         return;
     };
     let max = size.map_or(4, |s| i64::from(s).min(4));
@@ -294,7 +422,11 @@ fn validate_replication_factor(v: &Value, size: Option<i32>, path: &str, p: &mut
             Some(s) if rf > i64::from(s) && rf <= 4 => format!("the cluster has only {s} node(s)"),
             _ => "the server allows 1 to 4".to_string(),
         };
-        p.error(path, format!("replication-factor {rf} is not allowed: {why}"), format!("use a value between 1 and {max}"));
+        p.error(
+            path,
+            format!("replication-factor {rf} is not allowed: {why}"),
+            format!("use a value between 1 and {max}"),
+        );
     }
 }
 
@@ -302,32 +434,60 @@ fn validate_storage_engine(v: &Value, volumes: &[(String, bool)], path: &str, p:
     let engine = match v {
         Value::String(s) => {
             if s != "memory" {
-                p.error(path, format!("storage-engine {s:?} needs settings"), "write `storage-engine: {type: device, device: [...]}` or use memory");
+                p.error(
+                    path,
+                    format!("storage-engine {s:?} needs settings"),
+                    "write `storage-engine: {type: device, device: [...]}` or use memory",
+                );
             }
             return;
         }
         Value::Object(o) => o,
         other => {
-            p.error(path, format!("storage-engine must be a mapping, got {}", kind(other)), "write `storage-engine: {type: memory, data-size: 1073741824}`");
+            p.error(
+                path,
+                format!("storage-engine must be a mapping, got {}", kind(other)),
+                "write `storage-engine: {type: memory, data-size: 1073741824}`",
+            );
             return;
         }
     };
     let ty = engine.get("type").and_then(Value::as_str);
     match ty {
         Some("memory" | "device") => {}
-        Some("pmem") => p.error(format!("{path}.type"), "storage-engine pmem is Enterprise-only", "use memory or device"),
-        Some(other) => p.error(format!("{path}.type"), format!("unknown storage-engine type {other:?}"), "use memory or device"),
-        None => p.error(format!("{path}.type"), "storage-engine needs a type", "add `type: memory` or `type: device`"),
+        Some("pmem") => p.error(
+            format!("{path}.type"),
+            "storage-engine pmem is Enterprise-only",
+            "use memory or device",
+        ),
+        Some(other) => p.error(
+            format!("{path}.type"),
+            format!("unknown storage-engine type {other:?}"),
+            "use memory or device",
+        ),
+        None => p.error(
+            format!("{path}.type"),
+            "storage-engine needs a type",
+            "add `type: memory` or `type: device`",
+        ),
     }
     for key in engine.keys() {
         if EE_ONLY_STORAGE_ENGINE_KEYS.contains(&key.as_str()) {
-            p.error(format!("{path}.{key}"), format!("`{key}` is an Enterprise Edition feature"), format!("remove `{key}`"));
+            p.error(
+                format!("{path}.{key}"),
+                format!("`{key}` is an Enterprise Edition feature"),
+                format!("remove `{key}`"),
+            );
         }
     }
     let paths = |key: &str| -> Vec<(usize, String)> {
         match engine.get(key) {
             Some(Value::String(s)) => vec![(0, s.clone())],
-            Some(Value::Array(a)) => a.iter().enumerate().filter_map(|(i, v)| v.as_str().map(|s| (i, s.to_string()))).collect(),
+            Some(Value::Array(a)) => a
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| v.as_str().map(|s| (i, s.to_string())))
+                .collect(),
             _ => Vec::new(),
         }
     };
@@ -336,7 +496,11 @@ fn validate_storage_engine(v: &Value, volumes: &[(String, bool)], path: &str, p:
         _ => format!("{path}.{key}"),
     };
     for (i, device) in paths("devices").into_iter().chain(paths("device")) {
-        let key = if engine.contains_key("devices") { "devices" } else { "device" };
+        let key = if engine.contains_key("devices") {
+            "devices"
+        } else {
+            "device"
+        };
         if !volumes.iter().any(|(vp, block)| *block && *vp == device) {
             p.error(
                 index_path(key, i),
@@ -346,10 +510,14 @@ fn validate_storage_engine(v: &Value, volumes: &[(String, bool)], path: &str, p:
         }
     }
     for (i, file) in paths("files").into_iter().chain(paths("file")) {
-        let key = if engine.contains_key("files") { "files" } else { "file" };
-        let on_volume = volumes
-            .iter()
-            .any(|(vp, block)| !*block && file.starts_with(&format!("{}/", vp.trim_end_matches('/'))));
+        let key = if engine.contains_key("files") {
+            "files"
+        } else {
+            "file"
+        };
+        let on_volume = volumes.iter().any(|(vp, block)| {
+            !*block && file.starts_with(&format!("{}/", vp.trim_end_matches('/')))
+        });
         if !on_volume {
             p.warning(
                 index_path(key, i),
@@ -367,8 +535,18 @@ mod tests {
 
     fn check(config: Value, size: Option<i32>) -> Problems {
         let mut p = Problems::new();
-        let volumes = vec![("/dev/xvdb".to_string(), true), ("/opt/aerospike/data".to_string(), false)];
-        validate_config(config.as_object().unwrap(), size, &volumes, "spec.aerospikeConfig", false, &mut p);
+        let volumes = vec![
+            ("/dev/xvdb".to_string(), true),
+            ("/opt/aerospike/data".to_string(), false),
+        ];
+        validate_config(
+            config.as_object().unwrap(),
+            size,
+            &volumes,
+            "spec.aerospikeConfig",
+            false,
+            &mut p,
+        );
         p
     }
 
@@ -414,19 +592,36 @@ mod tests {
     fn enterprise_sections_and_keys_are_rejected() {
         for section in ["security", "xdr", "tls"] {
             let p = check(json!({ section: {} }), Some(1));
-            assert!(p.has_path(&format!("spec.aerospikeConfig.{section}")), "{section}");
+            assert!(
+                p.has_path(&format!("spec.aerospikeConfig.{section}")),
+                "{section}"
+            );
         }
         for key in EE_ONLY_NAMESPACE_KEYS {
             let p = check(ns(json!({ *key: 1 })), Some(3));
-            assert!(p.has_path(&format!("spec.aerospikeConfig.namespaces[0].{key}")), "{key}");
+            assert!(
+                p.has_path(&format!("spec.aerospikeConfig.namespaces[0].{key}")),
+                "{key}"
+            );
         }
         let p = check(json!({"service": {"migrate-fill-delay": 0}}), None);
         assert!(p.has_path("spec.aerospikeConfig.service.migrate-fill-delay"));
-        let p = check(json!({"network": {"tls": {}, "service": {"tls-port": 4333}}}), None);
+        let p = check(
+            json!({"network": {"tls": {}, "service": {"tls-port": 4333}}}),
+            None,
+        );
         assert!(p.has_path("spec.aerospikeConfig.network.tls"));
         assert!(p.has_path("spec.aerospikeConfig.network.service.tls-port"));
-        let p = check(ns(json!({"storage-engine": {"type": "device", "devices": ["/dev/xvdb"], "compression": "lz4"}})), Some(3));
-        assert!(p.has_path("spec.aerospikeConfig.namespaces[0].storage-engine.compression"), "{p}");
+        let p = check(
+            ns(
+                json!({"storage-engine": {"type": "device", "devices": ["/dev/xvdb"], "compression": "lz4"}}),
+            ),
+            Some(3),
+        );
+        assert!(
+            p.has_path("spec.aerospikeConfig.namespaces[0].storage-engine.compression"),
+            "{p}"
+        );
         assert_eq!(p.len(), 1, "{p}");
     }
 
@@ -438,9 +633,15 @@ mod tests {
 
     #[test]
     fn heartbeat_must_be_mesh_and_ports_fixed() {
-        let p = check(json!({"network": {"heartbeat": {"mode": "multicast"}}}), None);
+        let p = check(
+            json!({"network": {"heartbeat": {"mode": "multicast"}}}),
+            None,
+        );
         assert!(p.has_path("spec.aerospikeConfig.network.heartbeat.mode"));
-        let p = check(json!({"network": {"service": {"port": 4000}, "fabric": {"port": "x"}, "heartbeat": {"port": 3002}}}), None);
+        let p = check(
+            json!({"network": {"service": {"port": 4000}, "fabric": {"port": "x"}, "heartbeat": {"port": 3002}}}),
+            None,
+        );
         assert!(p.has_path("spec.aerospikeConfig.network.service.port"));
         assert!(p.has_path("spec.aerospikeConfig.network.fabric.port"));
         assert_eq!(p.len(), 2);
@@ -451,11 +652,20 @@ mod tests {
 
     #[test]
     fn structure_errors() {
-        let p = check(json!({"namespace": {}, "service": 5, "logging": {"console": {}}, "namespaces": {"name": "x"}}), None);
+        let p = check(
+            json!({"namespace": {}, "service": 5, "logging": {"console": {}}, "namespaces": {"name": "x"}}),
+            None,
+        );
         for path in ["namespace", "service", "logging", "namespaces"] {
-            assert!(p.has_path(&format!("spec.aerospikeConfig.{path}")), "{path}: {p}");
+            assert!(
+                p.has_path(&format!("spec.aerospikeConfig.{path}")),
+                "{path}: {p}"
+            );
         }
-        let p = check(json!({"namespaces": [{"name": "a"}, {"name": "a"}], "logging": [{"any": "info"}]}), None);
+        let p = check(
+            json!({"namespaces": [{"name": "a"}, {"name": "a"}], "logging": [{"any": "info"}]}),
+            None,
+        );
         assert!(p.has_path("spec.aerospikeConfig.namespaces"));
         assert!(p.has_path("spec.aerospikeConfig.logging[0].name"));
     }
@@ -465,13 +675,24 @@ mod tests {
         let ok = ns(json!({"storage-engine": {"type": "device", "devices": ["/dev/xvdb"]}}));
         assert!(check(ok, Some(3)).is_empty());
         let bad = ns(json!({"storage-engine": {"type": "device", "devices": ["/dev/sdz"]}}));
-        assert!(check(bad, Some(3)).has_path("spec.aerospikeConfig.namespaces[0].storage-engine.devices[0]"));
-        let file_off_volume = ns(json!({"storage-engine": {"type": "device", "files": ["/tmp/x.dat"]}}));
+        assert!(
+            check(bad, Some(3))
+                .has_path("spec.aerospikeConfig.namespaces[0].storage-engine.devices[0]")
+        );
+        let file_off_volume =
+            ns(json!({"storage-engine": {"type": "device", "files": ["/tmp/x.dat"]}}));
         let p = check(file_off_volume, Some(3));
-        assert!(!p.has_errors() && p.has_path("spec.aerospikeConfig.namespaces[0].storage-engine.files[0]"));
-        let file_on_volume = ns(json!({"storage-engine": {"type": "device", "files": ["/opt/aerospike/data/x.dat"]}}));
+        assert!(
+            !p.has_errors()
+                && p.has_path("spec.aerospikeConfig.namespaces[0].storage-engine.files[0]")
+        );
+        let file_on_volume = ns(
+            json!({"storage-engine": {"type": "device", "files": ["/opt/aerospike/data/x.dat"]}}),
+        );
         assert!(check(file_on_volume, Some(3)).is_empty());
         let pmem = ns(json!({"storage-engine": {"type": "pmem"}}));
-        assert!(check(pmem, Some(3)).has_path("spec.aerospikeConfig.namespaces[0].storage-engine.type"));
+        assert!(
+            check(pmem, Some(3)).has_path("spec.aerospikeConfig.namespaces[0].storage-engine.type")
+        );
     }
 }

@@ -22,7 +22,9 @@ pub(crate) fn dns_label(value: &str, path: &str, p: &mut Problems) {
 fn is_dns_label(value: &str) -> bool {
     !value.is_empty()
         && value.len() <= 63
-        && value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !value.starts_with('-')
         && !value.ends_with('-')
 }
@@ -39,12 +41,21 @@ pub(crate) fn dns_subdomain(value: &str, path: &str, p: &mut Problems) {
 }
 
 /// Reports values that appear more than once (`what` names the kind of value).
-pub(crate) fn unique<'a>(values: impl Iterator<Item = &'a str>, path: &str, what: &str, p: &mut Problems) {
+pub(crate) fn unique<'a>(
+    values: impl Iterator<Item = &'a str>,
+    path: &str,
+    what: &str,
+    p: &mut Problems,
+) {
     let mut seen = HashSet::new();
     let mut reported = HashSet::new();
     for v in values {
         if !seen.insert(v) && reported.insert(v) {
-            p.error(path, format!("duplicate {what} {v:?}"), format!("each {what} must be unique"));
+            p.error(
+                path,
+                format!("duplicate {what} {v:?}"),
+                format!("each {what} must be unique"),
+            );
         }
     }
 }
@@ -56,10 +67,13 @@ fn is_qualified_name(key: &str) -> bool {
     };
     let name_ok = !name.is_empty()
         && name.len() <= 63
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
         && name.as_bytes()[0].is_ascii_alphanumeric()
         && name.as_bytes()[name.len() - 1].is_ascii_alphanumeric();
-    let prefix_ok = prefix.is_none_or(|p| !p.is_empty() && p.len() <= 253 && p.split('.').all(is_dns_label));
+    let prefix_ok =
+        prefix.is_none_or(|p| !p.is_empty() && p.len() <= 253 && p.split('.').all(is_dns_label));
     name_ok && prefix_ok
 }
 
@@ -67,7 +81,9 @@ fn is_qualified_name(key: &str) -> bool {
 pub(crate) fn is_label_value(value: &str) -> bool {
     value.is_empty()
         || (value.len() <= 63
-            && value.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
             && value.as_bytes()[0].is_ascii_alphanumeric()
             && value.as_bytes()[value.len() - 1].is_ascii_alphanumeric())
 }
@@ -107,26 +123,47 @@ pub(crate) fn annotations(map: Option<&BTreeMap<String, String>>, path: &str, p:
 
 /// Checks an int-or-percent value: an integer `>= min_int`, or `"N%"` with `min_int <= N <= 100`
 /// (`"0%"` allowed when `min_int` is 0). Returns true when valid.
-pub fn validate_int_or_percent(value: &IntOrString, min_int: i32, path: &str, p: &mut Problems) -> bool {
+pub fn validate_int_or_percent(
+    value: &IntOrString,
+    min_int: i32,
+    path: &str,
+    p: &mut Problems,
+) -> bool {
     match value {
         IntOrString::Int(n) if *n >= min_int => true,
         IntOrString::Int(n) => {
-            p.error(path, format!("{n} is below the minimum {min_int}"), format!("use an integer >= {min_int} or a percentage such as \"25%\""));
+            p.error(
+                path,
+                format!("{n} is below the minimum {min_int}"),
+                format!("use an integer >= {min_int} or a percentage such as \"25%\""),
+            );
             false
         }
         IntOrString::String(s) => match parse_percent(s) {
             Some(n) if (min_int..=100).contains(&n) => true,
             Some(_) => {
-                p.error(path, format!("{s:?} is out of range"), format!("use a percentage between {min_int}% and 100%"));
+                p.error(
+                    path,
+                    format!("{s:?} is out of range"),
+                    format!("use a percentage between {min_int}% and 100%"),
+                );
                 false
             }
             None => {
                 let hint = if s.trim().parse::<i64>().is_ok() {
-                    format!("write the number without quotes ({}) or as a percentage (\"{}%\")", s.trim(), s.trim())
+                    format!(
+                        "write the number without quotes ({}) or as a percentage (\"{}%\")",
+                        s.trim(),
+                        s.trim()
+                    )
                 } else {
                     "use an integer or a percentage such as \"25%\"".to_string()
                 };
-                p.error(path, format!("{s:?} is neither an integer nor a percentage"), hint);
+                p.error(
+                    path,
+                    format!("{s:?} is neither an integer nor a percentage"),
+                    hint,
+                );
                 false
             }
         },
@@ -146,7 +183,9 @@ fn parse_percent(s: &str) -> Option<i32> {
 pub(crate) fn resolve_int_or_percent(value: &IntOrString, total: i32) -> Option<i32> {
     match value {
         IntOrString::Int(n) => Some(*n),
-        IntOrString::String(s) => parse_percent(s).map(|pct| ((i64::from(pct) * i64::from(total) + 99) / 100) as i32),
+        IntOrString::String(s) => {
+            parse_percent(s).map(|pct| ((i64::from(pct) * i64::from(total) + 99) / 100) as i32)
+        }
     }
 }
 
@@ -154,7 +193,9 @@ pub(crate) fn resolve_int_or_percent(value: &IntOrString, total: i32) -> Option<
 /// text is not a quantity.
 pub fn parse_quantity(q: &Quantity) -> Option<f64> {
     let s = q.0.trim();
-    let split = s.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '+' || c == '-')).unwrap_or(s.len());
+    let split = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '+' || c == '-'))
+        .unwrap_or(s.len());
     let (number, suffix) = s.split_at(split);
     if number.is_empty() || number == "+" || number == "-" {
         return None;
@@ -185,17 +226,33 @@ pub fn parse_quantity(q: &Quantity) -> Option<f64> {
 pub(crate) fn positive_quantity(q: &Quantity, path: &str, p: &mut Problems) {
     match parse_quantity(q) {
         Some(v) if v > 0.0 => {}
-        Some(_) => p.error(path, format!("{:?} must be greater than zero", q.0), "use a positive size such as \"10Gi\""),
-        None => p.error(path, format!("{:?} is not a Kubernetes quantity", q.0), "use a size such as \"10Gi\" or \"500M\""),
+        Some(_) => p.error(
+            path,
+            format!("{:?} must be greater than zero", q.0),
+            "use a positive size such as \"10Gi\"",
+        ),
+        None => p.error(
+            path,
+            format!("{:?} is not a Kubernetes quantity", q.0),
+            "use a size such as \"10Gi\" or \"500M\"",
+        ),
     }
 }
 
 /// Checks an absolute, normalised path.
 pub(crate) fn absolute_path(value: &str, path: &str, p: &mut Problems) {
     if !value.starts_with('/') {
-        p.error(path, format!("{value:?} is not an absolute path"), "start the path with '/'");
+        p.error(
+            path,
+            format!("{value:?} is not an absolute path"),
+            "start the path with '/'",
+        );
     } else if value.split('/').any(|seg| seg == "..") {
-        p.error(path, format!("{value:?} contains '..'"), "use a normalised absolute path");
+        p.error(
+            path,
+            format!("{value:?} contains '..'"),
+            "use a normalised absolute path",
+        );
     }
 }
 
@@ -229,7 +286,10 @@ mod tests {
 
     #[test]
     fn quantities() {
-        assert_eq!(parse_quantity(&Quantity("1Gi".into())), Some(1024.0 * 1024.0 * 1024.0));
+        assert_eq!(
+            parse_quantity(&Quantity("1Gi".into())),
+            Some(1024.0 * 1024.0 * 1024.0)
+        );
         assert_eq!(parse_quantity(&Quantity("500M".into())), Some(5e8));
         assert_eq!(parse_quantity(&Quantity("1e3".into())), Some(1e3));
         assert_eq!(parse_quantity(&Quantity("abc".into())), None);
@@ -239,17 +299,55 @@ mod tests {
     #[test]
     fn int_or_percent() {
         let mut p = Problems::new();
-        assert!(validate_int_or_percent(&IntOrString::Int(1), 1, "x", &mut p));
-        assert!(validate_int_or_percent(&IntOrString::String("50%".into()), 1, "x", &mut p));
+        assert!(validate_int_or_percent(
+            &IntOrString::Int(1),
+            1,
+            "x",
+            &mut p
+        ));
+        assert!(validate_int_or_percent(
+            &IntOrString::String("50%".into()),
+            1,
+            "x",
+            &mut p
+        ));
         assert!(p.is_empty());
-        assert!(!validate_int_or_percent(&IntOrString::Int(0), 1, "a", &mut p));
-        assert!(!validate_int_or_percent(&IntOrString::String("0%".into()), 1, "b", &mut p));
-        assert!(!validate_int_or_percent(&IntOrString::String("150%".into()), 0, "c", &mut p));
-        assert!(!validate_int_or_percent(&IntOrString::String("2".into()), 1, "d", &mut p));
-        assert!(!validate_int_or_percent(&IntOrString::String("x%".into()), 1, "e", &mut p));
+        assert!(!validate_int_or_percent(
+            &IntOrString::Int(0),
+            1,
+            "a",
+            &mut p
+        ));
+        assert!(!validate_int_or_percent(
+            &IntOrString::String("0%".into()),
+            1,
+            "b",
+            &mut p
+        ));
+        assert!(!validate_int_or_percent(
+            &IntOrString::String("150%".into()),
+            0,
+            "c",
+            &mut p
+        ));
+        assert!(!validate_int_or_percent(
+            &IntOrString::String("2".into()),
+            1,
+            "d",
+            &mut p
+        ));
+        assert!(!validate_int_or_percent(
+            &IntOrString::String("x%".into()),
+            1,
+            "e",
+            &mut p
+        ));
         assert_eq!(p.len(), 5);
         assert!(p.0[3].hint.contains("without quotes"));
-        assert_eq!(resolve_int_or_percent(&IntOrString::String("50%".into()), 3), Some(2));
+        assert_eq!(
+            resolve_int_or_percent(&IntOrString::String("50%".into()), 3),
+            Some(2)
+        );
     }
 
     #[test]

@@ -43,17 +43,29 @@ pub fn parse_image(image: &str) -> Option<ImageRef> {
     if repository.is_empty() || tag.as_deref() == Some("") {
         return None;
     }
-    Some(ImageRef { repository, tag, digest })
+    Some(ImageRef {
+        repository,
+        tag,
+        digest,
+    })
 }
 
 /// Checks that `image` is a CE server image of version 8 or later.
 pub(crate) fn validate_server_image(image: &str, path: &str, p: &mut Problems) {
     let Some(parsed) = parse_image(image) else {
-        p.error(path, format!("{image:?} is not an image reference"), "use e.g. aerospike:ce-8.1.1.1");
+        p.error(
+            path,
+            format!("{image:?} is not an image reference"),
+            "use e.g. aerospike:ce-8.1.1.1",
+        );
         return;
     };
     let lower = image.to_ascii_lowercase();
-    let tag = parsed.tag.as_deref().unwrap_or_default().to_ascii_lowercase();
+    let tag = parsed
+        .tag
+        .as_deref()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     if lower.contains("enterprise") || tag.starts_with("ee-") || tag.starts_with("ent-") {
         p.error(
             path,
@@ -81,7 +93,10 @@ pub(crate) fn validate_server_image(image: &str, path: &str, p: &mut Problems) {
         Some(_) => {}
         None => p.warning(
             path,
-            format!("cannot read a server version from the tag {:?}", parsed.tag.unwrap_or_default()),
+            format!(
+                "cannot read a server version from the tag {:?}",
+                parsed.tag.unwrap_or_default()
+            ),
             "use a tag such as ce-8.1.1.1 so the version can be checked",
         ),
     }
@@ -112,7 +127,12 @@ mod tests {
 
     #[test]
     fn accepts_ce8_and_later() {
-        for ok in ["aerospike:ce-8.1.1.1", "aerospike:ce-8.0.0.5", "my.reg/aerospike:8.1.2.0", "aerospike:ce-9.0.0.0"] {
+        for ok in [
+            "aerospike:ce-8.1.1.1",
+            "aerospike:ce-8.0.0.5",
+            "my.reg/aerospike:8.1.2.0",
+            "aerospike:ce-9.0.0.0",
+        ] {
             assert!(check(ok).is_empty(), "{ok}: {}", check(ok));
         }
     }

@@ -36,7 +36,11 @@ pub fn validate_cluster(cluster: &AerospikeCluster) -> Problems {
     let mut p = Problems::new();
     let name = cluster.metadata.name.as_deref().unwrap_or_default();
     if name.is_empty() {
-        p.error("metadata.name", "the cluster has no name", "set metadata.name");
+        p.error(
+            "metadata.name",
+            "the cluster has no name",
+            "set metadata.name",
+        );
     } else {
         fields::dns_label(name, "metadata.name", &mut p);
         let longest_rack_id = cluster
@@ -52,7 +56,10 @@ pub fn validate_cluster(cluster: &AerospikeCluster) -> Problems {
             p.error(
                 "metadata.name",
                 format!("name is too long: derived names such as {longest:?} exceed 63 characters"),
-                format!("use a name of at most {} characters", 63 - (longest.len() - name.len())),
+                format!(
+                    "use a name of at most {} characters",
+                    63 - (longest.len() - name.len())
+                ),
             );
         }
     }
@@ -88,7 +95,14 @@ pub fn validate_spec(spec: &AerospikeClusterSpec, base: &str, p: &mut Problems) 
     let size = spec.size.filter(|s| (1..=MAX_CLUSTER_SIZE).contains(s));
     if let Some(config) = &spec.aerospike_config {
         let volumes = storage::all_volumes(spec);
-        config::validate_config(config, size, &volumes, &format!("{base}.aerospikeConfig"), false, p);
+        config::validate_config(
+            config,
+            size,
+            &volumes,
+            &format!("{base}.aerospikeConfig"),
+            false,
+            p,
+        );
     }
     let containers = pod::container_names(spec.pod_spec.as_ref());
     if let Some(s) = &spec.storage {
@@ -114,11 +128,17 @@ pub fn validate_spec(spec: &AerospikeClusterSpec, base: &str, p: &mut Problems) 
     validate_operations(spec, base, p);
     if let Some(batch) = spec.rolling_update_batch_size {
         if batch < 1 {
-            p.error(format!("{base}.rollingUpdateBatchSize"), "must be at least 1", "set 1 to restart one pod at a time");
+            p.error(
+                format!("{base}.rollingUpdateBatchSize"),
+                "must be at least 1",
+                "set 1 to restart one pod at a time",
+            );
         } else if let Some(size) = size.filter(|s| batch > *s) {
             p.warning(
                 format!("{base}.rollingUpdateBatchSize"),
-                format!("{batch} is larger than the cluster size {size}: every pod restarts at once"),
+                format!(
+                    "{batch} is larger than the cluster size {size}: every pod restarts at once"
+                ),
                 "use a batch smaller than the cluster size to keep the cluster available",
             );
         }
@@ -138,11 +158,18 @@ pub fn validate_spec(spec: &AerospikeClusterSpec, base: &str, p: &mut Problems) 
     }
     for (i, node) in spec.k8s_node_block_list.iter().flatten().enumerate() {
         if node.trim().is_empty() {
-            p.error(format!("{base}.k8sNodeBlockList[{i}]"), "empty node name", "remove the entry or name a node");
+            p.error(
+                format!("{base}.k8sNodeBlockList[{i}]"),
+                "empty node name",
+                "remove the entry or name a node",
+            );
         }
     }
     fields::unique(
-        spec.k8s_node_block_list.iter().flatten().map(String::as_str),
+        spec.k8s_node_block_list
+            .iter()
+            .flatten()
+            .map(String::as_str),
         &format!("{base}.k8sNodeBlockList"),
         "node",
         p,
@@ -168,7 +195,10 @@ fn validate_operations(spec: &AerospikeClusterSpec, base: &str, p: &mut Problems
     if ops.len() > 1 {
         p.error(
             path.clone(),
-            format!("{} operations listed; at most one may run at a time", ops.len()),
+            format!(
+                "{} operations listed; at most one may run at a time",
+                ops.len()
+            ),
             "keep one operation and add the next after it completed",
         );
     }
@@ -184,10 +214,19 @@ fn validate_operations(spec: &AerospikeClusterSpec, base: &str, p: &mut Problems
         }
         for (j, pod) in op.pod_list.iter().flatten().enumerate() {
             if pod.trim().is_empty() {
-                p.error(format!("{op_path}.podList[{j}]"), "empty pod name", "remove the entry or name a pod");
+                p.error(
+                    format!("{op_path}.podList[{j}]"),
+                    "empty pod name",
+                    "remove the entry or name a pod",
+                );
             }
         }
-        fields::unique(op.pod_list.iter().flatten().map(String::as_str), &format!("{op_path}.podList"), "pod", p);
+        fields::unique(
+            op.pod_list.iter().flatten().map(String::as_str),
+            &format!("{op_path}.podList"),
+            "pod",
+            p,
+        );
     }
     fields::unique(ops.iter().map(|o| o.id.as_str()), &path, "operation id", p);
 }
@@ -207,15 +246,26 @@ impl ValidatedCluster {
     pub fn new(cluster: &AerospikeCluster) -> Result<Self, Problems> {
         let mut problems = validate_cluster(cluster);
         if cluster.spec.size.is_none() {
-            problems.error("spec.size", "size is not known", "resolve the templateRef first or set spec.size");
+            problems.error(
+                "spec.size",
+                "size is not known",
+                "resolve the templateRef first or set spec.size",
+            );
         }
         if cluster.spec.image.is_none() {
-            problems.error("spec.image", "image is not known", "resolve the templateRef first or set spec.image");
+            problems.error(
+                "spec.image",
+                "image is not known",
+                "resolve the templateRef first or set spec.image",
+            );
         }
         if problems.has_errors() {
             return Err(problems);
         }
-        Ok(Self { cluster: with_defaults(cluster), warnings: problems.0 })
+        Ok(Self {
+            cluster: with_defaults(cluster),
+            warnings: problems.0,
+        })
     }
 
     /// The defaulted cluster.
@@ -235,7 +285,11 @@ impl ValidatedCluster {
 
     /// `metadata.namespace` (`default` when unset).
     pub fn namespace(&self) -> &str {
-        self.cluster.metadata.namespace.as_deref().unwrap_or("default")
+        self.cluster
+            .metadata
+            .namespace
+            .as_deref()
+            .unwrap_or("default")
     }
 
     /// Cluster size (1-8).
@@ -250,8 +304,13 @@ impl ValidatedCluster {
 
     /// The Aerospike configuration with defaults (always present).
     pub fn aerospike_config(&self) -> &crate::cluster::AerospikeConfig {
-        static EMPTY: std::sync::OnceLock<crate::cluster::AerospikeConfig> = std::sync::OnceLock::new();
-        self.cluster.spec.aerospike_config.as_ref().unwrap_or_else(|| EMPTY.get_or_init(Default::default))
+        static EMPTY: std::sync::OnceLock<crate::cluster::AerospikeConfig> =
+            std::sync::OnceLock::new();
+        self.cluster
+            .spec
+            .aerospike_config
+            .as_ref()
+            .unwrap_or_else(|| EMPTY.get_or_init(Default::default))
     }
 
     /// Warnings found during validation.

@@ -20,25 +20,64 @@ pub(crate) fn validate_network(spec: &AerospikeClusterSpec, base: &str, p: &mut 
             }
         }
     }
-    if let Some(lb) = spec.seeds_finder_services.as_ref().and_then(|s| s.load_balancer.as_ref()) {
+    if let Some(lb) = spec
+        .seeds_finder_services
+        .as_ref()
+        .and_then(|s| s.load_balancer.as_ref())
+    {
         validate_load_balancer(lb, &format!("{base}.seedsFinderServices.loadBalancer"), p);
     }
-    if let Some(meta) = spec.headless_service.as_ref().and_then(|h| h.metadata.as_ref()) {
-        fields::labels(meta.labels.as_ref(), &format!("{base}.headlessService.metadata.labels"), p);
-        fields::annotations(meta.annotations.as_ref(), &format!("{base}.headlessService.metadata.annotations"), p);
+    if let Some(meta) = spec
+        .headless_service
+        .as_ref()
+        .and_then(|h| h.metadata.as_ref())
+    {
+        fields::labels(
+            meta.labels.as_ref(),
+            &format!("{base}.headlessService.metadata.labels"),
+            p,
+        );
+        fields::annotations(
+            meta.annotations.as_ref(),
+            &format!("{base}.headlessService.metadata.annotations"),
+            p,
+        );
     }
     if let Some(meta) = spec.pod_service.as_ref().and_then(|h| h.metadata.as_ref()) {
-        fields::labels(meta.labels.as_ref(), &format!("{base}.podService.metadata.labels"), p);
-        fields::annotations(meta.annotations.as_ref(), &format!("{base}.podService.metadata.annotations"), p);
+        fields::labels(
+            meta.labels.as_ref(),
+            &format!("{base}.podService.metadata.labels"),
+            p,
+        );
+        fields::annotations(
+            meta.annotations.as_ref(),
+            &format!("{base}.podService.metadata.annotations"),
+            p,
+        );
     }
 }
 
 /// Validates an `aerospikeNetworkPolicy` at `base`.
 pub(crate) fn validate_access_policy(np: &AerospikeNetworkPolicy, base: &str, p: &mut Problems) {
     let pairs = [
-        ("accessType", np.access_type, "customAccessNetworkNames", &np.custom_access_network_names),
-        ("alternateAccessType", np.alternate_access_type, "customAlternateAccessNetworkNames", &np.custom_alternate_access_network_names),
-        ("fabricType", np.fabric_type, "customFabricNetworkNames", &np.custom_fabric_network_names),
+        (
+            "accessType",
+            np.access_type,
+            "customAccessNetworkNames",
+            &np.custom_access_network_names,
+        ),
+        (
+            "alternateAccessType",
+            np.alternate_access_type,
+            "customAlternateAccessNetworkNames",
+            &np.custom_alternate_access_network_names,
+        ),
+        (
+            "fabricType",
+            np.fabric_type,
+            "customFabricNetworkNames",
+            &np.custom_fabric_network_names,
+        ),
     ];
     for (type_field, ty, names_field, names) in pairs {
         let configured = ty == Some(NetworkAccessType::ConfiguredIp);
@@ -59,7 +98,11 @@ pub(crate) fn validate_access_policy(np: &AerospikeNetworkPolicy, base: &str, p:
         }
         for (i, n) in names.iter().flatten().enumerate() {
             if n.trim().is_empty() {
-                p.error(format!("{base}.{names_field}[{i}]"), "empty network name", "name a network attachment");
+                p.error(
+                    format!("{base}.{names_field}[{i}]"),
+                    "empty network name",
+                    "name a network attachment",
+                );
             }
         }
     }
@@ -81,7 +124,11 @@ pub(crate) fn validate_load_balancer(lb: &LoadBalancerSpec, base: &str, p: &mut 
         if let Some(port) = port
             && !(1..=65535).contains(&port)
         {
-            p.error(format!("{base}.{field}"), format!("port {port} is out of range"), "use 1-65535 (default 3000)");
+            p.error(
+                format!("{base}.{field}"),
+                format!("port {port} is out of range"),
+                "use 1-65535 (default 3000)",
+            );
         }
     }
     if let Some(tp) = lb.target_port

@@ -10,7 +10,11 @@ use crate::validation::{config, fields, image, monitoring, network};
 pub fn validate_template(template: &AerospikeClusterTemplate) -> Problems {
     let mut p = Problems::new();
     match template.metadata.name.as_deref() {
-        None | Some("") => p.error("metadata.name", "the template has no name", "set metadata.name"),
+        None | Some("") => p.error(
+            "metadata.name",
+            "the template has no name",
+            "set metadata.name",
+        ),
         Some(name) => fields::dns_subdomain(name, "metadata.name", &mut p),
     }
     if template.metadata.namespace.is_some() {
@@ -25,11 +29,19 @@ pub fn validate_template(template: &AerospikeClusterTemplate) -> Problems {
 }
 
 /// Validates a template spec (or `overrides`) at `base`.
-pub(crate) fn validate_template_spec(spec: &AerospikeClusterTemplateSpec, base: &str, p: &mut Problems) {
+pub(crate) fn validate_template_spec(
+    spec: &AerospikeClusterTemplateSpec,
+    base: &str,
+    p: &mut Problems,
+) {
     if let Some(d) = &spec.description
         && d.chars().count() > 500
     {
-        p.error(format!("{base}.description"), "description is longer than 500 characters", "shorten it");
+        p.error(
+            format!("{base}.description"),
+            "description is longer than 500 characters",
+            "shorten it",
+        );
     }
     if let Some(img) = &spec.image {
         image::validate_server_image(img, &format!("{base}.image"), p);
@@ -37,7 +49,11 @@ pub(crate) fn validate_template_spec(spec: &AerospikeClusterTemplateSpec, base: 
     if let Some(size) = spec.size
         && !(1..=super::MAX_CLUSTER_SIZE).contains(&size)
     {
-        p.error(format!("{base}.size"), format!("size {size} is out of range: Aerospike CE clusters have 1 to 8 nodes"), "use 1 to 8");
+        p.error(
+            format!("{base}.size"),
+            format!("size {size} is out of range: Aerospike CE clusters have 1 to 8 nodes"),
+            "use 1 to 8",
+        );
     }
     if let Some(conf) = &spec.aerospike_config {
         let cp = format!("{base}.aerospikeConfig");
@@ -51,9 +67,14 @@ pub(crate) fn validate_template_spec(spec: &AerospikeClusterTemplateSpec, base: 
                 config::validate_config(obj, spec.size, &[], &cp, true, &mut tmp);
             }
             for mut problem in tmp {
-                problem.path = problem.path.replace(&format!("{cp}.namespaces[0]"), &format!("{cp}.namespaceDefaults"));
+                problem.path = problem.path.replace(
+                    &format!("{cp}.namespaces[0]"),
+                    &format!("{cp}.namespaceDefaults"),
+                );
                 // Device/file placement depends on the cluster's volumes: checked on the cluster.
-                if !problem.path.contains("storage-engine.device") && !problem.path.contains("storage-engine.file") {
+                if !problem.path.contains("storage-engine.device")
+                    && !problem.path.contains("storage-engine.file")
+                {
                     p.push(problem);
                 }
             }
@@ -69,18 +90,30 @@ pub(crate) fn validate_template_spec(spec: &AerospikeClusterTemplateSpec, base: 
             if let Some(mode) = &hb.mode
                 && mode != "mesh"
             {
-                p.error(format!("{hp}.mode"), format!("heartbeat mode {mode:?} does not work on Kubernetes"), "use mesh");
+                p.error(
+                    format!("{hp}.mode"),
+                    format!("heartbeat mode {mode:?} does not work on Kubernetes"),
+                    "use mesh",
+                );
             }
             if let Some(port) = hb.port
                 && port != 3002
             {
-                p.error(format!("{hp}.port"), format!("heartbeat port {port} is not supported; the operator uses 3002"), "remove it or set 3002");
+                p.error(
+                    format!("{hp}.port"),
+                    format!("heartbeat port {port} is not supported; the operator uses 3002"),
+                    "remove it or set 3002",
+                );
             }
             for (field, v) in [("interval", hb.interval), ("timeout", hb.timeout)] {
                 if let Some(v) = v
                     && v < 1
                 {
-                    p.error(format!("{hp}.{field}"), format!("{field} must be positive"), "remove it to use the server default");
+                    p.error(
+                        format!("{hp}.{field}"),
+                        format!("{field} must be positive"),
+                        "remove it to use the server default",
+                    );
                 }
             }
         }
@@ -90,11 +123,22 @@ pub(crate) fn validate_template_spec(spec: &AerospikeClusterTemplateSpec, base: 
         if st.local_pv_required == Some(true) && st.storage_class_name.is_none() {
             p.warning(format!("{sp}.localPVRequired"), "localPVRequired without storageClassName uses the default StorageClass, which may not be local", "set storageClassName to a node-local class");
         }
-        if let Some(q) = st.resources.as_ref().and_then(|r| r.requests.as_ref()).and_then(|r| r.get("storage")) {
+        if let Some(q) = st
+            .resources
+            .as_ref()
+            .and_then(|r| r.requests.as_ref())
+            .and_then(|r| r.get("storage"))
+        {
             fields::positive_quantity(q, &format!("{sp}.resources.requests.storage"), p);
         }
-        if st.delete_local_storage_on_restart == Some(true) && st.local_storage_classes.as_ref().is_none_or(Vec::is_empty) {
-            p.error(format!("{sp}.deleteLocalStorageOnRestart"), "deleteLocalStorageOnRestart needs localStorageClasses", "list the node-local StorageClasses");
+        if st.delete_local_storage_on_restart == Some(true)
+            && st.local_storage_classes.as_ref().is_none_or(Vec::is_empty)
+        {
+            p.error(
+                format!("{sp}.deleteLocalStorageOnRestart"),
+                "deleteLocalStorageOnRestart needs localStorageClasses",
+                "list the node-local StorageClasses",
+            );
         }
     }
     if let Some(res) = &spec.resources
@@ -110,7 +154,11 @@ pub(crate) fn validate_template_spec(spec: &AerospikeClusterTemplateSpec, base: 
     if let Some(rc) = &spec.rack_config
         && rc.max_racks_per_node.is_some_and(|n| n < 0)
     {
-        p.error(format!("{base}.rackConfig.maxRacksPerNode"), "must not be negative", "use 0 for no limit");
+        p.error(
+            format!("{base}.rackConfig.maxRacksPerNode"),
+            "must not be negative",
+            "use 0 for no limit",
+        );
     }
     if let Some(m) = &spec.monitoring {
         monitoring::validate_monitoring(m, &format!("{base}.monitoring"), p);

@@ -241,7 +241,7 @@ async fn namespace_view(conn: &Conn, ns: &str) -> ApiResult<NamespaceView> {
     let replies = info::all_nodes(conn, &format!("namespace/{ns}")).await?;
     let ok: Vec<&str> = ok_replies(&replies)
         .map(|(_, r)| r)
-        .filter(|r| !r.starts_with("ERROR") && !r.is_empty())
+        .filter(|r| r.contains("objects="))
         .collect();
     if ok.is_empty() {
         return Err(ApiError::not_found(

@@ -366,7 +366,7 @@ async fn run_query(
         }));
     }
     let cursor = match q.cursor.as_deref() {
-        Some(t) if !t.is_empty() => CursorState::decode(t, c.fingerprint)?,
+        Some(t) if !t.is_empty() => state.cursors.resolve(t, c.fingerprint)?,
         _ => CursorState::all(),
     };
     let remaining = q.max_records.map_or(u64::MAX, |m| m.saturating_sub(cursor.seen));
@@ -379,7 +379,7 @@ async fn run_query(
     let next = page
         .next
         .filter(|n| q.max_records.is_none_or(|m| n.seen < m))
-        .map(|n| n.encode(c.fingerprint));
+        .map(|n| state.cursors.issue(&n, c.fingerprint));
     Ok(json_response(&PageJson {
         records: &page.records,
         namespace: ns,

@@ -74,7 +74,7 @@ async fn browse(
     let bins_key = bins.as_ref().map(|b| b.join(",")).unwrap_or_default();
     let fp = fingerprint(&["browse", &ns, &set, &bins_key]);
     let cursor = match q.cursor.as_deref() {
-        Some(c) if !c.is_empty() => CursorState::decode(c, fp)?,
+        Some(c) if !c.is_empty() => state.cursors.resolve(c, fp)?,
         _ => CursorState::all(),
     };
     let conn = state.conn(id).await?;
@@ -98,7 +98,7 @@ async fn browse(
         records: &page.records,
         namespace: &ns,
         set: &set,
-        next_cursor: page.next.map(|c| c.encode(fp)),
+        next_cursor: page.next.map(|c| state.cursors.issue(&c, fp)),
         page_size,
         estimated_total,
     }))

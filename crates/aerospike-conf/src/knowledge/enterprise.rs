@@ -6,7 +6,14 @@
 //! `anchors-acko-acm.md` §4). The project's CE facts list security/ACL, TLS, XDR, strong
 //! consistency, rack-id, quiesce and migrate-fill-delay as Enterprise-only.
 //!
-//! Uncertainty: most entries come from the Enterprise tags of the configuration reference
+//! Checked against the server's `set-config` handlers (`as/src/base/cfg_info.c`, a 6.x-era
+//! revision): they refuse `migrate-fill-delay`, `ignore-migrate-fill-delay`, `rack-id`,
+//! `prefer-uniform-balance`, `conflict-resolve-writes`, `compression`, `compression-level`,
+//! `tomb-raider-*`, `xdr-*`, `security` and `xdr` on CE with "is enterprise-only". (They
+//! also show that `read-consistency-level-override`, `write-commit-level-override` and
+//! `disallow-expunge` are AP settings, so they are not listed here.)
+//!
+//! Uncertainty: the other entries come from the Enterprise tags of the configuration reference
 //! (<https://aerospike.com/docs/server/reference/configuration>); several keys still show
 //! up in the CE `get-config` reply with their default value (e.g. `migrate-fill-delay=0`,
 //! `rack-id=0`, `strong-consistency=false`): the key exists in CE but setting it in the file
@@ -128,10 +135,7 @@ pub const ENTERPRISE_ONLY: &[EnterpriseOnly] = &[
     // namespace
     key("namespace.strong-consistency", SC),
     key("namespace.strong-consistency-allow-expunge", SC),
-    key("namespace.disallow-expunge", SC),
     key("namespace.auto-revive", SC),
-    key("namespace.read-consistency-level-override", SC),
-    key("namespace.write-commit-level-override", SC),
     key(
         "namespace.mrt-duration",
         "multi-record transactions need strong consistency (Enterprise-only); remove it",

@@ -309,13 +309,7 @@ pub fn answer(st: &mut ClusterState, node: usize, cmd: &str) -> Option<String> {
     let path: Vec<&str> = cmd.split('/').collect();
     let v = match (verb, path.as_slice()) {
         ("statistics", _) => statistics(st, node),
-        ("namespaces", _) => st
-            .store
-            .namespaces
-            .keys()
-            .cloned()
-            .collect::<Vec<_>>()
-            .join(";"),
+        ("namespaces", _) => st.store.order.join(";"),
         (_, ["namespace", ns]) => namespace(st, node, ns),
         ("sets", _) => sets(st, node, None, None),
         (_, ["sets", ns]) => sets(st, node, Some(ns), None),

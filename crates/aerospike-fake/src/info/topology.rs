@@ -49,8 +49,8 @@ fn replicas(st: &ClusterState, node: usize, max: Option<usize>) -> String {
     let map = st.replica_map(node);
     let rf = st.effective_rf().min(max.unwrap_or(usize::MAX)).max(1);
     st.store
-        .namespaces
-        .keys()
+        .order
+        .iter()
         .map(|ns| {
             let maps: Vec<String> = (0..rf).map(|r| bitmap(|p| map[p] == Some(r))).collect();
             format!("{ns}:0,{rf},{}", maps.join(","))
@@ -129,8 +129,8 @@ pub fn answer(st: &mut ClusterState, node: usize, cmd: &str) -> Option<String> {
             let map = st.replica_map(node);
             let rf = st.effective_rf();
             st.store
-                .namespaces
-                .keys()
+                .order
+                .iter()
                 .map(|ns| {
                     let maps: Vec<String> =
                         (0..rf).map(|r| bitmap(|p| map[p] == Some(r))).collect();
@@ -142,8 +142,8 @@ pub fn answer(st: &mut ClusterState, node: usize, cmd: &str) -> Option<String> {
         "replicas-master" => {
             let m = st.master_map(node);
             st.store
-                .namespaces
-                .keys()
+                .order
+                .iter()
                 .map(|ns| format!("{ns}:{}", bitmap(|p| m[p])))
                 .collect::<Vec<_>>()
                 .join(";")

@@ -37,7 +37,11 @@ pub async fn fake(nodes: usize) -> Target {
 
 /// Connects and waits until the client sees `nodes` nodes and a full partition map.
 pub async fn connect(hosts: &str, nodes: usize) -> Client {
-    let policy = ClientPolicy::default();
+    // A fast tend keeps topology scenarios short (the fake answers instantly).
+    let policy = ClientPolicy {
+        tend_interval: 250,
+        ..ClientPolicy::default()
+    };
     let client = Client::new(&policy, &hosts.to_string())
         .await
         .expect("client connects");

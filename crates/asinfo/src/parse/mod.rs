@@ -4,6 +4,7 @@
 //! or a [`ReplyError`]. Unknown keys are kept in an `other` map, never dropped.
 
 pub mod cluster_stable;
+pub mod config;
 pub mod histogram;
 pub mod identity;
 pub mod jobs;
@@ -22,6 +23,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 pub use cluster_stable::{ClusterStable, cluster_stable_command, parse_cluster_stable};
+pub use config::{CommandError, get_config_command, parse_config, set_config_command};
 pub use histogram::{Histogram, parse_histogram};
 pub use identity::{
     Build, Edition, Release, parse_build, parse_cluster_name, parse_edition, parse_endpoints,
@@ -29,7 +31,7 @@ pub use identity::{
 };
 pub use jobs::{QueryJob, parse_query_show};
 pub use latencies::{Latency, parse_latencies};
-pub use namespace::{NamespaceInfo, parse_config, parse_namespace, parse_namespaces};
+pub use namespace::{NamespaceInfo, parse_namespace, parse_namespaces};
 pub use peers::{Peer, Peers, parse_peers};
 pub use sets::{SetInfo, parse_set, parse_sets};
 pub use sindex::{SindexDef, SindexState, SindexStats, parse_sindex_list, parse_sindex_stats};

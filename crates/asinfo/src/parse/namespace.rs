@@ -111,8 +111,3 @@ pub fn parse_namespace(raw: &str) -> Result<NamespaceInfo, ReplyError> {
         other: f.rest(),
     })
 }
-
-/// Parses `get-config:context=...`: a flat `k=v;` map. Empty is valid (e.g. `security` on CE).
-pub fn parse_config(raw: &str) -> Result<BTreeMap<String, String>, ReplyError> {
-    Ok(semicolon_pairs(allow_empty(raw)?))
-}

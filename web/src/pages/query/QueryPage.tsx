@@ -253,7 +253,7 @@ export default function QueryPage() {
         <>
           <div className="mb-2 flex items-center justify-between gap-2">
             <span className="muted text-sm" aria-live="polite" data-testid="query-page-label">
-              {results.isFetching ? <Spinner /> : null} {rangeLabel(paging, records.length)}
+              {results.isFetching ? <Spinner /> : null} {results.isFetching ? `Loading page ${paging.index + 1}…` : rangeLabel(paging, records.length)}
             </span>
             <div className="flex items-center gap-2">
               <label className="flex items-center gap-1 text-sm">
@@ -277,7 +277,7 @@ export default function QueryPage() {
           ) : records.length === 0 ? (
             <EmptyState title="No record matches">Loosen the filter or check the predicate's bin and index.</EmptyState>
           ) : (
-            <DataTable label="Query results" testId="query-results" data={records} columns={columns} getRowId={(r, i) => r.key.digest ?? `row-${i}`} height={480} />
+            <DataTable key={`${cursor ?? "first"}-${paging.pageSize}-${records.length}`} label="Query results" testId="query-results" data={records} columns={columns} getRowId={(r, i) => r.key.digest ?? `row-${i}`} height={480} />
           )}
         </>
       )}

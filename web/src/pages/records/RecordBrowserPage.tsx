@@ -147,7 +147,7 @@ export default function RecordBrowserPage() {
 
       <div className="mb-2 flex flex-wrap items-center justify-between gap-2">
         <span className="muted text-sm" data-testid="page-label" aria-live="polite">
-          {page.isFetching ? <Spinner /> : null} {rangeLabel(paging, records.length)}
+          {page.isFetching ? <Spinner /> : null} {page.isPlaceholderData || page.isLoading ? `Loading page ${paging.index + 1}…` : rangeLabel(paging, records.length)}
         </span>
         <div className="flex items-center gap-2">
           <label className="flex items-center gap-1 text-sm">
@@ -160,13 +160,13 @@ export default function RecordBrowserPage() {
               ))}
             </select>
           </label>
-          <button type="button" className="btn" disabled={!canPrev(paging) || page.isFetching} onClick={() => dispatch({ type: "prev" })} data-testid="prev-page">
+          <button type="button" className="btn" disabled={!canPrev(paging) || page.isPlaceholderData} onClick={() => dispatch({ type: "prev" })} data-testid="prev-page">
             <Icon name="left" /> Previous
           </button>
           <button
             type="button"
             className="btn"
-            disabled={!canNext(page.data?.nextCursor) || page.isFetching || page.isPlaceholderData}
+            disabled={!canNext(page.data?.nextCursor) || page.isPlaceholderData}
             onClick={() => dispatch({ type: "next", nextCursor: page.data?.nextCursor })}
             data-testid="next-page"
           >
@@ -192,6 +192,8 @@ export default function RecordBrowserPage() {
         </EmptyState>
       ) : (
         <DataTable
+          // A new page starts scrolled to the top with fresh row measurements.
+          key={`${cursor ?? "first"}-${paging.pageSize}-${records.length}`}
           label={`Records of ${ns}/${setLabel}`}
           testId="records-table"
           data={records}
