@@ -339,9 +339,20 @@ await test("run an info command", async () => {
   await page.close();
 });
 
+await test("users & roles explain Community Edition once", async () => {
+  const { page, problems } = await openPage();
+  await page.goto(`${BASE}${C}/users`);
+  await page.getByTestId("ce-notice").waitFor();
+  assert((await page.getByRole("table").count()) === 0, "no user/role tables on CE");
+  assert((await page.getByTestId("ce-notice").count()) === 1, "exactly one notice");
+  assert(problems.length === 0, problems.join("; "));
+  await page.close();
+});
+
 await test("toggle the theme", async () => {
   const { page, problems } = await openPage();
   await page.goto(`${BASE}/settings`);
+  await page.getByTestId("sampling-interval").filter({ hasText: /^\d+(\.\d+)? s$/ }).waitFor();
   await page.getByRole("radio", { name: "Dark" }).click();
   assert(await page.evaluate(() => document.documentElement.classList.contains("dark")), "dark class not applied");
   await page.reload();

@@ -11,10 +11,13 @@
 //!
 //! The crate does no IO.
 
+#![warn(missing_docs)]
+
 pub mod access_control;
 pub mod bandwidth;
 pub mod cluster;
 pub mod defaults;
+pub mod locate;
 pub mod metadata;
 pub mod monitoring;
 pub mod network;

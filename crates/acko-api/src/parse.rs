@@ -77,9 +77,31 @@ pub struct ParsedDocument {
     pub raw: Value,
     /// Decoding problems (type errors, unknown fields, unsupported kinds).
     pub problems: Problems,
+    /// 1-based line of the input where this document's text starts (0 when unknown).
+    pub first_line: usize,
+    /// The document's text (empty when it could not be told apart from its neighbours).
+    pub text: String,
 }
 
 impl ParsedDocument {
+    /// 1-based line of the input that holds `path` (best effort, see [`crate::locate`]).
+    pub fn locate(&self, path: &str) -> Option<usize> {
+        if self.text.is_empty() {
+            return None;
+        }
+        let lines: Vec<&str> = self.text.lines().collect();
+        crate::locate::locate_path(&lines, path).map(|i| self.first_line + i)
+    }
+
+    /// Fills in the line of every problem that has none.
+    pub fn annotate(&self, problems: &mut Problems) {
+        for p in &mut problems.0 {
+            if p.line.is_none() {
+                p.line = self.locate(&p.path);
+            }
+        }
+    }
+
     /// `Kind namespace/name` (or what is known of it), for messages.
     pub fn label(&self) -> String {
         let kind = self.kind.as_deref().unwrap_or("document");
@@ -127,12 +149,56 @@ pub fn parse_documents(input: &str) -> Result<Vec<ParsedDocument>, YamlError> {
             column: location.map(|l| l.column()),
         }
     })?;
+    let values: Vec<Value> = values.into_iter().filter(|v| !v.is_null()).collect();
+    let chunks = document_chunks(input);
+    let chunks_match = chunks.len() == values.len();
     Ok(values
         .into_iter()
-        .filter(|v| !v.is_null())
         .enumerate()
-        .map(|(i, v)| parse_value(i + 1, v))
+        .map(|(i, v)| {
+            let mut doc = parse_value(i + 1, v);
+            if chunks_match {
+                let (first_line, text) = &chunks[i];
+                doc.first_line = *first_line;
+                doc.text = text.clone();
+                let mut problems = std::mem::take(&mut doc.problems);
+                doc.annotate(&mut problems);
+                doc.problems = problems;
+            }
+            doc
+        })
         .collect())
+}
+
+/// Splits a YAML stream at `---` / `...` lines into `(first line, text)` of every document that
+/// has content (comments, blank lines and directives alone are not documents).
+fn document_chunks(input: &str) -> Vec<(usize, String)> {
+    let mut chunks = Vec::new();
+    let mut current = String::new();
+    let mut start = 1;
+    let mut has_content = false;
+    for (i, line) in input.lines().enumerate() {
+        let trimmed = line.trim_end();
+        if trimmed == "---" || trimmed.starts_with("--- ") || trimmed == "..." {
+            if has_content {
+                chunks.push((start, std::mem::take(&mut current)));
+            }
+            current.clear();
+            has_content = false;
+            start = i + 2;
+            continue;
+        }
+        let t = line.trim();
+        if !(t.is_empty() || t.starts_with('#') || (!has_content && t.starts_with('%'))) {
+            has_content = true;
+        }
+        current.push_str(line);
+        current.push('\n');
+    }
+    if has_content {
+        chunks.push((start, current));
+    }
+    chunks
 }
 
 /// The first line of the parser's message, without its own `error: line L column C:` prefix
@@ -342,6 +408,18 @@ mod tests {
             doc.problems
         );
         assert!(doc.problems.has_errors());
+    }
+
+    #[test]
+    fn problems_get_line_numbers() {
+        let input = format!("# comment\n---\n{CLUSTER}---\n{CLUSTER}  aerospikeNetworkPolicy:\n    acessType: pod\n");
+        let docs = parse_documents(&input).unwrap();
+        assert_eq!(docs.len(), 2);
+        assert_eq!(docs[0].first_line, 3);
+        let p = &docs[1].problems.0[0];
+        assert_eq!(p.path, "spec.aerospikeNetworkPolicy.acessType");
+        assert_eq!(p.line, Some(19), "{input}");
+        assert_eq!(docs[1].locate("spec.size"), Some(15));
     }
 
     #[test]

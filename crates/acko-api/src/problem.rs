@@ -25,6 +25,9 @@ pub struct Problem {
     pub hint: String,
     /// Error or warning.
     pub severity: Severity,
+    /// 1-based line of the field in the input YAML, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
 }
 
 impl Problem {

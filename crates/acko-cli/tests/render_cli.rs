@@ -4,11 +4,16 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn input(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../acko-render/tests/inputs").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../acko-render/tests/inputs")
+        .join(name)
 }
 
 fn acko(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_acko")).args(args).output().expect("acko runs");
+    let out = Command::new(env!("CARGO_BIN_EXE_acko"))
+        .args(args)
+        .output()
+        .expect("acko runs");
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -44,7 +49,10 @@ fn renders_a_json_list() {
     assert_eq!(code, 0, "{stderr}");
     let list: Vec<serde_json::Value> = serde_json::from_str(&stdout).expect("a JSON array");
     assert!(list.iter().any(|o| o["kind"] == "PrometheusRule"));
-    assert_eq!(list.iter().filter(|o| o["kind"] == "StatefulSet").count(), 3);
+    assert_eq!(
+        list.iter().filter(|o| o["kind"] == "StatefulSet").count(),
+        3
+    );
 }
 
 #[test]
@@ -74,16 +82,30 @@ fn templates_are_merged_and_missing_ones_reported() {
         "t.yaml",
         "apiVersion: acko.io/v1alpha1\nkind: AerospikeClusterTemplate\nmetadata:\n  name: small\nspec:\n  image: aerospike:ce-8.1.1.1\n  size: 2\n",
     );
-    let (code, stdout, stderr) = acko(&["render", "-f", &cluster, "--template", &template, "-o", "json"]);
+    let (code, stdout, stderr) = acko(&[
+        "render",
+        "-f",
+        &cluster,
+        "--template",
+        &template,
+        "-o",
+        "json",
+    ]);
     assert_eq!(code, 0, "{stderr}");
     let list: Vec<serde_json::Value> = serde_json::from_str(&stdout).unwrap();
     let sts = list.iter().find(|o| o["kind"] == "StatefulSet").unwrap();
     assert_eq!(sts["spec"]["replicas"], 2);
-    assert_eq!(sts["spec"]["template"]["spec"]["containers"][0]["image"], "aerospike:ce-8.1.1.1");
+    assert_eq!(
+        sts["spec"]["template"]["spec"]["containers"][0]["image"],
+        "aerospike:ce-8.1.1.1"
+    );
 
     let (code, _, stderr) = acko(&["render", "-f", &cluster]);
     assert_eq!(code, 1);
-    assert!(stderr.contains("template \"small\" was not found"), "{stderr}");
+    assert!(
+        stderr.contains("template \"small\" was not found"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -435,14 +435,19 @@ pub async fn supervise<R: Reconfigure>(
 }
 
 /// Polls the trigger file; each time it appears, consumes it and sends a restart request
-/// with its trimmed content as the desired hash. Ends when the receiver is gone.
+/// with its trimmed content as the desired hash. An empty file is only taken (as "no hash")
+/// when it is still empty one interval later, so a writer caught between creating and
+/// writing the file is not misread. Ends when the receiver is gone.
 pub async fn watch_trigger_file(path: PathBuf, interval: Duration, tx: mpsc::Sender<Control>) {
     let mut tick = tokio::time::interval(interval);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut empty_seen = false;
     loop {
         tick.tick().await;
         match std::fs::read_to_string(&path) {
+            Ok(text) if text.trim().is_empty() && !empty_seen => empty_seen = true,
             Ok(text) => {
+                empty_seen = false;
                 if let Err(e) = std::fs::remove_file(&path) {
                     tracing::warn!(path = %path.display(), error = %e, "cannot consume the restart request");
                 }
@@ -552,6 +557,12 @@ impl<A: ClusterApi> Reconfigure for ConfReconfigure<A> {
             self.wait_interval,
         )
         .await?;
+        // The pod's annotations may have changed since the container started.
+        if let Some(file) = &self.paths.annotations_file
+            && let Ok(text) = std::fs::read_to_string(file)
+        {
+            self.facts.annotations = crate::facts::parse_annotations(&text)?;
+        }
         let (_, resolved, conf) =
             prepare::build(&source, &self.facts, &self.api, &self.options).await?;
         prepare::check_fabric_bindable(&resolved)?;

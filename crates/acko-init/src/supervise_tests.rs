@@ -343,13 +343,17 @@ async fn trigger_file_becomes_a_restart_request() {
         })
     );
     assert!(!path.exists(), "request not consumed");
+    // An empty file is taken only when still empty a tick later (a writer may be mid-write).
     std::fs::write(&path, "").unwrap();
+    let start = tokio::time::Instant::now();
     assert_eq!(
         rx.recv().await,
         Some(Control::Restart {
             requested_hash: None
         })
     );
+    assert_eq!(start.elapsed(), Duration::from_secs(2));
+    assert!(!path.exists(), "request not consumed");
     drop(rx);
     std::fs::write(&path, "x").unwrap();
     watcher.await.unwrap();

@@ -89,7 +89,11 @@ fn prepare_failure_is_one_line_and_exit_1() {
     let mut cmd = Command::new(BIN);
     cmd.arg("prepare");
     base(&mut cmd, root.path());
-    let out = cmd.arg("--no-copy-binary").output().unwrap();
+    // No Multus annotation will appear: do not wait the default 120 s for it.
+    let out = cmd
+        .args(["--no-copy-binary", "--external-timeout-seconds", "0"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8(out.stderr).unwrap();
     let last = stderr.lines().last().unwrap();
@@ -134,7 +138,11 @@ fn supervise_exits_with_the_child_status() {
     let mut cmd = Command::new(BIN);
     cmd.arg("supervise");
     base(&mut cmd, root.path());
-    let status = cmd.args(["--", "sh", "-c", "exit 7"]).status().unwrap();
+    let status = cmd
+        .args(["--", "sh", "-c", "exit 7"])
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
     assert_eq!(status.code(), Some(7));
 }
 

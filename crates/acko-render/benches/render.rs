@@ -19,7 +19,11 @@ fn bench_render(c: &mut Criterion) {
         b.iter(|| render(std::hint::black_box(&cluster), &options).expect("renders"))
     });
     c.bench_function("render_large_to_list", |b| {
-        b.iter(|| render(std::hint::black_box(&cluster), &options).expect("renders").to_list())
+        b.iter(|| {
+            render(std::hint::black_box(&cluster), &options)
+                .expect("renders")
+                .to_list()
+        })
     });
 }
 

@@ -35,7 +35,10 @@ fn requirement(key: &str, operator: &str, values: Vec<String>) -> NodeSelectorRe
 
 /// The operator's node requirements for a rack: its placement plus the block list (sorted and
 /// deduplicated, so reordering the list does not change the pod template).
-pub fn node_requirements(rack: Option<&Rack>, block_list: &[String]) -> Vec<NodeSelectorRequirement> {
+pub fn node_requirements(
+    rack: Option<&Rack>,
+    block_list: &[String],
+) -> Vec<NodeSelectorRequirement> {
     let mut reqs = Vec::new();
     if let Some(rack) = rack {
         for (key, value) in [
@@ -49,7 +52,11 @@ pub fn node_requirements(rack: Option<&Rack>, block_list: &[String]) -> Vec<Node
             }
         }
     }
-    let mut blocked: Vec<String> = block_list.iter().filter(|n| !n.is_empty()).cloned().collect();
+    let mut blocked: Vec<String> = block_list
+        .iter()
+        .filter(|n| !n.is_empty())
+        .cloned()
+        .collect();
     blocked.sort();
     blocked.dedup();
     if !blocked.is_empty() {
@@ -69,12 +76,16 @@ pub fn merge(
 ) -> Option<Affinity> {
     let mut affinity = user.cloned().unwrap_or_default();
     if !requirements.is_empty() {
-        let node = affinity.node_affinity.get_or_insert_with(NodeAffinity::default);
+        let node = affinity
+            .node_affinity
+            .get_or_insert_with(NodeAffinity::default);
         let required = node
             .required_during_scheduling_ignored_during_execution
             .get_or_insert_with(NodeSelector::default);
         if required.node_selector_terms.is_empty() {
-            required.node_selector_terms.push(NodeSelectorTerm::default());
+            required
+                .node_selector_terms
+                .push(NodeSelectorTerm::default());
         }
         for term in &mut required.node_selector_terms {
             term.match_expressions
@@ -83,7 +94,9 @@ pub fn merge(
         }
     }
     if one_pod_per_host {
-        let anti = affinity.pod_anti_affinity.get_or_insert_with(PodAntiAffinity::default);
+        let anti = affinity
+            .pod_anti_affinity
+            .get_or_insert_with(PodAntiAffinity::default);
         let term = PodAffinityTerm {
             label_selector: Some(LabelSelector {
                 match_labels: Some(labels::cluster_selector(cluster)),
@@ -122,11 +135,19 @@ mod tests {
                 required_during_scheduling_ignored_during_execution: Some(NodeSelector {
                     node_selector_terms: vec![
                         NodeSelectorTerm {
-                            match_expressions: Some(vec![requirement("disk", "In", vec!["ssd".into()])]),
+                            match_expressions: Some(vec![requirement(
+                                "disk",
+                                "In",
+                                vec!["ssd".into()],
+                            )]),
                             ..NodeSelectorTerm::default()
                         },
                         NodeSelectorTerm {
-                            match_expressions: Some(vec![requirement("disk", "In", vec!["nvme".into()])]),
+                            match_expressions: Some(vec![requirement(
+                                "disk",
+                                "In",
+                                vec!["nvme".into()],
+                            )]),
                             ..NodeSelectorTerm::default()
                         },
                     ],
@@ -143,7 +164,10 @@ mod tests {
         let reqs = node_requirements(Some(&rack()), &["n2".into(), "n1".into(), "n2".into()]);
         let merged = merge(Some(&user), reqs, "c", false).unwrap();
         let node = merged.node_affinity.unwrap();
-        let terms = node.required_during_scheduling_ignored_during_execution.unwrap().node_selector_terms;
+        let terms = node
+            .required_during_scheduling_ignored_during_execution
+            .unwrap()
+            .node_selector_terms;
         assert_eq!(terms.len(), 2);
         for term in &terms {
             let exprs = term.match_expressions.as_ref().unwrap();
@@ -151,16 +175,26 @@ mod tests {
             assert_eq!(exprs[0].key, "disk");
             assert_eq!(exprs[1].key, ZONE_LABEL);
             assert_eq!(exprs[2].operator, "NotIn");
-            assert_eq!(exprs[2].values.as_deref(), Some(&["n1".to_owned(), "n2".to_owned()][..]));
+            assert_eq!(
+                exprs[2].values.as_deref(),
+                Some(&["n1".to_owned(), "n2".to_owned()][..])
+            );
         }
-        assert_eq!(node.preferred_during_scheduling_ignored_during_execution.unwrap().len(), 1);
+        assert_eq!(
+            node.preferred_during_scheduling_ignored_during_execution
+                .unwrap()
+                .len(),
+            1
+        );
     }
 
     #[test]
     fn one_pod_per_host_adds_required_anti_affinity_on_hostname() {
         let merged = merge(None, Vec::new(), "c", true).unwrap();
         let anti = merged.pod_anti_affinity.unwrap();
-        let term = &anti.required_during_scheduling_ignored_during_execution.unwrap()[0];
+        let term = &anti
+            .required_during_scheduling_ignored_during_execution
+            .unwrap()[0];
         assert_eq!(term.topology_key, HOSTNAME_LABEL);
         assert!(merged.node_affinity.is_none());
         assert!(merge(None, Vec::new(), "c", false).is_none());

@@ -10,9 +10,7 @@
 
 use std::collections::BTreeMap;
 
-use acko_api::{
-    AerospikeConfig, AerospikeNetworkPolicy, NetworkAccessType, PodServiceType,
-};
+use acko_api::{AerospikeConfig, AerospikeNetworkPolicy, NetworkAccessType, PodServiceType};
 use aerospike_conf::{AerospikeConf, deep_merge};
 use k8s_openapi::api::core::v1::ConfigMap;
 use serde::Serialize;
@@ -119,7 +117,8 @@ pub fn rack_conf(
         (Value::Null, o) => o.clone(),
         (b, o) => deep_merge(b, o),
     };
-    let mut conf = AerospikeConf::from_spec(&merged).map_err(|source| RenderError::Config { rack_id, source })?;
+    let mut conf = AerospikeConf::from_spec(&merged)
+        .map_err(|source| RenderError::Config { rack_id, source })?;
     if !seeds.is_empty() {
         conf.set_mesh_seeds(seeds)
             .map_err(|source| RenderError::Config { rack_id, source })?;
@@ -177,7 +176,10 @@ pub fn build(
             namespace,
             cluster,
             labels::rack_labels(cluster, rack_id),
-            BTreeMap::from([(labels::ANNOTATION_CONFIG_HASH.to_owned(), config_hash.clone())]),
+            BTreeMap::from([(
+                labels::ANNOTATION_CONFIG_HASH.to_owned(),
+                config_hash.clone(),
+            )]),
         ),
         data: Some(BTreeMap::from([
             (CONF_KEY.to_owned(), conf_text),
@@ -214,7 +216,10 @@ mod tests {
         dirty.dirty_volumes.push("data".into());
         dirty.config_hash = "x".into();
         assert_eq!(a, config_hash("service {\n}\n", &dirty));
-        assert_ne!(a, config_hash("service {\n    proto-fd-max 1\n}\n", &settings()));
+        assert_ne!(
+            a,
+            config_hash("service {\n    proto-fd-max 1\n}\n", &settings())
+        );
         let mut net = settings();
         net.network.access_type = NetworkAccessType::HostExternal;
         assert_ne!(a, config_hash("service {\n}\n", &net));
@@ -226,16 +231,13 @@ mod tests {
             "network": {"heartbeat": {"mode": "mesh", "port": 3002}}});
         let rack = json!({"service": {"proto-fd-max": 20000}});
         let seeds = vec![("a-0-0.a-headless.ns.svc.cluster.local".to_owned(), 3002)];
-        let conf = rack_conf(
-            1,
-            cluster.as_object(),
-            rack.as_object(),
-            &seeds,
-        )
-        .unwrap();
+        let conf = rack_conf(1, cluster.as_object(), rack.as_object(), &seeds).unwrap();
         let text = conf.render();
         assert!(text.contains("proto-fd-max 20000"), "{text}");
-        assert!(text.contains("mesh-seed-address-port a-0-0.a-headless.ns.svc.cluster.local 3002"), "{text}");
+        assert!(
+            text.contains("mesh-seed-address-port a-0-0.a-headless.ns.svc.cluster.local 3002"),
+            "{text}"
+        );
         let cm = build("a", "ns", 1, text, settings());
         assert_eq!(cm.config_map.metadata.name.as_deref(), Some("a-1-config"));
         let data = cm.config_map.data.unwrap();

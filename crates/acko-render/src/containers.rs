@@ -141,7 +141,13 @@ fn mount(name: &str, path: &str, read_only: bool) -> VolumeMount {
     }
 }
 
-fn with_attachments(mut mounts: Vec<VolumeMount>, extra: &Attachments) -> (Vec<VolumeMount>, Option<Vec<k8s_openapi::api::core::v1::VolumeDevice>>) {
+fn with_attachments(
+    mut mounts: Vec<VolumeMount>,
+    extra: &Attachments,
+) -> (
+    Vec<VolumeMount>,
+    Option<Vec<k8s_openapi::api::core::v1::VolumeDevice>>,
+) {
     mounts.extend(extra.mounts.iter().cloned());
     let devices = (!extra.devices.is_empty()).then(|| extra.devices.clone());
     (mounts, devices)
@@ -259,7 +265,11 @@ pub fn metric_labels(labels: Option<&BTreeMap<String, String>>) -> Option<String
 }
 
 /// The exporter sidecar (CE has no security, so no credentials are passed).
-pub fn exporter_container(monitoring: &AerospikeMonitoringSpec, service_port: u16, metrics_port: u16) -> Container {
+pub fn exporter_container(
+    monitoring: &AerospikeMonitoringSpec,
+    service_port: u16,
+    metrics_port: u16,
+) -> Container {
     let mut env = vec![
         literal_env("AS_HOST", "localhost"),
         literal_env("AS_PORT", &service_port.to_string()),
@@ -297,10 +307,14 @@ pub fn user_container(container: &Container, attachments: Option<&Attachments>) 
     let mut c = container.clone();
     if let Some(a) = attachments {
         if !a.mounts.is_empty() {
-            c.volume_mounts.get_or_insert_with(Vec::new).extend(a.mounts.iter().cloned());
+            c.volume_mounts
+                .get_or_insert_with(Vec::new)
+                .extend(a.mounts.iter().cloned());
         }
         if !a.devices.is_empty() {
-            c.volume_devices.get_or_insert_with(Vec::new).extend(a.devices.iter().cloned());
+            c.volume_devices
+                .get_or_insert_with(Vec::new)
+                .extend(a.devices.iter().cloned());
         }
     }
     c
@@ -312,8 +326,14 @@ mod tests {
 
     #[test]
     fn metric_labels_are_sorted_pairs() {
-        let labels = BTreeMap::from([("zone".to_owned(), "a".to_owned()), ("env".to_owned(), "prod".to_owned())]);
-        assert_eq!(metric_labels(Some(&labels)).as_deref(), Some("env=prod,zone=a"));
+        let labels = BTreeMap::from([
+            ("zone".to_owned(), "a".to_owned()),
+            ("env".to_owned(), "prod".to_owned()),
+        ]);
+        assert_eq!(
+            metric_labels(Some(&labels)).as_deref(),
+            Some("env=prod,zone=a")
+        );
         assert_eq!(metric_labels(None), None);
     }
 
@@ -323,11 +343,29 @@ mod tests {
         let names: Vec<&str> = env.iter().map(|e| e.name.as_str()).collect();
         assert_eq!(
             names,
-            ["POD_NAME", "POD_NAMESPACE", "POD_IP", "NODE_NAME", "HOST_IP", "EXTERNAL_SERVICE_TYPE", "ACKO_CONFIG_DIR"]
+            [
+                "POD_NAME",
+                "POD_NAMESPACE",
+                "POD_IP",
+                "NODE_NAME",
+                "HOST_IP",
+                "EXTERNAL_SERVICE_TYPE",
+                "ACKO_CONFIG_DIR"
+            ]
         );
-        let ip = env[2].value_from.as_ref().unwrap().field_ref.as_ref().unwrap();
+        let ip = env[2]
+            .value_from
+            .as_ref()
+            .unwrap()
+            .field_ref
+            .as_ref()
+            .unwrap();
         assert_eq!(ip.field_path, "status.podIP");
-        assert!(!operator_env(None).iter().any(|e| e.name == "EXTERNAL_SERVICE_TYPE"));
+        assert!(
+            !operator_env(None)
+                .iter()
+                .any(|e| e.name == "EXTERNAL_SERVICE_TYPE")
+        );
     }
 
     #[test]

@@ -14,7 +14,12 @@ use crate::labels;
 use crate::names;
 use crate::services::LABEL_SERVICE_ROLE;
 
-fn meta(name: String, namespace: &str, cluster: &str, user_labels: Option<&BTreeMap<String, String>>) -> Value {
+fn meta(
+    name: String,
+    namespace: &str,
+    cluster: &str,
+    user_labels: Option<&BTreeMap<String, String>>,
+) -> Value {
     let meta = labels::object_meta(
         name,
         namespace,
@@ -46,7 +51,13 @@ pub fn service_monitor(
     })
 }
 
-fn rule(alert: &str, expr: String, for_: &str, severity: &str, summary: impl Into<String>) -> Value {
+fn rule(
+    alert: &str,
+    expr: String,
+    for_: &str,
+    severity: &str,
+    summary: impl Into<String>,
+) -> Value {
     let summary: String = summary.into();
     json!({
         "alert": alert,
@@ -83,7 +94,9 @@ pub fn default_rule_groups(cluster: &str, namespace: &str, size: u32) -> Vec<Val
             format!("aerospike_node_stats_cluster_size{{{sel}}} != {size}"),
             "5m",
             "warning",
-            format!("{{{{ $labels.pod }}}} sees a cluster of {{{{ $value }}}} nodes instead of {size}."),
+            format!(
+                "{{{{ $labels.pod }}}} sees a cluster of {{{{ $value }}}} nodes instead of {size}."
+            ),
         ),
         rule(
             "AerospikeStopWrites",
@@ -160,14 +173,20 @@ mod tests {
         for rule in groups[0]["rules"].as_array().unwrap() {
             let expr = rule["expr"].as_str().unwrap();
             assert!(expr.contains("job=\"c-metrics\""), "{expr}");
-            assert!(expr.starts_with("up{") || expr.starts_with("aerospike_"), "{expr}");
+            assert!(
+                expr.starts_with("up{") || expr.starts_with("aerospike_"),
+                "{expr}"
+            );
         }
     }
 
     #[test]
     fn service_monitor_selects_the_metrics_service() {
         let sm = service_monitor("c", "db", "30s", None);
-        assert_eq!(sm["spec"]["selector"]["matchLabels"][LABEL_SERVICE_ROLE], "metrics");
+        assert_eq!(
+            sm["spec"]["selector"]["matchLabels"][LABEL_SERVICE_ROLE],
+            "metrics"
+        );
         assert_eq!(sm["spec"]["endpoints"][0]["port"], "metrics");
         assert_eq!(sm["spec"]["endpoints"][0]["interval"], "30s");
     }

@@ -140,21 +140,47 @@ mod tests {
             peer.pod_selector.as_ref().unwrap().match_labels,
             Some(labels::cluster_selector("c"))
         );
-        let intra: Vec<_> = rules[0].ports.as_ref().unwrap().iter().map(|p| p.port.clone()).collect();
-        assert_eq!(intra, vec![Some(IntOrString::Int(3001)), Some(IntOrString::Int(3002))]);
+        let intra: Vec<_> = rules[0]
+            .ports
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(|p| p.port.clone())
+            .collect();
+        assert_eq!(
+            intra,
+            vec![Some(IntOrString::Int(3001)), Some(IntOrString::Int(3002))]
+        );
         assert!(rules[1].from.is_none());
-        let open: Vec<_> = rules[1].ports.as_ref().unwrap().iter().map(|p| p.port.clone()).collect();
-        assert_eq!(open, vec![Some(IntOrString::Int(3000)), Some(IntOrString::Int(9145))]);
+        let open: Vec<_> = rules[1]
+            .ports
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(|p| p.port.clone())
+            .collect();
+        assert_eq!(
+            open,
+            vec![Some(IntOrString::Int(3000)), Some(IntOrString::Int(9145))]
+        );
     }
 
     #[test]
     fn cilium_policy_has_the_same_rules() {
         let v = cilium("c", "db", AerospikePorts::default(), None);
         assert_eq!(v["kind"], "CiliumNetworkPolicy");
-        assert_eq!(v["spec"]["ingress"][0]["toPorts"][0]["ports"][1]["port"], "3002");
+        assert_eq!(
+            v["spec"]["ingress"][0]["toPorts"][0]["ports"][1]["port"],
+            "3002"
+        );
         assert_eq!(v["spec"]["ingress"][1]["fromEntities"][0], "all");
-        let open = v["spec"]["ingress"][1]["toPorts"][0]["ports"].as_array().unwrap();
+        let open = v["spec"]["ingress"][1]["toPorts"][0]["ports"]
+            .as_array()
+            .unwrap();
         assert_eq!(open.len(), 1);
-        assert_eq!(v["metadata"]["ownerReferences"][0]["kind"], "AerospikeCluster");
+        assert_eq!(
+            v["metadata"]["ownerReferences"][0]["kind"],
+            "AerospikeCluster"
+        );
     }
 }

@@ -56,7 +56,11 @@ pub struct DesiredObjects {
 }
 
 fn push_all<T: Serialize>(out: &mut Vec<Value>, items: &[T]) {
-    out.extend(items.iter().map(|i| serde_json::to_value(i).unwrap_or(Value::Null)));
+    out.extend(
+        items
+            .iter()
+            .map(|i| serde_json::to_value(i).unwrap_or(Value::Null)),
+    );
 }
 
 impl DesiredObjects {

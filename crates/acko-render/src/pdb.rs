@@ -14,7 +14,11 @@ use crate::labels;
 use crate::names;
 
 /// The cluster-wide PDB selecting every Aerospike pod of the cluster.
-pub fn cluster_pdb(cluster: &str, namespace: &str, max_unavailable: IntOrString) -> PodDisruptionBudget {
+pub fn cluster_pdb(
+    cluster: &str,
+    namespace: &str,
+    max_unavailable: IntOrString,
+) -> PodDisruptionBudget {
     build(
         names::pdb(cluster),
         namespace,

@@ -63,7 +63,10 @@ pub struct RenderedPodTemplate {
 }
 
 fn is_host(t: Option<NetworkAccessType>) -> bool {
-    matches!(t, Some(NetworkAccessType::HostInternal | NetworkAccessType::HostExternal))
+    matches!(
+        t,
+        Some(NetworkAccessType::HostInternal | NetworkAccessType::HostExternal)
+    )
 }
 
 /// The per-pod Service type when it needs address discovery by acko-init.
@@ -83,7 +86,9 @@ pub fn needs_node_access(spec: &AerospikeClusterSpec) -> bool {
 }
 
 /// The CNI bandwidth annotations, normalised to quantities the bandwidth plugin accepts.
-pub fn bandwidth_annotations(spec: &AerospikeClusterSpec) -> Result<BTreeMap<String, String>, RenderError> {
+pub fn bandwidth_annotations(
+    spec: &AerospikeClusterSpec,
+) -> Result<BTreeMap<String, String>, RenderError> {
     let mut out = BTreeMap::new();
     let Some(bw) = spec.bandwidth_config.as_ref() else {
         return Ok(out);
@@ -151,7 +156,11 @@ pub fn build(
     let mut main = vec![aerospike];
     if let Some(m) = spec.monitoring.as_ref().filter(|m| m.is_enabled()) {
         let port = metrics_port(m.port);
-        main.push(containers::exporter_container(m, inputs.ports.service, port));
+        main.push(containers::exporter_container(
+            m,
+            inputs.ports.service,
+            port,
+        ));
     }
     main.extend(
         pod.sidecars
@@ -215,8 +224,14 @@ pub fn build(
     let user_meta = pod.metadata.clone().unwrap_or_default();
     let mut annotations = user_meta.annotations.clone().unwrap_or_default();
     annotations.extend(bandwidth);
-    annotations.insert(labels::ANNOTATION_CONFIG_HASH.to_owned(), inputs.config_hash.to_owned());
-    annotations.insert(labels::ANNOTATION_POD_SPEC_HASH.to_owned(), pod_spec_hash.clone());
+    annotations.insert(
+        labels::ANNOTATION_CONFIG_HASH.to_owned(),
+        inputs.config_hash.to_owned(),
+    );
+    annotations.insert(
+        labels::ANNOTATION_POD_SPEC_HASH.to_owned(),
+        pod_spec_hash.clone(),
+    );
     let template = PodTemplateSpec {
         metadata: Some(ObjectMeta {
             labels: Some(labels::merge_user_labels(

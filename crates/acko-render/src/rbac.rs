@@ -122,7 +122,10 @@ mod tests {
         let role = pod_service_reader_role("c", "db", &pods);
         let rule = &role.rules.unwrap()[0];
         assert_eq!(rule.verbs, vec!["get"]);
-        assert_eq!(rule.resources.as_deref(), Some(&["services".to_owned()][..]));
+        assert_eq!(
+            rule.resources.as_deref(),
+            Some(&["services".to_owned()][..])
+        );
         assert_eq!(
             rule.resource_names.as_deref(),
             Some(&["c-1-0-pod".to_owned(), "c-1-1-pod".to_owned()][..])
@@ -133,7 +136,10 @@ mod tests {
     fn bindings_name_the_pods_service_account() {
         let rb = pod_service_reader_binding("c", "db", "aerospike-sa");
         let s = &rb.subjects.unwrap()[0];
-        assert_eq!((s.kind.as_str(), s.name.as_str()), ("ServiceAccount", "aerospike-sa"));
+        assert_eq!(
+            (s.kind.as_str(), s.name.as_str()),
+            ("ServiceAccount", "aerospike-sa")
+        );
         assert_eq!(s.namespace.as_deref(), Some("db"));
         assert_eq!(rb.role_ref.name, "c-pod-service-reader");
         let crb = node_reader_binding("c", "db", "aerospike-sa");

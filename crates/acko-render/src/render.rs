@@ -1,8 +1,6 @@
 //! The top-level pure function: a defaulted, validated cluster → [`DesiredObjects`].
 
-use acko_api::{
-    AerospikeCluster, AerospikeClusterSpec, NetworkPolicyType, PodServiceType, Rack,
-};
+use acko_api::{AerospikeCluster, AerospikeClusterSpec, NetworkPolicyType, PodServiceType, Rack};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use serde_json::Value;
 
@@ -56,13 +54,22 @@ fn heartbeat_port(spec: &AerospikeClusterSpec) -> u16 {
 
 /// Renders every object of `cluster`, which must be defaulted and validated (and have its
 /// template merged). Pure and deterministic: the same input always gives the same output.
-pub fn render(cluster: &AerospikeCluster, options: &RenderOptions) -> Result<DesiredObjects, RenderError> {
+pub fn render(
+    cluster: &AerospikeCluster,
+    options: &RenderOptions,
+) -> Result<DesiredObjects, RenderError> {
     let name = cluster
         .metadata
         .name
         .as_deref()
         .filter(|n| !n.is_empty())
-        .ok_or_else(|| RenderError::field("metadata.name", "is missing", "give the AerospikeCluster a name"))?;
+        .ok_or_else(|| {
+            RenderError::field(
+                "metadata.name",
+                "is missing",
+                "give the AerospikeCluster a name",
+            )
+        })?;
     let namespace = cluster
         .metadata
         .namespace
@@ -76,13 +83,28 @@ pub fn render(cluster: &AerospikeCluster, options: &RenderOptions) -> Result<Des
     let size = spec
         .size
         .and_then(|s| u32::try_from(s).ok())
-        .ok_or_else(|| RenderError::field("spec.size", "is missing or negative", "set spec.size between 1 and 8"))?;
+        .ok_or_else(|| {
+            RenderError::field(
+                "spec.size",
+                "is missing or negative",
+                "set spec.size between 1 and 8",
+            )
+        })?;
 
     let rack_list = rack_list(spec);
     let rack_ids: Vec<i32> = rack_list.iter().map(|(_, id)| *id).collect();
     let sizes = racks::rack_sizes(size, rack_list.len());
-    let mesh_seeds = seeds::mesh_seeds(name, namespace, &options.cluster_domain, &rack_ids, heartbeat_port(spec));
-    let pod_service_type = spec.pod_service.as_ref().map(|p| p.service_type.unwrap_or_default());
+    let mesh_seeds = seeds::mesh_seeds(
+        name,
+        namespace,
+        &options.cluster_domain,
+        &rack_ids,
+        heartbeat_port(spec),
+    );
+    let pod_service_type = spec
+        .pod_service
+        .as_ref()
+        .map(|p| p.service_type.unwrap_or_default());
 
     let mut out = DesiredObjects::default();
     let mut cluster_ports = None;
@@ -95,7 +117,9 @@ pub fn render(cluster: &AerospikeCluster, options: &RenderOptions) -> Result<Des
         )?;
         let ports = configmap::ports_of(&conf);
         cluster_ports.get_or_insert(ports);
-        let rack_storage = rack.and_then(|r| r.storage.as_ref()).or(spec.storage.as_ref());
+        let rack_storage = rack
+            .and_then(|r| r.storage.as_ref())
+            .or(spec.storage.as_ref());
         let rendered_storage = storage::render(name, rack_id, rack_storage);
         let settings = InitSettings {
             config_hash: String::new(),
@@ -120,17 +144,18 @@ pub fn render(cluster: &AerospikeCluster, options: &RenderOptions) -> Result<Des
             },
             &rendered_storage.claim_templates,
         )?;
-        out.stateful_sets.push(statefulset::build(statefulset::StatefulSetInputs {
-            cluster: name,
-            namespace,
-            rack_id,
-            replicas: rack_size,
-            pod_management_policy: spec.pod_spec.as_ref().and_then(|p| p.pod_management_policy),
-            template: pod.template,
-            claim_templates: rendered_storage.claim_templates.clone(),
-            config_hash: &rack_cm.config_hash,
-            pod_spec_hash: &pod.pod_spec_hash,
-        }));
+        out.stateful_sets
+            .push(statefulset::build(statefulset::StatefulSetInputs {
+                cluster: name,
+                namespace,
+                rack_id,
+                replicas: rack_size,
+                pod_management_policy: spec.pod_spec.as_ref().and_then(|p| p.pod_management_policy),
+                template: pod.template,
+                claim_templates: rendered_storage.claim_templates.clone(),
+                config_hash: &rack_cm.config_hash,
+                pod_spec_hash: &pod.pod_spec_hash,
+            }));
         out.config_maps.push(rack_cm.config_map);
         out.racks.push(RackSummary {
             id: rack_id,
@@ -143,9 +168,21 @@ pub fn render(cluster: &AerospikeCluster, options: &RenderOptions) -> Result<Des
         });
     }
     let ports = cluster_ports.unwrap_or_default();
-    let all_pods: Vec<String> = out.racks.iter().flat_map(|r| r.pods.iter().cloned()).collect();
+    let all_pods: Vec<String> = out
+        .racks
+        .iter()
+        .flat_map(|r| r.pods.iter().cloned())
+        .collect();
 
-    render_services(&mut out, name, namespace, spec, ports, pod_service_type, &all_pods);
+    render_services(
+        &mut out,
+        name,
+        namespace,
+        spec,
+        ports,
+        pod_service_type,
+        &all_pods,
+    );
     render_rbac(&mut out, name, namespace, spec, pod_service_type, &all_pods);
     render_policies(&mut out, name, namespace, spec, ports, size);
     Ok(out)
@@ -171,8 +208,16 @@ fn render_services(
     pod_service_type: Option<PodServiceType>,
     all_pods: &[String],
 ) {
-    let headless_meta = spec.headless_service.as_ref().and_then(|h| h.metadata.as_ref());
-    out.services.push(services::headless(name, namespace, ports, user_meta(headless_meta)));
+    let headless_meta = spec
+        .headless_service
+        .as_ref()
+        .and_then(|h| h.metadata.as_ref());
+    out.services.push(services::headless(
+        name,
+        namespace,
+        ports,
+        user_meta(headless_meta),
+    ));
     if let Some(ty) = pod_service_type {
         let meta = spec.pod_service.as_ref().and_then(|p| p.metadata.as_ref());
         let ty = match ty {
@@ -181,10 +226,21 @@ fn render_services(
             PodServiceType::LoadBalancer => "LoadBalancer",
         };
         for pod in all_pods {
-            out.services.push(services::pod_service(name, namespace, pod, ty, ports.service, user_meta(meta)));
+            out.services.push(services::pod_service(
+                name,
+                namespace,
+                pod,
+                ty,
+                ports.service,
+                user_meta(meta),
+            ));
         }
     }
-    if let Some(lb) = spec.seeds_finder_services.as_ref().and_then(|s| s.load_balancer.as_ref()) {
+    if let Some(lb) = spec
+        .seeds_finder_services
+        .as_ref()
+        .and_then(|s| s.load_balancer.as_ref())
+    {
         out.services.push(services::seeds_lb(
             name,
             namespace,
@@ -201,7 +257,11 @@ fn render_services(
         ));
     }
     if let Some(m) = spec.monitoring.as_ref().filter(|m| m.is_enabled()) {
-        out.services.push(services::metrics(name, namespace, pod_template::metrics_port(m.port)));
+        out.services.push(services::metrics(
+            name,
+            namespace,
+            pod_template::metrics_port(m.port),
+        ));
     }
 }
 
@@ -222,13 +282,20 @@ fn render_rbac(
     all_pods: &[String],
 ) {
     let sa = service_account(spec);
-    if matches!(pod_service_type, Some(PodServiceType::NodePort | PodServiceType::LoadBalancer)) {
-        out.roles.push(rbac::pod_service_reader_role(name, namespace, all_pods));
-        out.role_bindings.push(rbac::pod_service_reader_binding(name, namespace, sa));
+    if matches!(
+        pod_service_type,
+        Some(PodServiceType::NodePort | PodServiceType::LoadBalancer)
+    ) {
+        out.roles
+            .push(rbac::pod_service_reader_role(name, namespace, all_pods));
+        out.role_bindings
+            .push(rbac::pod_service_reader_binding(name, namespace, sa));
     }
     if pod_template::needs_node_access(spec) {
-        out.cluster_roles.push(rbac::node_reader_cluster_role(name, namespace));
-        out.cluster_role_bindings.push(rbac::node_reader_binding(name, namespace, sa));
+        out.cluster_roles
+            .push(rbac::node_reader_cluster_role(name, namespace));
+        out.cluster_role_bindings
+            .push(rbac::node_reader_binding(name, namespace, sa));
     }
 }
 
@@ -242,40 +309,75 @@ fn render_policies(
 ) {
     let monitoring = spec.monitoring.as_ref().filter(|m| m.is_enabled());
     let metrics_port = monitoring.map(|m| pod_template::metrics_port(m.port));
-    if let Some(np) = spec.network_policy_config.as_ref().filter(|n| n.enabled == Some(true)) {
+    if let Some(np) = spec
+        .network_policy_config
+        .as_ref()
+        .filter(|n| n.enabled == Some(true))
+    {
         match np.policy_type.unwrap_or_default() {
-            NetworkPolicyType::Kubernetes => out
-                .network_policies
-                .push(network_policy::kubernetes(name, namespace, ports, metrics_port)),
-            NetworkPolicyType::Cilium => out
-                .untyped
-                .push(network_policy::cilium(name, namespace, ports, metrics_port)),
+            NetworkPolicyType::Kubernetes => out.network_policies.push(network_policy::kubernetes(
+                name,
+                namespace,
+                ports,
+                metrics_port,
+            )),
+            NetworkPolicyType::Cilium => {
+                out.untyped
+                    .push(network_policy::cilium(name, namespace, ports, metrics_port))
+            }
         }
     }
     if spec.disable_pdb != Some(true) {
         let cluster_max = spec.max_unavailable.clone().unwrap_or(IntOrString::Int(1));
         let racks = rack_list(spec);
-        let per_rack = racks.iter().any(|(r, _)| r.is_some_and(|r| r.max_unavailable.is_some()));
+        let per_rack = racks
+            .iter()
+            .any(|(r, _)| r.is_some_and(|r| r.max_unavailable.is_some()));
         if per_rack {
             for (rack, id) in racks {
-                let max = rack.and_then(|r| r.max_unavailable.clone()).unwrap_or_else(|| cluster_max.clone());
-                out.pod_disruption_budgets.push(pdb::rack_pdb(name, namespace, id, max));
+                let max = rack
+                    .and_then(|r| r.max_unavailable.clone())
+                    .unwrap_or_else(|| cluster_max.clone());
+                out.pod_disruption_budgets
+                    .push(pdb::rack_pdb(name, namespace, id, max));
             }
         } else {
-            out.pod_disruption_budgets.push(pdb::cluster_pdb(name, namespace, cluster_max));
+            out.pod_disruption_budgets
+                .push(pdb::cluster_pdb(name, namespace, cluster_max));
         }
     }
     if let Some(m) = monitoring {
-        if let Some(sm) = m.service_monitor.as_ref().filter(|s| s.enabled == Some(true)) {
-            let interval = sm.interval.as_deref().unwrap_or(acko_api::DEFAULT_SCRAPE_INTERVAL);
-            out.untyped.push(monitoring::service_monitor(name, namespace, interval, sm.labels.as_ref()));
+        if let Some(sm) = m
+            .service_monitor
+            .as_ref()
+            .filter(|s| s.enabled == Some(true))
+        {
+            let interval = sm
+                .interval
+                .as_deref()
+                .unwrap_or(acko_api::DEFAULT_SCRAPE_INTERVAL);
+            out.untyped.push(monitoring::service_monitor(
+                name,
+                namespace,
+                interval,
+                sm.labels.as_ref(),
+            ));
         }
-        if let Some(pr) = m.prometheus_rule.as_ref().filter(|p| p.enabled == Some(true)) {
+        if let Some(pr) = m
+            .prometheus_rule
+            .as_ref()
+            .filter(|p| p.enabled == Some(true))
+        {
             let groups = match pr.custom_rules.as_ref().filter(|r| !r.is_empty()) {
                 Some(custom) => custom.iter().cloned().map(Value::Object).collect(),
                 None => monitoring::default_rule_groups(name, namespace, size),
             };
-            out.untyped.push(monitoring::prometheus_rule(name, namespace, groups, pr.labels.as_ref()));
+            out.untyped.push(monitoring::prometheus_rule(
+                name,
+                namespace,
+                groups,
+                pr.labels.as_ref(),
+            ));
         }
     }
 }

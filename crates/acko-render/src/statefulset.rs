@@ -38,8 +38,14 @@ pub struct StatefulSetInputs<'a> {
 /// Builds the StatefulSet of a rack.
 pub fn build(inputs: StatefulSetInputs<'_>) -> StatefulSet {
     let annotations = BTreeMap::from([
-        (labels::ANNOTATION_CONFIG_HASH.to_owned(), inputs.config_hash.to_owned()),
-        (labels::ANNOTATION_POD_SPEC_HASH.to_owned(), inputs.pod_spec_hash.to_owned()),
+        (
+            labels::ANNOTATION_CONFIG_HASH.to_owned(),
+            inputs.config_hash.to_owned(),
+        ),
+        (
+            labels::ANNOTATION_POD_SPEC_HASH.to_owned(),
+            inputs.pod_spec_hash.to_owned(),
+        ),
     ]);
     let policy = match inputs.pod_management_policy.unwrap_or_default() {
         PodManagementPolicy::OrderedReady => "OrderedReady",

@@ -16,8 +16,8 @@ use acko_api::{
     VolumeMode, VolumeSpec, VolumeWipeMethod,
 };
 use k8s_openapi::api::core::v1::{
-    PersistentVolumeClaim, PersistentVolumeClaimSpec, Volume, VolumeDevice,
-    VolumeMount, VolumeResourceRequirements,
+    PersistentVolumeClaim, PersistentVolumeClaimSpec, Volume, VolumeDevice, VolumeMount,
+    VolumeResourceRequirements,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
@@ -75,45 +75,55 @@ fn is_block(v: &VolumeSpec) -> bool {
         .is_some_and(|pv| pv.volume_mode == Some(VolumeMode::Block))
 }
 
-fn attach(
-    out: &mut Attachments,
-    name: &str,
-    block: bool,
-    path: &str,
+/// Where and how a volume is attached to one container.
+struct Target<'a> {
+    path: &'a str,
     read_only: Option<bool>,
-    sub_path: Option<&String>,
-    sub_path_expr: Option<&String>,
-    mount_propagation: Option<&String>,
-) {
+    sub_path: Option<&'a String>,
+    sub_path_expr: Option<&'a String>,
+    mount_propagation: Option<&'a String>,
+}
+
+impl<'a> Target<'a> {
+    fn whole(path: &'a str) -> Self {
+        Target {
+            path,
+            read_only: None,
+            sub_path: None,
+            sub_path_expr: None,
+            mount_propagation: None,
+        }
+    }
+}
+
+fn attach(out: &mut Attachments, name: &str, block: bool, t: Target<'_>) {
     if block {
         out.devices.push(VolumeDevice {
             name: name.to_owned(),
-            device_path: path.to_owned(),
+            device_path: t.path.to_owned(),
         });
     } else {
         out.mounts.push(VolumeMount {
             name: name.to_owned(),
-            mount_path: path.to_owned(),
-            read_only: read_only.filter(|r| *r),
-            sub_path: sub_path.cloned(),
-            sub_path_expr: sub_path_expr.cloned(),
-            mount_propagation: mount_propagation.cloned(),
+            mount_path: t.path.to_owned(),
+            read_only: t.read_only.filter(|r| *r),
+            sub_path: t.sub_path.cloned(),
+            sub_path_expr: t.sub_path_expr.cloned(),
+            mount_propagation: t.mount_propagation.cloned(),
             ..VolumeMount::default()
         });
     }
 }
 
 fn attach_aerospike(out: &mut Attachments, name: &str, block: bool, a: &AerospikeVolumeAttachment) {
-    attach(
-        out,
-        name,
-        block,
-        &a.path,
-        a.read_only,
-        a.sub_path.as_ref(),
-        a.sub_path_expr.as_ref(),
-        a.mount_propagation.as_ref(),
-    );
+    let target = Target {
+        path: &a.path,
+        read_only: a.read_only,
+        sub_path: a.sub_path.as_ref(),
+        sub_path_expr: a.sub_path_expr.as_ref(),
+        mount_propagation: a.mount_propagation.as_ref(),
+    };
+    attach(out, name, block, target);
 }
 
 fn attach_other(
@@ -123,15 +133,18 @@ fn attach_other(
     list: Option<&Vec<VolumeAttachment>>,
 ) {
     for a in list.into_iter().flatten() {
+        let target = Target {
+            path: &a.path,
+            read_only: a.read_only,
+            sub_path: a.sub_path.as_ref(),
+            sub_path_expr: a.sub_path_expr.as_ref(),
+            mount_propagation: a.mount_propagation.as_ref(),
+        };
         attach(
             out.entry(a.container_name.clone()).or_default(),
             name,
             block,
-            &a.path,
-            a.read_only,
-            a.sub_path.as_ref(),
-            a.sub_path_expr.as_ref(),
-            a.mount_propagation.as_ref(),
+            target,
         );
     }
 }
@@ -194,19 +207,26 @@ fn claim_template(cluster: &str, rack_id: i32, v: &VolumeSpec) -> Option<Persist
 }
 
 /// Renders a (rack's effective) storage spec. `None` means no user volumes.
-pub fn render(cluster: &str, rack_id: i32, storage: Option<&AerospikeStorageSpec>) -> RenderedStorage {
+pub fn render(
+    cluster: &str,
+    rack_id: i32,
+    storage: Option<&AerospikeStorageSpec>,
+) -> RenderedStorage {
     let mut out = RenderedStorage::default();
-    let volumes = storage.and_then(|s| s.volumes.as_deref()).unwrap_or_default();
+    let volumes = storage
+        .and_then(|s| s.volumes.as_deref())
+        .unwrap_or_default();
     for v in volumes {
         let block = is_block(v);
         out.volumes.extend(pod_volume(v));
-        out.claim_templates.extend(claim_template(cluster, rack_id, v));
+        out.claim_templates
+            .extend(claim_template(cluster, rack_id, v));
         if let Some(a) = &v.aerospike {
             attach_aerospike(&mut out.aerospike, &v.name, block, a);
             if v.source.persistent_volume.is_some() {
                 // acko-init sees the whole volume at the same path as asd (no subPath: it
                 // initialises the volume, not a sub-directory), read-write.
-                attach(&mut out.init, &v.name, block, &a.path, None, None, None, None);
+                attach(&mut out.init, &v.name, block, Target::whole(&a.path));
                 out.init_settings.push(VolumeSettings {
                     name: v.name.clone(),
                     path: a.path.clone(),
@@ -217,7 +237,12 @@ pub fn render(cluster: &str, rack_id: i32, storage: Option<&AerospikeStorageSpec
             }
         }
         attach_other(&mut out.sidecars, &v.name, block, v.sidecars.as_ref());
-        attach_other(&mut out.init_containers, &v.name, block, v.init_containers.as_ref());
+        attach_other(
+            &mut out.init_containers,
+            &v.name,
+            block,
+            v.init_containers.as_ref(),
+        );
     }
     out
 }
@@ -267,7 +292,10 @@ mod tests {
         assert_eq!(r.claim_templates.len(), 2);
         let spec = r.claim_templates[0].spec.as_ref().unwrap();
         assert_eq!(spec.volume_mode.as_deref(), Some("Block"));
-        assert_eq!(spec.access_modes.as_deref(), Some(&["ReadWriteOnce".to_owned()][..]));
+        assert_eq!(
+            spec.access_modes.as_deref(),
+            Some(&["ReadWriteOnce".to_owned()][..])
+        );
         assert!(r.volumes.is_empty());
         assert_eq!(r.init_settings[0].init_method, VolumeInitMethod::Blkdiscard);
         assert!(r.init_settings[0].block);

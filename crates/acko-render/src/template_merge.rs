@@ -59,7 +59,9 @@ pub enum TemplateError {
         available: String,
     },
     /// Template + overrides did not form a valid template spec.
-    #[error("spec.overrides: {0}; fix the overrides so they match the AerospikeClusterTemplate spec")]
+    #[error(
+        "spec.overrides: {0}; fix the overrides so they match the AerospikeClusterTemplate spec"
+    )]
     Overrides(String),
 }
 
@@ -88,8 +90,10 @@ pub fn merge_template_specs(
     let Some(overrides) = overrides else {
         return Ok(template.clone());
     };
-    let mut base = serde_json::to_value(template).map_err(|e| TemplateError::Overrides(e.to_string()))?;
-    let overlay = serde_json::to_value(overrides).map_err(|e| TemplateError::Overrides(e.to_string()))?;
+    let mut base =
+        serde_json::to_value(template).map_err(|e| TemplateError::Overrides(e.to_string()))?;
+    let overlay =
+        serde_json::to_value(overrides).map_err(|e| TemplateError::Overrides(e.to_string()))?;
     json_merge(&mut base, &overlay);
     serde_json::from_value(base).map_err(|e| TemplateError::Overrides(e.to_string()))
 }
@@ -129,7 +133,11 @@ fn merge_config(spec: &mut AerospikeClusterSpec, t: &AerospikeClusterTemplateSpe
         (None, Some(c)) => c,
         (None, None) => return,
     };
-    if let Some(defaults) = t.aerospike_config.as_ref().and_then(|c| c.namespace_defaults.as_ref()) {
+    if let Some(defaults) = t
+        .aerospike_config
+        .as_ref()
+        .and_then(|c| c.namespace_defaults.as_ref())
+    {
         let defaults = Value::Object(defaults.clone());
         if let Some(Value::Array(namespaces)) = merged.get_mut("namespaces") {
             for ns in namespaces.iter_mut().filter(|n| n.is_object()) {
@@ -154,10 +162,12 @@ fn anti_affinity(cluster: &str, level: PodAntiAffinityLevel) -> Option<PodAntiAf
     match level {
         PodAntiAffinityLevel::None => None,
         PodAntiAffinityLevel::Preferred => Some(PodAntiAffinity {
-            preferred_during_scheduling_ignored_during_execution: Some(vec![WeightedPodAffinityTerm {
-                weight: 100,
-                pod_affinity_term: term,
-            }]),
+            preferred_during_scheduling_ignored_during_execution: Some(vec![
+                WeightedPodAffinityTerm {
+                    weight: 100,
+                    pod_affinity_term: term,
+                },
+            ]),
             ..PodAntiAffinity::default()
         }),
         PodAntiAffinityLevel::Required => Some(PodAntiAffinity {
@@ -167,7 +177,11 @@ fn anti_affinity(cluster: &str, level: PodAntiAffinityLevel) -> Option<PodAntiAf
     }
 }
 
-fn merge_scheduling(cluster: &str, spec: &mut AerospikeClusterSpec, t: &AerospikeClusterTemplateSpec) {
+fn merge_scheduling(
+    cluster: &str,
+    spec: &mut AerospikeClusterSpec,
+    t: &AerospikeClusterTemplateSpec,
+) {
     let Some(s) = &t.scheduling else { return };
     let pod = spec.pod_spec.get_or_insert_with(Default::default);
     let affinity = pod.affinity.get_or_insert_with(Affinity::default);
@@ -194,33 +208,35 @@ fn merge_scheduling(cluster: &str, spec: &mut AerospikeClusterSpec, t: &Aerospik
 
 fn merge_storage(spec: &mut AerospikeClusterSpec, t: &AerospikeClusterTemplateSpec) {
     let Some(ts) = &t.storage else { return };
-    let storage = spec.storage.get_or_insert_with(AerospikeStorageSpec::default);
+    let storage = spec
+        .storage
+        .get_or_insert_with(AerospikeStorageSpec::default);
     let size = ts
         .resources
         .as_ref()
         .and_then(|r| r.requests.as_ref())
         .and_then(|r| r.get("storage"));
-    if storage.volumes.as_ref().is_none_or(Vec::is_empty) {
-        if let Some(size) = size {
-            storage.volumes = Some(vec![VolumeSpec {
-                name: TEMPLATE_VOLUME_NAME.to_owned(),
-                source: VolumeSource {
-                    persistent_volume: Some(PersistentVolumeSpec {
-                        storage_class: ts.storage_class_name.clone(),
-                        volume_mode: ts.volume_mode,
-                        size: size.clone(),
-                        access_modes: ts.access_modes.clone(),
-                        ..PersistentVolumeSpec::default()
-                    }),
-                    ..VolumeSource::default()
-                },
-                aerospike: Some(AerospikeVolumeAttachment {
-                    path: TEMPLATE_VOLUME_PATH.to_owned(),
-                    ..AerospikeVolumeAttachment::default()
+    if let Some(size) = size
+        && storage.volumes.as_ref().is_none_or(Vec::is_empty)
+    {
+        storage.volumes = Some(vec![VolumeSpec {
+            name: TEMPLATE_VOLUME_NAME.to_owned(),
+            source: VolumeSource {
+                persistent_volume: Some(PersistentVolumeSpec {
+                    storage_class: ts.storage_class_name.clone(),
+                    volume_mode: ts.volume_mode,
+                    size: size.clone(),
+                    access_modes: ts.access_modes.clone(),
+                    ..PersistentVolumeSpec::default()
                 }),
-                ..VolumeSpec::default()
-            }]);
-        }
+                ..VolumeSource::default()
+            },
+            aerospike: Some(AerospikeVolumeAttachment {
+                path: TEMPLATE_VOLUME_PATH.to_owned(),
+                ..AerospikeVolumeAttachment::default()
+            }),
+            ..VolumeSpec::default()
+        }]);
     }
     if storage.local_storage_classes.is_none() {
         storage.local_storage_classes = ts.local_storage_classes.clone();
@@ -252,7 +268,9 @@ pub fn apply_template(
     merge_storage(&mut out, template);
     if let Some(resources) = &template.resources {
         let pod = out.pod_spec.get_or_insert_with(Default::default);
-        let container = pod.aerospike_container.get_or_insert_with(AerospikeContainerSpec::default);
+        let container = pod
+            .aerospike_container
+            .get_or_insert_with(AerospikeContainerSpec::default);
         if container.resources.is_none() {
             container.resources = Some(resources.clone());
         }
@@ -282,8 +300,15 @@ pub fn merge_template(
         .ok_or_else(|| TemplateError::NotFound {
             name: reference.name.clone(),
             available: {
-                let names: Vec<&str> = templates.iter().filter_map(|t| t.metadata.name.as_deref()).collect();
-                if names.is_empty() { "none".to_owned() } else { names.join(", ") }
+                let names: Vec<&str> = templates
+                    .iter()
+                    .filter_map(|t| t.metadata.name.as_deref())
+                    .collect();
+                if names.is_empty() {
+                    "none".to_owned()
+                } else {
+                    names.join(", ")
+                }
             },
         })?;
     let effective = merge_template_specs(&template.spec, cluster.spec.overrides.as_ref())?;

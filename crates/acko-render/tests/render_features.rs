@@ -56,8 +56,14 @@ fn headless_service_publishes_not_ready_pods_and_user_metadata() {
     assert_eq!(svc["spec"]["clusterIP"], "None");
     assert_eq!(svc["spec"]["publishNotReadyAddresses"], true);
     assert_eq!(svc["metadata"]["labels"]["team"], "platform");
-    assert_eq!(svc["metadata"]["annotations"]["external-dns.alpha.kubernetes.io/hostname"], "aerospike.example.com");
-    assert_eq!(svc["metadata"]["annotations"]["prometheus.io/scrape"], "true");
+    assert_eq!(
+        svc["metadata"]["annotations"]["external-dns.alpha.kubernetes.io/hostname"],
+        "aerospike.example.com"
+    );
+    assert_eq!(
+        svc["metadata"]["annotations"]["prometheus.io/scrape"],
+        "true"
+    );
 }
 
 #[test]
@@ -67,7 +73,10 @@ fn operator_labels_win_over_user_labels_on_pods() {
     let labels = &sts["spec"]["template"]["metadata"]["labels"];
     assert_eq!(labels["app.kubernetes.io/name"], "aerospike-cluster");
     assert_eq!(labels["team"], "data");
-    assert_eq!(sts["spec"]["template"]["metadata"]["annotations"]["example.com/owner"], "data-team");
+    assert_eq!(
+        sts["spec"]["template"]["metadata"]["annotations"]["example.com/owner"],
+        "data-team"
+    );
 }
 
 #[test]
@@ -82,7 +91,10 @@ fn pod_services_select_their_pod_and_expose_only_the_service_port() {
             let pod = format!("my-cluster-0-{ordinal}");
             let svc = find(&objects, "Service", &format!("{pod}-pod"));
             assert_eq!(svc["spec"]["type"], ty);
-            assert_eq!(svc["spec"]["selector"]["statefulset.kubernetes.io/pod-name"], pod.as_str());
+            assert_eq!(
+                svc["spec"]["selector"]["statefulset.kubernetes.io/pod-name"],
+                pod.as_str()
+            );
             let ports = svc["spec"]["ports"].as_array().unwrap();
             assert_eq!(ports.len(), 1, "{input}");
             assert_eq!(ports[0]["port"], 3000);
@@ -90,9 +102,15 @@ fn pod_services_select_their_pod_and_expose_only_the_service_port() {
     }
     let lb = list("seed_13_pod_service_load_balancer.yaml");
     let svc = find(&lb, "Service", "my-cluster-0-0-pod");
-    assert_eq!(svc["metadata"]["annotations"]["service.beta.kubernetes.io/aws-load-balancer-type"], "nlb");
+    assert_eq!(
+        svc["metadata"]["annotations"]["service.beta.kubernetes.io/aws-load-balancer-type"],
+        "nlb"
+    );
     let cip = list("seed_12_pod_service_cluster_ip.yaml");
-    assert_eq!(find(&cip, "Service", "my-cluster-0-0-pod")["metadata"]["labels"]["visibility"], "internal");
+    assert_eq!(
+        find(&cip, "Service", "my-cluster-0-0-pod")["metadata"]["labels"]["visibility"],
+        "internal"
+    );
 }
 
 #[test]
@@ -111,31 +129,53 @@ fn external_pod_services_get_least_privilege_rbac_for_the_pods_service_account()
     assert_eq!(pod["automountServiceAccountToken"], true);
     assert_eq!(pod["serviceAccountName"], "aerospike");
     let env = pod["initContainers"][0]["env"].as_array().unwrap();
-    assert!(env.iter().any(|e| e["name"] == "EXTERNAL_SERVICE_TYPE" && e["value"] == "LoadBalancer"));
+    assert!(
+        env.iter()
+            .any(|e| e["name"] == "EXTERNAL_SERVICE_TYPE" && e["value"] == "LoadBalancer")
+    );
     assert!(env.iter().any(|e| e["name"] == "POD_NAMESPACE"));
 
     // ClusterIP needs no API access.
     let cip = list("seed_12_pod_service_cluster_ip.yaml");
-    assert!(!cip.iter().any(|o| o["kind"] == "Role" || o["kind"] == "RoleBinding"));
+    assert!(
+        !cip.iter()
+            .any(|o| o["kind"] == "Role" || o["kind"] == "RoleBinding")
+    );
     let pod = &find(&cip, "StatefulSet", "my-cluster-0")["spec"]["template"]["spec"];
     assert!(pod.get("automountServiceAccountToken").is_none());
     // NodePort does; the default service account is used when none is set.
     let np = list("seed_14_pod_service_node_port.yaml");
-    assert_eq!(find(&np, "RoleBinding", "my-cluster-pod-service-reader")["subjects"][0]["name"], "default");
+    assert_eq!(
+        find(&np, "RoleBinding", "my-cluster-pod-service-reader")["subjects"][0]["name"],
+        "default"
+    );
 }
 
 #[test]
 fn host_access_types_get_node_reader_and_host_ports() {
     let objects = list("seed_02_external_host_network.yaml");
-    let crb = find(&objects, "ClusterRoleBinding", "acko-aerospike-my-cluster-node-reader");
+    let crb = find(
+        &objects,
+        "ClusterRoleBinding",
+        "acko-aerospike-my-cluster-node-reader",
+    );
     assert_eq!(crb["subjects"][0]["name"], "default");
     assert!(crb["metadata"].get("ownerReferences").is_none());
-    let cr = find(&objects, "ClusterRole", "acko-aerospike-my-cluster-node-reader");
+    let cr = find(
+        &objects,
+        "ClusterRole",
+        "acko-aerospike-my-cluster-node-reader",
+    );
     assert_eq!(cr["rules"][0]["resources"], serde_json::json!(["nodes"]));
     let sts = find(&objects, "StatefulSet", "my-cluster-0");
-    let ports = sts["spec"]["template"]["spec"]["containers"][0]["ports"].as_array().unwrap();
+    let ports = sts["spec"]["template"]["spec"]["containers"][0]["ports"]
+        .as_array()
+        .unwrap();
     assert_eq!(ports[0]["hostPort"], 3000);
-    assert!(ports[1].get("hostPort").is_none(), "fabricType pod: fabric stays off the host");
+    assert!(
+        ports[1].get("hostPort").is_none(),
+        "fabricType pod: fabric stays off the host"
+    );
 }
 
 #[test]
@@ -145,13 +185,22 @@ fn seeds_load_balancer_carries_every_field_of_the_table() {
     let spec = &svc["spec"];
     assert_eq!(spec["type"], "LoadBalancer");
     assert_eq!(spec["externalTrafficPolicy"], "Local");
-    assert_eq!(spec["loadBalancerSourceRanges"], serde_json::json!(["10.0.0.0/8", "172.16.0.0/12"]));
+    assert_eq!(
+        spec["loadBalancerSourceRanges"],
+        serde_json::json!(["10.0.0.0/8", "172.16.0.0/12"])
+    );
     assert_eq!(spec["ports"][0]["port"], 3000);
     assert_eq!(spec["ports"][0]["targetPort"], 3000);
     assert_eq!(spec["selector"]["app.kubernetes.io/instance"], "my-cluster");
-    assert_eq!(svc["metadata"]["annotations"]["service.beta.kubernetes.io/aws-load-balancer-scheme"], "internal");
+    assert_eq!(
+        svc["metadata"]["annotations"]["service.beta.kubernetes.io/aws-load-balancer-scheme"],
+        "internal"
+    );
     assert_eq!(svc["metadata"]["labels"]["environment"], "production");
-    assert_eq!(svc["metadata"]["labels"]["app.kubernetes.io/managed-by"], "acko");
+    assert_eq!(
+        svc["metadata"]["labels"]["app.kubernetes.io/managed-by"],
+        "acko"
+    );
 }
 
 #[test]
@@ -161,10 +210,19 @@ fn kubernetes_network_policy_limits_fabric_and_heartbeat_to_cluster_pods() {
     let ingress = np["spec"]["ingress"].as_array().unwrap();
     let peer = &ingress[0]["from"][0]["podSelector"]["matchLabels"];
     assert_eq!(peer["app.kubernetes.io/instance"], "my-cluster");
-    let intra: Vec<&Value> = ingress[0]["ports"].as_array().unwrap().iter().map(|p| &p["port"]).collect();
+    let intra: Vec<&Value> = ingress[0]["ports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| &p["port"])
+        .collect();
     assert_eq!(intra, [&Value::from(3001), &Value::from(3002)]);
     assert!(ingress[1].get("from").is_none());
-    assert_eq!(ingress[1]["ports"].as_array().unwrap().len(), 1, "no metrics port without monitoring");
+    assert_eq!(
+        ingress[1]["ports"].as_array().unwrap().len(),
+        1,
+        "no metrics port without monitoring"
+    );
     assert_eq!(np["spec"]["policyTypes"], serde_json::json!(["Ingress"]));
 }
 
@@ -173,7 +231,9 @@ fn cilium_policy_is_untyped_and_opens_metrics_with_monitoring() {
     let objects = list("large.yaml");
     let cnp = find(&objects, "CiliumNetworkPolicy", "big-netpol");
     assert_eq!(cnp["apiVersion"], "cilium.io/v2");
-    let open = cnp["spec"]["ingress"][1]["toPorts"][0]["ports"].as_array().unwrap();
+    let open = cnp["spec"]["ingress"][1]["toPorts"][0]["ports"]
+        .as_array()
+        .unwrap();
     let ports: Vec<&str> = open.iter().map(|p| p["port"].as_str().unwrap()).collect();
     assert_eq!(ports, ["3000", "9145"]);
     assert!(!objects.iter().any(|o| o["kind"] == "NetworkPolicy"));
@@ -182,19 +242,35 @@ fn cilium_policy_is_untyped_and_opens_metrics_with_monitoring() {
 #[test]
 fn disabled_network_policy_renders_nothing() {
     let objects = list("seed_06_network_policy_disabled.yaml");
-    assert!(!objects.iter().any(|o| o["kind"] == "NetworkPolicy" || o["kind"] == "CiliumNetworkPolicy"));
+    assert!(
+        !objects
+            .iter()
+            .any(|o| o["kind"] == "NetworkPolicy" || o["kind"] == "CiliumNetworkPolicy")
+    );
 }
 
 #[test]
 fn bandwidth_annotations_are_quantities_the_plugin_accepts() {
     let objects = list("seed_07_bandwidth.yaml");
     let sts = find(&objects, "StatefulSet", "my-cluster-0");
-    assert_eq!(sts_pod_annotation(sts, "kubernetes.io/ingress-bandwidth"), "1G");
-    assert_eq!(sts_pod_annotation(sts, "kubernetes.io/egress-bandwidth"), "500M");
+    assert_eq!(
+        sts_pod_annotation(sts, "kubernetes.io/ingress-bandwidth"),
+        "1G"
+    );
+    assert_eq!(
+        sts_pod_annotation(sts, "kubernetes.io/egress-bandwidth"),
+        "500M"
+    );
     let egress_only = list("seed_08_bandwidth_egress_only.yaml");
     let sts = find(&egress_only, "StatefulSet", "my-cluster-0");
-    assert_eq!(sts_pod_annotation(sts, "kubernetes.io/egress-bandwidth"), "200M");
-    assert_eq!(sts_pod_annotation(sts, "kubernetes.io/ingress-bandwidth"), "");
+    assert_eq!(
+        sts_pod_annotation(sts, "kubernetes.io/egress-bandwidth"),
+        "200M"
+    );
+    assert_eq!(
+        sts_pod_annotation(sts, "kubernetes.io/ingress-bandwidth"),
+        ""
+    );
 }
 
 #[test]
@@ -219,13 +295,24 @@ fn rack_affinity_is_merged_with_user_affinity_and_block_list() {
     let objects = list("large.yaml");
     let sts = find(&objects, "StatefulSet", "big-3");
     let pod = &sts["spec"]["template"]["spec"];
-    let exprs = &pod["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"][0]["matchExpressions"];
+    let exprs = &pod["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]
+        ["nodeSelectorTerms"][0]["matchExpressions"];
     assert_eq!(exprs[0]["key"], "node.kubernetes.io/instance-type");
     assert_eq!(exprs[1]["values"], serde_json::json!(["us-east-1c"]));
     assert_eq!(exprs[2]["operator"], "NotIn");
-    assert_eq!(exprs[2]["values"], serde_json::json!(["node-bad-1", "node-bad-2"]));
-    assert_eq!(pod["tolerations"][0]["key"], "dedicated", "rack 3 overrides tolerations");
-    assert!(find(&objects, "StatefulSet", "big-1")["spec"]["template"]["spec"].get("tolerations").is_none());
+    assert_eq!(
+        exprs[2]["values"],
+        serde_json::json!(["node-bad-1", "node-bad-2"])
+    );
+    assert_eq!(
+        pod["tolerations"][0]["key"], "dedicated",
+        "rack 3 overrides tolerations"
+    );
+    assert!(
+        find(&objects, "StatefulSet", "big-1")["spec"]["template"]["spec"]
+            .get("tolerations")
+            .is_none()
+    );
 }
 
 #[test]
@@ -237,19 +324,33 @@ fn monitoring_adds_exporter_metrics_service_monitor_and_rules() {
     assert_eq!(sm["metadata"]["labels"]["release"], "prometheus");
     let pr = find(&objects, "PrometheusRule", "big-alerts");
     let rules = pr["spec"]["groups"][0]["rules"].as_array().unwrap();
-    assert!(rules.iter().any(|r| r["expr"].as_str().unwrap().contains("!= 8")));
+    assert!(
+        rules
+            .iter()
+            .any(|r| r["expr"].as_str().unwrap().contains("!= 8"))
+    );
     let sts = find(&objects, "StatefulSet", "big-1");
     let exporter = &sts["spec"]["template"]["spec"]["containers"][1];
     assert_eq!(exporter["name"], "aerospike-prometheus-exporter");
     let env = exporter["env"].as_array().unwrap();
-    assert!(env.iter().any(|e| e["name"] == "METRIC_LABELS" && e["value"] == "env=prod,zone=multi"));
+    assert!(
+        env.iter()
+            .any(|e| e["name"] == "METRIC_LABELS" && e["value"] == "env=prod,zone=multi")
+    );
 }
 
 #[test]
 fn custom_rules_replace_the_built_in_alerts() {
     let mut cluster = load("large.yaml");
     let rule = serde_json::json!({"name": "mine", "rules": [{"alert": "X", "expr": "vector(1)"}]});
-    let pr = cluster.spec.monitoring.as_mut().unwrap().prometheus_rule.as_mut().unwrap();
+    let pr = cluster
+        .spec
+        .monitoring
+        .as_mut()
+        .unwrap()
+        .prometheus_rule
+        .as_mut()
+        .unwrap();
     pr.custom_rules = Some(vec![rule.as_object().unwrap().clone()]);
     let objects = render_default(&cluster).to_list();
     let pr = find(&objects, "PrometheusRule", "big-alerts");
@@ -267,7 +368,10 @@ fn scale_up_keeps_the_config_hash_of_existing_pods() {
     assert_eq!(b.racks[0].size, 4);
     assert_eq!(a.racks[0].config_hash, b.racks[0].config_hash);
     assert_eq!(a.racks[0].pod_spec_hash, b.racks[0].pod_spec_hash);
-    assert_eq!(a.config_maps, b.config_maps, "the ConfigMap does not depend on size");
+    assert_eq!(
+        a.config_maps, b.config_maps,
+        "the ConfigMap does not depend on size"
+    );
     let (sa, sb) = (&a.stateful_sets[0], &b.stateful_sets[0]);
     assert_eq!(
         sa.spec.as_ref().unwrap().template,
@@ -323,18 +427,47 @@ fn init_container_wiring_follows_the_pod_contract() {
     let main = &pod["containers"][0];
     assert_eq!(main["name"], "aerospike-server");
     assert_eq!(main["command"][0], "/acko/bin/acko-init");
-    let env: Vec<&str> = main["env"].as_array().unwrap().iter().map(|e| e["name"].as_str().unwrap()).collect();
-    assert_eq!(env, ["POD_NAME", "POD_NAMESPACE", "POD_IP", "NODE_NAME", "HOST_IP", "ACKO_CONFIG_DIR"]);
-    let cm_volume = pod["volumes"].as_array().unwrap().iter().find(|v| v["name"] == "acko-config").unwrap();
+    let env: Vec<&str> = main["env"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        env,
+        [
+            "POD_NAME",
+            "POD_NAMESPACE",
+            "POD_IP",
+            "NODE_NAME",
+            "HOST_IP",
+            "ACKO_CONFIG_DIR"
+        ]
+    );
+    let cm_volume = pod["volumes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["name"] == "acko-config")
+        .unwrap();
     assert_eq!(cm_volume["configMap"]["name"], "my-cluster-0-config");
     let cm = find(&objects, "ConfigMap", "my-cluster-0-config");
-    let settings: Value = serde_json::from_str(cm["data"]["acko-init.json"].as_str().unwrap()).unwrap();
-    assert_eq!(settings["configHash"], cm["metadata"]["annotations"]["acko.io/config-hash"]);
-    assert_eq!(settings["configHash"].as_str().unwrap(), sts_pod_annotation(sts, "acko.io/config-hash"));
+    let settings: Value =
+        serde_json::from_str(cm["data"]["acko-init.json"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        settings["configHash"],
+        cm["metadata"]["annotations"]["acko.io/config-hash"]
+    );
+    assert_eq!(
+        settings["configHash"].as_str().unwrap(),
+        sts_pod_annotation(sts, "acko.io/config-hash")
+    );
     assert_eq!(settings["network"]["servicePort"], 3000);
     assert!(settings.get("podService").is_none());
     let conf = cm["data"]["aerospike.conf"].as_str().unwrap();
-    assert!(conf.contains("mesh-seed-address-port my-cluster-0-0.my-cluster-headless.aerospike.svc.cluster.local 3002"));
+    assert!(conf.contains(
+        "mesh-seed-address-port my-cluster-0-0.my-cluster-headless.aerospike.svc.cluster.local 3002"
+    ));
     assert!(conf.contains("cluster-name my-cluster"));
 }
 
@@ -347,6 +480,9 @@ fn disable_pdb_and_per_rack_pdbs() {
     cluster.spec.rack_config.as_mut().unwrap().racks[0].max_unavailable =
         Some(k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(2));
     let pdbs = render_default(&cluster).pod_disruption_budgets;
-    let names: Vec<_> = pdbs.iter().map(|p| p.metadata.name.clone().unwrap()).collect();
+    let names: Vec<_> = pdbs
+        .iter()
+        .map(|p| p.metadata.name.clone().unwrap())
+        .collect();
     assert_eq!(names, ["big-1-pdb", "big-2-pdb", "big-3-pdb"]);
 }

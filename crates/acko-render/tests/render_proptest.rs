@@ -27,29 +27,51 @@ fn shape() -> impl Strategy<Value = Shape> {
         .prop_flat_map(|size| {
             (
                 Just(size),
-                proptest::collection::vec(proptest::option::of("[a-z]{1,6}"), 0..=(size as usize).min(4)),
+                proptest::collection::vec(
+                    proptest::option::of("[a-z]{1,6}"),
+                    0..=(size as usize).min(4),
+                ),
                 proptest::option::of(prop_oneof![
                     Just(PodServiceType::ClusterIP),
                     Just(PodServiceType::NodePort),
                     Just(PodServiceType::LoadBalancer)
                 ]),
                 any::<bool>(),
-                proptest::option::of(prop_oneof![Just(NetworkPolicyType::Kubernetes), Just(NetworkPolicyType::Cilium)]),
-                proptest::option::of(prop_oneof![Just("1Gbps"), Just("500Mbps"), Just("10M"), Just("2.5Gbps")]),
+                proptest::option::of(prop_oneof![
+                    Just(NetworkPolicyType::Kubernetes),
+                    Just(NetworkPolicyType::Cilium)
+                ]),
+                proptest::option::of(prop_oneof![
+                    Just("1Gbps"),
+                    Just("500Mbps"),
+                    Just("10M"),
+                    Just("2.5Gbps")
+                ]),
                 proptest::collection::vec("[a-z0-9-]{1,10}", 0..3),
                 proptest::option::of(any::<bool>()),
             )
         })
-        .prop_map(|(size, racks, pod_service, monitoring, policy, bandwidth, block_list, multi_pod_per_host)| Shape {
-            size,
-            racks,
-            pod_service,
-            monitoring,
-            policy,
-            bandwidth,
-            block_list,
-            multi_pod_per_host,
-        })
+        .prop_map(
+            |(
+                size,
+                racks,
+                pod_service,
+                monitoring,
+                policy,
+                bandwidth,
+                block_list,
+                multi_pod_per_host,
+            )| Shape {
+                size,
+                racks,
+                pod_service,
+                monitoring,
+                policy,
+                bandwidth,
+                block_list,
+                multi_pod_per_host,
+            },
+        )
 }
 
 fn build(shape: &Shape) -> AerospikeCluster {
@@ -95,7 +117,9 @@ fn build(shape: &Shape) -> AerospikeCluster {
         egress: None,
     });
     spec.k8s_node_block_list = (!shape.block_list.is_empty()).then(|| shape.block_list.clone());
-    spec.pod_spec.get_or_insert_with(Default::default).multi_pod_per_host = shape.multi_pod_per_host;
+    spec.pod_spec
+        .get_or_insert_with(Default::default)
+        .multi_pod_per_host = shape.multi_pod_per_host;
     acko_api::defaults::apply_defaults(&mut cluster);
     cluster
 }

@@ -12,9 +12,16 @@ fn snapshots_of_every_input() {
         .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
         .collect();
     inputs.sort();
-    assert!(inputs.len() >= 17, "expected every seed example and the large example");
+    assert!(
+        inputs.len() >= 17,
+        "expected every seed example and the large example"
+    );
     for path in inputs {
-        let stem = path.file_stem().and_then(|s| s.to_str()).expect("utf-8 file name").to_owned();
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .expect("utf-8 file name")
+            .to_owned();
         let yaml = std::fs::read_to_string(&path).expect("readable input");
         let cluster = common::cluster_from_yaml(&yaml);
         let objects = common::render_default(&cluster);
@@ -28,7 +35,10 @@ fn configmap_text_of_the_large_example() {
     let mut text = String::new();
     for cm in &objects.config_maps {
         let data = cm.data.as_ref().expect("data");
-        text.push_str(&format!("### {}\n", cm.metadata.name.as_deref().unwrap_or("?")));
+        text.push_str(&format!(
+            "### {}\n",
+            cm.metadata.name.as_deref().unwrap_or("?")
+        ));
         text.push_str(&data["aerospike.conf"]);
         text.push_str(&data["acko-init.json"]);
     }

@@ -56,7 +56,9 @@ fn cluster(extra: &str) -> AerospikeCluster {
 #[test]
 fn template_fills_unset_fields() {
     let merged = merge_template(
-        &cluster("  aerospikeConfig:\n    namespaces:\n      - name: test\n        default-ttl: 3600\n"),
+        &cluster(
+            "  aerospikeConfig:\n    namespaces:\n      - name: test\n        default-ttl: 3600\n",
+        ),
         &[template()],
     )
     .unwrap();
@@ -67,16 +69,43 @@ fn template_fills_unset_fields() {
     assert_eq!(config["service"]["proto-fd-max"], 20000);
     assert_eq!(config["network"]["heartbeat"]["interval"], 150);
     let ns = &config["namespaces"][0];
-    assert_eq!(ns["replication-factor"], 2, "namespaceDefaults fill the namespace");
+    assert_eq!(
+        ns["replication-factor"], 2,
+        "namespaceDefaults fill the namespace"
+    );
     assert_eq!(ns["default-ttl"], 3600, "the cluster's namespace keys win");
     let pod = spec.pod_spec.as_ref().unwrap();
-    let anti = pod.affinity.as_ref().unwrap().pod_anti_affinity.as_ref().unwrap();
-    assert_eq!(anti.required_during_scheduling_ignored_during_execution.as_ref().unwrap().len(), 1);
-    assert_eq!(pod.tolerations.as_ref().unwrap()[0].key.as_deref(), Some("dedicated"));
+    let anti = pod
+        .affinity
+        .as_ref()
+        .unwrap()
+        .pod_anti_affinity
+        .as_ref()
+        .unwrap();
+    assert_eq!(
+        anti.required_during_scheduling_ignored_during_execution
+            .as_ref()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        pod.tolerations.as_ref().unwrap()[0].key.as_deref(),
+        Some("dedicated")
+    );
     let volumes = spec.storage.as_ref().unwrap().volumes.as_ref().unwrap();
     assert_eq!(volumes[0].name, TEMPLATE_VOLUME_NAME);
-    assert_eq!(volumes[0].aerospike.as_ref().unwrap().path, "/opt/aerospike/data");
-    let resources = pod.aerospike_container.as_ref().unwrap().resources.as_ref().unwrap();
+    assert_eq!(
+        volumes[0].aerospike.as_ref().unwrap().path,
+        "/opt/aerospike/data"
+    );
+    let resources = pod
+        .aerospike_container
+        .as_ref()
+        .unwrap()
+        .resources
+        .as_ref()
+        .unwrap();
     assert!(resources.requests.as_ref().unwrap().contains_key("memory"));
     assert_eq!(spec.monitoring.as_ref().unwrap().enabled, Some(true));
 }
@@ -88,21 +117,41 @@ fn overrides_beat_the_template_and_cluster_fields_beat_overrides() {
     );
     let merged = merge_template(&c, &[template()]).unwrap();
     let spec = &merged.spec;
-    assert_eq!(spec.image.as_deref(), Some("aerospike:ce-8.1.1.1"), "cluster field wins");
+    assert_eq!(
+        spec.image.as_deref(),
+        Some("aerospike:ce-8.1.1.1"),
+        "cluster field wins"
+    );
     assert_eq!(spec.size, Some(5), "override wins over template");
     let config = spec.aerospike_config.as_ref().unwrap();
-    assert_eq!(config["service"]["proto-fd-max"], 30000, "override map value wins");
-    assert_eq!(config["service"]["feature-key-file"], "/etc/aerospike/features.conf", "maps are deep-merged");
+    assert_eq!(
+        config["service"]["proto-fd-max"], 30000,
+        "override map value wins"
+    );
+    assert_eq!(
+        config["service"]["feature-key-file"], "/etc/aerospike/features.conf",
+        "maps are deep-merged"
+    );
     let pod = spec.pod_spec.as_ref().unwrap();
-    assert!(pod.affinity.is_none(), "override level none removes the template's anti-affinity");
-    assert_eq!(pod.tolerations.as_ref().unwrap().len(), 1, "untouched template lists stay");
+    assert!(
+        pod.affinity.is_none(),
+        "override level none removes the template's anti-affinity"
+    );
+    assert_eq!(
+        pod.tolerations.as_ref().unwrap().len(),
+        1,
+        "untouched template lists stay"
+    );
 }
 
 #[test]
 fn cluster_config_wins_over_template_config() {
     let c = cluster("  aerospikeConfig:\n    service:\n      proto-fd-max: 1000\n");
     let merged = merge_template(&c, &[template()]).unwrap();
-    assert_eq!(merged.spec.aerospike_config.unwrap()["service"]["proto-fd-max"], 1000);
+    assert_eq!(
+        merged.spec.aerospike_config.unwrap()["service"]["proto-fd-max"],
+        1000
+    );
 }
 
 #[test]
@@ -135,7 +184,17 @@ fn a_merged_template_cluster_renders() {
     .unwrap();
     acko_api::defaults::apply_defaults(&mut merged);
     let objects = common::render_default(&merged);
-    assert_eq!(objects.stateful_sets[0].spec.as_ref().unwrap().volume_claim_templates.as_ref().unwrap().len(), 1);
+    assert_eq!(
+        objects.stateful_sets[0]
+            .spec
+            .as_ref()
+            .unwrap()
+            .volume_claim_templates
+            .as_ref()
+            .unwrap()
+            .len(),
+        1
+    );
     let conf = &objects.config_maps[0].data.as_ref().unwrap()["aerospike.conf"];
     assert!(conf.contains("replication-factor 2"), "{conf}");
 }

@@ -135,7 +135,6 @@ impl ConnectSpec {
 fn admin(timeout_ms: u32) -> AdminPolicy {
     AdminPolicy {
         timeout: timeout_ms,
-        ..AdminPolicy::default()
     }
 }
 
@@ -241,8 +240,8 @@ impl Clients {
     pub fn connected(&self) -> Vec<Arc<Conn>> {
         self.cells
             .lock()
-            .iter()
-            .filter_map(|(_, c)| c.get().cloned())
+            .values()
+            .filter_map(|c| c.get().cloned())
             .collect()
     }
 

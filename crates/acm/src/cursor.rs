@@ -156,8 +156,11 @@ impl CursorState {
     /// Decode a token, checking it belongs to the query with `fingerprint`.
     pub fn decode(token: &str, fingerprint: u64) -> Result<Self, ApiError> {
         let bad = |why: &str| {
-            ApiError::field("cursor", format!("invalid cursor: {why}; start again without a cursor"))
-                .with_code("bad_cursor")
+            ApiError::field(
+                "cursor",
+                format!("invalid cursor: {why}; start again without a cursor"),
+            )
+            .with_code("bad_cursor")
         };
         let bytes = B64.decode(token.trim()).map_err(|_| bad("not base64url"))?;
         let mut r = Reader(&bytes);
@@ -246,6 +249,9 @@ impl<'a> Reader<'a> {
 pub const MAX_INLINE: usize = 2048;
 const STORE_CAPACITY: usize = 128;
 
+/// Stored states by id, and ids oldest first.
+type StoreInner = (HashMap<String, Vec<u8>>, VecDeque<String>);
+
 /// Issues and resolves page tokens. Small cursor states travel inside the token; a
 /// state too large for a URL (a deep scan touches up to 4096 partitions, each with a
 /// 20-byte resume digest) is kept in a bounded in-memory store and the token refers to
@@ -253,7 +259,7 @@ const STORE_CAPACITY: usize = 128;
 /// recent 128) or when the manager restarts.
 #[derive(Default)]
 pub struct CursorStore {
-    inner: parking_lot::Mutex<(HashMap<String, Vec<u8>>, VecDeque<String>)>,
+    inner: parking_lot::Mutex<StoreInner>,
 }
 
 impl std::fmt::Debug for CursorStore {
@@ -339,7 +345,10 @@ mod tests {
         let store = CursorStore::default();
         let mut s = CursorState::all();
         for p in &mut s.parts {
-            *p = PartState::Resume { digest: Some([1; 20]), bval: None };
+            *p = PartState::Resume {
+                digest: Some([1; 20]),
+                bval: None,
+            };
         }
         let first = store.issue(&s, 1);
         for _ in 0..STORE_CAPACITY {
@@ -369,7 +378,10 @@ mod tests {
         prop_oneof![
             Just(PartState::Done),
             Just(PartState::Fresh),
-            (proptest::option::of(any::<[u8; 20]>()), proptest::option::of(any::<u64>()))
+            (
+                proptest::option::of(any::<[u8; 20]>()),
+                proptest::option::of(any::<u64>())
+            )
                 .prop_map(|(digest, bval)| PartState::Resume { digest, bval }),
         ]
     }

@@ -112,7 +112,9 @@ impl ProfileStore {
         let rows = sqlx::query("SELECT * FROM profiles ORDER BY name")
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(|r| row_to_profile(r).map(|p| p.0)).collect()
+        rows.iter()
+            .map(|r| row_to_profile(r).map(|p| p.0))
+            .collect()
     }
 
     /// One profile, or 404 `profile_not_found`.
@@ -129,7 +131,9 @@ impl ProfileStore {
             .ok_or_else(|| {
                 ApiError::not_found(
                     "profile_not_found",
-                    format!("no connection profile with id {id}; list them with GET /api/v1/profiles"),
+                    format!(
+                        "no connection profile with id {id}; list them with GET /api/v1/profiles"
+                    ),
                 )
             })?;
         let (profile, enc) = row_to_profile(&row)?;
@@ -296,7 +300,10 @@ mod tests {
     use super::*;
 
     async fn store() -> ProfileStore {
-        ProfileStore::new(open(":memory:").await.unwrap(), SecretBox::random().unwrap())
+        ProfileStore::new(
+            open(":memory:").await.unwrap(),
+            SecretBox::random().unwrap(),
+        )
     }
 
     fn input(name: &str) -> ProfileInput {

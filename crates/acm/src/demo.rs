@@ -34,9 +34,18 @@ pub async fn start(state: &AppState) -> anyhow::Result<Demo> {
                         data. Not a real server; data is lost when the manager stops.",
         "labels": {"env": "demo"},
     }))?;
-    let profile = match state.store.find_by_name(PROFILE_NAME).await.map_err(anyhow_err)? {
+    let profile = match state
+        .store
+        .find_by_name(PROFILE_NAME)
+        .await
+        .map_err(anyhow_err)?
+    {
         Some(existing) => {
-            let p = state.store.update(existing.id, &input).await.map_err(anyhow_err)?;
+            let p = state
+                .store
+                .update(existing.id, &input)
+                .await
+                .map_err(anyhow_err)?;
             state.clients.invalidate(p.id);
             p
         }

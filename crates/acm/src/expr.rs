@@ -80,7 +80,11 @@ pub fn translate(tree: &J, path: &str) -> Result<Expression, ApiError> {
         .map_err(|e| ApiError::fields(vec![e]).with_code("invalid_expression"))
 }
 
-fn str_field<'a>(o: &'a serde_json::Map<String, J>, key: &str, path: &str) -> Result<Option<&'a str>, FieldError> {
+fn str_field<'a>(
+    o: &'a serde_json::Map<String, J>,
+    key: &str,
+    path: &str,
+) -> Result<Option<&'a str>, FieldError> {
     match o.get(key) {
         None | Some(J::Null) => Ok(None),
         Some(J::String(s)) => Ok(Some(s)),
@@ -91,7 +95,10 @@ fn str_field<'a>(o: &'a serde_json::Map<String, J>, key: &str, path: &str) -> Re
 fn node(v: &J, path: &str, depth: usize, ctx: &mut Ctx) -> Result<Expression, FieldError> {
     ctx.nodes += 1;
     if depth > MAX_DEPTH {
-        return Err(fe(path, format!("filter is nested deeper than {MAX_DEPTH} levels")));
+        return Err(fe(
+            path,
+            format!("filter is nested deeper than {MAX_DEPTH} levels"),
+        ));
     }
     if ctx.nodes > MAX_NODES {
         return Err(fe(path, format!("filter has more than {MAX_NODES} nodes")));
@@ -99,13 +106,22 @@ fn node(v: &J, path: &str, depth: usize, ctx: &mut Ctx) -> Result<Expression, Fi
     let J::Object(o) = v else {
         return Err(fe(path, "must be an object with an `op`"));
     };
-    let op = str_field(o, "op", path)?
-        .ok_or_else(|| fe(&format!("{path}.op"), "missing; e.g. \"and\", \"eq\", \"regex\""))?;
+    let op = str_field(o, "op", path)?.ok_or_else(|| {
+        fe(
+            &format!("{path}.op"),
+            "missing; e.g. \"and\", \"eq\", \"regex\"",
+        )
+    })?;
     match op {
         "and" | "or" => {
             let args = match o.get("args") {
                 Some(J::Array(a)) if !a.is_empty() => a,
-                _ => return Err(fe(&format!("{path}.args"), "must be a non-empty array of filter nodes")),
+                _ => {
+                    return Err(fe(
+                        &format!("{path}.args"),
+                        "must be a non-empty array of filter nodes",
+                    ));
+                }
             };
             let exps = args
                 .iter()
@@ -113,7 +129,9 @@ fn node(v: &J, path: &str, depth: usize, ctx: &mut Ctx) -> Result<Expression, Fi
                 .map(|(i, a)| node(a, &format!("{path}.args[{i}]"), depth + 1, ctx))
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(if exps.len() == 1 {
-                exps.into_iter().next().unwrap_or_else(|| exp::bool_val(true))
+                exps.into_iter()
+                    .next()
+                    .unwrap_or_else(|| exp::bool_val(true))
             } else if op == "and" {
                 exp::and(exps)
             } else {
@@ -121,9 +139,12 @@ fn node(v: &J, path: &str, depth: usize, ctx: &mut Ctx) -> Result<Expression, Fi
             })
         }
         "not" => {
-            let arg = o
-                .get("arg")
-                .ok_or_else(|| fe(&format!("{path}.arg"), "missing; `not` takes one filter node"))?;
+            let arg = o.get("arg").ok_or_else(|| {
+                fe(
+                    &format!("{path}.arg"),
+                    "missing; `not` takes one filter node",
+                )
+            })?;
             Ok(exp::not(node(arg, &format!("{path}.arg"), depth + 1, ctx)?))
         }
         "eq" | "ne" | "gt" | "ge" | "lt" | "le" => comparison(op, o, path),
@@ -145,7 +166,10 @@ fn node(v: &J, path: &str, depth: usize, ctx: &mut Ctx) -> Result<Expression, Fi
         "keyExists" => Ok(exp::key_exists()),
         "pkPrefix" => {
             let Some(J::String(prefix)) = o.get("value") else {
-                return Err(fe(&format!("{path}.value"), "must be the key prefix as a string"));
+                return Err(fe(
+                    &format!("{path}.value"),
+                    "must be the key prefix as a string",
+                ));
             };
             let pattern = format!("^{}", regex_escape(prefix));
             Ok(exp::and(vec![
@@ -156,12 +180,16 @@ fn node(v: &J, path: &str, depth: usize, ctx: &mut Ctx) -> Result<Expression, Fi
         "geoWithin" | "geoContains" => {
             let bin = bin_name(o, path)?;
             let vpath = format!("{path}.value");
-            let region = o.get("value").ok_or_else(|| fe(&vpath, "missing GeoJSON region or point"))?;
+            let region = o
+                .get("value")
+                .ok_or_else(|| fe(&vpath, "missing GeoJSON region or point"))?;
             let geo = match region {
-                J::Object(m) if m.contains_key("$geo") => match values::from_json(region, &vpath)? {
-                    Value::GeoJson(g) => g,
-                    _ => return Err(fe(&vpath, "must be GeoJSON")),
-                },
+                J::Object(m) if m.contains_key("$geo") => {
+                    match values::from_json(region, &vpath)? {
+                        Value::GeoJson(g) => g,
+                        _ => return Err(fe(&vpath, "must be GeoJSON")),
+                    }
+                }
                 J::Object(m) if m.get("type").is_some_and(J::is_string) => region.to_string(),
                 _ => return Err(fe(&vpath, "must be a GeoJSON object with a `type`")),
             };
@@ -178,7 +206,8 @@ fn node(v: &J, path: &str, depth: usize, ctx: &mut Ctx) -> Result<Expression, Fi
 }
 
 fn bin_name<'a>(o: &'a serde_json::Map<String, J>, path: &str) -> Result<&'a str, FieldError> {
-    let bin = str_field(o, "bin", path)?.ok_or_else(|| fe(&format!("{path}.bin"), "missing bin name"))?;
+    let bin =
+        str_field(o, "bin", path)?.ok_or_else(|| fe(&format!("{path}.bin"), "missing bin name"))?;
     if bin.is_empty() || bin.len() > 15 {
         return Err(fe(&format!("{path}.bin"), "bin names are 1 to 15 bytes"));
     }
@@ -198,7 +227,9 @@ fn parse_type(t: &str, path: &str) -> Result<ExpType, FieldError> {
         other => {
             return Err(fe(
                 path,
-                format!("unknown type `{other}`; use int, float, string, bool, blob, list, map or geo"),
+                format!(
+                    "unknown type `{other}`; use int, float, string, bool, blob, list, map or geo"
+                ),
             ));
         }
     })
@@ -239,7 +270,10 @@ fn operand(
             "setName" => (exp::set_name(), ExpType::String),
             "key" => {
                 let t = ty.ok_or_else(|| {
-                    fe(&format!("{path}.type"), "give the key type (int, string or blob) for meta `key`")
+                    fe(
+                        &format!("{path}.type"),
+                        "give the key type (int, string or blob) for meta `key`",
+                    )
                 })?;
                 if !matches!(t, ExpType::Int | ExpType::String | ExpType::Blob) {
                     return Err(fe(&format!("{path}.type"), "keys are int, string or blob"));
@@ -249,7 +283,9 @@ fn operand(
             other => {
                 return Err(fe(
                     &mpath,
-                    format!("unknown metadata `{other}`; use ttl, voidTime, lastUpdate, sinceUpdate, recordSize, setName or key"),
+                    format!(
+                        "unknown metadata `{other}`; use ttl, voidTime, lastUpdate, sinceUpdate, recordSize, setName or key"
+                    ),
                 ));
             }
         });
@@ -305,13 +341,22 @@ fn literal(v: Value, ty: ExpType, path: &str) -> Result<Expression, FieldError> 
     })
 }
 
-fn comparison(op: &str, o: &serde_json::Map<String, J>, path: &str) -> Result<Expression, FieldError> {
+fn comparison(
+    op: &str,
+    o: &serde_json::Map<String, J>,
+    path: &str,
+) -> Result<Expression, FieldError> {
     let vpath = format!("{path}.value");
-    let raw = o.get("value").ok_or_else(|| fe(&vpath, "missing comparison value"))?;
+    let raw = o
+        .get("value")
+        .ok_or_else(|| fe(&vpath, "missing comparison value"))?;
     let value = values::from_json(raw, &vpath)?;
     let (left, ty) = operand(o, path, type_of(&value))?;
     if matches!(op, "gt" | "ge" | "lt" | "le") && matches!(ty, ExpType::Bool | ExpType::Geo) {
-        return Err(fe(&format!("{path}.op"), "ordering comparisons need a numeric, string, blob, list or map operand"));
+        return Err(fe(
+            &format!("{path}.op"),
+            "ordering comparisons need a numeric, string, blob, list or map operand",
+        ));
     }
     let right = literal(value, ty, &vpath)?;
     Ok(match op {
@@ -358,7 +403,10 @@ mod tests {
                 RegexFlags::EXTENDED | RegexFlags::ICASE,
                 exp::string_bin("name"),
             )),
-            exp::or(vec![exp::bin_exists("x"), exp::lt(exp::ttl(), exp::int_val(100))]),
+            exp::or(vec![
+                exp::bin_exists("x"),
+                exp::lt(exp::ttl(), exp::int_val(100)),
+            ]),
             exp::eq(exp::float_bin("score"), exp::float_val(2.0)),
             exp::and(vec![
                 exp::key_exists(),
@@ -371,16 +419,37 @@ mod tests {
     #[test]
     fn errors_carry_field_paths() {
         let cases = [
-            (json!({"op": "and", "args": [{"op": "eq", "bin": "a"}]}), "filter.args[0].value"),
-            (json!({"op": "and", "args": [{"op": "nope"}]}), "filter.args[0].op"),
-            (json!({"op": "eq", "bin": "a", "value": {"$int": "x"}}), "filter.value.$int"),
-            (json!({"op": "eq", "bin": "a", "type": "int", "value": "s"}), "filter.value"),
-            (json!({"op": "eq", "bin": "a", "value": null}), "filter.type"),
+            (
+                json!({"op": "and", "args": [{"op": "eq", "bin": "a"}]}),
+                "filter.args[0].value",
+            ),
+            (
+                json!({"op": "and", "args": [{"op": "nope"}]}),
+                "filter.args[0].op",
+            ),
+            (
+                json!({"op": "eq", "bin": "a", "value": {"$int": "x"}}),
+                "filter.value.$int",
+            ),
+            (
+                json!({"op": "eq", "bin": "a", "type": "int", "value": "s"}),
+                "filter.value",
+            ),
+            (
+                json!({"op": "eq", "bin": "a", "value": null}),
+                "filter.type",
+            ),
             (json!({"op": "gt", "bin": "a", "value": true}), "filter.op"),
             (json!({"op": "or", "args": []}), "filter.args"),
             (json!([1]), "filter"),
-            (json!({"op": "eq", "meta": "nope", "value": 1}), "filter.meta"),
-            (json!({"op": "eq", "bin": "waytoolongbinname", "value": 1}), "filter.bin"),
+            (
+                json!({"op": "eq", "meta": "nope", "value": 1}),
+                "filter.meta",
+            ),
+            (
+                json!({"op": "eq", "bin": "waytoolongbinname", "value": 1}),
+                "filter.bin",
+            ),
         ];
         for (tree, field) in cases {
             let e = translate(&tree, "filter").unwrap_err();

@@ -108,7 +108,9 @@ pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> R
 }
 
 fn esc(v: &str) -> String {
-    v.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+    v.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }
 
 /// Render cluster samples as OpenMetrics gauges (without the final `# EOF`).
@@ -169,12 +171,9 @@ pub fn render_samples(samples: &[(i64, String, std::sync::Arc<Sample>)]) -> Stri
         samples
             .iter()
             .flat_map(move |(id, name, s)| {
-                s.nodes.iter().map(move |n| {
-                    (
-                        format!("{},node=\"{}\"", cl(id, name), esc(&n.node)),
-                        f(n),
-                    )
-                })
+                s.nodes
+                    .iter()
+                    .map(move |n| (format!("{},node=\"{}\"", cl(id, name), esc(&n.node)), f(n)))
             })
             .collect::<Vec<_>>()
     };
@@ -200,7 +199,12 @@ mod tests {
         let m = HttpMetrics::default();
         m.observe("GET", "/api/health", 200, 0.001);
         let text = m.encode();
-        assert!(text.contains("acm_http_requests_total{method=\"GET\",route=\"/api/health\",status=\"200\"} 1"), "{text}");
+        assert!(
+            text.contains(
+                "acm_http_requests_total{method=\"GET\",route=\"/api/health\",status=\"200\"} 1"
+            ),
+            "{text}"
+        );
         assert!(text.contains("acm_http_request_duration_seconds_bucket"));
     }
 

@@ -25,7 +25,6 @@ pub struct NodeReply {
 fn policy(conn: &Conn) -> AdminPolicy {
     AdminPolicy {
         timeout: conn.timeout_ms,
-        ..AdminPolicy::default()
     }
 }
 
@@ -40,20 +39,17 @@ pub async fn all_nodes(conn: &Conn, cmd: &str) -> ApiResult<Vec<NodeReply>> {
         ));
     }
     let pol = policy(conn);
-    let futs = nodes.iter().map(|n| {
-        let pol = pol.clone();
-        async move {
-            let res = n.info(&pol, &[cmd]).await;
-            let (response, error) = match res {
-                Ok(mut m) => (Some(m.swap_remove(cmd).unwrap_or_default()), None),
-                Err(e) => (None, Some(e.to_string())),
-            };
-            NodeReply {
-                node: n.name().to_string(),
-                address: n.address().to_string(),
-                response,
-                error,
-            }
+    let futs = nodes.iter().map(|n| async move {
+        let res = n.info(&pol, &[cmd]).await;
+        let (response, error) = match res {
+            Ok(mut m) => (Some(m.swap_remove(cmd).unwrap_or_default()), None),
+            Err(e) => (None, Some(e.to_string())),
+        };
+        NodeReply {
+            node: n.name().to_string(),
+            address: n.address().to_string(),
+            response,
+            error,
         }
     });
     Ok(join_all(futs).await)

@@ -6,11 +6,11 @@
 //! expression tree; `sampler` the metrics history; `clients` the per-profile clients.
 
 pub mod clients;
-pub mod demo;
 pub mod config;
 pub mod crypto;
 pub mod cursor;
 pub mod db;
+pub mod demo;
 
 pub mod error;
 pub mod expr;
@@ -31,7 +31,9 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Method, Request, header};
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;

@@ -211,7 +211,10 @@ impl ProfileInput {
         }
         for k in self.labels.keys() {
             if k.is_empty() || k.len() > 63 {
-                err(format!("labels.{k}"), "label keys must be 1 to 63 characters".into());
+                err(
+                    format!("labels.{k}"),
+                    "label keys must be 1 to 63 characters".into(),
+                );
             }
         }
         if errs.is_empty() {

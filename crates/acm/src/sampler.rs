@@ -244,7 +244,6 @@ pub async fn snapshot(conn: &Conn) -> RawSnapshot {
     };
     let policy = aerospike::AdminPolicy {
         timeout: conn.timeout_ms,
-        ..Default::default()
     };
     for node in conn.client.nodes() {
         let Ok(base) = node
@@ -257,7 +256,12 @@ pub async fn snapshot(conn: &Conn) -> RawSnapshot {
             .get("statistics")
             .map(|s| asinfo::parse::kv::semicolon_pairs(s))
             .unwrap_or_default();
-        let g = |k: &str| stats.get(k).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+        let g = |k: &str| {
+            stats
+                .get(k)
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
         let mut raw = NodeRaw {
             address: node.address().to_string(),
             client_connections: g("client_connections"),
@@ -308,7 +312,8 @@ pub struct Sampler {
 impl Sampler {
     /// A sampler keeping `history` worth of samples taken every `interval`.
     pub fn new(interval: Duration, history: Duration) -> Self {
-        let capacity = (history.as_millis() / interval.as_millis().max(1)).clamp(1, 1_000_000) as usize;
+        let capacity =
+            (history.as_millis() / interval.as_millis().max(1)).clamp(1, 1_000_000) as usize;
         Self {
             interval,
             capacity,
@@ -384,9 +389,11 @@ impl Sampler {
 
     /// Sample every connected profile once.
     pub async fn tick(&self, conns: &[Arc<Conn>]) {
-        let snaps = futures::future::join_all(conns.iter().map(|c| async move {
-            (c.profile_id, c.profile_name.clone(), snapshot(c).await)
-        }))
+        let snaps = futures::future::join_all(
+            conns
+                .iter()
+                .map(|c| async move { (c.profile_id, c.profile_name.clone(), snapshot(c).await) }),
+        )
         .await;
         for (id, name, snap) in snaps {
             if !snap.nodes.is_empty() {
@@ -476,7 +483,9 @@ mod tests {
 
     #[test]
     fn parses_real_namespace_and_latencies() {
-        let ns = ns_raw("objects=5;master_objects=3;client_read_success=7;client_read_error=1;client_read_timeout=1;data_used_bytes=9");
+        let ns = ns_raw(
+            "objects=5;master_objects=3;client_read_success=7;client_read_error=1;client_read_timeout=1;data_used_bytes=9",
+        );
         assert_eq!(ns.master_objects, 3);
         assert_eq!(ns.read_error, 2);
         assert_eq!(ns.data_used_bytes, 9);

@@ -67,7 +67,12 @@ impl ScanSpec {
             ..QueryPolicy::default()
         };
         p.base_policy.total_timeout = self.timeout_ms;
-        p.base_policy.socket_timeout = self.timeout_ms;
+        // Exports run without a total timeout, but a node that stops sending still fails.
+        p.base_policy.socket_timeout = if self.timeout_ms == 0 {
+            30_000
+        } else {
+            self.timeout_ms
+        };
         p.base_policy.filter_expression.clone_from(&self.expression);
         p
     }
@@ -94,12 +99,20 @@ pub struct Page {
 }
 
 /// Read one page.
-pub async fn page(conn: &Conn, spec: &ScanSpec, mut cursor: CursorState, page_size: usize) -> ApiResult<Page> {
+pub async fn page(
+    conn: &Conn,
+    spec: &ScanSpec,
+    mut cursor: CursorState,
+    page_size: usize,
+) -> ApiResult<Page> {
     let mut records = Vec::with_capacity(page_size);
     let mut idle = 0;
     while records.len() < page_size {
         if cursor.is_complete() {
-            return Ok(Page { records, next: None });
+            return Ok(Page {
+                records,
+                next: None,
+            });
         }
         let want = (page_size - records.len()) as u64;
         let rs = conn
@@ -113,12 +126,15 @@ pub async fn page(conn: &Conn, spec: &ScanSpec, mut cursor: CursorState, page_si
             let rec = item.map_err(|e| ApiError::from_aerospike(&e, "query"))?;
             records.push(rec);
         }
-        let filter = stream.partition_filter().ok_or_else(|| {
-            ApiError::internal("the query finished without a resume cursor")
-        })?;
+        let filter = stream
+            .partition_filter()
+            .ok_or_else(|| ApiError::internal("the query finished without a resume cursor"))?;
         if filter.done() {
             // Every node finished below its share of the budget: nothing remains.
-            return Ok(Page { records, next: None });
+            return Ok(Page {
+                records,
+                next: None,
+            });
         }
         let mut next = CursorState::from_filter(&filter);
         next.seen = cursor.seen;
@@ -138,7 +154,11 @@ pub async fn page(conn: &Conn, spec: &ScanSpec, mut cursor: CursorState, page_si
         cursor = next;
     }
     cursor.seen += records.len() as u64;
-    let next = if cursor.is_complete() { None } else { Some(cursor) };
+    let next = if cursor.is_complete() {
+        None
+    } else {
+        Some(cursor)
+    };
     Ok(Page { records, next })
 }
 
@@ -251,7 +271,7 @@ pub struct RecordPage {
     pub next_cursor: Option<String>,
     /// Requested page size.
     pub page_size: usize,
-    /// Estimated records in the set (from server statistics), when known.
+    /// Estimated records in the set (from server statistics); on the first page only.
     pub estimated_total: Option<u64>,
 }
 
@@ -286,7 +306,10 @@ impl Serialize for RecordsJson<'_> {
 impl Serialize for PageJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(Some(4))?;
-        m.serialize_entry("records", &RecordsJson(self.records, self.namespace, self.set))?;
+        m.serialize_entry(
+            "records",
+            &RecordsJson(self.records, self.namespace, self.set),
+        )?;
         m.serialize_entry("nextCursor", &self.next_cursor)?;
         m.serialize_entry("pageSize", &self.page_size)?;
         m.serialize_entry("estimatedTotal", &self.estimated_total)?;
@@ -324,7 +347,8 @@ mod tests {
     fn record_json_shape() {
         let mut bins = aerospike::IndexMap::new();
         bins.insert("n".to_string(), aerospike::Value::Int(1 << 60));
-        let key = aerospike::Key::new("test", "users", aerospike::Value::String("u1".into())).unwrap();
+        let key =
+            aerospike::Key::new("test", "users", aerospike::Value::String("u1".into())).unwrap();
         let rec = Record::new(Some(key), bins, None, 3, 0);
         let v = serde_json::to_value(RecordJson {
             record: &rec,
@@ -336,6 +360,9 @@ mod tests {
         assert_eq!(v["key"]["digest"].as_str().unwrap().len(), 40);
         assert_eq!(v["ttl"], -1);
         assert_eq!(v["generation"], 3);
-        assert_eq!(v["bins"]["n"], serde_json::json!({"$int": "1152921504606846976"}));
+        assert_eq!(
+            v["bins"]["n"],
+            serde_json::json!({"$int": "1152921504606846976"})
+        );
     }
 }

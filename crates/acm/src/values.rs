@@ -48,7 +48,10 @@ impl<T: Serialize + ?Sized> Serialize for Tagged<'_, T> {
     }
 }
 
-struct Pairs<'a, I>(std::cell::RefCell<Option<I>>, std::marker::PhantomData<&'a ()>);
+struct Pairs<'a, I>(
+    std::cell::RefCell<Option<I>>,
+    std::marker::PhantomData<&'a ()>,
+);
 
 impl<'a, I> Serialize for Pairs<'a, I>
 where
@@ -207,7 +210,10 @@ pub fn from_json(v: &serde_json::Value, path: &str) -> Result<Value, FieldError>
             }
             let mut out = HashMap::with_capacity(m.len());
             for (k, x) in m {
-                out.insert(Value::String(k.clone()), from_json(x, &format!("{path}.{k}"))?);
+                out.insert(
+                    Value::String(k.clone()),
+                    from_json(x, &format!("{path}.{k}"))?,
+                );
             }
             Value::HashMap(out)
         }
@@ -227,7 +233,10 @@ fn decode_tag(tag: &str, inner: &serde_json::Value, path: &str) -> Result<Value,
                 .as_i64()
                 .map(Value::Int)
                 .ok_or_else(|| err(path, "must be a 64-bit signed integer")),
-            _ => Err(err(path, "must be a decimal string, e.g. \"9007199254740993\"")),
+            _ => Err(err(
+                path,
+                "must be a decimal string, e.g. \"9007199254740993\"",
+            )),
         },
         "$float" => match inner {
             J::Number(n) => Ok(Value::from(n.as_f64().unwrap_or(f64::NAN))),
@@ -235,10 +244,12 @@ fn decode_tag(tag: &str, inner: &serde_json::Value, path: &str) -> Result<Value,
                 "NaN" => Ok(Value::from(f64::NAN)),
                 "Infinity" => Ok(Value::from(f64::INFINITY)),
                 "-Infinity" => Ok(Value::from(f64::NEG_INFINITY)),
-                other => other
-                    .parse::<f64>()
-                    .map(Value::from)
-                    .map_err(|_| err(path, "must be a number, \"NaN\", \"Infinity\" or \"-Infinity\"")),
+                other => other.parse::<f64>().map(Value::from).map_err(|_| {
+                    err(
+                        path,
+                        "must be a number, \"NaN\", \"Infinity\" or \"-Infinity\"",
+                    )
+                }),
             },
             _ => Err(err(path, "must be a number")),
         },
@@ -358,10 +369,7 @@ mod tests {
         );
         let mut m = IndexMap::new();
         m.insert(Value::Int(1), Value::String("a".into()));
-        assert_eq!(
-            to_json(&Value::OrderedMap(m)),
-            json!({"$map": [[1, "a"]]})
-        );
+        assert_eq!(to_json(&Value::OrderedMap(m)), json!({"$map": [[1, "a"]]}));
         let mut m = IndexMap::new();
         m.insert(Value::String("$int".into()), Value::String("5".into()));
         let amb = Value::OrderedMap(m);
@@ -384,7 +392,10 @@ mod tests {
     #[test]
     fn float_and_int_stay_distinct() {
         assert!(matches!(from_json(&json!(2), "v").unwrap(), Value::Int(2)));
-        assert!(matches!(from_json(&json!(2.0), "v").unwrap(), Value::Float(_)));
+        assert!(matches!(
+            from_json(&json!(2.0), "v").unwrap(),
+            Value::Float(_)
+        ));
         assert!(matches!(rt(&Value::from(3.0)), Value::Float(_)));
     }
 

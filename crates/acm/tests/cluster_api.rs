@@ -27,7 +27,13 @@ async fn nodes_and_namespaces(n: usize) {
     let r = get(&f.app, &f.url("/namespaces")).await;
     assert_eq!(r.status, 200, "{}", r.text());
     let list = r.json();
-    let test = list.as_array().unwrap().iter().find(|v| v["name"] == "test").unwrap().clone();
+    let test = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["name"] == "test")
+        .unwrap()
+        .clone();
     assert_eq!(test["nodes"].as_u64().unwrap() as usize, nodes.len());
     let erf = test["effectiveReplicationFactor"].as_u64().unwrap();
     assert_eq!(erf as usize, nodes.len().min(2));
@@ -38,9 +44,17 @@ async fn nodes_and_namespaces(n: usize) {
     }
     let r = get(&f.app, &f.url("/namespaces/test")).await;
     let sets = r.json()["sets"].clone();
-    let s = sets.as_array().unwrap().iter().find(|s| s["name"] == set.as_str()).unwrap().clone();
+    let s = sets
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == set.as_str())
+        .unwrap()
+        .clone();
     assert_eq!(s["objects"], 30, "{s}");
-    get(&f.app, &f.url("/namespaces/nosuch")).await.problem(404, "namespace_not_found");
+    get(&f.app, &f.url("/namespaces/nosuch"))
+        .await
+        .problem(404, "namespace_not_found");
 }
 
 #[tokio::test]
@@ -59,12 +73,37 @@ async fn truncate_needs_a_valid_confirmation_token() {
     let set = set_name("trunc");
     f.load(&set, 20).await;
     let base = f.url(&format!("/namespaces/test/sets/{set}"));
-    post(&f.app, &format!("{base}/truncate"), json!({"confirmToken": "1.abc"})).await.problem(400, "confirmation_invalid");
-    let other = post(&f.app, &f.url("/namespaces/test/sets/other/truncate-token"), json!({})).await.json();
-    post(&f.app, &format!("{base}/truncate"), json!({"confirmToken": other["token"]})).await.problem(400, "confirmation_invalid");
-    let tok = post(&f.app, &format!("{base}/truncate-token"), json!({})).await.json();
+    post(
+        &f.app,
+        &format!("{base}/truncate"),
+        json!({"confirmToken": "1.abc"}),
+    )
+    .await
+    .problem(400, "confirmation_invalid");
+    let other = post(
+        &f.app,
+        &f.url("/namespaces/test/sets/other/truncate-token"),
+        json!({}),
+    )
+    .await
+    .json();
+    post(
+        &f.app,
+        &format!("{base}/truncate"),
+        json!({"confirmToken": other["token"]}),
+    )
+    .await
+    .problem(400, "confirmation_invalid");
+    let tok = post(&f.app, &format!("{base}/truncate-token"), json!({}))
+        .await
+        .json();
     assert_eq!(tok["objects"], 20);
-    let r = post(&f.app, &format!("{base}/truncate"), json!({"confirmToken": tok["token"]})).await;
+    let r = post(
+        &f.app,
+        &format!("{base}/truncate"),
+        json!({"confirmToken": tok["token"]}),
+    )
+    .await;
     assert_eq!(r.status, 204, "{}", r.text());
     if let Some(fake) = &f.fake {
         assert_eq!(fake.record_count("test", Some(&set)), 0);
@@ -77,11 +116,27 @@ async fn config_get_and_set_dynamic_only() {
     let r = get(&f.app, &f.url("/config?context=namespace&namespace=test")).await;
     assert_eq!(r.status, 200, "{}", r.text());
     let cfg = r.json();
-    assert_eq!(cfg.as_array().unwrap().len(), if f.real { cfg.as_array().unwrap().len() } else { 3 });
+    assert_eq!(
+        cfg.as_array().unwrap().len(),
+        if f.real {
+            cfg.as_array().unwrap().len()
+        } else {
+            3
+        }
+    );
     assert!(cfg[0]["config"]["default-ttl"].is_string(), "{cfg}");
-    get(&f.app, &f.url("/config?context=namespace")).await.problem(400, "validation_failed");
-    get(&f.app, &f.url("/config?context=xdr")).await.problem(400, "validation_failed");
-    let r = post(&f.app, &f.url("/config"), json!({"context": "namespace", "namespace": "test", "params": {"nsup-period": "120"}})).await;
+    get(&f.app, &f.url("/config?context=namespace"))
+        .await
+        .problem(400, "validation_failed");
+    get(&f.app, &f.url("/config?context=xdr"))
+        .await
+        .problem(400, "validation_failed");
+    let r = post(
+        &f.app,
+        &f.url("/config"),
+        json!({"context": "namespace", "namespace": "test", "params": {"nsup-period": "120"}}),
+    )
+    .await;
     assert_eq!(r.status, 200, "{}", r.text());
     for a in r.json().as_array().unwrap() {
         assert_eq!(a["ok"], true, "{a}");
@@ -89,7 +144,13 @@ async fn config_get_and_set_dynamic_only() {
     if let Some(fake) = &f.fake {
         assert!(!fake.set_config_calls().is_empty());
     }
-    let p = post(&f.app, &f.url("/config"), json!({"context": "service", "params": {"node-id": "x"}})).await.problem(400, "validation_failed");
+    let p = post(
+        &f.app,
+        &f.url("/config"),
+        json!({"context": "service", "params": {"node-id": "x"}}),
+    )
+    .await
+    .problem(400, "validation_failed");
     assert_eq!(p["errors"][0]["field"], "params.node-id");
 }
 
@@ -97,15 +158,40 @@ async fn config_get_and_set_dynamic_only() {
 async fn users_and_roles_on_ce_answer_security_not_supported() {
     let f = cluster(1).await;
     for uri in ["/users", "/roles"] {
-        let p = get(&f.app, &f.url(uri)).await.problem(409, "security_not_supported");
+        let p = get(&f.app, &f.url(uri))
+            .await
+            .problem(409, "security_not_supported");
         let d = p["detail"].as_str().unwrap();
-        assert!(d.contains("Community Edition has no user and role management"), "{d}");
+        assert!(
+            d.contains("Community Edition has no user and role management"),
+            "{d}"
+        );
         assert!(!d.contains("stanza") && !d.contains("security {"));
     }
-    post(&f.app, &f.url("/users"), json!({"user": "u", "password": "p", "roles": ["read"]})).await.problem(409, "security_not_supported");
-    delete(&f.app, &f.url("/users/u")).await.problem(409, "security_not_supported");
-    post(&f.app, &f.url("/roles"), json!({"name": "r", "privileges": [{"code": "read"}]})).await.problem(409, "security_not_supported");
-    post(&f.app, &f.url("/roles"), json!({"name": "r", "privileges": [{"code": "root"}]})).await.problem(400, "validation_failed");
+    post(
+        &f.app,
+        &f.url("/users"),
+        json!({"user": "u", "password": "p", "roles": ["read"]}),
+    )
+    .await
+    .problem(409, "security_not_supported");
+    delete(&f.app, &f.url("/users/u"))
+        .await
+        .problem(409, "security_not_supported");
+    post(
+        &f.app,
+        &f.url("/roles"),
+        json!({"name": "r", "privileges": [{"code": "read"}]}),
+    )
+    .await
+    .problem(409, "security_not_supported");
+    post(
+        &f.app,
+        &f.url("/roles"),
+        json!({"name": "r", "privileges": [{"code": "root"}]}),
+    )
+    .await
+    .problem(400, "validation_failed");
 }
 
 #[tokio::test]
@@ -118,12 +204,36 @@ async fn info_console_is_read_only_by_default() {
     let n = j["replies"].as_array().unwrap().len();
     assert!(n >= 1);
     let node = j["replies"][0]["node"].as_str().unwrap().to_string();
-    let r = post(&f.app, &f.url("/info"), json!({"command": "statistics", "node": node})).await;
+    let r = post(
+        &f.app,
+        &f.url("/info"),
+        json!({"command": "statistics", "node": node}),
+    )
+    .await;
     assert_eq!(r.json()["replies"].as_array().unwrap().len(), 1);
-    post(&f.app, &f.url("/info"), json!({"command": "statistics", "node": "NOPE"})).await.problem(404, "node_not_found");
-    let p = post(&f.app, &f.url("/info"), json!({"command": "set-config:context=service;proto-fd-max=1000"})).await.problem(403, "info_write_forbidden");
-    assert!(p["detail"].as_str().unwrap().contains("--allow-info-writes"));
-    post(&f.app, &f.url("/info"), json!({"command": "a\nb"})).await.problem(400, "validation_failed");
+    post(
+        &f.app,
+        &f.url("/info"),
+        json!({"command": "statistics", "node": "NOPE"}),
+    )
+    .await
+    .problem(404, "node_not_found");
+    let p = post(
+        &f.app,
+        &f.url("/info"),
+        json!({"command": "set-config:context=service;proto-fd-max=1000"}),
+    )
+    .await
+    .problem(403, "info_write_forbidden");
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .contains("--allow-info-writes")
+    );
+    post(&f.app, &f.url("/info"), json!({"command": "a\nb"}))
+        .await
+        .problem(400, "validation_failed");
 }
 
 #[tokio::test]
@@ -134,8 +244,21 @@ async fn info_writes_when_enabled() {
     let state = state_with(cfg).await;
     let app = acm::app(state);
     let list: Vec<&str> = f.hosts.split(',').collect();
-    let pid = post(&app, "/api/v1/profiles", json!({"name": "w", "hosts": list})).await.json()["id"].as_i64().unwrap();
-    let r = post(&app, &format!("/api/v1/clusters/{pid}/info"), json!({"command": "set-config:context=namespace;id=test;nsup-period=60"})).await;
+    let pid = post(
+        &app,
+        "/api/v1/profiles",
+        json!({"name": "w", "hosts": list}),
+    )
+    .await
+    .json()["id"]
+        .as_i64()
+        .unwrap();
+    let r = post(
+        &app,
+        &format!("/api/v1/clusters/{pid}/info"),
+        json!({"command": "set-config:context=namespace;id=test;nsup-period=60"}),
+    )
+    .await;
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(r.json()["read_only"], false);
     assert_eq!(r.json()["replies"][0]["response"], "ok");
@@ -147,31 +270,66 @@ async fn secondary_index_lifecycle() {
     let set = set_name("idx");
     f.load(&set, 10).await;
     let name = format!("idx_{set}_i");
-    let body = json!({"namespace": "test", "set": set, "name": name, "bin": "i", "type": "numeric"});
+    let body =
+        json!({"namespace": "test", "set": set, "name": name, "bin": "i", "type": "numeric"});
     let r = post(&f.app, &f.url("/indexes"), body.clone()).await;
     assert_eq!(r.status, 201, "{}", r.text());
     let r = get(&f.app, &f.url("/indexes?namespace=test")).await;
     let list = r.json();
-    let idx = list.as_array().unwrap().iter().find(|i| i["name"] == name.as_str()).unwrap().clone();
+    let idx = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == name.as_str())
+        .unwrap()
+        .clone();
     assert_eq!(idx["bin"], "i");
     assert_eq!(idx["type"], "numeric");
     assert!(!idx["nodes"].as_array().unwrap().is_empty());
     // query through it
     let q = post(&f.app, &f.url("/query"), json!({"namespace": "test", "set": set, "predicate": {"bin": "i", "op": "range", "value": 2, "end": 4}})).await;
     assert_eq!(q.status, 200, "{}", q.text());
-    let mut got: Vec<i64> = q.json()["records"].as_array().unwrap().iter().map(|r| r["bins"]["i"].as_i64().unwrap()).collect();
+    let mut got: Vec<i64> = q.json()["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["bins"]["i"].as_i64().unwrap())
+        .collect();
     got.sort();
     assert_eq!(got, [2, 3, 4]);
     // validation
-    let p = post(&f.app, &f.url("/indexes"), json!({"namespace": "test", "name": "bad name", "bin": "i", "type": "float"})).await.problem(400, "validation_failed");
-    let fields: Vec<&str> = p["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    let p = post(
+        &f.app,
+        &f.url("/indexes"),
+        json!({"namespace": "test", "name": "bad name", "bin": "i", "type": "float"}),
+    )
+    .await
+    .problem(400, "validation_failed");
+    let fields: Vec<&str> = p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
     assert_eq!(fields, ["name", "type"]);
     // collection index with context
     let r = post(&f.app, &f.url("/indexes"), json!({"namespace": "test", "set": set, "name": format!("{name}_l"), "bin": "tags", "type": "string", "collection": "list"})).await;
     assert_eq!(r.status, 201, "{}", r.text());
-    assert_eq!(delete(&f.app, &f.url(&format!("/indexes/test/{name}"))).await.status, 204);
-    assert_eq!(delete(&f.app, &f.url(&format!("/indexes/test/{name}_l"))).await.status, 204);
-    delete(&f.app, &f.url(&format!("/indexes/test/{name}"))).await.problem(404, "index_not_found");
+    assert_eq!(
+        delete(&f.app, &f.url(&format!("/indexes/test/{name}")))
+            .await
+            .status,
+        204
+    );
+    assert_eq!(
+        delete(&f.app, &f.url(&format!("/indexes/test/{name}_l")))
+            .await
+            .status,
+        204
+    );
+    delete(&f.app, &f.url(&format!("/indexes/test/{name}")))
+        .await
+        .problem(404, "index_not_found");
 }
 
 #[tokio::test]
@@ -181,19 +339,41 @@ async fn udf_upload_uses_the_chosen_name_and_decodes_errors() {
     let r = put(&f.app, &f.url("/udfs/greet.lua"), json!({"content": src})).await;
     assert_eq!(r.status, 201, "{}", r.text());
     let list = get(&f.app, &f.url("/udfs")).await.json();
-    assert!(list.as_array().unwrap().iter().any(|m| m["filename"] == "greet.lua"), "{list}");
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["filename"] == "greet.lua"),
+        "{list}"
+    );
     let r = get(&f.app, &f.url("/udfs/greet.lua")).await;
     assert_eq!(r.json()["content"], src);
-    get(&f.app, &f.url("/udfs/none.lua")).await.problem(404, "udf_not_found");
-    put(&f.app, &f.url("/udfs/bad.txt"), json!({"content": "x"})).await.problem(400, "validation_failed");
+    get(&f.app, &f.url("/udfs/none.lua"))
+        .await
+        .problem(404, "udf_not_found");
+    put(&f.app, &f.url("/udfs/bad.txt"), json!({"content": "x"}))
+        .await
+        .problem(400, "validation_failed");
     if !f.real {
         // the fake reports a compile error for unbalanced sources like the real server
-        let r = put(&f.app, &f.url("/udfs/broken.lua"), json!({"content": "function broken(rec\n  return 1\nend\n"})).await;
+        let r = put(
+            &f.app,
+            &f.url("/udfs/broken.lua"),
+            json!({"content": "function broken(rec\n  return 1\nend\n"}),
+        )
+        .await;
         if r.status == 400 {
             let p = r.problem(400, "udf_compile_error");
-            assert!(p["errors"][0]["message"].as_str().unwrap().starts_with("line "));
+            assert!(
+                p["errors"][0]["message"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("line ")
+            );
         }
     }
     assert_eq!(delete(&f.app, &f.url("/udfs/greet.lua")).await.status, 204);
-    delete(&f.app, &f.url("/udfs/greet.lua")).await.problem(404, "udf_not_found");
+    delete(&f.app, &f.url("/udfs/greet.lua"))
+        .await
+        .problem(404, "udf_not_found");
 }

@@ -12,7 +12,9 @@ async fn drive(f: &Fixture, set: &str, reads: usize, writes: usize) {
     let wp = WritePolicy::default();
     for i in 0..writes {
         let key = Key::new(f.ns.clone(), set, Value::Int(i as i64)).unwrap();
-        c.put(&wp, &key, &[Bin::new("v", Value::Int(1))]).await.unwrap();
+        c.put(&wp, &key, &[Bin::new("v", Value::Int(1))])
+            .await
+            .unwrap();
     }
     let rp = ReadPolicy::default();
     for i in 0..reads {
@@ -26,7 +28,12 @@ async fn tps_follows_traffic(nodes: usize) {
     let f = cluster(nodes).await;
     let set = set_name("tps");
     // connect the profile, take a baseline sample
-    assert_eq!(get(&f.app, &format!("/api/v1/profiles/{}/status", f.pid)).await.status, 200);
+    assert_eq!(
+        get(&f.app, &format!("/api/v1/profiles/{}/status", f.pid))
+            .await
+            .status,
+        200
+    );
     let conns = f.state.clients.connected();
     f.state.sampler.tick(&conns).await;
     drive(&f, &set, 300, 120).await;
@@ -39,11 +46,19 @@ async fn tps_follows_traffic(nodes: usize) {
     let s = &samples[1];
     let secs = s["intervalMs"].as_f64().unwrap() / 1000.0;
     assert!(secs > 0.0);
-    let ns = s["namespaces"].as_array().unwrap().iter().find(|n| n["namespace"] == "test").unwrap();
+    let ns = s["namespaces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["namespace"] == "test")
+        .unwrap();
     let reads = ns["readTps"].as_f64().unwrap() * secs;
     let writes = ns["writeTps"].as_f64().unwrap() * secs;
     if f.real {
-        assert!(reads >= 299.5 && writes >= 119.5, "reads {reads} writes {writes}");
+        assert!(
+            reads >= 299.5 && writes >= 119.5,
+            "reads {reads} writes {writes}"
+        );
     } else {
         assert!((reads - 300.0).abs() < 0.01, "reads {reads}");
         assert!((writes - 120.0).abs() < 0.01, "writes {writes}");
@@ -52,11 +67,19 @@ async fn tps_follows_traffic(nodes: usize) {
     assert!(s["clientConnections"].as_u64().unwrap() >= 1);
     // Prometheus exposition carries the same numbers with labels
     let m = get(&f.app, "/metrics").await.text();
-    assert!(m.contains(&format!("aerospike_namespace_write_tps{{profile_id=\"{}\",cluster=\"c\",namespace=\"test\"}}", f.pid)), "{m}");
+    assert!(
+        m.contains(&format!(
+            "aerospike_namespace_write_tps{{profile_id=\"{}\",cluster=\"c\",namespace=\"test\"}}",
+            f.pid
+        )),
+        "{m}"
+    );
     assert!(m.contains("aerospike_node_client_connections{"));
     // history since the last sample is empty
     let since = s["tsMs"].as_i64().unwrap();
-    let j = get(&f.app, &f.url(&format!("/metrics?since={since}"))).await.json();
+    let j = get(&f.app, &f.url(&format!("/metrics?since={since}")))
+        .await
+        .json();
     assert!(j["samples"].as_array().unwrap().is_empty());
 }
 
@@ -82,7 +105,10 @@ async fn sse_pushes_samples() {
         f.app.clone().oneshot(req).await.unwrap()
     };
     assert_eq!(resp.status(), 200);
-    assert_eq!(resp.headers().get("content-type").unwrap(), "text/event-stream");
+    assert_eq!(
+        resp.headers().get("content-type").unwrap(),
+        "text/event-stream"
+    );
     let mut body = resp.into_body();
     let conns = f.state.clients.connected();
     f.state.sampler.tick(&conns).await;

@@ -13,7 +13,14 @@ async fn health_and_request_ids() {
     let r = get(&app, "/api/health").await;
     assert_eq!(r.status, 200);
     assert_eq!(r.json()["status"], "ok");
-    assert!(r.headers.get("x-request-id").unwrap().to_str().unwrap().starts_with("acm-"));
+    assert!(
+        r.headers
+            .get("x-request-id")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("acm-")
+    );
     // an incoming request id is propagated
     let req = Request::builder()
         .uri("/api/health")
@@ -40,7 +47,9 @@ async fn profile_crud_never_returns_passwords() {
     assert_eq!(list.json().as_array().unwrap().len(), 1);
     assert!(!list.text().contains("secret"));
     // duplicate name
-    post(&app, "/api/v1/profiles", body.clone()).await.problem(409, "profile_name_taken");
+    post(&app, "/api/v1/profiles", body.clone())
+        .await
+        .problem(409, "profile_name_taken");
     // update keeps password when omitted
     let mut upd = body.clone();
     upd.as_object_mut().unwrap().remove("password");
@@ -49,7 +58,13 @@ async fn profile_crud_never_returns_passwords() {
     assert_eq!(r.json()["hasPassword"], true);
     assert_eq!(r.json()["description"], "eu cluster");
     assert_eq!(
-        state.store.get_with_secret(id).await.unwrap().password.as_deref(),
+        state
+            .store
+            .get_with_secret(id)
+            .await
+            .unwrap()
+            .password
+            .as_deref(),
         Some("secret")
     );
     // export without and with passwords
@@ -59,8 +74,13 @@ async fn profile_crud_never_returns_passwords() {
     assert!(e.text().contains("secret"));
     let bundle = e.json();
     // delete then import back
-    assert_eq!(delete(&app, &format!("/api/v1/profiles/{id}")).await.status, 204);
-    get(&app, &format!("/api/v1/profiles/{id}")).await.problem(404, "profile_not_found");
+    assert_eq!(
+        delete(&app, &format!("/api/v1/profiles/{id}")).await.status,
+        204
+    );
+    get(&app, &format!("/api/v1/profiles/{id}"))
+        .await
+        .problem(404, "profile_not_found");
     let r = post(&app, "/api/v1/profiles/import", bundle.clone()).await;
     assert_eq!(r.json()["created"], json!(["prod"]));
     let r = post(&app, "/api/v1/profiles/import", bundle.clone()).await;
@@ -72,15 +92,33 @@ async fn profile_crud_never_returns_passwords() {
 #[tokio::test]
 async fn bad_profile_input_is_a_field_level_problem() {
     let (app, _) = app().await;
-    let r = post(&app, "/api/v1/profiles", json!({"name": "x", "hosts": ["h:99999"], "color": "red"})).await;
+    let r = post(
+        &app,
+        "/api/v1/profiles",
+        json!({"name": "x", "hosts": ["h:99999"], "color": "red"}),
+    )
+    .await;
     let p = r.problem(400, "validation_failed");
-    let fields: Vec<&str> = p["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    let fields: Vec<&str> = p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
     assert_eq!(fields, ["hosts[0]", "color"]);
     // wrong JSON type names the field
-    let p = post(&app, "/api/v1/profiles", json!({"name": "x", "hosts": [3]})).await.problem(400, "invalid_body");
+    let p = post(&app, "/api/v1/profiles", json!({"name": "x", "hosts": [3]}))
+        .await
+        .problem(400, "invalid_body");
     assert_eq!(p["errors"][0]["field"], "hosts[0]");
     // unknown field
-    post(&app, "/api/v1/profiles", json!({"name": "x", "hosts": ["a"], "pasword": "typo"})).await.problem(400, "invalid_body");
+    post(
+        &app,
+        "/api/v1/profiles",
+        json!({"name": "x", "hosts": ["a"], "pasword": "typo"}),
+    )
+    .await
+    .problem(400, "invalid_body");
     // malformed JSON
     let req = Request::builder()
         .method(Method::POST)
@@ -90,9 +128,13 @@ async fn bad_profile_input_is_a_field_level_problem() {
         .unwrap();
     raw(&app, req).await.problem(400, "malformed_json");
     // bad path parameter
-    get(&app, "/api/v1/profiles/abc").await.problem(400, "invalid_path");
+    get(&app, "/api/v1/profiles/abc")
+        .await
+        .problem(400, "invalid_path");
     // unknown API route
-    get(&app, "/api/v1/nope").await.problem(404, "route_not_found");
+    get(&app, "/api/v1/nope")
+        .await
+        .problem(404, "route_not_found");
 }
 
 #[tokio::test]
@@ -102,14 +144,25 @@ async fn body_limit_gives_413_problem() {
     let state = state_with(cfg).await;
     let app = acm::app(state);
     let big = "x".repeat(4096);
-    let r = post(&app, "/api/v1/profiles", json!({"name": big, "hosts": ["a"]})).await;
+    let r = post(
+        &app,
+        "/api/v1/profiles",
+        json!({"name": big, "hosts": ["a"]}),
+    )
+    .await;
     r.problem(413, "payload_too_large");
 }
 
 #[tokio::test]
 async fn unknown_profile_is_404_everywhere() {
     let (app, _) = app().await;
-    for uri in ["/api/v1/clusters/99/nodes", "/api/v1/clusters/99/namespaces", "/api/v1/clusters/99/udfs", "/api/v1/clusters/99/metrics", "/api/v1/profiles/99/status"] {
+    for uri in [
+        "/api/v1/clusters/99/nodes",
+        "/api/v1/clusters/99/namespaces",
+        "/api/v1/clusters/99/udfs",
+        "/api/v1/clusters/99/metrics",
+        "/api/v1/profiles/99/status",
+    ] {
         get(&app, uri).await.problem(404, "profile_not_found");
     }
 }
@@ -121,11 +174,23 @@ async fn unreachable_cluster_is_502_with_advice() {
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = l.local_addr().unwrap().port();
     drop(l);
-    let body = json!({"name": "gone", "hosts": [format!("127.0.0.1:{port}")], "connectTimeoutMs": 500});
-    let p = post(&app, "/api/v1/profiles/test", body.clone()).await.problem(502, "cluster_unreachable");
-    assert!(p["detail"].as_str().unwrap().contains("useServicesAlternate"));
-    let id = post(&app, "/api/v1/profiles", body).await.json()["id"].as_i64().unwrap();
-    get(&app, &format!("/api/v1/clusters/{id}/nodes")).await.problem(502, "cluster_unreachable");
+    let body =
+        json!({"name": "gone", "hosts": [format!("127.0.0.1:{port}")], "connectTimeoutMs": 500});
+    let p = post(&app, "/api/v1/profiles/test", body.clone())
+        .await
+        .problem(502, "cluster_unreachable");
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .contains("useServicesAlternate")
+    );
+    let id = post(&app, "/api/v1/profiles", body).await.json()["id"]
+        .as_i64()
+        .unwrap();
+    get(&app, &format!("/api/v1/clusters/{id}/nodes"))
+        .await
+        .problem(502, "cluster_unreachable");
 }
 
 #[tokio::test]
@@ -139,7 +204,10 @@ async fn cors_allow_list() {
         .body(axum::body::Body::empty())
         .unwrap();
     let r = raw(&app, req).await;
-    assert_eq!(r.headers.get("access-control-allow-origin").unwrap(), "http://ui.example");
+    assert_eq!(
+        r.headers.get("access-control-allow-origin").unwrap(),
+        "http://ui.example"
+    );
     let req = Request::builder()
         .uri("/api/health")
         .header("origin", "http://evil.example")
@@ -192,8 +260,18 @@ async fn prometheus_metrics_include_http_metrics() {
     get(&app, "/api/health").await;
     let r = get(&app, "/metrics").await;
     assert_eq!(r.status, 200);
-    assert!(r.headers.get(header::CONTENT_TYPE).unwrap().to_str().unwrap().starts_with("application/openmetrics-text"));
+    assert!(
+        r.headers
+            .get(header::CONTENT_TYPE)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("application/openmetrics-text")
+    );
     let t = r.text();
-    assert!(t.contains("acm_http_requests_total{method=\"GET\",route=\"/api/health\",status=\"200\"}"), "{t}");
+    assert!(
+        t.contains("acm_http_requests_total{method=\"GET\",route=\"/api/health\",status=\"200\"}"),
+        "{t}"
+    );
     assert!(t.trim_end().ends_with("# EOF"));
 }

@@ -13,7 +13,9 @@ async fn page_through(f: &Fixture, set: &str, page_size: usize) -> Vec<String> {
     let mut cursor: Option<String> = None;
     let mut pages = 0;
     loop {
-        let mut uri = f.url(&format!("/namespaces/test/sets/{set}/records?pageSize={page_size}"));
+        let mut uri = f.url(&format!(
+            "/namespaces/test/sets/{set}/records?pageSize={page_size}"
+        ));
         if let Some(c) = &cursor {
             uri.push_str(&format!("&cursor={c}"));
         }
@@ -25,9 +27,16 @@ async fn page_through(f: &Fixture, set: &str, page_size: usize) -> Vec<String> {
         cursor = j["nextCursor"].as_str().map(str::to_string);
         if cursor.is_some() {
             // never short or empty while records remain
-            assert_eq!(recs.len(), page_size, "short page {pages} with a next cursor");
+            assert_eq!(
+                recs.len(),
+                page_size,
+                "short page {pages} with a next cursor"
+            );
         }
-        keys.extend(recs.iter().map(|r| r["key"]["userKey"].as_str().unwrap().to_string()));
+        keys.extend(
+            recs.iter()
+                .map(|r| r["key"]["userKey"].as_str().unwrap().to_string()),
+        );
         if cursor.is_none() {
             break;
         }
@@ -65,20 +74,30 @@ async fn paging_bad_inputs() {
     let set = set_name("pgbad");
     f.load(&set, 30).await;
     let base = f.url(&format!("/namespaces/test/sets/{set}/records"));
-    let p = get(&f.app, &format!("{base}?pageSize=1001")).await.problem(400, "validation_failed");
+    let p = get(&f.app, &format!("{base}?pageSize=1001"))
+        .await
+        .problem(400, "validation_failed");
     assert_eq!(p["errors"][0]["field"], "pageSize");
-    get(&f.app, &format!("{base}?pageSize=0")).await.problem(400, "validation_failed");
-    get(&f.app, &format!("{base}?pageSize=abc")).await.problem(400, "invalid_query");
+    get(&f.app, &format!("{base}?pageSize=0"))
+        .await
+        .problem(400, "validation_failed");
+    get(&f.app, &format!("{base}?pageSize=abc"))
+        .await
+        .problem(400, "invalid_query");
     let p = get(&f.app, &format!("{base}?cursor=%%%")).await;
     assert_eq!(p.status, 400);
-    let p = get(&f.app, &format!("{base}?cursor=AAAA")).await.problem(400, "bad_cursor");
+    let p = get(&f.app, &format!("{base}?cursor=AAAA"))
+        .await
+        .problem(400, "bad_cursor");
     assert_eq!(p["errors"][0]["field"], "cursor");
     // a cursor of one set is refused on another
     let first = get(&f.app, &format!("{base}?pageSize=10")).await.json();
     let c = first["nextCursor"].as_str().unwrap();
     assert!(first["estimatedTotal"].as_u64().unwrap() >= 30 || f.real);
     let other = f.url("/namespaces/test/sets/other/records");
-    let p = get(&f.app, &format!("{other}?cursor={c}")).await.problem(400, "bad_cursor");
+    let p = get(&f.app, &format!("{other}?cursor={c}"))
+        .await
+        .problem(400, "bad_cursor");
     assert!(p["detail"].as_str().unwrap().contains("different query"));
 }
 
@@ -99,7 +118,12 @@ async fn record_crud_and_lossless_values() {
         "m": {"$map": [[1, "one"], ["k", {"nested": true}]]},
         "sm": {"a": 1}
     });
-    let r = put(&f.app, &rec, json!({"key": "u1", "bins": bins.clone(), "ttl": -1, "mode": "create"})).await;
+    let r = put(
+        &f.app,
+        &rec,
+        json!({"key": "u1", "bins": bins.clone(), "ttl": -1, "mode": "create"}),
+    )
+    .await;
     assert_eq!(r.status, 200, "{}", r.text());
     let got = r.json();
     assert_eq!(got["bins"], bins, "values must round-trip losslessly");
@@ -107,10 +131,27 @@ async fn record_crud_and_lossless_values() {
     assert_eq!(got["generation"], 1);
     assert_eq!(got["key"]["userKey"], "u1");
     // create again fails
-    put(&f.app, &rec, json!({"key": "u1", "bins": {"x": 1}, "mode": "create"})).await.problem(409, "record_exists");
+    put(
+        &f.app,
+        &rec,
+        json!({"key": "u1", "bins": {"x": 1}, "mode": "create"}),
+    )
+    .await
+    .problem(409, "record_exists");
     // generation check
-    put(&f.app, &rec, json!({"key": "u1", "bins": {"x": 1}, "generation": 7})).await.problem(409, "generation_mismatch");
-    let r = put(&f.app, &rec, json!({"key": "u1", "bins": {"x": 1}, "generation": 1, "ttl": 3600})).await;
+    put(
+        &f.app,
+        &rec,
+        json!({"key": "u1", "bins": {"x": 1}, "generation": 7}),
+    )
+    .await
+    .problem(409, "generation_mismatch");
+    let r = put(
+        &f.app,
+        &rec,
+        json!({"key": "u1", "bins": {"x": 1}, "generation": 1, "ttl": 3600}),
+    )
+    .await;
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(r.json()["generation"], 2);
     let ttl = r.json()["ttl"].as_i64().unwrap();
@@ -118,43 +159,113 @@ async fn record_crud_and_lossless_values() {
     // get by key (auto and explicit)
     let r = get(&f.app, &format!("{rec}?key=u1")).await;
     assert_eq!(r.json()["bins"]["x"], 1);
-    get(&f.app, &format!("{rec}?key=nope&keyType=string")).await.problem(404, "record_not_found");
-    get(&f.app, &format!("{rec}?key=x&keyType=integer")).await.problem(400, "invalid_key");
+    get(&f.app, &format!("{rec}?key=nope&keyType=string"))
+        .await
+        .problem(404, "record_not_found");
+    get(&f.app, &format!("{rec}?key=x&keyType=integer"))
+        .await
+        .problem(400, "invalid_key");
     // integer and bytes keys
     let r = put(&f.app, &rec, json!({"key": 77, "bins": {"v": 1}})).await;
     assert_eq!(r.status, 200, "{}", r.text());
-    assert_eq!(get(&f.app, &format!("{rec}?key=77")).await.json()["key"]["userKey"], 77);
-    assert_eq!(put(&f.app, &rec, json!({"key": {"$bytes": "AQI="}, "bins": {"v": 1}})).await.status, 200);
-    assert_eq!(get(&f.app, &format!("{rec}?key=AQI%3D&keyType=bytes")).await.status, 200);
+    assert_eq!(
+        get(&f.app, &format!("{rec}?key=77")).await.json()["key"]["userKey"],
+        77
+    );
+    assert_eq!(
+        put(
+            &f.app,
+            &rec,
+            json!({"key": {"$bytes": "AQI="}, "bins": {"v": 1}})
+        )
+        .await
+        .status,
+        200
+    );
+    assert_eq!(
+        get(&f.app, &format!("{rec}?key=AQI%3D&keyType=bytes"))
+            .await
+            .status,
+        200
+    );
     // duplicate
-    let r = post(&f.app, &format!("{rec}/duplicate"), json!({"key": "u1", "newKey": "u2"})).await;
+    let r = post(
+        &f.app,
+        &format!("{rec}/duplicate"),
+        json!({"key": "u1", "newKey": "u2"}),
+    )
+    .await;
     assert_eq!(r.status, 201, "{}", r.text());
     assert_eq!(r.json()["bins"]["big"], json!({"$int": "9007199254740993"}));
-    post(&f.app, &format!("{rec}/duplicate"), json!({"key": "u1", "newKey": "u2"})).await.problem(409, "record_exists");
+    post(
+        &f.app,
+        &format!("{rec}/duplicate"),
+        json!({"key": "u1", "newKey": "u2"}),
+    )
+    .await
+    .problem(409, "record_exists");
     // delete a bin
     let r = delete(&f.app, &format!("{rec}/bins/small?key=u2")).await;
     assert_eq!(r.status, 200, "{}", r.text());
     assert!(r.json()["bins"].get("small").is_none());
-    delete(&f.app, &format!("{rec}/bins/zzz?key=u2")).await.problem(404, "bin_not_found");
+    delete(&f.app, &format!("{rec}/bins/zzz?key=u2"))
+        .await
+        .problem(404, "bin_not_found");
     // delete the record
     assert_eq!(delete(&f.app, &format!("{rec}?key=u2")).await.status, 204);
-    delete(&f.app, &format!("{rec}?key=u2")).await.problem(404, "record_not_found");
+    delete(&f.app, &format!("{rec}?key=u2"))
+        .await
+        .problem(404, "record_not_found");
 }
 
 #[tokio::test]
 async fn malformed_values_are_field_level_problems() {
     let f = cluster(1).await;
     let rec = f.url("/namespaces/test/sets/bad/record");
-    let p = put(&f.app, &rec, json!({"key": "k", "bins": {"a": {"$int": "12x"}}})).await.problem(400, "invalid_value");
+    let p = put(
+        &f.app,
+        &rec,
+        json!({"key": "k", "bins": {"a": {"$int": "12x"}}}),
+    )
+    .await
+    .problem(400, "invalid_value");
     assert_eq!(p["errors"][0]["field"], "bins.a.$int");
-    let p = put(&f.app, &rec, json!({"key": "k", "bins": {"a": {"$map": [[[1], 2]]}}})).await.problem(400, "invalid_value");
+    let p = put(
+        &f.app,
+        &rec,
+        json!({"key": "k", "bins": {"a": {"$map": [[[1], 2]]}}}),
+    )
+    .await
+    .problem(400, "invalid_value");
     assert_eq!(p["errors"][0]["field"], "bins.a.$map[0][0]");
-    let p = put(&f.app, &rec, json!({"key": [1], "bins": {"a": 1}})).await.problem(400, "invalid_key");
+    let p = put(&f.app, &rec, json!({"key": [1], "bins": {"a": 1}}))
+        .await
+        .problem(400, "invalid_key");
     assert_eq!(p["errors"][0]["field"], "key");
-    put(&f.app, &rec, json!({"key": "k", "bins": {"waytoolongbinname": 1}})).await.problem(400, "invalid_value");
-    put(&f.app, &rec, json!({"key": "k", "bins": {}})).await.problem(400, "validation_failed");
-    put(&f.app, &rec, json!({"key": "k", "bins": {"a": 1}, "ttl": -5})).await.problem(400, "validation_failed");
-    put(&f.app, &rec, json!({"key": "k", "bins": {"a": 1}, "mode": "merge"})).await.problem(400, "validation_failed");
+    put(
+        &f.app,
+        &rec,
+        json!({"key": "k", "bins": {"waytoolongbinname": 1}}),
+    )
+    .await
+    .problem(400, "invalid_value");
+    put(&f.app, &rec, json!({"key": "k", "bins": {}}))
+        .await
+        .problem(400, "validation_failed");
+    put(
+        &f.app,
+        &rec,
+        json!({"key": "k", "bins": {"a": 1}, "ttl": -5}),
+    )
+    .await
+    .problem(400, "validation_failed");
+    put(
+        &f.app,
+        &rec,
+        json!({"key": "k", "bins": {"a": 1}, "mode": "merge"}),
+    )
+    .await
+    .problem(400, "validation_failed");
 }
 
 #[tokio::test]
@@ -164,14 +275,19 @@ async fn query_with_expression_tree_and_pk_match() {
     f.load(&set, 300).await;
     let q = f.url("/query");
     let body = json!({"namespace": "test", "set": set, "pageSize": 1000,
-        "filter": {"op": "and", "args": [
-            {"op": "ge", "bin": "i", "value": 100},
-            {"op": "lt", "bin": "i", "value": 110},
-            {"op": "not", "arg": {"op": "eq", "bin": "i", "value": 105}}
-        ]}});
+    "filter": {"op": "and", "args": [
+        {"op": "ge", "bin": "i", "value": 100},
+        {"op": "lt", "bin": "i", "value": 110},
+        {"op": "not", "arg": {"op": "eq", "bin": "i", "value": 105}}
+    ]}});
     let r = post(&f.app, &q, body).await;
     assert_eq!(r.status, 200, "{}", r.text());
-    let mut got: Vec<i64> = r.json()["records"].as_array().unwrap().iter().map(|r| r["bins"]["i"].as_i64().unwrap()).collect();
+    let mut got: Vec<i64> = r.json()["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["bins"]["i"].as_i64().unwrap())
+        .collect();
     got.sort();
     assert_eq!(got, [100, 101, 102, 103, 104, 106, 107, 108, 109]);
     // primary key prefix + selected bins
@@ -179,9 +295,17 @@ async fn query_with_expression_tree_and_pk_match() {
     assert_eq!(r.status, 200, "{}", r.text());
     let recs = r.json()["records"].as_array().unwrap().clone();
     assert_eq!(recs.len(), 11, "k29, k290..k299");
-    assert!(recs.iter().all(|r| r["bins"].get("i").is_none() && r["bins"]["s"].is_string()));
+    assert!(
+        recs.iter()
+            .all(|r| r["bins"].get("i").is_none() && r["bins"]["s"].is_string())
+    );
     // primary key equality is a direct lookup
-    let r = post(&f.app, &q, json!({"namespace": "test", "set": set, "primaryKey": {"op": "eq", "value": "k7"}})).await;
+    let r = post(
+        &f.app,
+        &q,
+        json!({"namespace": "test", "set": set, "primaryKey": {"op": "eq", "value": "k7"}}),
+    )
+    .await;
     assert_eq!(r.json()["records"][0]["bins"]["i"], 7);
     // maxRecords across pages with cursors
     let mut seen = 0;
@@ -205,14 +329,34 @@ async fn query_with_expression_tree_and_pk_match() {
 async fn invalid_expression_tree_is_a_field_level_problem() {
     let f = cluster(1).await;
     let q = f.url("/query");
-    let p = post(&f.app, &q, json!({"namespace": "test", "filter": {"op": "and", "args": [{"op": "eq", "bin": "a"}]}})).await.problem(400, "invalid_expression");
+    let p = post(
+        &f.app,
+        &q,
+        json!({"namespace": "test", "filter": {"op": "and", "args": [{"op": "eq", "bin": "a"}]}}),
+    )
+    .await
+    .problem(400, "invalid_expression");
     assert_eq!(p["errors"][0]["field"], "filter.args[0].value");
-    let p = post(&f.app, &q, json!({"namespace": "test", "filter": {"op": "between", "bin": "a", "value": 1}})).await.problem(400, "invalid_expression");
+    let p = post(
+        &f.app,
+        &q,
+        json!({"namespace": "test", "filter": {"op": "between", "bin": "a", "value": 1}}),
+    )
+    .await
+    .problem(400, "invalid_expression");
     assert_eq!(p["errors"][0]["field"], "filter.op");
     let p = post(&f.app, &q, json!({"namespace": "test", "predicate": {"bin": "a", "op": "range", "value": "x", "end": 3}})).await.problem(400, "validation_failed");
     assert_eq!(p["errors"][0]["field"], "predicate.value");
-    post(&f.app, &q, json!({"namespace": "test", "pageSize": 5000})).await.problem(400, "validation_failed");
-    post(&f.app, &q, json!({"namespace": "test", "cursor": "bm90LWEtY3Vyc29y"})).await.problem(400, "bad_cursor");
+    post(&f.app, &q, json!({"namespace": "test", "pageSize": 5000}))
+        .await
+        .problem(400, "validation_failed");
+    post(
+        &f.app,
+        &q,
+        json!({"namespace": "test", "cursor": "bm90LWEtY3Vyc29y"}),
+    )
+    .await
+    .problem(400, "bad_cursor");
 }
 
 #[tokio::test]
@@ -220,17 +364,33 @@ async fn export_streams_ndjson_and_csv() {
     let f = cluster(3).await;
     let set = set_name("exp");
     f.load(&set, 1500).await;
-    let r = get(&f.app, &f.url(&format!("/namespaces/test/sets/{set}/export"))).await;
+    let r = get(
+        &f.app,
+        &f.url(&format!("/namespaces/test/sets/{set}/export")),
+    )
+    .await;
     assert_eq!(r.status, 200);
-    assert_eq!(r.headers.get("content-type").unwrap(), "application/x-ndjson");
+    assert_eq!(
+        r.headers.get("content-type").unwrap(),
+        "application/x-ndjson"
+    );
     let text = r.text();
     let keys: HashSet<String> = text
         .lines()
-        .map(|l| serde_json::from_str::<J>(l).unwrap()["key"]["userKey"].as_str().unwrap().to_string())
+        .map(|l| {
+            serde_json::from_str::<J>(l).unwrap()["key"]["userKey"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
         .collect();
     assert_eq!(text.lines().count(), 1500);
     assert_eq!(keys.len(), 1500);
-    let r = get(&f.app, &f.url(&format!("/namespaces/test/sets/{set}/export?format=csv"))).await;
+    let r = get(
+        &f.app,
+        &f.url(&format!("/namespaces/test/sets/{set}/export?format=csv")),
+    )
+    .await;
     assert_eq!(r.status, 200);
     let text = r.text();
     let mut lines = text.split("\r\n").filter(|l| !l.is_empty());
@@ -239,7 +399,17 @@ async fn export_streams_ndjson_and_csv() {
     assert!(header.contains(",i") && header.contains(",s"));
     assert_eq!(lines.count(), 1500);
     // query export with a filter
-    let r = post(&f.app, &f.url("/export?format=ndjson"), json!({"namespace": "test", "set": set, "filter": {"op": "lt", "bin": "i", "value": 10}})).await;
+    let r = post(
+        &f.app,
+        &f.url("/export?format=ndjson"),
+        json!({"namespace": "test", "set": set, "filter": {"op": "lt", "bin": "i", "value": 10}}),
+    )
+    .await;
     assert_eq!(r.text().lines().count(), 10);
-    get(&f.app, &f.url(&format!("/namespaces/test/sets/{set}/export?format=xml"))).await.problem(400, "validation_failed");
+    get(
+        &f.app,
+        &f.url(&format!("/namespaces/test/sets/{set}/export?format=xml")),
+    )
+    .await
+    .problem(400, "validation_failed");
 }

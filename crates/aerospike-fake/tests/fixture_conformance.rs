@@ -2,7 +2,7 @@
 //! (set `AEROSPIKE_FIXTURES` to another copy). Skipped with a notice when the folder is absent.
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use aerospike_fake::{FakeCluster, FakeOptions};
 
@@ -25,7 +25,7 @@ fn fixtures() -> Option<PathBuf> {
 }
 
 /// (command, value) of a one-command fixture file.
-fn fixture(dir: &PathBuf, file: &str) -> (String, String) {
+fn fixture(dir: &Path, file: &str) -> (String, String) {
     let text = std::fs::read_to_string(dir.join(file)).expect("fixture readable");
     let line = text.strip_suffix('\n').unwrap_or(&text);
     let (cmd, value) = line.split_once('\t').expect("cmd<TAB>value");
@@ -90,6 +90,22 @@ async fn exact_replies_match_the_capture() {
         "sindex-exists_namespace_test_indexname_nosuch.txt",
         "query-show_id_12345.txt",
         "latencies_hist_nosuch.txt",
+        "quiesce_.txt",
+        "quiesce-undo_.txt",
+        "racks_.txt",
+        "rack-ids.txt",
+        "roster_.txt",
+        "roster_namespace_test.txt",
+        "feature-key.txt",
+        "xdr-dc-state.txt",
+        "peers-tls-std.txt",
+        "partitions.txt",
+        "rebalance-generation.txt",
+        "health-outliers.txt",
+        "index-pressure.txt",
+        "truncate-namespace_namespace_nosuch.txt",
+        "truncate-namespace-undo_namespace_bar.txt",
+        "truncate-undo_namespace_test_set_empty.txt",
     ];
     let mut mismatches = Vec::new();
     for f in files {
@@ -147,6 +163,16 @@ async fn structured_replies_use_the_captured_field_names() {
             "{cmd}: keys CE does not send: {unknown:?}"
         );
     }
+
+    // cluster-stable: the cluster key, upper-case hex without padding, like CE.
+    let (_, want) = fixture(&dir, "cluster-stable_size_1_namespace_test.txt");
+    let got = ask(&addr, "cluster-stable:size=1;namespace=test").await;
+    let hex = |v: &str| {
+        !v.is_empty()
+            && v.chars()
+                .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
+    };
+    assert!(hex(&want) && hex(&got), "{got} vs {want}");
 
     // udf-list shape.
     let (_, want) = fixture(&dir, "udf-list.txt");

@@ -58,7 +58,8 @@ pub struct ClusterView {
     pub cluster_keys: BTreeMap<String, Vec<String>>,
     /// Cluster size → node ids reporting it.
     pub cluster_sizes: BTreeMap<u64, Vec<String>>,
-    /// True when every reachable node reports `cluster_integrity=true`.
+    /// True when at least one node is reachable and every reachable node reports
+    /// `cluster_integrity=true`.
     pub integrity: bool,
     /// Sum of `migrate_partitions_remaining` over reachable nodes.
     pub migrations_remaining: u64,
@@ -144,6 +145,8 @@ pub fn cluster_view(observations: &[NodeObservation]) -> ClusterView {
     }
     odd.sort();
     odd.dedup();
+    // No reachable node proves nothing.
+    view.integrity &= !view.reachable.is_empty();
     view.disagreeing_nodes = odd;
     view
 }
@@ -197,6 +200,13 @@ pub enum UnsafeReason {
         /// `migrate_partitions_remaining`.
         partitions: u64,
     },
+    /// A statistic the verdict needs is absent from the node's `statistics`.
+    MissingStatistic {
+        /// Node id.
+        node: String,
+        /// The missing key.
+        field: String,
+    },
     /// `cluster-stable` on a node does not confirm a stable cluster of the expected size
     /// with the agreed key.
     NotStable {
@@ -205,6 +215,13 @@ pub enum UnsafeReason {
         /// What it said.
         detail: String,
     },
+}
+
+fn missing(node: &str, field: &str) -> UnsafeReason {
+    UnsafeReason::MissingStatistic {
+        node: node.to_owned(),
+        field: field.to_owned(),
+    }
 }
 
 /// The "safe to proceed" verdict.
@@ -257,18 +274,23 @@ pub fn safe_to_proceed(observations: &[NodeObservation], expected_size: usize) -
                 expected: expected_size,
             });
         }
-        if s.cluster_integrity != Some(true) {
-            reasons.push(UnsafeReason::IntegrityFault { node: node.clone() });
+        match s.cluster_integrity {
+            Some(true) => {}
+            Some(false) => reasons.push(UnsafeReason::IntegrityFault { node: node.clone() }),
+            None => reasons.push(missing(&node, "cluster_integrity")),
         }
-        if s.migrate_allowed != Some(true) {
-            reasons.push(UnsafeReason::MigrateNotAllowed { node: node.clone() });
+        match s.migrate_allowed {
+            Some(true) => {}
+            Some(false) => reasons.push(UnsafeReason::MigrateNotAllowed { node: node.clone() }),
+            None => reasons.push(missing(&node, "migrate_allowed")),
         }
         match s.migrate_partitions_remaining {
             Some(0) => {}
-            other => reasons.push(UnsafeReason::PartitionsRemaining {
+            Some(partitions) => reasons.push(UnsafeReason::PartitionsRemaining {
                 node: node.clone(),
-                partitions: other.unwrap_or(u64::MAX),
+                partitions,
             }),
+            None => reasons.push(missing(&node, "migrate_partitions_remaining")),
         }
         let detail = match &state.cluster_stable {
             Ok(ClusterStable::Stable { cluster_key })
@@ -429,4 +451,111 @@ pub fn set_totals<'a>(
             t
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse_statistics;
+
+    fn node(id: &str, stats: &str, stable: Result<ClusterStable, ReplyError>) -> NodeObservation {
+        NodeObservation {
+            addr: format!("{id}:3000"),
+            state: Ok(NodeState {
+                node_id: id.to_owned(),
+                statistics: parse_statistics(stats).expect("stats"),
+                cluster_stable: stable,
+            }),
+        }
+    }
+
+    const GOOD: &str = "cluster_size=2;cluster_key=K1;cluster_integrity=true;migrate_allowed=true;migrate_partitions_remaining=0";
+
+    fn stable(key: &str) -> Result<ClusterStable, ReplyError> {
+        Ok(ClusterStable::Stable {
+            cluster_key: key.to_owned(),
+        })
+    }
+
+    #[test]
+    fn two_good_nodes_are_safe() {
+        let s = safe_to_proceed(
+            &[node("A", GOOD, stable("K1")), node("B", GOOD, stable("K1"))],
+            2,
+        );
+        assert!(s.safe, "{:?}", s.reasons);
+    }
+
+    #[test]
+    fn empty_input_is_unsafe_and_has_no_integrity() {
+        let s = safe_to_proceed(&[], 3);
+        assert!(!s.safe);
+        assert!(!s.view.integrity);
+        assert_eq!(
+            s.reasons,
+            vec![UnsafeReason::TooFewReachable {
+                reachable: 0,
+                expected: 3
+            }]
+        );
+    }
+
+    #[test]
+    fn missing_and_false_flags_are_named() {
+        let bare = "cluster_size=2;cluster_key=K1";
+        let bad = "cluster_size=2;cluster_key=K1;cluster_integrity=false;migrate_allowed=false;migrate_partitions_remaining=5";
+        let s = safe_to_proceed(
+            &[node("A", bare, stable("K1")), node("B", bad, stable("K1"))],
+            2,
+        );
+        for field in [
+            "cluster_integrity",
+            "migrate_allowed",
+            "migrate_partitions_remaining",
+        ] {
+            assert!(
+                s.reasons.contains(&missing("A", field)),
+                "{field}: {:?}",
+                s.reasons
+            );
+        }
+        assert!(
+            s.reasons
+                .contains(&UnsafeReason::IntegrityFault { node: "B".into() })
+        );
+        assert!(
+            s.reasons
+                .contains(&UnsafeReason::MigrateNotAllowed { node: "B".into() })
+        );
+        assert!(s.reasons.contains(&UnsafeReason::PartitionsRemaining {
+            node: "B".into(),
+            partitions: 5
+        }));
+        assert!(!s.view.integrity);
+        assert_eq!(s.view.migrations_remaining, 5);
+    }
+
+    #[test]
+    fn cluster_stable_key_must_match_and_errors_block() {
+        let other = "cluster_size=2;cluster_key=K2;cluster_integrity=true;migrate_allowed=true;migrate_partitions_remaining=0";
+        let s = safe_to_proceed(
+            &[
+                node("A", GOOD, stable("K9")),
+                node("B", other, Err(ReplyError::Empty)),
+            ],
+            2,
+        );
+        assert!(
+            s.reasons
+                .iter()
+                .any(|r| matches!(r, UnsafeReason::ClusterKeyMismatch { .. }))
+        );
+        let not_stable: Vec<_> = s
+            .reasons
+            .iter()
+            .filter(|r| matches!(r, UnsafeReason::NotStable { .. }))
+            .collect();
+        assert_eq!(not_stable.len(), 2, "{:?}", s.reasons);
+        assert_eq!(s.view.agreed_key(), None);
+    }
 }

@@ -7,6 +7,7 @@ import { client, unwrap } from "./client";
 import { requestRaw } from "./http";
 import type {
   IndexCreate,
+  Privilege,
   ProfileBundle,
   ProfileInput,
   QueryRequest,
@@ -113,6 +114,12 @@ export const endpoints = {
   // admin (Enterprise only: CE answers 409 security_not_supported)
   users: (id: number) => unwrap(client.GET("/api/v1/clusters/{id}/users", { params: { path: { id } } })),
   roles: (id: number) => unwrap(client.GET("/api/v1/clusters/{id}/roles", { params: { path: { id } } })),
+  createUser: (id: number, body: { user: string; password: string; roles: string[] }) =>
+    unwrap(client.POST("/api/v1/clusters/{id}/users", { params: { path: { id } }, body })),
+  dropUser: (id: number, user: string) => unwrap(client.DELETE("/api/v1/clusters/{id}/users/{user}", { params: { path: { id, user } } })),
+  createRole: (id: number, body: { name: string; privileges: Privilege[] }) =>
+    unwrap(client.POST("/api/v1/clusters/{id}/roles", { params: { path: { id } }, body })),
+  dropRole: (id: number, role: string) => unwrap(client.DELETE("/api/v1/clusters/{id}/roles/{role}", { params: { path: { id, role } } })),
 
   // info console (the server refuses state-changing commands unless started with --allow-info-writes)
   info: (id: number, command: string, node: string | null) =>

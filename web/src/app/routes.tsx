@@ -39,7 +39,7 @@ export const routes: RouteObject[] = [
           { path: "query", lazy: page(() => import("../pages/query/QueryPage")) },
           { path: "indexes", lazy: page(() => import("../pages/indexes/IndexesPage")) },
           { path: "udfs", lazy: page(() => import("../pages/udfs/UdfsPage")) },
-          { path: "users", lazy: page(() => import("../pages/UsersPage")) },
+          { path: "users", lazy: page(() => import("../pages/users/UsersPage")) },
           { path: "console", lazy: page(() => import("../pages/console/ConsolePage")) },
         ],
       },

@@ -10,14 +10,17 @@ use serde_json::Value;
 
 /// Parses an AerospikeCluster from YAML and applies the defaults.
 pub fn cluster_from_yaml(yaml: &str) -> AerospikeCluster {
-    let mut cluster: AerospikeCluster = serde_saphyr::from_str(yaml).expect("test input is a valid AerospikeCluster");
+    let mut cluster: AerospikeCluster =
+        serde_saphyr::from_str(yaml).expect("test input is a valid AerospikeCluster");
     acko_api::defaults::apply_defaults(&mut cluster);
     cluster
 }
 
 /// Loads `tests/inputs/<name>`.
 pub fn load(name: &str) -> AerospikeCluster {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/inputs").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/inputs")
+        .join(name);
     let yaml = std::fs::read_to_string(&path).expect("test input exists");
     cluster_from_yaml(&yaml)
 }
@@ -37,6 +40,12 @@ pub fn find<'a>(list: &'a [Value], kind: &str, name: &str) -> &'a Value {
 /// `Kind/name` of every object.
 pub fn names(list: &[Value]) -> Vec<String> {
     list.iter()
-        .map(|o| format!("{}/{}", o["kind"].as_str().unwrap_or("?"), o["metadata"]["name"].as_str().unwrap_or("?")))
+        .map(|o| {
+            format!(
+                "{}/{}",
+                o["kind"].as_str().unwrap_or("?"),
+                o["metadata"]["name"].as_str().unwrap_or("?")
+            )
+        })
         .collect()
 }

@@ -71,7 +71,6 @@ pub struct RoleView {
 fn policy(conn: &Conn) -> AdminPolicy {
     AdminPolicy {
         timeout: conn.timeout_ms,
-        ..Default::default()
     }
 }
 
@@ -113,7 +112,10 @@ fn parse_code(s: &str) -> Option<PrivilegeCode> {
 #[utoipa::path(get, path = "/clusters/{id}/users", tag = "admin", params(("id" = i64, Path, description = "Profile id")),
     responses((status = 200, body = Vec<UserView>),
               (status = 409, description = "Community Edition: security_not_supported", body = Problem, content_type = "application/problem+json")))]
-async fn list_users(State(state): State<AppState>, Path(id): Path<i64>) -> ApiResult<Json<Vec<UserView>>> {
+async fn list_users(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Vec<UserView>>> {
     let conn = state.conn(id).await?;
     let users = conn
         .client
@@ -173,7 +175,10 @@ async fn create_user(
 #[utoipa::path(delete, path = "/clusters/{id}/users/{user}", tag = "admin",
     params(("id" = i64, Path, description = "Profile id"), ("user" = String, Path, description = "User")),
     responses((status = 204), (status = 409, body = Problem, content_type = "application/problem+json")))]
-async fn drop_user(State(state): State<AppState>, Path((id, user)): Path<(i64, String)>) -> ApiResult<StatusCode> {
+async fn drop_user(
+    State(state): State<AppState>,
+    Path((id, user)): Path<(i64, String)>,
+) -> ApiResult<StatusCode> {
     let conn = state.conn(id).await?;
     conn.client
         .drop_user(&policy(&conn), &user)
@@ -235,11 +240,17 @@ async fn set_user_roles(
     let p = policy(&conn);
     if !req.grant.is_empty() {
         let g: Vec<&str> = req.grant.iter().map(String::as_str).collect();
-        conn.client.grant_roles(&p, &user, &g).await.map_err(|e| map_err(&e, "grant roles"))?;
+        conn.client
+            .grant_roles(&p, &user, &g)
+            .await
+            .map_err(|e| map_err(&e, "grant roles"))?;
     }
     if !req.revoke.is_empty() {
         let r: Vec<&str> = req.revoke.iter().map(String::as_str).collect();
-        conn.client.revoke_roles(&p, &user, &r).await.map_err(|e| map_err(&e, "revoke roles"))?;
+        conn.client
+            .revoke_roles(&p, &user, &r)
+            .await
+            .map_err(|e| map_err(&e, "revoke roles"))?;
     }
     Ok(StatusCode::NO_CONTENT)
 }
@@ -247,7 +258,10 @@ async fn set_user_roles(
 /// List roles.
 #[utoipa::path(get, path = "/clusters/{id}/roles", tag = "admin", params(("id" = i64, Path, description = "Profile id")),
     responses((status = 200, body = Vec<RoleView>), (status = 409, body = Problem, content_type = "application/problem+json")))]
-async fn list_roles(State(state): State<AppState>, Path(id): Path<i64>) -> ApiResult<Json<Vec<RoleView>>> {
+async fn list_roles(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Vec<RoleView>>> {
     let conn = state.conn(id).await?;
     let roles = conn
         .client
@@ -308,14 +322,24 @@ async fn create_role(
     let mut privileges = Vec::new();
     for (i, p) in req.privileges.iter().enumerate() {
         let Some(code) = parse_code(&p.code) else {
-            return Err(ApiError::field(format!("privileges[{i}].code"), format!("unknown privilege `{}`", p.code)));
+            return Err(ApiError::field(
+                format!("privileges[{i}].code"),
+                format!("unknown privilege `{}`", p.code),
+            ));
         };
         privileges.push(Privilege::new(code, p.namespace.clone(), p.set.clone()));
     }
     let conn = state.conn(id).await?;
     let allow: Vec<&str> = req.allowlist.iter().map(String::as_str).collect();
     conn.client
-        .create_role(&policy(&conn), &req.name, &privileges, &allow, req.read_quota, req.write_quota)
+        .create_role(
+            &policy(&conn),
+            &req.name,
+            &privileges,
+            &allow,
+            req.read_quota,
+            req.write_quota,
+        )
         .await
         .map_err(|e| map_err(&e, "create role"))?;
     Ok(StatusCode::CREATED)
@@ -325,7 +349,10 @@ async fn create_role(
 #[utoipa::path(delete, path = "/clusters/{id}/roles/{role}", tag = "admin",
     params(("id" = i64, Path, description = "Profile id"), ("role" = String, Path, description = "Role")),
     responses((status = 204), (status = 409, body = Problem, content_type = "application/problem+json")))]
-async fn drop_role(State(state): State<AppState>, Path((id, role)): Path<(i64, String)>) -> ApiResult<StatusCode> {
+async fn drop_role(
+    State(state): State<AppState>,
+    Path((id, role)): Path<(i64, String)>,
+) -> ApiResult<StatusCode> {
     let conn = state.conn(id).await?;
     conn.client
         .drop_role(&policy(&conn), &role)
@@ -340,7 +367,13 @@ mod tests {
 
     #[test]
     fn privilege_codes_round_trip() {
-        for c in ["user-admin", "read-write-udf", "read", "sindex-admin", "truncate"] {
+        for c in [
+            "user-admin",
+            "read-write-udf",
+            "read",
+            "sindex-admin",
+            "truncate",
+        ] {
             assert_eq!(code_name(&parse_code(c).unwrap()), c);
         }
         assert!(parse_code("root").is_none());

@@ -67,51 +67,50 @@ fn path_err(e: impl std::fmt::Display) -> ApiError {
     params(("id" = i64, Path, description = "Profile id")),
     responses((status = 200, body = Vec<NodeView>), (status = 404, body = Problem, content_type = "application/problem+json"),
               (status = 502, body = Problem, content_type = "application/problem+json")))]
-async fn list_nodes(State(state): State<AppState>, Path(id): Path<i64>) -> ApiResult<Json<Vec<NodeView>>> {
+async fn list_nodes(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Vec<NodeView>>> {
     let conn = state.conn(id).await?;
     let policy = aerospike::AdminPolicy {
         timeout: conn.timeout_ms,
-        ..Default::default()
     };
     let nodes = conn.client.nodes();
-    let views = futures::future::join_all(nodes.iter().map(|n| {
-        let policy = policy.clone();
-        async move {
-            let mut v = NodeView {
-                id: n.name().to_string(),
-                address: n.address().to_string(),
-                build: None,
-                edition: None,
-                cluster_name: None,
-                uptime_seconds: None,
-                client_connections: None,
-                cluster_size: None,
-                cluster_key: None,
-                migrate_partitions_remaining: None,
-                error: None,
-            };
-            match n
-                .info(&policy, &["build", "edition", "cluster-name", "statistics"])
-                .await
-            {
-                Ok(m) => {
-                    v.build = m.get("build").cloned();
-                    v.edition = m.get("edition").cloned();
-                    v.cluster_name = m.get("cluster-name").cloned().filter(|c| c != "null");
-                    if let Some(s) = m.get("statistics")
-                        && let Ok(st) = asinfo::parse::parse_statistics(s)
-                    {
-                        v.uptime_seconds = st.uptime;
-                        v.client_connections = st.client_connections;
-                        v.cluster_size = st.cluster_size;
-                        v.cluster_key = st.cluster_key;
-                        v.migrate_partitions_remaining = st.migrate_partitions_remaining;
-                    }
+    let views = futures::future::join_all(nodes.iter().map(|n| async move {
+        let mut v = NodeView {
+            id: n.name().to_string(),
+            address: n.address().to_string(),
+            build: None,
+            edition: None,
+            cluster_name: None,
+            uptime_seconds: None,
+            client_connections: None,
+            cluster_size: None,
+            cluster_key: None,
+            migrate_partitions_remaining: None,
+            error: None,
+        };
+        match n
+            .info(&policy, &["build", "edition", "cluster-name", "statistics"])
+            .await
+        {
+            Ok(m) => {
+                v.build = m.get("build").cloned();
+                v.edition = m.get("edition").cloned();
+                v.cluster_name = m.get("cluster-name").cloned().filter(|c| c != "null");
+                if let Some(s) = m.get("statistics")
+                    && let Ok(st) = asinfo::parse::parse_statistics(s)
+                {
+                    v.uptime_seconds = st.uptime;
+                    v.client_connections = st.client_connections;
+                    v.cluster_size = st.cluster_size;
+                    v.cluster_key = st.cluster_key;
+                    v.migrate_partitions_remaining = st.migrate_partitions_remaining;
                 }
-                Err(e) => v.error = Some(e.to_string()),
             }
-            v
+            Err(e) => v.error = Some(e.to_string()),
         }
+        v
     }))
     .await;
     Ok(Json(views))
@@ -216,9 +215,7 @@ pub fn aggregate_namespace(name: &str, replies: &[&str]) -> NamespaceView {
         v.nsup_period = v.nsup_period.or(n("nsup-period"));
         v.evict_tenths_pct = v.evict_tenths_pct.or(n("evict-tenths-pct"));
         v.evict_used_pct = v.evict_used_pct.or(n("storage-engine.evict-used-pct"));
-        v.evict_indexes_memory_pct = v
-            .evict_indexes_memory_pct
-            .or(n("evict-indexes-memory-pct"));
+        v.evict_indexes_memory_pct = v.evict_indexes_memory_pct.or(n("evict-indexes-memory-pct"));
         v.stop_writes_used_pct = v
             .stop_writes_used_pct
             .or(n("storage-engine.stop-writes-used-pct"));
@@ -256,7 +253,10 @@ async fn namespace_view(conn: &Conn, ns: &str) -> ApiResult<NamespaceView> {
 #[utoipa::path(get, path = "/clusters/{id}/namespaces", tag = "cluster",
     params(("id" = i64, Path, description = "Profile id")),
     responses((status = 200, body = Vec<NamespaceView>), (status = 404, body = Problem, content_type = "application/problem+json")))]
-async fn list_namespaces(State(state): State<AppState>, Path(id): Path<i64>) -> ApiResult<Json<Vec<NamespaceView>>> {
+async fn list_namespaces(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Vec<NamespaceView>>> {
     let conn = state.conn(id).await?;
     let mut out = Vec::new();
     for ns in namespace_names(&conn).await? {
@@ -340,7 +340,10 @@ pub fn aggregate_sets(ns: &str, replies: &[&str], erf: u64) -> Vec<SetView> {
 pub(crate) async fn set_views(conn: &Conn, ns: &str, erf: Option<u64>) -> ApiResult<Vec<SetView>> {
     let erf = match erf {
         Some(e) => e,
-        None => namespace_view(conn, ns).await?.effective_replication_factor.unwrap_or(1),
+        None => namespace_view(conn, ns)
+            .await?
+            .effective_replication_factor
+            .unwrap_or(1),
     };
     let replies = info::all_nodes(conn, &format!("sets/{ns}")).await?;
     let ok: Vec<&str> = ok_replies(&replies).map(|(_, r)| r).collect();
@@ -357,7 +360,9 @@ async fn list_sets(
 ) -> ApiResult<Json<Vec<SetView>>> {
     let conn = state.conn(id).await?;
     let v = namespace_view(&conn, &ns).await?;
-    Ok(Json(set_views(&conn, &ns, v.effective_replication_factor).await?))
+    Ok(Json(
+        set_views(&conn, &ns, v.effective_replication_factor).await?,
+    ))
 }
 
 /// A confirmation token for a destructive operation.
@@ -384,16 +389,19 @@ fn sign(secret: &[u8; 32], what: &str, expires: i64) -> String {
 
 /// Check a confirmation token (pure apart from the clock value passed in).
 pub fn check_token(secret: &[u8; 32], what: &str, token: &str, now: i64) -> Result<(), ApiError> {
-    let bad = |m: &str| {
-        ApiError::field("confirmToken", m.to_string()).with_code("confirmation_invalid")
-    };
-    let (exp, _) = token.split_once('.').ok_or_else(|| bad("malformed token"))?;
+    let bad =
+        |m: &str| ApiError::field("confirmToken", m.to_string()).with_code("confirmation_invalid");
+    let (exp, _) = token
+        .split_once('.')
+        .ok_or_else(|| bad("malformed token"))?;
     let exp: i64 = exp.parse().map_err(|_| bad("malformed token"))?;
     if exp < now {
         return Err(bad("the token expired; request a new one"));
     }
     if sign(secret, what, exp) != token {
-        return Err(bad("the token was issued for another set or by another manager process"));
+        return Err(bad(
+            "the token was issued for another set or by another manager process",
+        ));
     }
     Ok(())
 }
@@ -446,7 +454,6 @@ async fn truncate_set(
     let conn = state.conn(id).await?;
     let policy = aerospike::AdminPolicy {
         timeout: conn.timeout_ms,
-        ..Default::default()
     };
     conn.client
         .truncate(&policy, &ns, &set, 0)
@@ -496,8 +503,13 @@ fn config_command(context: &str, namespace: Option<&str>) -> ApiResult<String> {
         ));
     }
     match (context, namespace) {
-        ("namespace", Some(ns)) if !ns.is_empty() => Ok(format!("get-config:context=namespace;id={ns}")),
-        ("namespace", _) => Err(ApiError::field("namespace", "required for context `namespace`")),
+        ("namespace", Some(ns)) if !ns.is_empty() => {
+            Ok(format!("get-config:context=namespace;id={ns}"))
+        }
+        ("namespace", _) => Err(ApiError::field(
+            "namespace",
+            "required for context `namespace`",
+        )),
         (c, _) => Ok(format!("get-config:context={c}")),
     }
 }
@@ -510,7 +522,10 @@ async fn get_config(
     Path(id): Path<i64>,
     ApiQuery(q): ApiQuery<ConfigParams>,
 ) -> ApiResult<Json<Vec<NodeConfig>>> {
-    let cmd = config_command(q.context.as_deref().unwrap_or("service"), q.namespace.as_deref())?;
+    let cmd = config_command(
+        q.context.as_deref().unwrap_or("service"),
+        q.namespace.as_deref(),
+    )?;
     let conn = state.conn(id).await?;
     let replies = info::all_nodes(&conn, &cmd).await?;
     let mut out = Vec::new();
@@ -535,12 +550,18 @@ async fn get_config(
     if let Some(n) = &q.node
         && out.is_empty()
     {
-        return Err(ApiError::not_found("node_not_found", format!("no node `{n}` in this cluster")));
+        return Err(ApiError::not_found(
+            "node_not_found",
+            format!("no node `{n}` in this cluster"),
+        ));
     }
     if out.iter().all(|c| c.error.is_some()) && q.context.as_deref() == Some("namespace") {
         return Err(ApiError::not_found(
             "namespace_not_found",
-            format!("namespace `{}` does not exist", q.namespace.unwrap_or_default()),
+            format!(
+                "namespace `{}` does not exist",
+                q.namespace.unwrap_or_default()
+            ),
         ));
     }
     Ok(Json(out))
@@ -585,7 +606,10 @@ pub fn set_config_commands(req: &SetConfigRequest) -> ApiResult<Vec<(String, Str
         "namespace" => match req.namespace.as_deref() {
             Some(ns) if !ns.is_empty() => format!("set-config:context=namespace;id={ns}"),
             _ => {
-                return Err(ApiError::field("namespace", "required for context `namespace`"));
+                return Err(ApiError::field(
+                    "namespace",
+                    "required for context `namespace`",
+                ));
             }
         },
         c @ ("service" | "network" | "logging") => format!("set-config:context={c}"),
@@ -615,7 +639,8 @@ pub fn set_config_commands(req: &SetConfigRequest) -> ApiResult<Vec<(String, Str
             aerospike_conf::Dynamism::Static => {
                 errs.push(FieldError {
                     field,
-                    message: "static setting: change it in aerospike.conf and restart the node".into(),
+                    message: "static setting: change it in aerospike.conf and restart the node"
+                        .into(),
                 });
                 continue;
             }
@@ -689,9 +714,12 @@ mod tests {
     const FIX: &str = "../../../shared/fixtures/aerospike-ce-8.1";
 
     fn fixture(p: &str) -> Option<String> {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(FIX).join(p);
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(FIX)
+            .join(p);
         std::fs::read_to_string(path).ok().map(|s| {
-            s.split_once('\t').map_or(s.clone(), |(_, v)| v.trim_end_matches('\n').to_string())
+            s.split_once('\t')
+                .map_or(s.clone(), |(_, v)| v.trim_end_matches('\n').to_string())
         })
     }
 
@@ -730,7 +758,10 @@ mod tests {
             params: [(k.to_string(), "10".to_string())].into(),
         };
         let cmds = set_config_commands(&req("namespace", "default-ttl")).unwrap();
-        assert_eq!(cmds[0].1, "set-config:context=namespace;id=test;default-ttl=10");
+        assert_eq!(
+            cmds[0].1,
+            "set-config:context=namespace;id=test;default-ttl=10"
+        );
         let e = set_config_commands(&req("namespace", "replication-factor")).unwrap_err();
         assert_eq!(e.fields[0].field, "params.replication-factor");
         let e = set_config_commands(&req("namespace", "no-such-key")).unwrap_err();

@@ -32,7 +32,10 @@ fn parse_format(f: Option<&str>) -> ApiResult<Format> {
     match f.unwrap_or("ndjson") {
         "ndjson" | "jsonl" => Ok(Format::Ndjson),
         "csv" => Ok(Format::Csv),
-        other => Err(ApiError::field("format", format!("`{other}` is not ndjson or csv"))),
+        other => Err(ApiError::field(
+            "format",
+            format!("`{other}` is not ndjson or csv"),
+        )),
     }
 }
 
@@ -103,7 +106,12 @@ impl CsvWriter {
     /// One record line.
     pub fn row(&self, out: &mut Vec<u8>, rec: &Record) {
         let key = rec.key.as_ref();
-        csv_cell(out, &key.and_then(|k| k.user_key()).map(value_text).unwrap_or_default());
+        csv_cell(
+            out,
+            &key.and_then(|k| k.user_key())
+                .map(value_text)
+                .unwrap_or_default(),
+        );
         out.push(b',');
         out.extend_from_slice(key.map(|k| hex(&k.digest())).unwrap_or_default().as_bytes());
         out.extend_from_slice(format!(",{},{}", rec.generation, ttl_of(rec)).as_bytes());
@@ -138,11 +146,22 @@ fn problem_line(e: &ApiError) -> Vec<u8> {
     v
 }
 
-async fn stream_export(state: &AppState, id: i64, spec: ScanSpec, max_records: Option<u64>, format: Format, name: &str) -> ApiResult<Response> {
+async fn stream_export(
+    state: &AppState,
+    id: i64,
+    spec: ScanSpec,
+    max_records: Option<u64>,
+    format: Format,
+    name: &str,
+) -> ApiResult<Response> {
     let conn = state.conn(id).await?;
     let rs = conn
         .client
-        .query(&spec.policy(max_records.unwrap_or(0)), PartitionFilter::all(), spec.statement())
+        .query(
+            &spec.policy(max_records.unwrap_or(0)),
+            PartitionFilter::all(),
+            spec.statement(),
+        )
         .await
         .map_err(|e| ApiError::from_aerospike(&e, "export"))?;
     let mut stream = rs.into_stream();
@@ -274,9 +293,16 @@ pub async fn export_query(
     let format = parse_format(p.format.as_deref())?;
     let c = compile(&q, 0)?;
     if c.direct_key.is_some() {
-        return Err(ApiError::field("primaryKey.op", "export needs a scan; use prefix or regex, or GET the record"));
+        return Err(ApiError::field(
+            "primaryKey.op",
+            "export needs a scan; use prefix or regex, or GET the record",
+        ));
     }
-    let name = format!("{}-{}", q.namespace, q.set.clone().unwrap_or_else(|| "all".into()));
+    let name = format!(
+        "{}-{}",
+        q.namespace,
+        q.set.clone().unwrap_or_else(|| "all".into())
+    );
     stream_export(&state, id, c.spec, q.max_records, format, &name).await
 }
 
@@ -326,7 +352,11 @@ mod tests {
         let lines: Vec<&str> = text.split("\r\n").collect();
         assert_eq!(lines[0], "key,digest,generation,ttl,name,n,_other");
         assert!(lines[1].starts_with("9,"));
-        assert!(lines[1].contains(",2,-1,\"a, \"\"b\"\"\",5,\"{\"\"l\"\":[1]}\""), "{}", lines[1]);
+        assert!(
+            lines[1].contains(",2,-1,\"a, \"\"b\"\"\",5,\"{\"\"l\"\":[1]}\""),
+            "{}",
+            lines[1]
+        );
     }
 
     #[test]

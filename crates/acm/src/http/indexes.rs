@@ -186,7 +186,8 @@ pub struct CreateIndex {
 fn valid_name(n: &str) -> bool {
     !n.is_empty()
         && n.len() <= 63
-        && n.chars().all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
+        && n.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
 }
 
 /// Create a secondary index. The answer comes once the server accepted it; the build
@@ -226,7 +227,9 @@ async fn create_index(
             None
         }
     };
-    let cit = parse_collection(req.collection.as_deref(), "collection").map_err(|e| errs.push(e)).ok();
+    let cit = parse_collection(req.collection.as_deref(), "collection")
+        .map_err(|e| errs.push(e))
+        .ok();
     let ctx = match &req.context {
         Some(c) if !c.is_empty() => parse_context(c, "context").map_err(|e| errs.push(e)).ok(),
         _ => None,
@@ -240,7 +243,6 @@ async fn create_index(
     let conn = state.conn(id).await?;
     let policy = AdminPolicy {
         timeout: conn.timeout_ms,
-        ..Default::default()
     };
     conn.client
         .create_index_on_bin(
@@ -295,7 +297,6 @@ async fn drop_index(
     };
     let policy = AdminPolicy {
         timeout: conn.timeout_ms,
-        ..Default::default()
     };
     conn.client
         .drop_index(&policy, &ns, existing.set.as_deref().unwrap_or(""), &name)

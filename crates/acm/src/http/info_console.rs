@@ -20,26 +20,79 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Info verbs that only read state.
 const READ_ONLY: &[&str] = &[
-    "admin-clear-alt", "admin-clear-std", "alumni-clear-alt", "alumni-clear-std", "best-practices",
-    "build", "build_os", "build_time", "cluster-name", "cluster-stable", "compatibility-id",
-    "connection", "edition", "endpoints", "features", "get-config", "get-sl", "health-outliers",
-    "health-stats", "help", "histogram", "index-pressure", "latencies", "log", "logs", "mcast",
-    "mesh", "name", "namespace", "namespaces", "node", "objects", "partition-generation",
-    "partitions", "peers-clear-alt", "peers-clear-std", "peers-generation", "peers-tls-alt",
-    "peers-tls-std", "physical-devices", "query-show", "racks", "rebalance-generation", "release",
-    "replicas", "replicas-all", "replicas-master", "service", "service-clear-alt",
-    "service-clear-std", "service-tls-alt", "service-tls-std", "services", "services-alternate",
-    "services-alumni", "sets", "sindex", "sindex-exists", "sindex-list", "sindex-stat", "smd-info",
-    "smd-show", "statistics", "status", "udf-get", "udf-list", "user-agents", "version",
+    "admin-clear-alt",
+    "admin-clear-std",
+    "alumni-clear-alt",
+    "alumni-clear-std",
+    "best-practices",
+    "build",
+    "build_os",
+    "build_time",
+    "cluster-name",
+    "cluster-stable",
+    "compatibility-id",
+    "connection",
+    "edition",
+    "endpoints",
+    "features",
+    "get-config",
+    "get-sl",
+    "health-outliers",
+    "health-stats",
+    "help",
+    "histogram",
+    "index-pressure",
+    "latencies",
+    "log",
+    "logs",
+    "mcast",
+    "mesh",
+    "name",
+    "namespace",
+    "namespaces",
+    "node",
+    "objects",
+    "partition-generation",
+    "partitions",
+    "peers-clear-alt",
+    "peers-clear-std",
+    "peers-generation",
+    "peers-tls-alt",
+    "peers-tls-std",
+    "physical-devices",
+    "query-show",
+    "racks",
+    "rebalance-generation",
+    "release",
+    "replicas",
+    "replicas-all",
+    "replicas-master",
+    "service",
+    "service-clear-alt",
+    "service-clear-std",
+    "service-tls-alt",
+    "service-tls-std",
+    "services",
+    "services-alternate",
+    "services-alumni",
+    "sets",
+    "sindex",
+    "sindex-exists",
+    "sindex-list",
+    "sindex-stat",
+    "smd-info",
+    "smd-show",
+    "statistics",
+    "status",
+    "udf-get",
+    "udf-list",
+    "user-agents",
+    "version",
 ];
 
 /// Whether an info command is read-only (pure).
 pub fn is_read_only(command: &str) -> bool {
-    let verb = command
-        .split([':', '/'])
-        .next()
-        .unwrap_or_default()
-        .trim();
+    let verb = command.split([':', '/']).next().unwrap_or_default().trim();
     READ_ONLY.contains(&verb)
 }
 
@@ -125,10 +178,25 @@ mod tests {
 
     #[test]
     fn classifies_commands() {
-        for c in ["statistics", "namespace/test", "get-config:context=service", "latencies:", "sindex-list:ns=test", "udf-get:filename=x.lua"] {
+        for c in [
+            "statistics",
+            "namespace/test",
+            "get-config:context=service",
+            "latencies:",
+            "sindex-list:ns=test",
+            "udf-get:filename=x.lua",
+        ] {
             assert!(is_read_only(c), "{c}");
         }
-        for c in ["set-config:context=service;proto-fd-max=1", "truncate:namespace=test;set=x", "udf-put:filename=x", "sindex-delete:ns=t;indexname=i", "recluster:", "quiesce:", "log-set:id=0;misc=debug"] {
+        for c in [
+            "set-config:context=service;proto-fd-max=1",
+            "truncate:namespace=test;set=x",
+            "udf-put:filename=x",
+            "sindex-delete:ns=t;indexname=i",
+            "recluster:",
+            "quiesce:",
+            "log-set:id=0;misc=debug",
+        ] {
             assert!(!is_read_only(c), "{c}");
         }
     }

@@ -79,22 +79,21 @@ async fn stream(
     let last = state.sampler.history(id, None).pop();
     let s = futures::stream::unfold((rx, last), |(mut rx, mut first)| async move {
         if let Some(s) = first.take() {
-            let ev = Event::default().event("sample").json_data(&*s).unwrap_or_default();
+            let ev = Event::default()
+                .event("sample")
+                .json_data(&*s)
+                .unwrap_or_default();
             return Some((Ok(ev), (rx, None)));
         }
-        loop {
-            match rx.recv().await {
-                Ok(s) => {
-                    let ev = Event::default().event("sample").json_data(&*s).unwrap_or_default();
-                    return Some((Ok(ev), (rx, None)));
-                }
-                Err(RecvError::Lagged(n)) => {
-                    let ev = Event::default().event("lagged").data(n.to_string());
-                    return Some((Ok(ev), (rx, None)));
-                }
-                Err(RecvError::Closed) => return None,
-            }
-        }
+        let ev = match rx.recv().await {
+            Ok(s) => Event::default()
+                .event("sample")
+                .json_data(&*s)
+                .unwrap_or_default(),
+            Err(RecvError::Lagged(n)) => Event::default().event("lagged").data(n.to_string()),
+            Err(RecvError::Closed) => return None,
+        };
+        Some((Ok(ev), (rx, None)))
     });
     Ok(Sse::new(s).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }

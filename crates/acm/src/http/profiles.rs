@@ -2,15 +2,15 @@
 
 use std::time::Instant;
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::clients::{ConnectSpec, Conn, connect};
+use crate::clients::{Conn, ConnectSpec, connect};
 use crate::error::{ApiError, ApiJson, ApiPath as Path, ApiQuery, ApiResult, Problem};
 use crate::profiles::{Profile, ProfileBundle, ProfileInput};
 use crate::state::AppState;
@@ -61,7 +61,6 @@ pub struct ConnectionStatus {
 pub(crate) async fn summarize(conn: &Conn, started: Instant) -> ConnectionStatus {
     let policy = aerospike::AdminPolicy {
         timeout: conn.timeout_ms,
-        ..Default::default()
     };
     let mut nodes = Vec::new();
     let mut cluster_name = None;
@@ -91,9 +90,11 @@ pub(crate) async fn summarize(conn: &Conn, started: Instant) -> ConnectionStatus
         });
     }
     let community_edition = !nodes.is_empty()
-        && nodes
-            .iter()
-            .all(|n| n.edition.as_deref().is_some_and(|e| e.contains("Community")));
+        && nodes.iter().all(|n| {
+            n.edition
+                .as_deref()
+                .is_some_and(|e| e.contains("Community"))
+        });
     ConnectionStatus {
         connected: !nodes.is_empty(),
         cluster_name,
@@ -127,7 +128,10 @@ async fn create_profile(
 #[utoipa::path(get, path = "/profiles/{id}", tag = "profiles",
     params(("id" = i64, Path, description = "Profile id")),
     responses((status = 200, body = Profile), (status = 404, body = Problem, content_type = "application/problem+json")))]
-async fn get_profile(State(state): State<AppState>, Path(id): Path<i64>) -> ApiResult<Json<Profile>> {
+async fn get_profile(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Profile>> {
     Ok(Json(state.store.get(id).await?))
 }
 
@@ -150,7 +154,10 @@ async fn update_profile(
 #[utoipa::path(delete, path = "/profiles/{id}", tag = "profiles",
     params(("id" = i64, Path, description = "Profile id")),
     responses((status = 204), (status = 404, body = Problem, content_type = "application/problem+json")))]
-async fn delete_profile(State(state): State<AppState>, Path(id): Path<i64>) -> ApiResult<StatusCode> {
+async fn delete_profile(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
     state.store.delete(id).await?;
     state.clients.invalidate(id);
     Ok(StatusCode::NO_CONTENT)
@@ -162,7 +169,9 @@ async fn delete_profile(State(state): State<AppState>, Path(id): Path<i64>) -> A
               (status = 400, body = Problem, content_type = "application/problem+json"),
               (status = 409, description = "cluster name mismatch", body = Problem, content_type = "application/problem+json"),
               (status = 502, description = "unreachable", body = Problem, content_type = "application/problem+json")))]
-async fn test_connection(ApiJson(input): ApiJson<ProfileInput>) -> ApiResult<Json<ConnectionStatus>> {
+async fn test_connection(
+    ApiJson(input): ApiJson<ProfileInput>,
+) -> ApiResult<Json<ConnectionStatus>> {
     let started = Instant::now();
     let spec = ConnectSpec::from_input(&input)?;
     let client = connect(&spec).await?;
@@ -183,7 +192,10 @@ async fn test_connection(ApiJson(input): ApiJson<ProfileInput>) -> ApiResult<Jso
     responses((status = 200, body = ConnectionStatus),
               (status = 404, body = Problem, content_type = "application/problem+json"),
               (status = 502, body = Problem, content_type = "application/problem+json")))]
-async fn profile_status(State(state): State<AppState>, Path(id): Path<i64>) -> ApiResult<Json<ConnectionStatus>> {
+async fn profile_status(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<ConnectionStatus>> {
     let started = Instant::now();
     let conn = state.conn(id).await?;
     Ok(Json(summarize(&conn, started).await))

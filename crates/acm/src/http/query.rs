@@ -105,7 +105,10 @@ fn fe(field: &str, msg: impl Into<String>) -> FieldError {
 }
 
 /// Parse a CDT context list (pure).
-pub fn parse_context(items: &[serde_json::Value], path: &str) -> Result<Vec<CdtContext>, FieldError> {
+pub fn parse_context(
+    items: &[serde_json::Value],
+    path: &str,
+) -> Result<Vec<CdtContext>, FieldError> {
     let mut out = Vec::new();
     for (i, it) in items.iter().enumerate() {
         let p = format!("{path}[{i}]");
@@ -113,7 +116,10 @@ pub fn parse_context(items: &[serde_json::Value], path: &str) -> Result<Vec<CdtC
             return Err(fe(&p, "must be an object like {\"mapKey\": \"city\"}"));
         };
         let Some((k, v)) = o.iter().next().filter(|_| o.len() == 1) else {
-            return Err(fe(&p, "must have exactly one of mapKey, mapValue, mapIndex, mapRank, listIndex, listValue, listRank"));
+            return Err(fe(
+                &p,
+                "must have exactly one of mapKey, mapValue, mapIndex, mapRank, listIndex, listValue, listRank",
+            ));
         };
         let vp = format!("{p}.{k}");
         let int = || v.as_i64().ok_or_else(|| fe(&vp, "must be an integer"));
@@ -139,7 +145,12 @@ pub fn parse_collection(c: Option<&str>, field: &str) -> Result<CollectionIndexT
         "list" => CollectionIndexType::List,
         "mapkeys" => CollectionIndexType::MapKeys,
         "mapvalues" => CollectionIndexType::MapValues,
-        other => return Err(fe(field, format!("`{other}` is not default, list, mapkeys or mapvalues"))),
+        other => {
+            return Err(fe(
+                field,
+                format!("`{other}` is not default, list, mapkeys or mapvalues"),
+            ));
+        }
     })
 }
 
@@ -158,7 +169,9 @@ pub fn predicate_filter(p: &Predicate) -> Result<Filter, FieldError> {
     let geo = |v: &Value, what: &str| -> Result<String, FieldError> {
         match (v, &p.value) {
             (Value::GeoJson(g), _) => Ok(g.clone()),
-            (Value::HashMap(_), serde_json::Value::Object(o)) if o.get("type").is_some_and(serde_json::Value::is_string) => {
+            (Value::HashMap(_), serde_json::Value::Object(o))
+                if o.get("type").is_some_and(serde_json::Value::is_string) =>
+            {
                 Ok(p.value.to_string())
             }
             _ => Err(fe("predicate.value", format!("must be a GeoJSON {what}"))),
@@ -167,7 +180,10 @@ pub fn predicate_filter(p: &Predicate) -> Result<Filter, FieldError> {
     let f = match p.op.as_str() {
         "equals" => {
             if !indexable(&value) {
-                return Err(fe("predicate.value", "must be an integer, a string or bytes"));
+                return Err(fe(
+                    "predicate.value",
+                    "must be an integer, a string or bytes",
+                ));
             }
             if cit == CollectionIndexType::Default {
                 Filter::equal(p.bin.clone(), value)
@@ -177,10 +193,16 @@ pub fn predicate_filter(p: &Predicate) -> Result<Filter, FieldError> {
         }
         "contains" => {
             if !indexable(&value) {
-                return Err(fe("predicate.value", "must be an integer, a string or bytes"));
+                return Err(fe(
+                    "predicate.value",
+                    "must be an integer, a string or bytes",
+                ));
             }
             if cit == CollectionIndexType::Default {
-                return Err(fe("predicate.collection", "`contains` needs a collection type: list, mapkeys or mapvalues"));
+                return Err(fe(
+                    "predicate.collection",
+                    "`contains` needs a collection type: list, mapkeys or mapvalues",
+                ));
             }
             Filter::contains(p.bin.clone(), value, cit)
         }
@@ -194,7 +216,10 @@ pub fn predicate_filter(p: &Predicate) -> Result<Filter, FieldError> {
                 return Err(fe("predicate.value", "`range` bounds must be integers"));
             };
             if a > b {
-                return Err(fe("predicate.end", "must be greater than or equal to value"));
+                return Err(fe(
+                    "predicate.end",
+                    "must be greater than or equal to value",
+                ));
             }
             if cit == CollectionIndexType::Default {
                 Filter::range(p.bin.clone(), *a, *b)
@@ -210,14 +235,23 @@ pub fn predicate_filter(p: &Predicate) -> Result<Filter, FieldError> {
                 .as_array()
                 .map(|a| a.iter().filter_map(serde_json::Value::as_f64).collect());
             match nums.as_deref() {
-                Some([lng, lat, r]) if *r > 0.0 => Filter::geo_within_radius(p.bin.clone(), *lng, *lat, *r),
-                _ => return Err(fe("predicate.value", "must be [longitude, latitude, radiusMeters]")),
+                Some([lng, lat, r]) if *r > 0.0 => {
+                    Filter::geo_within_radius(p.bin.clone(), *lng, *lat, *r)
+                }
+                _ => {
+                    return Err(fe(
+                        "predicate.value",
+                        "must be [longitude, latitude, radiusMeters]",
+                    ));
+                }
             }
         }
         other => {
             return Err(fe(
                 &format!("{path}.op"),
-                format!("unknown predicate `{other}`; use equals, range, contains, geoWithin, geoContains or geoWithinRadius"),
+                format!(
+                    "unknown predicate `{other}`; use equals, range, contains, geoWithin, geoContains or geoWithinRadius"
+                ),
             ));
         }
     };
@@ -264,7 +298,10 @@ pub fn compile(q: &QueryRequest, timeout_ms: u32) -> ApiResult<Compiled> {
                     Ok(k) => direct_key = Some(k),
                     Err(e) => errs.push(fe("primaryKey.value", e.to_string())),
                 },
-                Ok(_) => errs.push(fe("primaryKey.value", "a key is a string, an integer or bytes")),
+                Ok(_) => errs.push(fe(
+                    "primaryKey.value",
+                    "a key is a string, an integer or bytes",
+                )),
                 Err(e) => errs.push(e),
             },
             op @ ("prefix" | "regex") => match pk.value.as_str() {
@@ -286,16 +323,25 @@ pub fn compile(q: &QueryRequest, timeout_ms: u32) -> ApiResult<Compiled> {
                 }
                 None => errs.push(fe("primaryKey.value", "must be a string")),
             },
-            other => errs.push(fe("primaryKey.op", format!("`{other}` is not eq, prefix or regex"))),
+            other => errs.push(fe(
+                "primaryKey.op",
+                format!("`{other}` is not eq, prefix or regex"),
+            )),
         }
     }
     if let Some(bins) = &q.bins
-        && let Some((i, _)) = bins.iter().enumerate().find(|(_, b)| b.is_empty() || b.len() > 15)
+        && let Some((i, _)) = bins
+            .iter()
+            .enumerate()
+            .find(|(_, b)| b.is_empty() || b.len() > 15)
     {
         errs.push(fe(&format!("bins[{i}]"), "bin names are 1 to 15 bytes"));
     }
     if q.max_records == Some(0) {
-        errs.push(fe("maxRecords", "must be at least 1 (omit it for no limit)"));
+        errs.push(fe(
+            "maxRecords",
+            "must be at least 1 (omit it for no limit)",
+        ));
     }
     if !errs.is_empty() {
         let code = if errs.iter().any(|e| e.field.starts_with("filter")) {
@@ -346,14 +392,24 @@ async fn run_query(
     if let Some(key) = &c.direct_key {
         let mut policy = ReadPolicy::default();
         policy.base_policy.total_timeout = conn.timeout_ms;
-        policy.base_policy.filter_expression.clone_from(&c.spec.expression);
+        policy
+            .base_policy
+            .filter_expression
+            .clone_from(&c.spec.expression);
         let bins = c.spec.bins.clone().map_or(Bins::All, Bins::Some);
         let records = match conn.client.get(&policy, key, bins).await {
             Ok(mut r) => {
                 r.key = Some(key.clone());
                 vec![r]
             }
-            Err(e) if e.matches(&[aerospike::ResultCode::KeyNotFoundError, aerospike::ResultCode::FilteredOut]) => vec![],
+            Err(e)
+                if e.matches(&[
+                    aerospike::ResultCode::KeyNotFoundError,
+                    aerospike::ResultCode::FilteredOut,
+                ]) =>
+            {
+                vec![]
+            }
             Err(e) => return Err(ApiError::from_aerospike(&e, "get record")),
         };
         return Ok(json_response(&PageJson {
@@ -369,10 +425,15 @@ async fn run_query(
         Some(t) if !t.is_empty() => state.cursors.resolve(t, c.fingerprint)?,
         _ => CursorState::all(),
     };
-    let remaining = q.max_records.map_or(u64::MAX, |m| m.saturating_sub(cursor.seen));
+    let remaining = q
+        .max_records
+        .map_or(u64::MAX, |m| m.saturating_sub(cursor.seen));
     let size = page_size.min(usize::try_from(remaining).unwrap_or(usize::MAX));
     let page = if size == 0 {
-        scan::Page { records: vec![], next: None }
+        scan::Page {
+            records: vec![],
+            next: None,
+        }
     } else {
         scan::page(&conn, &c.spec, cursor, size).await?
     };
@@ -411,12 +472,23 @@ mod tests {
 
     #[test]
     fn compiles_predicates() {
-        let c = compile(&q(json!({"namespace": "test", "set": "users",
-            "predicate": {"bin": "age", "op": "range", "value": 20, "end": 30}})), 1000).unwrap();
+        let c = compile(
+            &q(json!({"namespace": "test", "set": "users",
+            "predicate": {"bin": "age", "op": "range", "value": 20, "end": 30}})),
+            1000,
+        )
+        .unwrap();
         assert_eq!(c.spec.filter, Some(Filter::range("age", 20, 30)));
-        let c = compile(&q(json!({"namespace": "test",
-            "predicate": {"bin": "tags", "op": "contains", "value": "x", "collection": "list"}})), 1000).unwrap();
-        assert_eq!(c.spec.filter, Some(Filter::contains("tags", "x", CollectionIndexType::List)));
+        let c = compile(
+            &q(json!({"namespace": "test",
+            "predicate": {"bin": "tags", "op": "contains", "value": "x", "collection": "list"}})),
+            1000,
+        )
+        .unwrap();
+        assert_eq!(
+            c.spec.filter,
+            Some(Filter::contains("tags", "x", CollectionIndexType::List))
+        );
         let c = compile(&q(json!({"namespace": "test",
             "predicate": {"bin": "profile", "op": "equals", "value": "Paris", "context": [{"mapKey": "city"}]}})), 1000).unwrap();
         assert!(c.spec.filter.is_some());
@@ -425,12 +497,30 @@ mod tests {
     #[test]
     fn bad_inputs_have_field_errors() {
         let cases = [
-            (json!({"namespace": "test", "predicate": {"bin": "a", "op": "range", "value": 1}}), "predicate.end"),
-            (json!({"namespace": "test", "predicate": {"bin": "a", "op": "equals", "value": 1.5}}), "predicate.value"),
-            (json!({"namespace": "test", "predicate": {"bin": "a", "op": "contains", "value": 1}}), "predicate.collection"),
-            (json!({"namespace": "test", "predicate": {"bin": "a", "op": "near", "value": 1}}), "predicate.op"),
-            (json!({"namespace": "test", "filter": {"op": "eq", "bin": "a"}}), "filter.value"),
-            (json!({"namespace": "test", "primaryKey": {"op": "like", "value": "x"}}), "primaryKey.op"),
+            (
+                json!({"namespace": "test", "predicate": {"bin": "a", "op": "range", "value": 1}}),
+                "predicate.end",
+            ),
+            (
+                json!({"namespace": "test", "predicate": {"bin": "a", "op": "equals", "value": 1.5}}),
+                "predicate.value",
+            ),
+            (
+                json!({"namespace": "test", "predicate": {"bin": "a", "op": "contains", "value": 1}}),
+                "predicate.collection",
+            ),
+            (
+                json!({"namespace": "test", "predicate": {"bin": "a", "op": "near", "value": 1}}),
+                "predicate.op",
+            ),
+            (
+                json!({"namespace": "test", "filter": {"op": "eq", "bin": "a"}}),
+                "filter.value",
+            ),
+            (
+                json!({"namespace": "test", "primaryKey": {"op": "like", "value": "x"}}),
+                "primaryKey.op",
+            ),
             (json!({"namespace": "", "set": "s"}), "namespace"),
             (json!({"namespace": "t", "maxRecords": 0}), "maxRecords"),
         ];
@@ -442,7 +532,11 @@ mod tests {
 
     #[test]
     fn fingerprint_ignores_paging() {
-        let a = compile(&q(json!({"namespace": "t", "pageSize": 10, "cursor": "x"})), 1).unwrap();
+        let a = compile(
+            &q(json!({"namespace": "t", "pageSize": 10, "cursor": "x"})),
+            1,
+        )
+        .unwrap();
         let b = compile(&q(json!({"namespace": "t", "pageSize": 20})), 1).unwrap();
         let c = compile(&q(json!({"namespace": "t", "set": "s"})), 1).unwrap();
         assert_eq!(a.fingerprint, b.fingerprint);
@@ -451,9 +545,17 @@ mod tests {
 
     #[test]
     fn pk_prefix_builds_key_regex() {
-        let c = compile(&q(json!({"namespace": "t", "primaryKey": {"op": "prefix", "value": "user."}})), 1).unwrap();
+        let c = compile(
+            &q(json!({"namespace": "t", "primaryKey": {"op": "prefix", "value": "user."}})),
+            1,
+        )
+        .unwrap();
         assert!(c.spec.expression.is_some());
-        let c = compile(&q(json!({"namespace": "t", "set": "s", "primaryKey": {"op": "eq", "value": 7}})), 1).unwrap();
+        let c = compile(
+            &q(json!({"namespace": "t", "set": "s", "primaryKey": {"op": "eq", "value": 7}})),
+            1,
+        )
+        .unwrap();
         assert!(c.direct_key.is_some());
     }
 }

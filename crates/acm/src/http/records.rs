@@ -52,7 +52,10 @@ pub(crate) fn split_bins(bins: Option<&str>) -> ApiResult<Option<Vec<String>>> {
         .map(str::to_string)
         .collect();
     if let Some(bad) = list.iter().find(|b| b.len() > 15) {
-        return Err(ApiError::field("bins", format!("bin name `{bad}` is longer than 15 bytes")));
+        return Err(ApiError::field(
+            "bins",
+            format!("bin name `{bad}` is longer than 15 bytes"),
+        ));
     }
     Ok(if list.is_empty() { None } else { Some(list) })
 }
@@ -86,14 +89,18 @@ async fn browse(
         expression: None,
         timeout_ms: conn.timeout_ms,
     };
-    let (page, total) = tokio::join!(
-        scan::page(&conn, &spec, cursor, page_size),
-        set_views(&conn, &ns, None)
-    );
+    // The estimate costs two info round trips per node: only the first page carries it.
+    let first_page = q.cursor.as_deref().is_none_or(str::is_empty);
+    let (page, total) = tokio::join!(scan::page(&conn, &spec, cursor, page_size), async {
+        if first_page {
+            set_views(&conn, &ns, None).await.ok()
+        } else {
+            None
+        }
+    });
     let page = page?;
-    let estimated_total = total
-        .ok()
-        .and_then(|sets| sets.into_iter().find(|s| s.name == set).map(|s| s.objects));
+    let estimated_total =
+        total.and_then(|sets| sets.into_iter().find(|s| s.name == set).map(|s| s.objects));
     Ok(json_response(&PageJson {
         records: &page.records,
         namespace: &ns,
@@ -181,7 +188,10 @@ async fn get_first(conn: &Conn, keys: Vec<Key>) -> ApiResult<(Key, Record)> {
             Err(e) => return Err(ApiError::from_aerospike(&e, "get record")),
         }
     }
-    Err(ApiError::not_found("record_not_found", "get record: record not found"))
+    Err(ApiError::not_found(
+        "record_not_found",
+        "get record: record not found",
+    ))
 }
 
 fn record_response(rec: &Record, ns: &str, set: &str, status: StatusCode) -> Response {
@@ -233,7 +243,12 @@ pub struct RecordWrite {
 }
 
 /// Write policy from request fields (pure).
-pub fn write_policy(conn: &Conn, ttl: Option<i64>, generation: Option<u32>, mode: Option<&str>) -> ApiResult<WritePolicy> {
+pub fn write_policy(
+    conn: &Conn,
+    ttl: Option<i64>,
+    generation: Option<u32>,
+    mode: Option<&str>,
+) -> ApiResult<WritePolicy> {
     let action = match mode.unwrap_or("upsert") {
         "upsert" => RecordExistsAction::Update,
         "create" => RecordExistsAction::CreateOnly,
@@ -255,7 +270,9 @@ pub fn write_policy(conn: &Conn, ttl: Option<i64>, generation: Option<u32>, mode
         Some(n) => {
             return Err(ApiError::field(
                 "ttl",
-                format!("{n} is not a TTL; use seconds > 0, 0 (default), -1 (never) or -2 (unchanged)"),
+                format!(
+                    "{n} is not a TTL; use seconds > 0, 0 (default), -1 (never) or -2 (unchanged)"
+                ),
             ));
         }
     };
@@ -272,11 +289,17 @@ pub fn write_policy(conn: &Conn, ttl: Option<i64>, generation: Option<u32>, mode
 }
 
 fn key_from_json(ns: &str, set: &str, v: &serde_json::Value, field: &str) -> ApiResult<Key> {
-    let val = values::from_json(v, field).map_err(|e| ApiError::fields(vec![e]).with_code("invalid_key"))?;
+    let val = values::from_json(v, field)
+        .map_err(|e| ApiError::fields(vec![e]).with_code("invalid_key"))?;
     if !matches!(val, Value::Int(_) | Value::String(_) | Value::Blob(_)) {
-        return Err(ApiError::field(field, "a key is a string, an integer or {\"$bytes\": base64}").with_code("invalid_key"));
+        return Err(ApiError::field(
+            field,
+            "a key is a string, an integer or {\"$bytes\": base64}",
+        )
+        .with_code("invalid_key"));
     }
-    Key::new(ns, set, val).map_err(|e| ApiError::field(field, e.to_string()).with_code("invalid_key"))
+    Key::new(ns, set, val)
+        .map_err(|e| ApiError::field(field, e.to_string()).with_code("invalid_key"))
 }
 
 async fn read_back(conn: &Conn, key: &Key) -> ApiResult<Record> {
@@ -336,7 +359,10 @@ async fn delete_record(
         .await
         .map_err(|e| ApiError::from_aerospike(&e, "delete record"))?;
     if !existed {
-        return Err(ApiError::not_found("record_not_found", "delete record: record not found"));
+        return Err(ApiError::not_found(
+            "record_not_found",
+            "delete record: record not found",
+        ));
     }
     Ok(StatusCode::NO_CONTENT)
 }
@@ -355,7 +381,10 @@ async fn delete_bin(
     let conn = state.conn(id).await?;
     let (key, rec) = get_first(&conn, keys).await?;
     if !rec.bins.contains_key(&bin) {
-        return Err(ApiError::not_found("bin_not_found", format!("the record has no bin `{bin}`")));
+        return Err(ApiError::not_found(
+            "bin_not_found",
+            format!("the record has no bin `{bin}`"),
+        ));
     }
     let mut policy = write_policy(&conn, Some(-2), Some(rec.generation), Some("update"))?;
     policy.send_key = true;
@@ -428,8 +457,18 @@ mod tests {
 
     #[test]
     fn keys_parse_by_type() {
-        assert_eq!(keys_for("t", "s", "42", KeyType::Auto, "key").unwrap().len(), 2);
-        assert_eq!(keys_for("t", "s", "abc", KeyType::Auto, "key").unwrap().len(), 1);
+        assert_eq!(
+            keys_for("t", "s", "42", KeyType::Auto, "key")
+                .unwrap()
+                .len(),
+            2
+        );
+        assert_eq!(
+            keys_for("t", "s", "abc", KeyType::Auto, "key")
+                .unwrap()
+                .len(),
+            1
+        );
         let e = keys_for("t", "s", "x", KeyType::Integer, "key").unwrap_err();
         assert_eq!(e.code, "invalid_key");
         assert!(keys_for("t", "s", "!!", KeyType::Bytes, "key").is_err());
@@ -439,7 +478,10 @@ mod tests {
 
     #[test]
     fn bins_parse() {
-        assert_eq!(split_bins(Some("a, b,,c")).unwrap().unwrap(), ["a", "b", "c"]);
+        assert_eq!(
+            split_bins(Some("a, b,,c")).unwrap().unwrap(),
+            ["a", "b", "c"]
+        );
         assert!(split_bins(Some("")).unwrap().is_none());
         assert!(split_bins(Some("waytoolongbinname")).is_err());
     }

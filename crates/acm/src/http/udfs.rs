@@ -98,10 +98,14 @@ pub fn decode_udf_error(reply: &str) -> Option<(String, Option<u64>, String)> {
 /// List UDF modules.
 #[utoipa::path(get, path = "/clusters/{id}/udfs", tag = "udfs", params(("id" = i64, Path, description = "Profile id")),
     responses((status = 200, body = Vec<UdfInfo>)))]
-async fn list_udfs(State(state): State<AppState>, Path(id): Path<i64>) -> ApiResult<Json<Vec<UdfInfo>>> {
+async fn list_udfs(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Vec<UdfInfo>>> {
     let conn = state.conn(id).await?;
     let raw = info::one_node(&conn, None, "udf-list").await?;
-    let list = asinfo::parse::parse_udf_list(&raw).map_err(|e| ApiError::internal(e.to_string()))?;
+    let list =
+        asinfo::parse::parse_udf_list(&raw).map_err(|e| ApiError::internal(e.to_string()))?;
     Ok(Json(
         list.into_iter()
             .map(|m| UdfInfo {
@@ -172,9 +176,15 @@ async fn put_udf(
             e.detail = format!("the server rejected `{filename}` ({kind}): {msg}");
             return Err(e);
         }
-        return Err(ApiError::new(StatusCode::BAD_GATEWAY, "aerospike_error", format!("udf-put: {reply}")));
+        return Err(ApiError::new(
+            StatusCode::BAD_GATEWAY,
+            "aerospike_error",
+            format!("udf-put: {reply}"),
+        ));
     }
-    let raw = info::one_node(&conn, None, "udf-list").await.unwrap_or_default();
+    let raw = info::one_node(&conn, None, "udf-list")
+        .await
+        .unwrap_or_default();
     let hash = asinfo::parse::parse_udf_list(&raw)
         .ok()
         .and_then(|l| l.into_iter().find(|m| m.filename == filename))
@@ -204,11 +214,18 @@ async fn delete_udf(
         .map(|l| l.iter().any(|m| m.filename == filename))
         .unwrap_or(false);
     if !exists {
-        return Err(ApiError::not_found("udf_not_found", format!("no UDF module `{filename}` is registered")));
+        return Err(ApiError::not_found(
+            "udf_not_found",
+            format!("no UDF module `{filename}` is registered"),
+        ));
     }
     let reply = info::one_node(&conn, None, &format!("udf-remove:filename={filename};")).await?;
     if reply.trim() != "ok" && !reply.trim().is_empty() {
-        return Err(ApiError::new(StatusCode::BAD_GATEWAY, "aerospike_error", format!("udf-remove: {reply}")));
+        return Err(ApiError::new(
+            StatusCode::BAD_GATEWAY,
+            "aerospike_error",
+            format!("udf-remove: {reply}"),
+        ));
     }
     Ok(StatusCode::NO_CONTENT)
 }
@@ -251,7 +268,11 @@ async fn execute_udf(
 ) -> ApiResult<Json<UdfResult>> {
     check_filename(&filename)?;
     let module = filename.trim_end_matches(".lua").to_string();
-    let kt = if req.key_type == KeyType::Auto { KeyType::String } else { req.key_type };
+    let kt = if req.key_type == KeyType::Auto {
+        KeyType::String
+    } else {
+        req.key_type
+    };
     let key = keys_for(&req.namespace, &req.set, &req.key, kt, "key")?.remove(0);
     let mut args = Vec::with_capacity(req.args.len());
     let mut errs = Vec::new();

@@ -73,7 +73,13 @@ pub async fn raw(app: &Router, req: Request<Body>) -> Resp {
     let resp = app.clone().oneshot(req).await.unwrap();
     let status = resp.status();
     let headers = resp.headers().clone();
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes().to_vec();
+    let bytes = resp
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
     Resp {
         status,
         headers,
@@ -118,7 +124,12 @@ pub async fn cluster(nodes: usize) -> Fixture {
         }
     };
     let list: Vec<&str> = hosts.split(',').collect();
-    let r = post(&app, "/api/v1/profiles", serde_json::json!({"name": "c", "hosts": list})).await;
+    let r = post(
+        &app,
+        "/api/v1/profiles",
+        serde_json::json!({"name": "c", "hosts": list}),
+    )
+    .await;
     assert_eq!(r.status, 201, "{}", r.text());
     let pid = r.json()["id"].as_i64().unwrap();
     Fixture {
@@ -146,9 +157,10 @@ impl Fixture {
     /// Put `n` records `k0..k{n-1}` (string keys stored) with bins `i` (int) and `s`.
     pub async fn load(&self, set: &str, n: usize) {
         let client = Arc::new(self.client().await);
-        let mut wp = WritePolicy::default();
-        wp.send_key = true;
-        let wp = Arc::new(wp);
+        let wp = Arc::new(WritePolicy {
+            send_key: true,
+            ..WritePolicy::default()
+        });
         for chunk in (0..n).collect::<Vec<_>>().chunks(200) {
             let futs = chunk.iter().map(|&i| {
                 let client = client.clone();
@@ -158,7 +170,14 @@ impl Fixture {
                 async move {
                     let key = Key::new(ns, set, Value::String(format!("k{i}"))).unwrap();
                     client
-                        .put(&wp, &key, &[Bin::new("i", Value::Int(i as i64)), Bin::new("s", Value::String(format!("v{i}")))])
+                        .put(
+                            &wp,
+                            &key,
+                            &[
+                                Bin::new("i", Value::Int(i as i64)),
+                                Bin::new("s", Value::String(format!("v{i}"))),
+                            ],
+                        )
                         .await
                         .unwrap();
                 }

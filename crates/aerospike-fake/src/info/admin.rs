@@ -358,9 +358,19 @@ pub fn answer(st: &mut ClusterState, node: usize, _peer: &str, cmd: &str) -> Opt
         ("truncate", _) => truncate(st, &params, true),
         ("truncate-namespace", _) => truncate(st, &params, false),
         ("truncate-undo" | "truncate-namespace-undo", _) => "ok".to_string(),
-        ("quiesce" | "quiesce-undo" | "racks" | "rack-ids" | "roster" | "xdr-dc-state", _) => {
-            error(4, "unrecognized command")
-        }
+        (
+            "quiesce" | "quiesce-undo" | "racks" | "rack-ids" | "roster" | "roster-set"
+            | "feature-key" | "xdr-dc-state" | "peers-tls-std" | "peers-tls-alt",
+            _,
+        ) => error(25, "enterprise only"),
+        ("health-stats" | "health-outliers", _) => String::new(),
+        ("index-pressure", _) => st
+            .store
+            .order
+            .iter()
+            .map(|ns| format!("{ns}:0:0"))
+            .collect::<Vec<_>>()
+            .join(";"),
         _ => return None,
     };
     Some(v)

@@ -108,6 +108,14 @@ pub fn answer(st: &mut ClusterState, node: usize, cmd: &str) -> Option<String> {
         "rebalance-generation" => st.cluster_generation.to_string(),
         "features" => FEATURES.to_string(),
         "status" => "ok".to_string(),
+        "partitions" => PARTITIONS.to_string(),
+        "get-sl" => st
+            .live()
+            .iter()
+            .map(|i| st.nodes[*i].id)
+            .max()
+            .map(|id| format!("{id:X}"))
+            .unwrap_or_default(),
         "service" | "service-clear-std" | "service-clear-alt" => me.addr.to_string(),
         "service-tls-std" | "service-tls-alt" => String::new(),
         "services" | "services-alternate" => others
@@ -122,7 +130,6 @@ pub fn answer(st: &mut ClusterState, node: usize, cmd: &str) -> Option<String> {
             .collect::<Vec<_>>()
             .join(";"),
         "peers-clear-std" | "peers-clear-alt" => peers_list(st, me.peers_generation, &others),
-        "peers-tls-std" | "peers-tls-alt" => format!("{},3000,[]", me.peers_generation),
         "alumni-clear-std" | "alumni-tls-std" => peers_list(st, me.peers_generation, &me.alumni),
         "replicas" => replicas(st, node, None),
         "replicas-all" => {

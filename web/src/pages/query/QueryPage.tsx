@@ -27,6 +27,8 @@ interface Form {
   predValue: string;
   predValue2: string;
   predCollection: "default" | "list" | "mapkeys" | "mapvalues";
+  pkOp: "none" | "eq" | "prefix" | "regex";
+  pkValue: string;
   bins: string;
   maxRecords: string;
 }
@@ -46,6 +48,7 @@ export function buildQuery(f: Form, filter: Group): { ok: true; q: QueryRequest 
     if (f.predCollection !== "default") predicate.collection = f.predCollection;
   }
   for (const e of validateTree(filter)) errors.push(e.message);
+  if (f.pkOp !== "none" && f.pkValue === "") errors.push("Enter the primary key, prefix or regular expression to match.");
   const max = f.maxRecords.trim() === "" ? null : Number(f.maxRecords);
   if (max !== null && (!Number.isInteger(max) || max < 1)) errors.push("Max records is a positive whole number, or empty for no limit.");
   if (errors.length) return { ok: false, errors };
@@ -59,6 +62,7 @@ export function buildQuery(f: Form, filter: Group): { ok: true; q: QueryRequest 
       filter: toFilterExpr(filter) ?? null,
       bins: bins.length ? bins : null,
       maxRecords: max,
+      ...(f.pkOp !== "none" ? { primaryKey: { op: f.pkOp, value: f.pkValue } } : {}),
     },
   };
 }
@@ -74,7 +78,7 @@ function safeJson(t: string): unknown {
 export default function QueryPage() {
   const id = useConnId();
   const nsq = useQuery({ queryKey: keys.namespaces(id), queryFn: () => endpoints.namespaces(id) });
-  const [f, setF] = useState<Form>({ namespace: "", set: "", predOp: "none", predBin: "", predType: "int", predValue: "", predValue2: "", predCollection: "default", bins: "", maxRecords: "1000" });
+  const [f, setF] = useState<Form>({ namespace: "", set: "", predOp: "none", predBin: "", predType: "int", predValue: "", predValue2: "", predCollection: "default", pkOp: "none", pkValue: "", bins: "", maxRecords: "1000" });
   const namespace = f.namespace || nsq.data?.[0]?.name || "";
   const setsq = useQuery({ queryKey: keys.sets(id, namespace), queryFn: () => endpoints.sets(id, namespace), enabled: !!namespace });
   const [filter, setFilter] = useState<Group>(() => newGroup("and"));
@@ -215,6 +219,26 @@ export default function QueryPage() {
                   </label>
                 ) : null}
               </>
+            ) : null}
+          </div>
+        </fieldset>
+        <fieldset className="rounded-md border border-[var(--border)] p-3">
+          <legend className="px-1 text-sm font-semibold">Primary key (records stored with their key)</legend>
+          <div className="flex flex-wrap items-end gap-2">
+            <label className="flex flex-col">
+              <span className="label">Key match</span>
+              <select className="input" value={f.pkOp} onChange={(e) => set("pkOp", e.target.value as Form["pkOp"])}>
+                <option value="none">Any key</option>
+                <option value="eq">equals (direct lookup)</option>
+                <option value="prefix">starts with</option>
+                <option value="regex">matches regex</option>
+              </select>
+            </label>
+            {f.pkOp !== "none" ? (
+              <label className="flex flex-col">
+                <span className="label">{f.pkOp === "regex" ? "Regular expression" : f.pkOp === "prefix" ? "Prefix" : "Key"}</span>
+                <input className="input w-64 mono" value={f.pkValue} onChange={(e) => set("pkValue", e.target.value)} />
+              </label>
             ) : null}
           </div>
         </fieldset>

@@ -1,0 +1,268 @@
+//! Manager benchmark (run on demand: `cargo bench -p acm --bench manager`).
+//!
+//! Starts an in-process fake Aerospike node (or uses `AEROSPIKE_HOSTS`), loads 10k and
+//! 100k records, then runs the real `aerospike-cluster-manager` binary as a child
+//! process and measures, against it:
+//! - export throughput over HTTP (NDJSON) vs a raw client scan of the same set;
+//! - the manager's peak RSS (VmHWM) while exporting 10k and 100k records (fresh process
+//!   each), plus idle RSS and RSS after the paging load;
+//! - 100-record page latency (p50/p99) and throughput with 8 concurrent clients;
+//! - serialising a 10,000-record result to JSON (in-process) and reading it over HTTP.
+
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use aerospike::{Bin, Bins, Client, ClientPolicy, Key, PartitionFilter, QueryPolicy, Statement, Value, WritePolicy};
+use futures::StreamExt;
+
+const MANAGER: &str = env!("CARGO_BIN_EXE_aerospike-cluster-manager");
+
+fn rss_kb(pid: u32, field: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(field))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(0)
+}
+
+struct Manager {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Manager {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn start_manager(http: &reqwest::Client, hosts: &str) -> (Manager, i64) {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    drop(l);
+    let child = Command::new(MANAGER)
+        .args(["--listen", &format!("127.0.0.1:{port}"), "--db", ":memory:", "--sample-interval", "2s"])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start manager");
+    let base = format!("http://127.0.0.1:{port}");
+    let m = Manager { child, base };
+    for _ in 0..200 {
+        if http.get(format!("{}/api/health", m.base)).send().await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let hosts: Vec<&str> = hosts.split(',').collect();
+    let r = http
+        .post(format!("{}/api/v1/profiles", m.base))
+        .json(&serde_json::json!({"name": "bench", "hosts": hosts, "timeoutMs": 60000}))
+        .send()
+        .await
+        .unwrap();
+    let id = r.json::<serde_json::Value>().await.unwrap()["id"].as_i64().unwrap();
+    http.get(format!("{}/api/v1/profiles/{id}/status", m.base)).send().await.unwrap();
+    (m, id)
+}
+
+async fn load(client: &Arc<Client>, set: &str, n: usize) {
+    let wp = Arc::new(WritePolicy::default());
+    let mut i = 0;
+    while i < n {
+        let end = (i + 500).min(n);
+        let futs = (i..end).map(|k| {
+            let client = client.clone();
+            let wp = wp.clone();
+            let set = set.to_string();
+            async move {
+                let key = Key::new("test", set, Value::String(format!("user{k:07}"))).unwrap();
+                let bins = [
+                    Bin::new("name", Value::String(format!("name-{k}"))),
+                    Bin::new("age", Value::Int((k % 90) as i64)),
+                    Bin::new("score", Value::from(k as f64 / 7.0)),
+                    Bin::new("tags", Value::List(vec![Value::String("a".into()), Value::Int(k as i64)])),
+                ];
+                client.put(&wp, &key, &bins).await.unwrap();
+            }
+        });
+        futures::future::join_all(futs).await;
+        i = end;
+    }
+}
+
+async fn raw_scan(client: &Client, set: &str) -> (usize, Duration) {
+    let start = Instant::now();
+    let rs = client
+        .query(&QueryPolicy::default(), PartitionFilter::all(), Statement::new("test", set, Bins::All))
+        .await
+        .unwrap();
+    let mut s = rs.into_stream();
+    let mut n = 0;
+    while let Some(r) = s.next().await {
+        r.unwrap();
+        n += 1;
+    }
+    (n, start.elapsed())
+}
+
+async fn http_export(http: &reqwest::Client, m: &Manager, id: i64, set: &str) -> (usize, Duration) {
+    let start = Instant::now();
+    let resp = http
+        .get(format!("{}/api/v1/clusters/{id}/namespaces/test/sets/{set}/export", m.base))
+        .send()
+        .await
+        .unwrap();
+    let mut body = resp.bytes_stream();
+    let mut lines = 0;
+    while let Some(chunk) = body.next().await {
+        lines += chunk.unwrap().iter().filter(|b| **b == b'\n').count();
+    }
+    (lines, start.elapsed())
+}
+
+fn pct(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 - 1.0) * p) as usize]
+}
+
+#[tokio::main]
+async fn main() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let http = reqwest::Client::new();
+    let fake;
+    let hosts = match std::env::var("AEROSPIKE_HOSTS") {
+        Ok(h) if !h.is_empty() => h,
+        _ => {
+            fake = aerospike_fake::FakeCluster::start(1, aerospike_fake::FakeOptions::default())
+                .await
+                .unwrap();
+            fake.hosts()
+        }
+    };
+    let client = Arc::new(Client::new(&ClientPolicy::default(), &hosts.as_str()).await.unwrap());
+    let t = Instant::now();
+    load(&client, "b10k", 10_000).await;
+    load(&client, "b100k", 100_000).await;
+    println!("loaded 110k records in {:.1}s", t.elapsed().as_secs_f64());
+
+    // Export 10k vs 100k, each in a fresh manager process (peak RSS).
+    for set in ["b10k", "b100k"] {
+        let (m, id) = start_manager(&http, &hosts).await;
+        let pid = m.child.id();
+        let idle = rss_kb(pid, "VmRSS:");
+        let (raw_n, raw_t) = raw_scan(&client, set).await;
+        let (http_n, http_t) = http_export(&http, &m, id, set).await;
+        let raw_rate = raw_n as f64 / raw_t.as_secs_f64();
+        let http_rate = http_n as f64 / http_t.as_secs_f64();
+        println!(
+            "export {set}: raw scan {raw_n} rec in {:.0} ms = {raw_rate:.0} rec/s; HTTP NDJSON {http_n} rec in {:.0} ms = {http_rate:.0} rec/s ({:.2}x); manager RSS idle {} KB, peak {} KB",
+            raw_t.as_secs_f64() * 1000.0,
+            http_t.as_secs_f64() * 1000.0,
+            http_rate / raw_rate,
+            idle,
+            rss_kb(pid, "VmHWM:"),
+        );
+    }
+
+    // Paging: 8 concurrent clients reading 100-record pages for 5 seconds.
+    let (m, id) = start_manager(&http, &hosts).await;
+    let pid = m.child.id();
+    let idle = rss_kb(pid, "VmRSS:");
+    let base = Arc::new(format!("{}/api/v1/clusters/{id}/namespaces/test/sets/b100k/records?pageSize=100", m.base));
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let http = http.clone();
+            let base = base.clone();
+            tokio::spawn(async move {
+                let mut lat = Vec::new();
+                let mut cursor: Option<String> = None;
+                while Instant::now() < deadline {
+                    let url = match &cursor {
+                        Some(c) => format!("{base}&cursor={c}"),
+                        None => base.to_string(),
+                    };
+                    let t = Instant::now();
+                    let j: serde_json::Value = http.get(url).send().await.unwrap().json().await.unwrap();
+                    lat.push(t.elapsed());
+                    assert_eq!(j["records"].as_array().map(Vec::len), Some(100));
+                    cursor = j["nextCursor"].as_str().map(str::to_string);
+                }
+                lat
+            })
+        })
+        .collect();
+    let start = Instant::now();
+    let mut lat: Vec<Duration> = Vec::new();
+    for t in tasks {
+        lat.extend(t.await.unwrap());
+    }
+    let secs = start.elapsed().as_secs_f64();
+    lat.sort();
+    println!(
+        "pages: {} x 100 records with 8 clients in {secs:.1}s = {:.0} pages/s; p50 {:.2} ms, p99 {:.2} ms",
+        lat.len(),
+        lat.len() as f64 / secs,
+        pct(&lat, 0.5).as_secs_f64() * 1000.0,
+        pct(&lat, 0.99).as_secs_f64() * 1000.0
+    );
+    // 10k records through the query endpoint (10 pages of 1000).
+    let t = Instant::now();
+    let mut cursor: Option<String> = None;
+    let mut n = 0;
+    loop {
+        let mut body = serde_json::json!({"namespace": "test", "set": "b10k", "pageSize": 1000});
+        if let Some(c) = &cursor {
+            body["cursor"] = serde_json::Value::String(c.clone());
+        }
+        let j: serde_json::Value = http
+            .post(format!("{}/api/v1/clusters/{id}/query", m.base))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        n += j["records"].as_array().map_or(0, Vec::len);
+        cursor = j["nextCursor"].as_str().map(str::to_string);
+        if cursor.is_none() {
+            break;
+        }
+    }
+    println!("query 10k over HTTP (10 pages of 1000): {n} records in {:.0} ms", t.elapsed().as_secs_f64() * 1000.0);
+    println!("manager RSS idle {idle} KB, after paging load {} KB (peak {} KB)", rss_kb(pid, "VmRSS:"), rss_kb(pid, "VmHWM:"));
+
+    // Serialising 10,000 records to JSON (in-process, the handler's code path).
+    let rs = client
+        .query(&QueryPolicy::default(), PartitionFilter::all(), Statement::new("test", "b10k", Bins::All))
+        .await
+        .unwrap();
+    let mut records = Vec::new();
+    let mut s = rs.into_stream();
+    while let Some(r) = s.next().await {
+        records.push(r.unwrap());
+    }
+    let t = Instant::now();
+    let bytes = serde_json::to_vec(&acm::scan::PageJson {
+        records: &records,
+        namespace: "test",
+        set: "b10k",
+        next_cursor: None,
+        page_size: records.len(),
+        estimated_total: None,
+    })
+    .unwrap();
+    println!(
+        "serialise {} records to JSON: {:.1} ms ({} KB)",
+        records.len(),
+        t.elapsed().as_secs_f64() * 1000.0,
+        bytes.len() / 1024
+    );
+}
