@@ -78,8 +78,12 @@ if [ "$ready" != 1 ]; then
   exit 1
 fi
 
-echo "OpenAPI types vs the running manager:"
-node scripts/gen-api.mjs --check --spec "http://127.0.0.1:$port/api/openapi.json"
+# The types come from the committed snapshot (checked above); also report drift between that
+# snapshot and the binary under test (the acm crate's own tests keep the snapshot current).
+if ! node scripts/gen-api.mjs --check --spec "http://127.0.0.1:$port/api/openapi.json" >/dev/null 2>&1; then
+  echo "WARNING: crates/acm/openapi.json differs from the API served by this build of the manager;"
+  echo "         regenerate the snapshot, then run 'npm run gen:api' in web/."
+fi
 
 node e2e/run.mjs --base-url "http://127.0.0.1:$port" || {
   echo "--- server log" >&2

@@ -13,8 +13,13 @@ pub fn locate_path(lines: &[&str], path: &str) -> Option<usize> {
         if let Some(after) = rest.strip_prefix('[') {
             let (num, tail) = after.split_once(']')?;
             let index: usize = num.parse().ok()?;
-            let items: Vec<usize> = children(lines, range.clone()).into_iter().filter(|&i| is_item(lines[i])).collect();
-            let Some(&line) = items.get(index) else { return found };
+            let items: Vec<usize> = children(lines, range.clone())
+                .into_iter()
+                .filter(|&i| is_item(lines[i]))
+                .collect();
+            let Some(&line) = items.get(index) else {
+                return found;
+            };
             found = Some(line);
             range = line..item_block_end(lines, line);
             // Keys of the item start on the dash line itself.
@@ -24,7 +29,9 @@ pub fn locate_path(lines: &[&str], path: &str) -> Option<usize> {
             }
             let mut best: Option<(usize, &str)> = None;
             for i in range.clone() {
-                let Some((key, _)) = key_of(lines[i]) else { continue };
+                let Some((key, _)) = key_of(lines[i]) else {
+                    continue;
+                };
                 if i != line && indent(lines[i]) != item_indent(lines[line]) + 2 {
                     continue;
                 }
@@ -40,12 +47,16 @@ pub fn locate_path(lines: &[&str], path: &str) -> Option<usize> {
         }
         let mut best: Option<(usize, &str)> = None;
         for i in children(lines, range.clone()) {
-            let Some((key, _)) = key_of(lines[i]) else { continue };
+            let Some((key, _)) = key_of(lines[i]) else {
+                continue;
+            };
             if matches_key(rest, key) && best.is_none_or(|(_, k)| key.len() > k.len()) {
                 best = Some((i, key));
             }
         }
-        let Some((line, key)) = best else { return found };
+        let Some((line, key)) = best else {
+            return found;
+        };
         found = Some(line);
         rest = rest[key.len()..].trim_start_matches('.');
         range = line + 1..key_block_end(lines, line, key_col(lines, line));
@@ -54,7 +65,8 @@ pub fn locate_path(lines: &[&str], path: &str) -> Option<usize> {
 }
 
 fn matches_key(rest: &str, key: &str) -> bool {
-    rest.strip_prefix(key).is_some_and(|after| after.is_empty() || after.starts_with('.') || after.starts_with('['))
+    rest.strip_prefix(key)
+        .is_some_and(|after| after.is_empty() || after.starts_with('.') || after.starts_with('['))
 }
 
 fn is_blank(line: &str) -> bool {
@@ -82,7 +94,11 @@ fn key_col(lines: &[&str], i: usize) -> usize {
 
 /// Column of the key on a line (after a `- ` for list items).
 fn key_indent(line: &str) -> usize {
-    if is_item(line) { indent(line) + 2 } else { indent(line) }
+    if is_item(line) {
+        indent(line) + 2
+    } else {
+        indent(line)
+    }
 }
 
 /// The key and its column of a `key: value` line (also `- key: value`).
@@ -99,7 +115,9 @@ fn key_of(line: &str) -> Option<(&str, usize)> {
         let end = q.find('\'')?;
         (&q[..end], ())
     } else {
-        let end = text.find(": ").or_else(|| text.strip_suffix(':').map(|t| t.len()))?;
+        let end = text
+            .find(": ")
+            .or_else(|| text.strip_suffix(':').map(|t| t.len()))?;
         (&text[..end], ())
     };
     Some((key, col))
@@ -107,23 +125,34 @@ fn key_of(line: &str) -> Option<(&str, usize)> {
 
 /// Lines of the shallowest indentation within `range` (the direct children).
 fn children(lines: &[&str], range: std::ops::Range<usize>) -> Vec<usize> {
-    let min = range.clone().filter(|&i| !is_blank(lines[i])).map(|i| indent(lines[i])).min();
+    let min = range
+        .clone()
+        .filter(|&i| !is_blank(lines[i]))
+        .map(|i| indent(lines[i]))
+        .min();
     let Some(min) = min else { return Vec::new() };
-    range.filter(|&i| !is_blank(lines[i]) && indent(lines[i]) == min).collect()
+    range
+        .filter(|&i| !is_blank(lines[i]) && indent(lines[i]) == min)
+        .collect()
 }
 
 /// End of the block of the list item on line `start` (dash at column `d`): the next line
 /// indented at most `d`.
 fn item_block_end(lines: &[&str], start: usize) -> usize {
     let d = indent(lines[start]);
-    (start + 1..lines.len()).find(|&i| !is_blank(lines[i]) && indent(lines[i]) <= d).unwrap_or(lines.len())
+    (start + 1..lines.len())
+        .find(|&i| !is_blank(lines[i]) && indent(lines[i]) <= d)
+        .unwrap_or(lines.len())
 }
 
 /// End of the block of the key on line `start` at column `k`: the next line indented less, or
 /// a sibling key at the same column (list items at the same column still belong to the key).
 fn key_block_end(lines: &[&str], start: usize, k: usize) -> usize {
     (start + 1..lines.len())
-        .find(|&i| !is_blank(lines[i]) && (indent(lines[i]) < k || (indent(lines[i]) == k && !is_item(lines[i]))))
+        .find(|&i| {
+            !is_blank(lines[i])
+                && (indent(lines[i]) < k || (indent(lines[i]) == k && !is_item(lines[i])))
+        })
         .unwrap_or(lines.len())
 }
 
@@ -167,12 +196,23 @@ spec:
     fn finds_keys_items_and_dotted_keys() {
         assert_eq!(at("spec.size"), Some(6));
         assert_eq!(at("spec.aerospikeNetworkPolicy.acessType"), Some(8));
-        assert_eq!(at("spec.seedsFinderServices.loadBalancer.annotations.service.beta.kubernetes.io/aws-load-balancer-type"), Some(12));
-        assert_eq!(at("spec.seedsFinderServices.loadBalancer.loadBalancerSourceRanges[1]"), Some(15));
+        assert_eq!(
+            at(
+                "spec.seedsFinderServices.loadBalancer.annotations.service.beta.kubernetes.io/aws-load-balancer-type"
+            ),
+            Some(12)
+        );
+        assert_eq!(
+            at("spec.seedsFinderServices.loadBalancer.loadBalancerSourceRanges[1]"),
+            Some(15)
+        );
         assert_eq!(at("spec.rackConfig.racks[1].id"), Some(20));
         assert_eq!(at("spec.rackConfig.racks[1].zone"), Some(21));
         assert_eq!(at("spec.rackConfig.racks"), Some(17));
-        assert_eq!(at("spec.aerospikeConfig.namespaces[0].replication-factor"), Some(25));
+        assert_eq!(
+            at("spec.aerospikeConfig.namespaces[0].replication-factor"),
+            Some(25)
+        );
         assert_eq!(at("metadata.name"), Some(4));
     }
 

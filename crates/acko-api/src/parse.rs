@@ -1,6 +1,6 @@
 //! Multi-document YAML → typed resources, with precise errors.
 //!
-//! Three kinds of findings, all reported as [`Problem`]s of the document they belong to:
+//! Three kinds of findings, all reported as [`Problem`](crate::Problem)s of the document they belong to:
 //!
 //! * YAML syntax errors stop everything: [`YamlError`] carries the line and column.
 //! * Type errors (a string where a number belongs, an unknown enum value, a missing required
@@ -280,38 +280,96 @@ pub fn parse_value(index: usize, raw: Value) -> ParsedDocument {
         resource,
         raw,
         problems,
+        first_line: 0,
+        text: String::new(),
     }
 }
 
+/// Most type errors reported per document.
+const MAX_TYPE_ERRORS: usize = 25;
+
+/// Types `raw`. On a type error the offending value is removed and typing is retried, so every
+/// type error of the document is reported at once; the resource is then `None` (a partially
+/// typed resource is not validated further).
 fn decode<T: DeserializeOwned + serde::Serialize>(
     raw: &Value,
     problems: &mut Problems,
 ) -> Option<T> {
-    match serde_path_to_error::deserialize::<_, T>(raw) {
-        Ok(typed) => {
-            match serde_json::to_value(&typed) {
-                Ok(back) => unknown_fields(raw, &back, "", problems),
-                Err(e) => problems.error(".", format!("cannot serialise the resource: {e}"), ""),
+    let mut work = raw.clone();
+    let mut failed = false;
+    let mut reported: Vec<String> = Vec::new();
+    for _ in 0..MAX_TYPE_ERRORS {
+        match serde_path_to_error::deserialize::<_, T>(&work) {
+            Ok(typed) if !failed => {
+                match serde_json::to_value(&typed) {
+                    Ok(back) => unknown_fields(raw, &back, "", problems),
+                    Err(e) => {
+                        problems.error(".", format!("cannot serialise the resource: {e}"), "")
+                    }
+                }
+                return Some(typed);
             }
-            Some(typed)
+            Ok(_) => return None,
+            Err(e) => {
+                failed = true;
+                let segments: Vec<serde_path_to_error::Segment> =
+                    e.path().iter().cloned().collect();
+                let path = e.path().to_string();
+                let message = e.into_inner().to_string();
+                let hint = type_error_hint(&message);
+                // Removing a bad required value makes its parent miss that field: not news.
+                let follow_up = message.starts_with("missing field")
+                    && reported.iter().any(|p: &String| {
+                        p.strip_prefix(path.as_str())
+                            .is_some_and(|rest| rest.starts_with(['.', '[']))
+                    });
+                if !follow_up {
+                    problems.error(path.clone(), message, hint);
+                    reported.push(path);
+                }
+                if !remove_at(&mut work, &segments) {
+                    return None;
+                }
+            }
         }
-        Err(e) => {
-            let path = e.path().to_string();
-            let message = e.into_inner().to_string();
-            let hint = type_error_hint(&message);
-            problems.error(path, message, hint);
-            None
+    }
+    None
+}
+
+/// Removes the value at `segments` (a missing field removes its parent object). False when
+/// nothing could be removed, which ends the retries.
+fn remove_at(value: &mut Value, segments: &[serde_path_to_error::Segment]) -> bool {
+    use serde_path_to_error::Segment;
+    let Some((last, parents)) = segments.split_last() else {
+        return false;
+    };
+    let mut cur = value;
+    for seg in parents {
+        let next = match (seg, cur) {
+            (Segment::Map { key }, Value::Object(m)) => m.get_mut(key),
+            (Segment::Seq { index }, Value::Array(a)) => a.get_mut(*index),
+            _ => None,
+        };
+        let Some(next) = next else { return false };
+        cur = next;
+    }
+    match (last, cur) {
+        (Segment::Map { key }, Value::Object(m)) => m.remove(key).is_some(),
+        (Segment::Seq { index }, Value::Array(a)) if *index < a.len() => {
+            a.remove(*index);
+            true
         }
+        _ => false,
     }
 }
 
 fn type_error_hint(message: &str) -> String {
     if message.starts_with("unknown variant") {
-        "use one of the listed values (they are case-sensitive)".into()
+        "use one of the listed values; they are case-sensitive".into()
     } else if message.starts_with("missing field") {
         "add the required field".into()
     } else if message.starts_with("invalid type") {
-        "check the value's type against `acko crd` (quote strings, do not quote numbers)".into()
+        "check the type with `acko crd`: quote strings, do not quote numbers".into()
     } else {
         "check the field against the CRD (`acko crd`)".into()
     }
@@ -395,6 +453,24 @@ mod tests {
     }
 
     #[test]
+    fn every_type_error_is_reported() {
+        let input = format!(
+            "{}  aerospikeNetworkPolicy:\n    accessType: public\n  rackConfig:\n    racks:\n      - id: one\n",
+            CLUSTER.replace("size: 1", "size: many")
+        );
+        let doc = &parse_documents(&input).unwrap()[0];
+        assert!(doc.resource.is_none());
+        for path in [
+            "spec.size",
+            "spec.aerospikeNetworkPolicy.accessType",
+            "spec.rackConfig.racks[0].id",
+        ] {
+            assert!(doc.problems.has_path(path), "{path}: {}", doc.problems);
+        }
+        assert_eq!(doc.problems.len(), 3, "{}", doc.problems);
+    }
+
+    #[test]
     fn unknown_fields_are_errors_with_paths() {
         let doc = &parse_documents(&format!(
             "{CLUSTER}  aerospikeNetworkPolicy:\n    acessType: pod\n"
@@ -412,14 +488,16 @@ mod tests {
 
     #[test]
     fn problems_get_line_numbers() {
-        let input = format!("# comment\n---\n{CLUSTER}---\n{CLUSTER}  aerospikeNetworkPolicy:\n    acessType: pod\n");
+        let input = format!(
+            "# comment\n---\n{CLUSTER}---\n{CLUSTER}  aerospikeNetworkPolicy:\n    acessType: pod\n"
+        );
         let docs = parse_documents(&input).unwrap();
         assert_eq!(docs.len(), 2);
         assert_eq!(docs[0].first_line, 3);
         let p = &docs[1].problems.0[0];
         assert_eq!(p.path, "spec.aerospikeNetworkPolicy.acessType");
         assert_eq!(p.line, Some(19), "{input}");
-        assert_eq!(docs[1].locate("spec.size"), Some(15));
+        assert_eq!(docs[1].locate("spec.size"), Some(16));
     }
 
     #[test]

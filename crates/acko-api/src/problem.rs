@@ -42,6 +42,7 @@ impl Problem {
             message: message.into(),
             hint: hint.into(),
             severity: Severity::Error,
+            line: None,
         }
     }
 
@@ -56,6 +57,7 @@ impl Problem {
             message: message.into(),
             hint: hint.into(),
             severity: Severity::Warning,
+            line: None,
         }
     }
 

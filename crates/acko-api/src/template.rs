@@ -217,7 +217,8 @@ pub struct TemplateStorageResources {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TemplateRackConfig {
-    /// Most Aerospike pods of one cluster per node (0 = no limit).
+    /// Most racks whose pods may share one node (0 = no limit). Informational: recorded for
+    /// tools such as the manager, not enforced by the operator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0))]
     pub max_racks_per_node: Option<i32>,

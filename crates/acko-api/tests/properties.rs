@@ -108,6 +108,14 @@ proptest! {
     }
 
     #[test]
+    fn locating_a_path_never_panics(text in "([ -]{0,6}[a-z\"'.:/-]{0,10}(: )?[a-z0-9]{0,4}\n){0,12}", path in "[a-z.\\[\\]0-9]{0,20}") {
+        let lines: Vec<&str> = text.lines().collect();
+        if let Some(i) = acko_api::locate::locate_path(&lines, &path) {
+            prop_assert!(i < lines.len());
+        }
+    }
+
+    #[test]
     fn bandwidth_parser_is_total(input in "\\PC{0,20}") {
         if let Ok(b) = parse_bandwidth(&input) {
             prop_assert!(b.bits_per_second >= 1e3 && b.bits_per_second <= 1e15);

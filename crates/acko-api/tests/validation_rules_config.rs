@@ -276,3 +276,16 @@ fn unknown_fields_and_type_errors_have_paths() {
     );
     rejects(json!({"spec": {"size": "three"}}), "spec.size");
 }
+
+#[test]
+fn per_node_keys_cannot_be_cluster_wide() {
+    accepts(json!({"spec": {"aerospikeConfig": {"network": {"service": {"address": "any"}}}}}));
+    rejects(
+        json!({"spec": {"aerospikeConfig": {"network": {"service": {"access-address": "10.0.0.5"}}}}}),
+        "spec.aerospikeConfig.network.service.access-address",
+    );
+    rejects(
+        json!({"spec": {"aerospikeConfig": {"service": {"node-id": "a1"}}}}),
+        "spec.aerospikeConfig.service.node-id",
+    );
+}

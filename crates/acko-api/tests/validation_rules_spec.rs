@@ -483,3 +483,33 @@ fn template_rules() {
         "{w}"
     );
 }
+
+#[test]
+fn validated_cluster_needs_a_resolved_valid_cluster() {
+    use acko_api::AerospikeCluster;
+    use acko_api::validation::ValidatedCluster;
+    let cluster = |patch: Value| -> AerospikeCluster {
+        let mut doc = base();
+        merge(&mut doc, &patch);
+        serde_json::from_value(doc).unwrap()
+    };
+    let ok =
+        ValidatedCluster::new(&cluster(json!({"spec": {"image": "aerospike:latest"}}))).unwrap();
+    assert_eq!((ok.name(), ok.namespace(), ok.size()), ("demo", "db", 3));
+    assert_eq!(ok.warnings().len(), 1, "the unpinned image warning is kept");
+    assert_eq!(
+        ok.aerospike_config()["service"]["cluster-name"],
+        "demo",
+        "defaults are applied"
+    );
+    let err = ValidatedCluster::new(&cluster(json!({"spec": {"size": 10}}))).unwrap_err();
+    assert!(err.has_path("spec.size"));
+    // A templateRef that was not resolved leaves size and image unknown.
+    let unresolved =
+        cluster(json!({"spec": {"size": null, "image": null, "templateRef": {"name": "t"}}}));
+    let err = ValidatedCluster::new(&unresolved).unwrap_err();
+    assert!(
+        err.has_path("spec.size") && err.has_path("spec.image"),
+        "{err}"
+    );
+}

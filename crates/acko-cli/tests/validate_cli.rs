@@ -135,11 +135,11 @@ fn every_problem_is_printed_as_path_message_hint_and_exit_1() {
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
     assert!(text.contains("invalid, 3 error(s)"), "{text}");
-    assert!(text.contains("  error: spec.size: size 9 is out of range: Aerospike CE clusters have 1 to 8 nodes (set spec.size between 1 and 8)"), "{text}");
-    assert!(text.contains("  error: spec.image: "), "{text}");
+    assert!(text.contains("-:7: error: spec.size: size 9 is out of range: Aerospike CE clusters have 1 to 8 nodes (set spec.size between 1 and 8)"), "{text}");
+    assert!(text.contains("-:8: error: spec.image: "), "{text}");
     assert!(
         text.contains(
-            "  error: spec.bandwidthConfig.ingress: \"lots\" does not start with a number ("
+            "-:10: error: spec.bandwidthConfig.ingress: \"lots\" does not start with a number ("
         ),
         "{text}"
     );
@@ -156,7 +156,8 @@ fn warnings_are_printed_but_do_not_fail() {
         stdout(&out)
     );
     assert!(
-        stdout(&out).contains("  warning: spec.image: \"aerospike:latest\" has no fixed version"),
+        stdout(&out)
+            .contains("-:8: warning: spec.image: \"aerospike:latest\" has no fixed version"),
         "{}",
         stdout(&out)
     );

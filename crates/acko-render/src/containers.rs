@@ -176,17 +176,15 @@ pub fn init_container(image: &str, env: Vec<EnvVar>, volumes: &Attachments) -> C
     }
 }
 
-/// Which Aerospike ports are also published on the node's IP (`hostPort`): the service port
-/// when clients are told a host address (`accessType`/`alternateAccessType` `hostInternal` or
-/// `hostExternal`) and fabric/heartbeat when nodes are (`fabricType`). Without this a host
-/// address would advertise a port nothing listens on (unless `hostNetwork` is set, where it
-/// is not needed).
+/// Whether the service port is also published on the node's IP (`hostPort`): needed when
+/// clients are told a host address (`accessType`/`alternateAccessType` `hostInternal` or
+/// `hostExternal`) and the pod does not use `hostNetwork`; otherwise the advertised address
+/// would point at a port nothing listens on. Fabric and heartbeat never get a host port:
+/// acko-init binds the fabric to its address, so host fabric types need `hostNetwork` anyway.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct HostPorts {
-    /// Publish the service port.
+    /// Publish the service port on the node.
     pub service: bool,
-    /// Publish fabric and heartbeat.
-    pub fabric: bool,
 }
 
 fn container_port(name: &str, port: u16, host: bool) -> ContainerPort {
@@ -232,8 +230,8 @@ pub fn aerospike_container(
         command: Some(command.iter().map(|s| (*s).to_owned()).collect()),
         ports: Some(vec![
             container_port("service", ports.service, host_ports.service),
-            container_port("fabric", ports.fabric, host_ports.fabric),
-            container_port("heartbeat", ports.heartbeat, host_ports.fabric),
+            container_port("fabric", ports.fabric, false),
+            container_port("heartbeat", ports.heartbeat, false),
         ]),
         env: Some(env),
         volume_mounts: Some(mounts),

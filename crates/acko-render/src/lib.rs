@@ -1,6 +1,6 @@
 //! acko-render: the desired Kubernetes objects of an Aerospike CE cluster, computed purely.
 //!
-//! [`render`] takes a defaulted, validated `AerospikeCluster` (template already merged with
+//! [`render_validated`] (or [`render()`]) takes a defaulted, validated `AerospikeCluster` (template already merged with
 //! [`template_merge::merge_template`]) and returns [`DesiredObjects`]: per rack a ConfigMap and a
 //! StatefulSet, the headless Service, per-pod Services, the seeds LoadBalancer, RBAC for
 //! `acko-init`, the network policy, PodDisruptionBudgets and the monitoring objects. No IO, no
@@ -37,5 +37,5 @@ pub mod template_merge;
 
 pub use error::RenderError;
 pub use objects::{DesiredObjects, RackSummary};
-pub use render::{RenderOptions, render};
+pub use render::{RenderOptions, render, render_validated};
 pub use template_merge::{TemplateError, merge_template};

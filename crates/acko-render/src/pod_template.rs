@@ -6,9 +6,10 @@
 //!
 //! The pod-spec hash is the SHA-256 of the canonical JSON of the pod `spec`, the bandwidth
 //! annotations (the CNI applies them only when the pod sandbox is created) and the volume claim
-//! templates. User labels/annotations are not part of it (they can be patched on live pods), and
-//! neither is the config hash, so a configuration-only change changes only the config hash and
-//! can be applied with a warm restart.
+//! templates. User labels/annotations are not part of it (they can be patched on live pods),
+//! neither is the acko-init image (an operator upgrade must not restart every pod), and neither
+//! is the config hash, so a configuration-only change changes only the config hash and can be
+//! applied with a warm restart.
 
 use std::collections::BTreeMap;
 
@@ -126,7 +127,6 @@ pub fn build(
     } else {
         HostPorts {
             service: is_host(policy.access_type) || is_host(policy.alternate_access_type),
-            fabric: is_host(policy.fabric_type),
         }
     };
 
@@ -215,8 +215,18 @@ pub fn build(
     };
 
     let bandwidth = bandwidth_annotations(spec)?;
+    // The acko-init image is left out of the hash: upgrading the operator must not restart every
+    // Aerospike pod. New pods get the new image; running ones keep theirs until they restart.
+    let mut hashed_spec = pod_spec.clone();
+    if let Some(init) = hashed_spec
+        .init_containers
+        .as_mut()
+        .and_then(|c| c.first_mut())
+    {
+        init.image = None;
+    }
     let pod_spec_hash = hash::canonical_json_hash(&json!({
-        "spec": pod_spec,
+        "spec": hashed_spec,
         "bandwidth": bandwidth,
         "volumeClaimTemplates": claim_templates,
     }));

@@ -52,6 +52,14 @@ fn heartbeat_port(spec: &AerospikeClusterSpec) -> u16 {
         .unwrap_or(3002)
 }
 
+/// Renders a validated cluster (the operator's and `acko render`'s entry point).
+pub fn render_validated(
+    cluster: &acko_api::validation::ValidatedCluster,
+    options: &RenderOptions,
+) -> Result<DesiredObjects, RenderError> {
+    render(cluster.cluster(), options)
+}
+
 /// Renders every object of `cluster`, which must be defaulted and validated (and have its
 /// template merged). Pure and deterministic: the same input always gives the same output.
 pub fn render(

@@ -486,3 +486,56 @@ fn disable_pdb_and_per_rack_pdbs() {
         .collect();
     assert_eq!(names, ["big-1-pdb", "big-2-pdb", "big-3-pdb"]);
 }
+
+#[test]
+fn rack_storage_replaces_cluster_storage() {
+    let mut cluster = load("large.yaml");
+    let rack_storage: acko_api::AerospikeStorageSpec = serde_json::from_value(serde_json::json!({
+        "volumes": [{
+            "name": "rack-data",
+            "source": {"persistentVolume": {"size": "5Gi", "storageClass": "zonal"}},
+            "aerospike": {"path": "/data"}
+        }]
+    }))
+    .unwrap();
+    cluster.spec.rack_config.as_mut().unwrap().racks[1].storage = Some(rack_storage);
+    let objects = render_default(&cluster).to_list();
+    let vct_names = |sts: &Value| -> Vec<String> {
+        sts["spec"]["volumeClaimTemplates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["metadata"]["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        vct_names(find(&objects, "StatefulSet", "big-2")),
+        ["rack-data"]
+    );
+    assert_eq!(
+        vct_names(find(&objects, "StatefulSet", "big-1")),
+        ["ssd", "workdir"]
+    );
+    let cm = find(&objects, "ConfigMap", "big-2-config");
+    let settings: Value =
+        serde_json::from_str(cm["data"]["acko-init.json"].as_str().unwrap()).unwrap();
+    assert_eq!(settings["volumes"][0]["name"], "rack-data");
+}
+
+#[test]
+fn a_new_init_image_does_not_change_the_pod_spec_hash() {
+    let cluster = load("large.yaml");
+    let old = acko_render::render(&cluster, &acko_render::RenderOptions::default()).unwrap();
+    let options = acko_render::RenderOptions {
+        init_image: "ghcr.io/acko/acko-init:9.9.9".to_owned(),
+        ..acko_render::RenderOptions::default()
+    };
+    let new = acko_render::render(&cluster, &options).unwrap();
+    assert_eq!(old.racks, new.racks);
+    let list = new.to_list();
+    let sts = find(&list, "StatefulSet", "big-1");
+    assert_eq!(
+        sts["spec"]["template"]["spec"]["initContainers"][0]["image"],
+        "ghcr.io/acko/acko-init:9.9.9"
+    );
+}

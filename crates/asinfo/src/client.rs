@@ -78,11 +78,20 @@ impl Client {
     /// Sends several commands in one request; returns one raw value per command, in order.
     /// An empty command list returns an empty vector without any IO.
     pub async fn info<S: AsRef<str>>(&self, commands: &[S]) -> Result<Vec<String>, Error> {
+        self.info_with_timeout(commands, self.config.timeout).await
+    }
+
+    /// Like [`Client::info`], with a timeout for this call only (e.g. a slow `truncate`).
+    pub async fn info_with_timeout<S: AsRef<str>>(
+        &self,
+        commands: &[S],
+        timeout: Duration,
+    ) -> Result<Vec<String>, Error> {
         if commands.is_empty() {
             return Ok(Vec::new());
         }
         let frame = proto::encode_info_request(commands).map_err(Error::InvalidCommand)?;
-        let body = self.exchange(&frame).await?;
+        let body = self.exchange(&frame, timeout).await?;
         proto::match_info_reply(&body, commands).ok_or_else(|| Error::UnexpectedReply {
             addr: self.addr.clone(),
             commands: commands.len(),
@@ -106,8 +115,7 @@ impl Client {
         self.idle.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    async fn exchange(&self, frame: &[u8]) -> Result<Vec<u8>, Error> {
-        let after = self.config.timeout;
+    async fn exchange(&self, frame: &[u8], after: Duration) -> Result<Vec<u8>, Error> {
         let work = async {
             let pooled = self.lock_idle().pop();
             if let Some(conn) = pooled {

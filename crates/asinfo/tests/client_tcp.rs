@@ -115,13 +115,19 @@ async fn silent_server_times_out() {
         std::future::pending::<()>().await;
     })
     .await;
-    let err = Client::with_config(addr, quick(100))
-        .info_one("build")
-        .await
-        .unwrap_err();
+    let client = Client::with_config(addr, quick(100));
+    let err = client.info_one("build").await.unwrap_err();
     assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
     assert!(err.is_unreachable());
     assert!(err.to_string().contains("timed out"), "{err}");
+    let err = client
+        .info_with_timeout(&["build"], Duration::from_millis(50))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Timeout { after, .. } if after == Duration::from_millis(50)),
+        "{err:?}"
+    );
 }
 
 async fn reply_with_bytes(bytes: Vec<u8>) -> Error {

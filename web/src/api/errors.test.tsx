@@ -82,6 +82,13 @@ describe("ErrorState", () => {
     expect(document.getElementById(input.getAttribute("aria-describedby")!)!.textContent).toBe("name is already used by another profile");
   });
 
+  it("prefers the hint of the manager's problem code", () => {
+    const e = new ApiError(parseProblem(502, "", JSON.stringify({ title: "Bad Gateway", status: 502, code: "aerospike_error", detail: "UDF failed" })));
+    expect(describeError(e).hint).toBe("The cluster refused the operation: the detail above gives its reason.");
+    const u = new ApiError(parseProblem(502, "", JSON.stringify({ title: "Bad Gateway", status: 502, code: "cluster_unreachable", detail: "x" })));
+    expect(describeError(u).hint).toMatch(/did not answer/);
+  });
+
   it("describes unknown throwables", () => {
     expect(describeError("boom")).toEqual({ title: "Unexpected error", detail: "boom", fieldErrors: [] });
   });

@@ -143,6 +143,18 @@ export interface ErrorView {
   status?: number;
 }
 
+/** Hints for the manager's stable problem codes (more precise than the status alone). */
+const CODE_HINTS: Record<string, string> = {
+  cluster_unreachable: "The Aerospike cluster did not answer: check the connection's hosts and that the nodes are up.",
+  timeout: "The cluster took too long: retry, or raise the connection's timeout if the cluster is busy.",
+  aerospike_error: "The cluster refused the operation: the detail above gives its reason.",
+  aerospike_rejected: "The cluster refused the request as invalid: correct it and retry.",
+  generation_mismatch: "The record changed since you opened it: reload it and apply your change again.",
+  record_not_found: "No record has this key: check the key and its type (string, integer or bytes).",
+  info_write_forbidden: "The console is read-only: restart the manager with --allow-info-writes to allow this.",
+  security_not_supported: "This feature needs Aerospike Enterprise Edition.",
+};
+
 /** Suggests the next step for a status code. */
 export function hintFor(status: number): string | undefined {
   if (status === 0) return "Check that aerospike-cluster-manager is running and reachable, then retry.";
@@ -164,7 +176,7 @@ export function describeError(err: unknown): ErrorView {
     const view: ErrorView = { title: p.title, fieldErrors: p.fieldErrors, status: p.status };
     if (p.code !== undefined) view.code = p.code;
     if (p.detail !== undefined) view.detail = p.detail;
-    const hint = hintFor(p.status);
+    const hint = (p.code !== undefined ? CODE_HINTS[p.code] : undefined) ?? hintFor(p.status);
     if (hint !== undefined) view.hint = hint;
     return view;
   }

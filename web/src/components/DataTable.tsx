@@ -41,7 +41,8 @@ export function DataTable<T>({
   const colCount = table.getVisibleLeafColumns().length;
 
   return (
-    <div ref={scroller} className="panel overflow-auto" style={{ height }} data-testid={testId} tabIndex={-1}>
+    // Focusable so keyboard users can scroll it (arrow keys / Page Down).
+    <div ref={scroller} className="panel overflow-auto" style={{ height }} data-testid={testId} tabIndex={0} role="region" aria-label={`${label} (scrollable)`}>
       <table className="table" aria-label={label} aria-rowcount={rows.length + 1}>
         <thead>
           {table.getHeaderGroups().map((hg) => (

@@ -83,6 +83,41 @@ pub const REMOVED_KEYS: &[(&str, &str)] = &[
     ),
 ];
 
+/// Keys that must differ per node, so a cluster-wide config cannot set them: the operator
+/// derives them per pod (addresses from `aerospikeNetworkPolicy` and `podService`).
+pub const PER_NODE_KEYS: &[(&str, &str, &str)] = &[
+    (
+        "service",
+        "node-id",
+        "remove it; every node would get the same id and the cluster would not form",
+    ),
+    (
+        "network.service",
+        "access-address",
+        "remove it and choose the address with spec.aerospikeNetworkPolicy.accessType",
+    ),
+    (
+        "network.service",
+        "alternate-access-address",
+        "remove it and use spec.aerospikeNetworkPolicy.alternateAccessType or spec.podService",
+    ),
+    (
+        "network.service",
+        "access-port",
+        "remove it; the operator advertises port 3000",
+    ),
+    (
+        "network.service",
+        "alternate-access-port",
+        "remove it; the operator sets it for NodePort pod services",
+    ),
+    (
+        "network.fabric",
+        "access-address",
+        "remove it and choose the address with spec.aerospikeNetworkPolicy.fabricType",
+    ),
+];
+
 /// Most namespaces a CE server accepts.
 pub const MAX_NAMESPACES: usize = 2;
 
@@ -168,6 +203,23 @@ fn removed_key(key: &str, path: &str, p: &mut Problems) -> bool {
     false
 }
 
+fn per_node_key(stanza: &str, key: &str, path: &str, p: &mut Problems) -> bool {
+    match PER_NODE_KEYS
+        .iter()
+        .find(|(s, k, _)| *s == stanza && *k == key)
+    {
+        Some((_, _, hint)) => {
+            p.error(
+                path,
+                format!("`{key}` must differ per node and cannot be set for the whole cluster"),
+                *hint,
+            );
+            true
+        }
+        None => false,
+    }
+}
+
 fn validate_service(value: &Value, path: &str, p: &mut Problems) {
     let Some(service) = expect_object(value, path, p) else {
         return;
@@ -180,7 +232,7 @@ fn validate_service(value: &Value, path: &str, p: &mut Problems) {
                 format!("`{key}` is Enterprise-only"),
                 format!("remove `{key}`"),
             );
-        } else if removed_key(key, &key_path, p) {
+        } else if removed_key(key, &key_path, p) || per_node_key("service", key, &key_path, p) {
         } else if key == "cluster-name" && v.as_str().is_none_or(str::is_empty) {
             p.error(
                 key_path,
@@ -230,6 +282,17 @@ fn validate_network(value: &Value, path: &str, p: &mut Problems) {
         let Some(stanza) = expect_object(v, &sub_path, p) else {
             continue;
         };
+        let stanza_name = format!("network.{key}");
+        for k in stanza.keys() {
+            per_node_key(&stanza_name, k, &format!("{sub_path}.{k}"), p);
+        }
+        if key == "heartbeat" && stanza.contains_key("mesh-seed-address-port") {
+            p.warning(
+                format!("{sub_path}.mesh-seed-address-port"),
+                "mesh seeds are managed by the operator; this value is replaced",
+                "remove mesh-seed-address-port",
+            );
+        }
         for k in stanza
             .keys()
             .filter(|k| k.starts_with(EE_ONLY_NETWORK_KEY_PREFIX))
@@ -648,6 +711,29 @@ mod tests {
         let p = check(json!({"network": {"admin": {"port": 3001}}}), None);
         assert!(p.has_path("spec.aerospikeConfig.network.admin.port"));
         assert!(check(json!({"network": {"admin": {"port": 3003}}}), None).is_empty());
+    }
+
+    #[test]
+    fn per_node_keys_are_rejected() {
+        let p = check(
+            json!({"service": {"node-id": "a1"}, "network": {"service": {"access-address": "10.0.0.1", "address": "any"}, "fabric": {"access-address": "1.2.3.4"}, "heartbeat": {"mesh-seed-address-port": "x 3002"}}}),
+            None,
+        );
+        assert!(p.has_path("spec.aerospikeConfig.service.node-id"), "{p}");
+        assert!(
+            p.has_path("spec.aerospikeConfig.network.service.access-address"),
+            "{p}"
+        );
+        assert!(
+            p.has_path("spec.aerospikeConfig.network.fabric.access-address"),
+            "{p}"
+        );
+        assert!(
+            p.warnings()
+                .any(|w| w.path == "spec.aerospikeConfig.network.heartbeat.mesh-seed-address-port"),
+            "{p}"
+        );
+        assert_eq!(p.errors().count(), 3, "{p}");
     }
 
     #[test]

@@ -85,7 +85,8 @@ pub(crate) fn validate_storage(
             p.error(
                 format!("{base}.{name}.initMethod"),
                 format!(
-                    "initMethod {m:?} does not apply to {} volumes",
+                    "initMethod {} does not apply to {} volumes",
+                    yaml_name(&m),
                     if block { "Block" } else { "Filesystem" }
                 ),
                 method_hint(block),
@@ -98,7 +99,8 @@ pub(crate) fn validate_storage(
             p.error(
                 format!("{base}.{name}.wipeMethod"),
                 format!(
-                    "wipeMethod {m:?} does not apply to {} volumes",
+                    "wipeMethod {} does not apply to {} volumes",
+                    yaml_name(&m),
                     if block { "Block" } else { "Filesystem" }
                 ),
                 method_hint(block),
@@ -179,7 +181,7 @@ pub(crate) fn validate_storage(
         {
             p.error(
                 format!("{vp}.initMethod"),
-                format!("initMethod {m:?} does not apply to this volume"),
+                format!("initMethod {} does not apply to this volume", yaml_name(&m)),
                 method_hint(block),
             );
         }
@@ -189,7 +191,7 @@ pub(crate) fn validate_storage(
         {
             p.error(
                 format!("{vp}.wipeMethod"),
-                format!("wipeMethod {m:?} does not apply to this volume"),
+                format!("wipeMethod {} does not apply to this volume", yaml_name(&m)),
                 method_hint(block),
             );
         }
@@ -332,4 +334,12 @@ fn attachments(
         "container",
         p,
     );
+}
+
+/// The YAML spelling of an enum value (e.g. `blkdiscard`).
+fn yaml_name<T: serde::Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
 }

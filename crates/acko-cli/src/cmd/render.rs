@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use acko_api::parse::{ParsedDocument, Resource, parse_documents};
 use acko_api::validation::ValidatedCluster;
 use acko_api::{AerospikeCluster, AerospikeClusterTemplate};
-use acko_render::{RenderOptions, merge_template, render};
+use acko_render::{RenderOptions, merge_template, render_validated};
 
 /// Output format of `acko render`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -82,9 +82,14 @@ fn parse_file(path: &Path) -> Result<Vec<ParsedDocument>, Vec<String>> {
         .map_err(|e| vec![format!("{}: invalid YAML: {e}", path.display())])?;
     let mut errors = Vec::new();
     for doc in &docs {
-        for p in doc.problems.errors() {
-            errors.push(format!("{}: {}: error: {p}", path.display(), doc.label()));
-        }
+        let mut problems = doc.problems.clone();
+        doc.annotate(&mut problems);
+        errors.extend(format_problems(
+            &path.display().to_string(),
+            doc,
+            &problems,
+            true,
+        ));
     }
     if errors.is_empty() {
         Ok(docs)
@@ -93,16 +98,38 @@ fn parse_file(path: &Path) -> Result<Vec<ParsedDocument>, Vec<String>> {
     }
 }
 
+/// Formats problems as `acko validate` does: `file:line: severity: path: message (hint)`.
+/// With `errors_only`, warnings are left out.
+fn format_problems(
+    file: &str,
+    doc: &ParsedDocument,
+    problems: &acko_api::Problems,
+    errors_only: bool,
+) -> Vec<String> {
+    problems
+        .iter()
+        .filter(|p| !errors_only || p.is_error())
+        .map(|p| {
+            let severity = if p.is_error() { "error" } else { "warning" };
+            match p.line {
+                Some(line) => format!("{file}:{line}: {severity}: {p}"),
+                None => format!("{file}: {}: {severity}: {p}", doc.label()),
+            }
+        })
+        .collect()
+}
+
 /// Renders the clusters of `args.file`; returns the output text and the warnings, or every
 /// problem found.
 pub fn render_to_string(args: &RenderArgs) -> Result<(String, Vec<String>), Vec<String>> {
     let main_docs = parse_file(&args.file)?;
+    let file = args.file.display().to_string();
     let mut templates: Vec<AerospikeClusterTemplate> = Vec::new();
-    let mut clusters: Vec<AerospikeCluster> = Vec::new();
-    for doc in main_docs {
-        match doc.resource {
-            Some(Resource::Cluster(c)) => clusters.push(*c),
-            Some(Resource::Template(t)) => templates.push(*t),
+    let mut clusters: Vec<(AerospikeCluster, &ParsedDocument)> = Vec::new();
+    for doc in &main_docs {
+        match &doc.resource {
+            Some(Resource::Cluster(c)) => clusters.push(((**c).clone(), doc)),
+            Some(Resource::Template(t)) => templates.push((**t).clone()),
             None => {}
         }
     }
@@ -130,7 +157,7 @@ pub fn render_to_string(args: &RenderArgs) -> Result<(String, Vec<String>), Vec<
     let mut objects = Vec::new();
     let mut warnings = Vec::new();
     let mut errors = Vec::new();
-    for cluster in &clusters {
+    for (cluster, doc) in &clusters {
         let label = format!(
             "AerospikeCluster {}/{}",
             cluster.metadata.namespace.as_deref().unwrap_or("default"),
@@ -145,21 +172,16 @@ pub fn render_to_string(args: &RenderArgs) -> Result<(String, Vec<String>), Vec<
         };
         let validated = match ValidatedCluster::new(&merged) {
             Ok(v) => v,
-            Err(problems) => {
-                for p in problems.0 {
-                    let severity = if p.is_error() { "error" } else { "warning" };
-                    errors.push(format!("{label}: {severity}: {p}"));
-                }
+            Err(mut problems) => {
+                doc.annotate(&mut problems);
+                errors.extend(format_problems(&file, doc, &problems, false));
                 continue;
             }
         };
-        warnings.extend(
-            validated
-                .warnings()
-                .iter()
-                .map(|w| format!("{label}: warning: {w}")),
-        );
-        match render(validated.cluster(), &options) {
+        let mut found = acko_api::Problems(validated.warnings().to_vec());
+        doc.annotate(&mut found);
+        warnings.extend(format_problems(&file, doc, &found, false));
+        match render_validated(&validated, &options) {
             Ok(rendered) => objects.extend(rendered.to_list()),
             Err(e) => errors.push(format!("{label}: error: {e}")),
         }

@@ -1,7 +1,8 @@
 //! `acko validate`: check AerospikeCluster / AerospikeClusterTemplate YAML before it reaches a
 //! cluster.
 //!
-//! Every problem is printed as `path: message (hint)`. Exit codes: 0 valid (warnings allowed),
+//! Every problem is printed as `path: message (hint)`, prefixed with `file:line:` when the
+//! field can be found in the input. Exit codes: 0 valid (warnings allowed),
 //! 1 invalid, 2 unreadable input or not YAML.
 //!
 //! A cluster whose `templateRef` names a template given in the same input (any `-f` file) is
@@ -119,6 +120,7 @@ fn check(inputs: &[(String, Vec<ParsedDocument>)]) -> Vec<DocumentResult> {
                 Some(Resource::Template(t)) => problems.extend(validate_template(t)),
                 None => {}
             }
+            doc.annotate(&mut problems);
             results.push(DocumentResult {
                 file: file.clone(),
                 document: doc.index,
@@ -188,7 +190,10 @@ fn print_text(results: &[DocumentResult]) {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
             };
-            println!("  {label}: {p}");
+            match p.line {
+                Some(line) => println!("  {}:{line}: {label}: {p}", r.file),
+                None => println!("  {label}: {p}"),
+            }
         }
     }
 }
