@@ -180,6 +180,11 @@ await test("browse forward 3 pages and back", async () => {
     keys.forEach((k) => seen.add(k));
   }
   await shot(page, "records-page-4");
+  // Whole-set export is a plain link: the browser streams it to disk.
+  const [csv] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "CSV" }).click()]);
+  const csvLines = (await readFile(await csv.path(), "utf8")).trim().split("\n");
+  assert(csvLines[0].startsWith("key,"), `unexpected CSV header: ${csvLines[0]}`);
+  assert(csvLines.length - 1 === bigSet.objects, `CSV has ${csvLines.length - 1} rows, the set ${bigSet.objects} objects`);
   for (let i = 3; i >= 1; i--) {
     await page.getByTestId("prev-page").click();
     await page.getByTestId("page-label").filter({ hasText: `Page ${i} ·` }).waitFor();

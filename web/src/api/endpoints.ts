@@ -68,6 +68,10 @@ export const endpoints = {
     );
   },
 
+  /** URL of a whole-set export; used as a plain download link so the browser streams it to disk. */
+  setExportUrl: (id: number, ns: string, set: string, format: "ndjson" | "csv") =>
+    `/api/v1/clusters/${encodeURIComponent(id)}/namespaces/${encodeURIComponent(ns)}/sets/${encodeURIComponent(set)}/export?format=${format}`,
+
   // records (keys travel as text + how to read it)
   scan: (id: number, ns: string, set: string, cursor: string | null, pageSize: number, signal?: AbortSignal) =>
     unwrap(

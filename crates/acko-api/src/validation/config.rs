@@ -1,12 +1,15 @@
 //! Rules for the free-form `aerospikeConfig` tree.
 //!
-//! The lists of Enterprise-only and removed keys are data ([`EE_ONLY_SECTIONS`],
-//! [`EE_ONLY_NAMESPACE_KEYS`], [`REMOVED_KEYS`], ...) so they are easy to review and extend.
+//! Which keys are Enterprise-only comes from `aerospike-conf`'s cited knowledge tables and
+//! which keys the server removed from [`super::config_keys`]; this module walks the JSON and
+//! reports them at the path the user wrote.
 
 use serde_json::{Map, Value};
 
 use crate::defaults::{FABRIC_PORT, HEARTBEAT_PORT, SERVICE_PORT};
 use crate::problem::Problems;
+use crate::validation::config_keys::{enterprise_only, removed_key};
+use crate::validation::ttl;
 
 /// Top-level sections of `aerospike.conf`.
 pub const KNOWN_SECTIONS: &[&str] = &[
@@ -17,70 +20,6 @@ pub const KNOWN_SECTIONS: &[&str] = &[
     "mod-lua",
     "security",
     "xdr",
-];
-
-/// Enterprise-only sections, at the top level (`security`, `xdr`, `tls`) and under `network`
-/// (`tls`). CE 8 refuses to start with them.
-pub const EE_ONLY_SECTIONS: &[&str] = &["security", "xdr", "tls"];
-
-/// Enterprise-only keys of a namespace.
-pub const EE_ONLY_NAMESPACE_KEYS: &[&str] = &[
-    "rack-id",
-    "active-rack",
-    "strong-consistency",
-    "strong-consistency-allow-expunge",
-    "auto-revive",
-    "compression",
-    "compression-level",
-    "durable-delete",
-    "fast-restart",
-    "index-type",
-    "sindex-type",
-    "prefer-uniform-balance",
-    "tomb-raider-eligible-age",
-    "tomb-raider-period",
-    "tomb-raider-sleep",
-];
-
-/// Enterprise-only keys of a namespace's `storage-engine`.
-pub const EE_ONLY_STORAGE_ENGINE_KEYS: &[&str] = &[
-    "compression",
-    "compression-level",
-    "compression-acceleration",
-    "encryption",
-    "encryption-key-file",
-    "encryption-old-key-file",
-];
-
-/// Enterprise-only keys of `service`.
-pub const EE_ONLY_SERVICE_KEYS: &[&str] = &["migrate-fill-delay"];
-
-/// Enterprise-only keys of the `network.service`, `network.fabric` and `network.heartbeat`
-/// stanzas (everything TLS).
-pub const EE_ONLY_NETWORK_KEY_PREFIX: &str = "tls-";
-
-/// Keys removed in server 7 (unified storage); a CE 8 server refuses them.
-pub const REMOVED_KEYS: &[(&str, &str)] = &[
-    (
-        "memory-size",
-        "set storage-engine data-size (storage-engine memory) instead",
-    ),
-    (
-        "data-in-memory",
-        "use storage-engine memory (optionally backed by a device or file)",
-    ),
-    (
-        "high-water-memory-pct",
-        "use evict-used-pct / stop-writes-used-pct of the storage-engine",
-    ),
-    (
-        "high-water-disk-pct",
-        "use evict-used-pct of the storage-engine",
-    ),
-    (
-        "stop-writes-pct",
-        "use stop-writes-used-pct / stop-writes-sys-memory-pct",
-    ),
 ];
 
 /// Keys that must differ per node, so a cluster-wide config cannot set them: the operator

@@ -105,6 +105,12 @@ export default function RecordBrowserPage() {
         }
         actions={
           <>
+            <a className="btn" href={endpoints.setExportUrl(id, ns, set, "ndjson")} download={`${ns}-${set}.ndjson`} title="Download every record of the set (streamed)">
+              <Icon name="download" /> NDJSON
+            </a>
+            <a className="btn" href={endpoints.setExportUrl(id, ns, set, "csv")} download={`${ns}-${set}.csv`} title="Download every record of the set (streamed)">
+              <Icon name="download" /> CSV
+            </a>
             <button type="button" className="btn" onClick={() => page.refetch()} aria-label="Refresh page">
               <Icon name="refresh" /> Refresh
             </button>
