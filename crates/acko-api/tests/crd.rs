@@ -1,10 +1,86 @@
 //! The generated CRDs: names, scope, subresources, printer columns, CEL rules (run client-side
 //! with kube's `cel` feature), and a snapshot of the full YAML.
 
+use std::sync::LazyLock;
+
 use acko_api::{AerospikeCluster, AerospikeClusterTemplate, crd_files, crds, crds_yaml};
 use kube::CustomResourceExt;
-use kube::core::cel::{validate_cel, validate_cel_update};
+use kube::core::cel::{CompiledSchema, ValidationErrors, Validator, compile_schema};
 use serde_json::json;
+
+/// The CEL rules of the shipped `AerospikeCluster` CRD (as `crds()` generates it), compiled
+/// once per test binary. Generating the CRD from the types and compiling its rules takes about
+/// half a second in a debug build; kube's `validate_cel` redoes both on every call.
+struct Cel {
+    validator: Validator,
+    cluster: CompiledSchema,
+}
+
+static CEL: LazyLock<Cel> = LazyLock::new(|| {
+    let crd = crds()
+        .into_iter()
+        .find(|c| c.spec.names.kind == "AerospikeCluster")
+        .expect("the AerospikeCluster CRD");
+    let schema = crd.spec.versions[0]
+        .schema
+        .as_ref()
+        .and_then(|s| s.open_api_v3_schema.as_ref())
+        .expect("an openAPIV3Schema");
+    let schema = serde_json::to_value(schema).expect("schema serializes");
+    Cel {
+        validator: Validator::new(),
+        cluster: compile_schema(&schema),
+    }
+});
+
+/// Creation rules, like an apiserver admitting `c`.
+fn validate_cel(c: &AerospikeCluster) -> Result<(), ValidationErrors> {
+    let object = serde_json::to_value(c).expect("cluster serializes");
+    CEL.validator.validate_compiled(&CEL.cluster, &object, None)
+}
+
+/// Creation and transition rules, like an apiserver admitting an update from `old` to `new`.
+fn validate_cel_update(
+    new: &AerospikeCluster,
+    old: &AerospikeCluster,
+) -> Result<(), ValidationErrors> {
+    let object = serde_json::to_value(new).expect("cluster serializes");
+    let old = serde_json::to_value(old).expect("cluster serializes");
+    CEL.validator
+        .validate_compiled(&CEL.cluster, &object, Some(&old))
+}
+
+/// Every rule that failed to compile, anywhere in the schema tree.
+fn compilation_errors(s: &CompiledSchema, path: &str, out: &mut Vec<String>) {
+    for e in s.compilation_errors() {
+        out.push(format!("{path}: {e}"));
+    }
+    for (name, child) in &s.properties {
+        compilation_errors(child, &format!("{path}.{name}"), out);
+    }
+    let nested = s
+        .items
+        .iter()
+        .chain(&s.additional_properties)
+        .map(|b| &**b)
+        .chain(&s.all_of)
+        .chain(&s.one_of)
+        .chain(&s.any_of);
+    for child in nested {
+        compilation_errors(child, &format!("{path}[]"), out);
+    }
+}
+
+#[test]
+fn cel_rules_compile() {
+    let mut errors = Vec::new();
+    compilation_errors(&CEL.cluster, "", &mut errors);
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert!(
+        !CEL.cluster.validations.is_empty(),
+        "the spec-level rules are missing"
+    );
+}
 
 #[test]
 fn names_scope_and_short_names() {

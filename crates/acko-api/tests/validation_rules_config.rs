@@ -103,13 +103,131 @@ fn enterprise_only_sections_and_keys_are_rejected() {
 }
 
 #[test]
-fn keys_removed_in_server_7_are_rejected() {
-    for (key, _) in acko_api::validation::REMOVED_KEYS {
+fn enterprise_keys_come_from_aerospike_conf_knowledge() {
+    // Keys acko-api's own list used to miss.
+    for key in [
+        "conflict-resolve-writes",
+        "ignore-migrate-fill-delay",
+        "xdr-bin-tombstone-ttl",
+        "xdr-tomb-raider-period",
+        "xdr-tomb-raider-threads",
+    ] {
+        assert!(aerospike_conf::is_enterprise_only(&format!("namespace.{key}")));
         rejects(
-            ns(json!({*key: 1})),
+            ns(json!({key: 1})),
             &format!("spec.aerospikeConfig.namespaces[0].{key}"),
         );
     }
+    for key in ["stay-quiesced", "vault-url", "secrets-address-port"] {
+        rejects(
+            json!({"spec": {"aerospikeConfig": {"service": {key: "x"}}}}),
+            &format!("spec.aerospikeConfig.service.{key}"),
+        );
+    }
+    // Not config keys: no longer reported as Enterprise-only.
+    accepts(ns(json!({"durable-delete": true, "fast-restart": true})));
+}
+
+#[test]
+fn compression_is_a_storage_engine_key() {
+    for key in ["compression", "compression-level"] {
+        rejects(
+            ns(json!({"storage-engine": {"type": "memory", "data-size": 1073741824, key: "zstd"}})),
+            &format!("spec.aerospikeConfig.namespaces[0].storage-engine.{key}"),
+        );
+        // Written at namespace level: rejected there, with a message that says where it belongs.
+        let path = format!("spec.aerospikeConfig.namespaces[0].{key}");
+        rejects(ns(json!({key: "zstd"})), &path);
+        let p = problems(ns(json!({key: "zstd"})));
+        let e = p.errors().find(|e| e.path == path).unwrap();
+        assert!(e.message.contains("storage-engine key"), "{p}");
+    }
+}
+
+#[test]
+fn keys_removed_in_server_7_are_rejected() {
+    for r in acko_api::validation::REMOVED_CONFIG_KEYS {
+        let patch = match r.context {
+            "namespace" => ns(json!({r.key: 1})),
+            "namespace.storage-engine" => ns(
+                json!({"storage-engine": {"type": "memory", "data-size": 1073741824, r.key: 1}}),
+            ),
+            other => panic!("no test for context {other}"),
+        };
+        let path = match r.context {
+            "namespace" => format!("spec.aerospikeConfig.namespaces[0].{}", r.key),
+            _ => format!("spec.aerospikeConfig.namespaces[0].storage-engine.{}", r.key),
+        };
+        rejects(patch, &path);
+    }
+    assert_eq!(
+        acko_api::validation::REMOVED_KEYS.len(),
+        acko_api::validation::REMOVED_CONFIG_KEYS.len()
+    );
+}
+
+#[test]
+fn default_ttl_needs_nsup() {
+    let path = "spec.aerospikeConfig.namespaces[0].default-ttl";
+    accepts(ns(json!({"default-ttl": 0})));
+    accepts(ns(json!({"default-ttl": 3600, "nsup-period": 120})));
+    accepts(ns(json!({"default-ttl": "30d", "nsup-period": "1m"})));
+    accepts(ns(json!({"default-ttl": 3600, "allow-ttl-without-nsup": true})));
+    rejects(ns(json!({"default-ttl": 3600})), path);
+    rejects(ns(json!({"default-ttl": "30d", "nsup-period": 0})), path);
+    rejects(
+        ns(json!({"default-ttl": 60, "allow-ttl-without-nsup": false})),
+        path,
+    );
+    // The second namespace is checked on its own.
+    rejects(
+        json!({"spec": {"aerospikeConfig": {"namespaces": [
+            {"name": "a", "default-ttl": 60, "nsup-period": 60},
+            {"name": "b", "default-ttl": 60}]}}}),
+        "spec.aerospikeConfig.namespaces[1].default-ttl",
+    );
+}
+
+#[test]
+fn default_ttl_needs_nsup_in_rack_overrides() {
+    let racks = |cluster_ns: Value, rack_ns: Value| {
+        json!({"spec": {
+            "aerospikeConfig": {"namespaces": [cluster_ns]},
+            "rackConfig": {"racks": [{"id": 1}, {"id": 2, "aerospikeConfig": {"namespaces": [rack_ns]}}]}
+        }})
+    };
+    let ns = |extra: Value| {
+        let mut n = json!({"name": "test", "replication-factor": 2, "storage-engine": {"type": "memory", "data-size": 1073741824}});
+        merge(&mut n, &extra);
+        n
+    };
+    // The cluster's nsup-period covers a TTL set by the rack.
+    accepts(racks(
+        ns(json!({"nsup-period": 120})),
+        json!({"name": "test", "default-ttl": 3600}),
+    ));
+    rejects(
+        racks(ns(json!({})), json!({"name": "test", "default-ttl": 3600})),
+        "spec.rackConfig.racks[1].aerospikeConfig.namespaces[0].default-ttl",
+    );
+    rejects(
+        racks(
+            ns(json!({"default-ttl": 3600, "nsup-period": 120})),
+            json!({"name": "test", "nsup-period": 0}),
+        ),
+        "spec.rackConfig.racks[1].aerospikeConfig.namespaces[0].nsup-period",
+    );
+    // Broken at cluster level: one error, on spec.aerospikeConfig.
+    let p = problems(racks(
+        ns(json!({"default-ttl": 3600})),
+        json!({"name": "test", "replication-factor": 1}),
+    ));
+    let errors: Vec<_> = p.errors().map(|e| e.path.as_str()).collect();
+    assert_eq!(
+        errors,
+        ["spec.aerospikeConfig.namespaces[0].default-ttl"],
+        "{p}"
+    );
 }
 
 #[test]
@@ -197,6 +315,36 @@ fn configured_ip_requires_network_names() {
     warns(
         json!({"spec": {"aerospikeNetworkPolicy": {"accessType": "pod", "customAccessNetworkNames": ["x"]}}}),
         "spec.aerospikeNetworkPolicy.customAccessNetworkNames",
+    );
+}
+
+#[test]
+fn host_fabric_needs_host_network() {
+    for ty in ["hostInternal", "hostExternal"] {
+        accepts(
+            json!({"spec": {"aerospikeNetworkPolicy": {"fabricType": ty}, "podSpec": {"hostNetwork": true, "dnsPolicy": "ClusterFirstWithHostNet"}}}),
+        );
+        rejects(
+            json!({"spec": {"aerospikeNetworkPolicy": {"fabricType": ty}}}),
+            "spec.aerospikeNetworkPolicy.fabricType",
+        );
+        rejects(
+            json!({"spec": {"aerospikeNetworkPolicy": {"fabricType": ty}, "podSpec": {"hostNetwork": false}}}),
+            "spec.aerospikeNetworkPolicy.fabricType",
+        );
+        let p = problems(json!({"spec": {"aerospikeNetworkPolicy": {"fabricType": ty}}}));
+        let e = p
+            .errors()
+            .find(|e| e.path == "spec.aerospikeNetworkPolicy.fabricType")
+            .unwrap();
+        assert!(
+            e.hint.contains("fabricType: pod") && e.hint.contains("hostNetwork: true"),
+            "{p}"
+        );
+    }
+    // Host addresses for clients do not need host networking (they are advertised, not bound).
+    accepts(
+        json!({"spec": {"aerospikeNetworkPolicy": {"accessType": "hostExternal", "alternateAccessType": "hostInternal", "fabricType": "pod"}}}),
     );
 }
 

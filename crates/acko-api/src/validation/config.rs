@@ -8,6 +8,8 @@ use serde_json::{Map, Value};
 
 use crate::defaults::{FABRIC_PORT, HEARTBEAT_PORT, SERVICE_PORT};
 use crate::problem::Problems;
+use aerospike_conf::knowledge::enterprise::ENTERPRISE_ONLY_STORAGE_ENGINES;
+
 use crate::validation::config_keys::{enterprise_only, removed_key};
 use crate::validation::ttl;
 
@@ -75,11 +77,14 @@ pub(crate) fn validate_config(
 ) {
     for (key, value) in config {
         let path = format!("{base}.{key}");
-        if EE_ONLY_SECTIONS.contains(&key.as_str()) {
+        if enterprise_key("", key, &path, p) {
+            continue;
+        }
+        if let Some(e) = enterprise_only("network", key) {
             p.error(
                 path,
-                format!("`{key}` is an Enterprise Edition feature; Aerospike CE refuses to start with it"),
-                format!("remove the `{key}` section"),
+                format!("`{key}` is an Enterprise Edition feature (and belongs under `network`); Aerospike CE refuses to start with it"),
+                e.hint,
             );
             continue;
         }
@@ -130,16 +135,38 @@ fn kind(v: &Value) -> &'static str {
     }
 }
 
-fn removed_key(key: &str, path: &str, p: &mut Problems) -> bool {
-    if let Some((_, hint)) = REMOVED_KEYS.iter().find(|(k, _)| *k == key) {
-        p.error(
-            path,
-            format!("`{key}` was removed in Aerospike server 7 and is rejected by CE 8"),
-            *hint,
-        );
-        return true;
+/// Reports `key` of the config `context` when it is Enterprise-only; true when reported.
+fn enterprise_key(context: &str, key: &str, path: &str, p: &mut Problems) -> bool {
+    match enterprise_only(context, key) {
+        Some(e) => {
+            let what = if e.stanza { "section" } else { "key" };
+            p.error(
+                path,
+                format!("`{key}` is an Enterprise Edition {what}; Aerospike CE refuses to start with it"),
+                e.hint,
+            );
+            true
+        }
+        None => false,
     }
-    false
+}
+
+/// Reports `key` of the config `context` when the server removed it; true when reported.
+fn removed(context: &str, key: &str, path: &str, p: &mut Problems) -> bool {
+    match removed_key(context, key) {
+        Some(r) => {
+            p.error(
+                path,
+                format!(
+                    "`{key}` was removed in Aerospike server {} and is rejected by CE 8",
+                    r.removed_in
+                ),
+                r.hint,
+            );
+            true
+        }
+        None => false,
+    }
 }
 
 fn per_node_key(stanza: &str, key: &str, path: &str, p: &mut Problems) -> bool {
@@ -165,13 +192,10 @@ fn validate_service(value: &Value, path: &str, p: &mut Problems) {
     };
     for (key, v) in service {
         let key_path = format!("{path}.{key}");
-        if EE_ONLY_SERVICE_KEYS.contains(&key.as_str()) {
-            p.error(
-                key_path,
-                format!("`{key}` is Enterprise-only"),
-                format!("remove `{key}`"),
-            );
-        } else if removed_key(key, &key_path, p) || per_node_key("service", key, &key_path, p) {
+        if enterprise_key("service", key, &key_path, p)
+            || removed("service", key, &key_path, p)
+            || per_node_key("service", key, &key_path, p)
+        {
         } else if key == "cluster-name" && v.as_str().is_none_or(str::is_empty) {
             p.error(
                 key_path,
@@ -199,12 +223,7 @@ fn validate_network(value: &Value, path: &str, p: &mut Problems) {
     ];
     for (key, v) in network {
         let sub_path = format!("{path}.{key}");
-        if key == "tls" {
-            p.error(
-                sub_path,
-                "TLS is an Enterprise Edition feature",
-                "remove network.tls",
-            );
+        if enterprise_key("network", key, &sub_path, p) {
             continue;
         }
         if !matches!(
@@ -223,23 +242,16 @@ fn validate_network(value: &Value, path: &str, p: &mut Problems) {
         };
         let stanza_name = format!("network.{key}");
         for k in stanza.keys() {
-            per_node_key(&stanza_name, k, &format!("{sub_path}.{k}"), p);
+            let key_path = format!("{sub_path}.{k}");
+            if !enterprise_key(&stanza_name, k, &key_path, p) {
+                per_node_key(&stanza_name, k, &key_path, p);
+            }
         }
         if key == "heartbeat" && stanza.contains_key("mesh-seed-address-port") {
             p.warning(
                 format!("{sub_path}.mesh-seed-address-port"),
                 "mesh seeds are managed by the operator; this value is replaced",
                 "remove mesh-seed-address-port",
-            );
-        }
-        for k in stanza
-            .keys()
-            .filter(|k| k.starts_with(EE_ONLY_NETWORK_KEY_PREFIX))
-        {
-            p.error(
-                format!("{sub_path}.{k}"),
-                format!("`{k}` is a TLS setting (Enterprise-only)"),
-                format!("remove `{k}`"),
             );
         }
         if let Some(port) = stanza.get("port") {
@@ -373,20 +385,18 @@ fn validate_namespaces(
         }
         for (key, v) in ns {
             let key_path = format!("{ns_path}.{key}");
-            if EE_ONLY_NAMESPACE_KEYS.contains(&key.as_str()) {
-                let hint = if key == "rack-id" {
-                    "remove it; acko places racks with spec.rackConfig, CE has no rack-aware replication".to_string()
-                } else {
-                    format!("remove `{key}`")
-                };
+            if key == "rack-id" && enterprise_only("namespace", key).is_some() {
                 p.error(
                     key_path,
-                    format!("`{key}` is an Enterprise Edition feature"),
-                    hint,
+                    "`rack-id` is an Enterprise Edition key; Aerospike CE refuses to start with it",
+                    "remove it; acko places racks with spec.rackConfig, CE has no rack-aware replication",
                 );
                 continue;
             }
-            if removed_key(key, &key_path, p) {
+            if enterprise_key("namespace", key, &key_path, p)
+                || removed("namespace", key, &key_path, p)
+                || misplaced_storage_key(key, &key_path, p)
+            {
                 continue;
             }
             if key == "replication-factor" {
@@ -394,6 +404,13 @@ fn validate_namespaces(
             }
             if key == "storage-engine" {
                 validate_storage_engine(v, volumes, &key_path, p);
+            }
+        }
+    }
+    if !fragment {
+        for (i, ns) in list.iter().enumerate() {
+            if let Some(ns) = ns.as_object() {
+                ttl::validate_ttl(ns, &format!("{path}[{i}]"), p);
             }
         }
     }
@@ -407,6 +424,25 @@ fn validate_namespaces(
             );
         }
     }
+}
+
+/// A namespace-level key that only exists inside `storage-engine` and that CE refuses there
+/// too (Enterprise-only or removed): say where it belongs and why it still cannot be used.
+fn misplaced_storage_key(key: &str, path: &str, p: &mut Problems) -> bool {
+    const CONTEXT: &str = "namespace.storage-engine";
+    let reason = if let Some(e) = enterprise_only(CONTEXT, key) {
+        format!("it is Enterprise-only there too ({})", e.hint)
+    } else if let Some(r) = removed_key(CONTEXT, key) {
+        format!("server {} removed it ({})", r.removed_in, r.hint)
+    } else {
+        return false;
+    };
+    p.error(
+        path,
+        format!("`{key}` is not a namespace key but a storage-engine key, and {reason}"),
+        format!("remove `{key}` from the namespace"),
+    );
+    true
 }
 
 fn validate_replication_factor(v: &Value, size: Option<i32>, path: &str, p: &mut Problems) {
@@ -457,9 +493,9 @@ fn validate_storage_engine(v: &Value, volumes: &[(String, bool)], path: &str, p:
     let ty = engine.get("type").and_then(Value::as_str);
     match ty {
         Some("memory" | "device") => {}
-        Some("pmem") => p.error(
+        Some(t) if ENTERPRISE_ONLY_STORAGE_ENGINES.contains(&t) => p.error(
             format!("{path}.type"),
-            "storage-engine pmem is Enterprise-only",
+            format!("storage-engine {t} is Enterprise-only"),
             "use memory or device",
         ),
         Some(other) => p.error(
@@ -474,12 +510,9 @@ fn validate_storage_engine(v: &Value, volumes: &[(String, bool)], path: &str, p:
         ),
     }
     for key in engine.keys() {
-        if EE_ONLY_STORAGE_ENGINE_KEYS.contains(&key.as_str()) {
-            p.error(
-                format!("{path}.{key}"),
-                format!("`{key}` is an Enterprise Edition feature"),
-                format!("remove `{key}`"),
-            );
+        let key_path = format!("{path}.{key}");
+        if !enterprise_key("namespace.storage-engine", key, &key_path, p) {
+            removed("namespace.storage-engine", key, &key_path, p);
         }
     }
     let paths = |key: &str| -> Vec<(usize, String)> {
@@ -599,7 +632,7 @@ mod tests {
                 "{section}"
             );
         }
-        for key in EE_ONLY_NAMESPACE_KEYS {
+        for key in crate::validation::EE_ONLY_NAMESPACE_KEYS {
             let p = check(ns(json!({ *key: 1 })), Some(3));
             assert!(
                 p.has_path(&format!("spec.aerospikeConfig.namespaces[0].{key}")),
@@ -628,9 +661,75 @@ mod tests {
     }
 
     #[test]
-    fn removed_keys_are_rejected() {
+    fn service_enterprise_keys_come_from_the_knowledge_tables() {
+        for key in [
+            "stay-quiesced",
+            "vault-url",
+            "vault-token-file",
+            "secrets-address-port",
+            "secrets-uds-path",
+            "feature-key-file",
+        ] {
+            let p = check(json!({"service": { key: "x" }}), None);
+            assert!(
+                p.has_path(&format!("spec.aerospikeConfig.service.{key}")),
+                "{key}: {p}"
+            );
+            assert_eq!(p.len(), 1, "{p}");
+        }
+    }
+
+    #[test]
+    fn storage_keys_at_namespace_level_are_misplaced() {
+        // Since server 7.0 compression lives in storage-engine (and is Enterprise-only there).
+        for key in ["compression", "compression-level", "data-in-memory"] {
+            let p = check(ns(json!({ key: 1 })), Some(3));
+            let path = format!("spec.aerospikeConfig.namespaces[0].{key}");
+            assert!(p.has_path(&path), "{key}: {p}");
+            assert!(
+                p.iter().any(|e| e.message.contains("storage-engine key")),
+                "{p}"
+            );
+        }
+        // Not config keys at all: not reported as Enterprise-only.
+        for key in ["durable-delete", "fast-restart"] {
+            assert!(check(ns(json!({ key: true })), Some(3)).is_empty(), "{key}");
+        }
+    }
+
+    #[test]
+    fn removed_keys_are_rejected_in_their_context() {
         let p = check(ns(json!({"memory-size": 1000})), Some(3));
         assert!(p.has_path("spec.aerospikeConfig.namespaces[0].memory-size"));
+        let p = check(
+            ns(json!({"storage-engine": {"type": "device", "devices": ["/dev/xvdb"], "write-block-size": "1M", "data-in-memory": true}})),
+            Some(3),
+        );
+        for key in ["write-block-size", "data-in-memory"] {
+            assert!(
+                p.has_path(&format!("spec.aerospikeConfig.namespaces[0].storage-engine.{key}")),
+                "{key}: {p}"
+            );
+        }
+        assert_eq!(p.len(), 2, "{p}");
+    }
+
+    #[test]
+    fn ttl_without_nsup_is_rejected_on_complete_configs_only() {
+        let path = "spec.aerospikeConfig.namespaces[0].default-ttl";
+        assert!(check(ns(json!({"default-ttl": 3600})), Some(3)).has_path(path));
+        assert!(check(ns(json!({"default-ttl": 3600, "nsup-period": 120})), Some(3)).is_empty());
+        let mut p = Problems::new();
+        let fragment = ns(json!({"default-ttl": 3600}));
+        validate_config(
+            fragment.as_object().unwrap(),
+            None,
+            &[],
+            "spec.aerospikeConfig",
+            true,
+            &mut p,
+        );
+        assert!(p.is_empty(), "{p}");
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! fields are assumed to take their documented defaults, which are always valid.
 
 mod config;
+mod config_keys;
 mod fields;
 mod image;
 mod monitoring;
@@ -18,8 +19,11 @@ mod pod;
 mod rack;
 mod storage;
 mod template;
+mod ttl;
 
-pub use config::{EE_ONLY_NAMESPACE_KEYS, EE_ONLY_SECTIONS, REMOVED_KEYS};
+pub use config_keys::{
+    EE_ONLY_NAMESPACE_KEYS, EE_ONLY_SECTIONS, REMOVED_CONFIG_KEYS, REMOVED_KEYS, RemovedKey,
+};
 pub use fields::{parse_quantity, validate_int_or_percent};
 pub use image::{ImageRef, parse_image};
 pub use template::validate_template;

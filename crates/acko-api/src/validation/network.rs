@@ -10,6 +10,12 @@ use crate::validation::fields;
 pub(crate) fn validate_network(spec: &AerospikeClusterSpec, base: &str, p: &mut Problems) {
     if let Some(np) = &spec.aerospike_network_policy {
         validate_access_policy(np, &format!("{base}.aerospikeNetworkPolicy"), p);
+        let host_network = spec
+            .pod_spec
+            .as_ref()
+            .and_then(|ps| ps.host_network)
+            .unwrap_or(false);
+        validate_fabric_host_network(np, host_network, base, p);
     }
     if let Some(bw) = &spec.bandwidth_config {
         for (field, value) in [("ingress", &bw.ingress), ("egress", &bw.egress)] {
@@ -105,6 +111,37 @@ pub(crate) fn validate_access_policy(np: &AerospikeNetworkPolicy, base: &str, p:
                 );
             }
         }
+    }
+}
+
+/// A host fabric address needs host networking.
+///
+/// Aerospike's fabric stanza has only a bind `address` (no advertised access address like the
+/// service), so with `fabricType: hostInternal`/`hostExternal` the node must bind the node's
+/// IP. A pod can only do that with `hostNetwork: true`; without it acko-init refuses to start
+/// the pod.
+pub(crate) fn validate_fabric_host_network(
+    np: &AerospikeNetworkPolicy,
+    host_network: bool,
+    base: &str,
+    p: &mut Problems,
+) {
+    let Some(ty @ (NetworkAccessType::HostInternal | NetworkAccessType::HostExternal)) =
+        np.fabric_type
+    else {
+        return;
+    };
+    if !host_network {
+        p.error(
+            format!("{base}.aerospikeNetworkPolicy.fabricType"),
+            format!(
+                "fabricType {} needs spec.podSpec.hostNetwork: true: the fabric has no advertised \
+                 address, so Aerospike must bind the node's IP, which a pod without host \
+                 networking does not have",
+                ty.as_str()
+            ),
+            "use fabricType: pod (nodes reach each other on pod IPs), or set spec.podSpec.hostNetwork: true",
+        );
     }
 }
 

@@ -3,7 +3,7 @@
 use crate::cluster::AerospikeClusterSpec;
 use crate::problem::Problems;
 use crate::rack::RackConfig;
-use crate::validation::{config, fields, storage};
+use crate::validation::{config, fields, storage, ttl};
 
 /// Validates `rackConfig` at `base`.
 pub(crate) fn validate_rack_config(
@@ -63,6 +63,12 @@ pub(crate) fn validate_rack_config(
                 &storage::all_volumes(spec),
                 &format!("{rp}.aerospikeConfig"),
                 true,
+                p,
+            );
+            ttl::validate_rack_ttl(
+                spec.aerospike_config.as_ref(),
+                conf,
+                &format!("{rp}.aerospikeConfig"),
                 p,
             );
         }
