@@ -92,6 +92,9 @@ pub type AerospikeConfig = serde_json::Map<String, serde_json::Value>;
     {"rule": "has(self.size) || has(self.templateRef)", "message": "size is required unless templateRef is set"},
     {"rule": "has(self.image) || has(self.templateRef)", "message": "image is required unless templateRef is set"},
     {"rule": "!has(self.overrides) || has(self.templateRef)", "message": "overrides requires templateRef"},
+    {"rule": "!has(self.aerospikeNetworkPolicy) || !has(self.aerospikeNetworkPolicy.fabricType) || !(self.aerospikeNetworkPolicy.fabricType in ['hostInternal', 'hostExternal']) || (has(self.podSpec) && has(self.podSpec.hostNetwork) && self.podSpec.hostNetwork)",
+     "message": "fabricType hostInternal/hostExternal requires podSpec.hostNetwork: true (the fabric can only bind a node IP with host networking); use fabricType pod or set hostNetwork",
+     "fieldPath": ".aerospikeNetworkPolicy.fabricType"},
     {"rule": "has(self.templateRef) == has(oldSelf.templateRef) && (!has(self.templateRef) || self.templateRef.name == oldSelf.templateRef.name)", "message": "templateRef is immutable: it cannot be added, removed or changed"}
 ]))]
 pub struct AerospikeClusterSpec {

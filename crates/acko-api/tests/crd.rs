@@ -3,24 +3,30 @@
 
 use std::sync::LazyLock;
 
-use acko_api::{AerospikeCluster, AerospikeClusterTemplate, crd_files, crds, crds_yaml};
-use kube::CustomResourceExt;
+use acko_api::k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
+use acko_api::{AerospikeCluster, crd_files, crds, crds_yaml};
 use kube::core::cel::{CompiledSchema, ValidationErrors, Validator, compile_schema};
 use serde_json::json;
 
-/// The CEL rules of the shipped `AerospikeCluster` CRD (as `crds()` generates it), compiled
-/// once per test binary. Generating the CRD from the types and compiling its rules takes about
-/// half a second in a debug build; kube's `validate_cel` redoes both on every call.
+/// The CRDs as shipped (`crds()`), generated once per test binary: generating them from the
+/// types takes about half a second in a debug build.
+static CRDS: LazyLock<Vec<CustomResourceDefinition>> = LazyLock::new(crds);
+
+fn crd(kind: &str) -> &'static CustomResourceDefinition {
+    CRDS.iter()
+        .find(|c| c.spec.names.kind == kind)
+        .unwrap_or_else(|| panic!("no {kind} CRD"))
+}
+
+/// The CEL rules of the shipped `AerospikeCluster` CRD, compiled once per test binary (kube's
+/// `validate_cel` regenerates the CRD and recompiles every rule on each call).
 struct Cel {
     validator: Validator,
     cluster: CompiledSchema,
 }
 
 static CEL: LazyLock<Cel> = LazyLock::new(|| {
-    let crd = crds()
-        .into_iter()
-        .find(|c| c.spec.names.kind == "AerospikeCluster")
-        .expect("the AerospikeCluster CRD");
+    let crd = crd("AerospikeCluster");
     let schema = crd.spec.versions[0]
         .schema
         .as_ref()
@@ -76,30 +82,35 @@ fn cel_rules_compile() {
     let mut errors = Vec::new();
     compilation_errors(&CEL.cluster, "", &mut errors);
     assert!(errors.is_empty(), "{errors:#?}");
+    let spec_rules = CEL
+        .cluster
+        .properties
+        .get("spec")
+        .map(|s| s.validations.len());
     assert!(
-        !CEL.cluster.validations.is_empty(),
-        "the spec-level rules are missing"
+        spec_rules.is_some_and(|n| n >= 7),
+        "spec-level rules missing: {spec_rules:?}"
     );
 }
 
 #[test]
 fn names_scope_and_short_names() {
-    let c = AerospikeCluster::crd();
+    let c = crd("AerospikeCluster");
     assert_eq!(
         c.metadata.name.as_deref(),
         Some("aerospikeclusters.acko.io")
     );
     assert_eq!(c.spec.scope, "Namespaced");
     assert_eq!(c.spec.names.short_names, Some(vec!["asc".to_string()]));
-    let t = AerospikeClusterTemplate::crd();
+    let t = crd("AerospikeClusterTemplate");
     assert_eq!(
         t.metadata.name.as_deref(),
         Some("aerospikeclustertemplates.acko.io")
     );
     assert_eq!(t.spec.scope, "Cluster");
     assert_eq!(t.spec.names.short_names, Some(vec!["asct".to_string()]));
-    assert_eq!(crds().len(), 2);
-    for crd in crds() {
+    assert_eq!(CRDS.len(), 2);
+    for crd in CRDS.iter() {
         assert_eq!(crd.spec.group, "acko.io");
         assert_eq!(crd.spec.versions[0].name, "v1alpha1");
     }
@@ -107,8 +118,8 @@ fn names_scope_and_short_names() {
 
 #[test]
 fn crds_fit_client_side_apply() {
-    for crd in crds() {
-        let json = serde_json::to_string(&crd).unwrap();
+    for crd in CRDS.iter() {
+        let json = serde_json::to_string(crd).unwrap();
         assert!(
             json.len() < 200_000,
             "{:?} is {} bytes of JSON",
@@ -124,7 +135,7 @@ fn crds_fit_client_side_apply() {
 
 #[test]
 fn scale_subresource_and_printer_columns() {
-    let c = AerospikeCluster::crd();
+    let c = crd("AerospikeCluster");
     let v = &c.spec.versions[0];
     let sub = v.subresources.as_ref().unwrap();
     assert!(sub.status.is_some());
@@ -161,7 +172,7 @@ fn scale_subresource_and_printer_columns() {
 
 #[test]
 fn free_form_fields_preserve_unknown_fields() {
-    let schema = serde_json::to_value(AerospikeCluster::crd()).unwrap();
+    let schema = serde_json::to_value(crd("AerospikeCluster")).unwrap();
     let spec = &schema["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"]["properties"];
     assert_eq!(
         spec["aerospikeConfig"]["x-kubernetes-preserve-unknown-fields"],
@@ -275,6 +286,34 @@ fn cel_configured_ip_requires_names() {
         json!({"size": 3, "image": "aerospike:ce-8.1.1.1", "aerospikeNetworkPolicy": {"fabricType": "configuredIP", "customFabricNetworkNames": ["n"]}}),
     );
     assert!(validate_cel(&ok).is_ok(), "{}", cel_messages(&ok));
+}
+
+#[test]
+fn cel_host_fabric_requires_host_network() {
+    for ty in ["hostInternal", "hostExternal"] {
+        let bad = cluster(
+            json!({"size": 3, "image": "aerospike:ce-8.1.1.1", "aerospikeNetworkPolicy": {"fabricType": ty}}),
+        );
+        assert!(
+            cel_messages(&bad).contains("requires podSpec.hostNetwork"),
+            "{ty}: {}",
+            cel_messages(&bad)
+        );
+        let off = cluster(
+            json!({"size": 3, "image": "aerospike:ce-8.1.1.1", "aerospikeNetworkPolicy": {"fabricType": ty}, "podSpec": {"hostNetwork": false}}),
+        );
+        assert!(validate_cel(&off).is_err(), "{ty}");
+        let ok = cluster(
+            json!({"size": 3, "image": "aerospike:ce-8.1.1.1", "aerospikeNetworkPolicy": {"fabricType": ty}, "podSpec": {"hostNetwork": true}}),
+        );
+        assert!(validate_cel(&ok).is_ok(), "{ty}: {}", cel_messages(&ok));
+    }
+    for ty in ["pod", "configuredIP"] {
+        let ok = cluster(
+            json!({"size": 3, "image": "aerospike:ce-8.1.1.1", "aerospikeNetworkPolicy": {"fabricType": ty, "customFabricNetworkNames": ["n"]}}),
+        );
+        assert!(validate_cel(&ok).is_ok(), "{ty}: {}", cel_messages(&ok));
+    }
 }
 
 #[test]

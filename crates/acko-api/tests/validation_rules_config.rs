@@ -112,7 +112,9 @@ fn enterprise_keys_come_from_aerospike_conf_knowledge() {
         "xdr-tomb-raider-period",
         "xdr-tomb-raider-threads",
     ] {
-        assert!(aerospike_conf::is_enterprise_only(&format!("namespace.{key}")));
+        assert!(aerospike_conf::is_enterprise_only(&format!(
+            "namespace.{key}"
+        )));
         rejects(
             ns(json!({key: 1})),
             &format!("spec.aerospikeConfig.namespaces[0].{key}"),
@@ -149,14 +151,17 @@ fn keys_removed_in_server_7_are_rejected() {
     for r in acko_api::validation::REMOVED_CONFIG_KEYS {
         let patch = match r.context {
             "namespace" => ns(json!({r.key: 1})),
-            "namespace.storage-engine" => ns(
-                json!({"storage-engine": {"type": "memory", "data-size": 1073741824, r.key: 1}}),
-            ),
+            "namespace.storage-engine" => {
+                ns(json!({"storage-engine": {"type": "memory", "data-size": 1073741824, r.key: 1}}))
+            }
             other => panic!("no test for context {other}"),
         };
         let path = match r.context {
             "namespace" => format!("spec.aerospikeConfig.namespaces[0].{}", r.key),
-            _ => format!("spec.aerospikeConfig.namespaces[0].storage-engine.{}", r.key),
+            _ => format!(
+                "spec.aerospikeConfig.namespaces[0].storage-engine.{}",
+                r.key
+            ),
         };
         rejects(patch, &path);
     }
@@ -172,7 +177,9 @@ fn default_ttl_needs_nsup() {
     accepts(ns(json!({"default-ttl": 0})));
     accepts(ns(json!({"default-ttl": 3600, "nsup-period": 120})));
     accepts(ns(json!({"default-ttl": "30d", "nsup-period": "1m"})));
-    accepts(ns(json!({"default-ttl": 3600, "allow-ttl-without-nsup": true})));
+    accepts(ns(
+        json!({"default-ttl": 3600, "allow-ttl-without-nsup": true}),
+    ));
     rejects(ns(json!({"default-ttl": 3600})), path);
     rejects(ns(json!({"default-ttl": "30d", "nsup-period": 0})), path);
     rejects(
@@ -342,6 +349,14 @@ fn host_fabric_needs_host_network() {
             "{p}"
         );
     }
+    // A template's fabricType, overridden by the cluster: same rule.
+    rejects(
+        json!({"spec": {"size": null, "image": null, "templateRef": {"name": "t"}, "overrides": {"aerospikeNetworkPolicy": {"fabricType": "hostInternal"}}}}),
+        "spec.overrides.aerospikeNetworkPolicy.fabricType",
+    );
+    accepts(
+        json!({"spec": {"size": null, "image": null, "templateRef": {"name": "t"}, "podSpec": {"hostNetwork": true}, "overrides": {"aerospikeNetworkPolicy": {"fabricType": "hostInternal"}}}}),
+    );
     // Host addresses for clients do not need host networking (they are advertised, not bound).
     accepts(
         json!({"spec": {"aerospikeNetworkPolicy": {"accessType": "hostExternal", "alternateAccessType": "hostInternal", "fabricType": "pod"}}}),

@@ -596,6 +596,23 @@ mod tests {
         assert_eq!(decompress(&c[8..8 + size]).unwrap(), payload);
     }
 
+    #[test]
+    fn each_stream_frame_is_compressed_on_its_own() {
+        let a = frame(PROTO_MSG, &vec![1u8; 3000]);
+        let b = frame(PROTO_MSG, &vec![2u8; 5000]);
+        let out = compress_frames([a.clone(), b.clone()].concat(), true);
+        let mut rest = out.as_slice();
+        let mut inflated = Vec::new();
+        while !rest.is_empty() {
+            let (_, t, size) = decode_proto_header(rest[..8].try_into().unwrap());
+            assert_eq!(t, PROTO_COMPRESSED);
+            inflated.push(decompress(&rest[8..8 + size]).unwrap());
+            rest = &rest[8 + size..];
+        }
+        assert_eq!(inflated, vec![a.clone(), b]);
+        assert_eq!(compress_frames(a.clone(), false), a);
+    }
+
     proptest! {
         #[test]
         fn parser_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {

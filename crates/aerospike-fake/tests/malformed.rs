@@ -180,3 +180,66 @@ proptest! {
         }
     }
 }
+
+#[tokio::test]
+async fn replies_are_compressed_only_when_asked() {
+    use aerospike_fake::particle::{Value, digest};
+    let fake = FakeCluster::start(1, FakeOptions::default()).await.unwrap();
+    let mut s = TcpStream::connect(fake.addrs()[0]).await.unwrap();
+    let d = digest("z", wire::particle::STRING, b"k");
+    let fields = vec![
+        wire::Field {
+            ftype: wire::field::NAMESPACE,
+            data: b"test".to_vec(),
+        },
+        wire::Field {
+            ftype: wire::field::DIGEST,
+            data: d.to_vec(),
+        },
+    ];
+    let (ptype, value) = Value::Str("z".repeat(5000)).to_particle();
+    let mut body = Vec::new();
+    let put = MsgHeader {
+        info2: wire::info2::WRITE,
+        ..MsgHeader::default()
+    };
+    wire::encode_msg(
+        &mut body,
+        &put,
+        &fields,
+        &[Op {
+            op: wire::op::WRITE,
+            ptype,
+            name: "b".into(),
+            value,
+        }],
+    );
+    s.write_all(&wire::frame(wire::PROTO_MSG, &body))
+        .await
+        .unwrap();
+    let (t, _) = read_reply(&mut s).await.unwrap();
+    assert_eq!(t, wire::PROTO_MSG);
+    for (flags, want) in [
+        (wire::info1::READ | wire::info1::GET_ALL, wire::PROTO_MSG),
+        (
+            wire::info1::READ | wire::info1::GET_ALL | wire::info1::COMPRESS_RESPONSE,
+            wire::PROTO_COMPRESSED,
+        ),
+    ] {
+        let mut body = Vec::new();
+        wire::encode_msg(
+            &mut body,
+            &MsgHeader {
+                info1: flags,
+                ..MsgHeader::default()
+            },
+            &fields,
+            &[],
+        );
+        s.write_all(&wire::frame(wire::PROTO_MSG, &body))
+            .await
+            .unwrap();
+        let (t, _) = read_reply(&mut s).await.unwrap();
+        assert_eq!(t, want);
+    }
+}

@@ -8,10 +8,8 @@ use serde_json::{Map, Value};
 
 use crate::defaults::{FABRIC_PORT, HEARTBEAT_PORT, SERVICE_PORT};
 use crate::problem::Problems;
-use aerospike_conf::knowledge::enterprise::ENTERPRISE_ONLY_STORAGE_ENGINES;
-
 use crate::validation::config_keys::{enterprise_only, removed_key};
-use crate::validation::ttl;
+use crate::validation::{storage_engine, ttl};
 
 /// Top-level sections of `aerospike.conf`.
 pub const KNOWN_SECTIONS: &[&str] = &[
@@ -124,7 +122,7 @@ fn expect_object<'a>(
     obj
 }
 
-fn kind(v: &Value) -> &'static str {
+pub(super) fn kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -136,13 +134,15 @@ fn kind(v: &Value) -> &'static str {
 }
 
 /// Reports `key` of the config `context` when it is Enterprise-only; true when reported.
-fn enterprise_key(context: &str, key: &str, path: &str, p: &mut Problems) -> bool {
+pub(super) fn enterprise_key(context: &str, key: &str, path: &str, p: &mut Problems) -> bool {
     match enterprise_only(context, key) {
         Some(e) => {
             let what = if e.stanza { "section" } else { "key" };
             p.error(
                 path,
-                format!("`{key}` is an Enterprise Edition {what}; Aerospike CE refuses to start with it"),
+                format!(
+                    "`{key}` is an Enterprise Edition {what}; Aerospike CE refuses to start with it"
+                ),
                 e.hint,
             );
             true
@@ -152,7 +152,7 @@ fn enterprise_key(context: &str, key: &str, path: &str, p: &mut Problems) -> boo
 }
 
 /// Reports `key` of the config `context` when the server removed it; true when reported.
-fn removed(context: &str, key: &str, path: &str, p: &mut Problems) -> bool {
+pub(super) fn removed(context: &str, key: &str, path: &str, p: &mut Problems) -> bool {
     match removed_key(context, key) {
         Some(r) => {
             p.error(
@@ -403,7 +403,7 @@ fn validate_namespaces(
                 validate_replication_factor(v, size, &key_path, p);
             }
             if key == "storage-engine" {
-                validate_storage_engine(v, volumes, &key_path, p);
+                storage_engine::validate_storage_engine(v, volumes, &key_path, p);
             }
         }
     }
@@ -465,101 +465,6 @@ fn validate_replication_factor(v: &Value, size: Option<i32>, path: &str, p: &mut
             format!("replication-factor {rf} is not allowed: {why}"),
             format!("use a value between 1 and {max}"),
         );
-    }
-}
-
-fn validate_storage_engine(v: &Value, volumes: &[(String, bool)], path: &str, p: &mut Problems) {
-    let engine = match v {
-        Value::String(s) => {
-            if s != "memory" {
-                p.error(
-                    path,
-                    format!("storage-engine {s:?} needs settings"),
-                    "write `storage-engine: {type: device, device: [...]}` or use memory",
-                );
-            }
-            return;
-        }
-        Value::Object(o) => o,
-        other => {
-            p.error(
-                path,
-                format!("storage-engine must be a mapping, got {}", kind(other)),
-                "write `storage-engine: {type: memory, data-size: 1073741824}`",
-            );
-            return;
-        }
-    };
-    let ty = engine.get("type").and_then(Value::as_str);
-    match ty {
-        Some("memory" | "device") => {}
-        Some(t) if ENTERPRISE_ONLY_STORAGE_ENGINES.contains(&t) => p.error(
-            format!("{path}.type"),
-            format!("storage-engine {t} is Enterprise-only"),
-            "use memory or device",
-        ),
-        Some(other) => p.error(
-            format!("{path}.type"),
-            format!("unknown storage-engine type {other:?}"),
-            "use memory or device",
-        ),
-        None => p.error(
-            format!("{path}.type"),
-            "storage-engine needs a type",
-            "add `type: memory` or `type: device`",
-        ),
-    }
-    for key in engine.keys() {
-        let key_path = format!("{path}.{key}");
-        if !enterprise_key("namespace.storage-engine", key, &key_path, p) {
-            removed("namespace.storage-engine", key, &key_path, p);
-        }
-    }
-    let paths = |key: &str| -> Vec<(usize, String)> {
-        match engine.get(key) {
-            Some(Value::String(s)) => vec![(0, s.clone())],
-            Some(Value::Array(a)) => a
-                .iter()
-                .enumerate()
-                .filter_map(|(i, v)| v.as_str().map(|s| (i, s.to_string())))
-                .collect(),
-            _ => Vec::new(),
-        }
-    };
-    let index_path = |key: &str, i: usize| match engine.get(key) {
-        Some(Value::Array(_)) => format!("{path}.{key}[{i}]"),
-        _ => format!("{path}.{key}"),
-    };
-    for (i, device) in paths("devices").into_iter().chain(paths("device")) {
-        let key = if engine.contains_key("devices") {
-            "devices"
-        } else {
-            "device"
-        };
-        if !volumes.iter().any(|(vp, block)| *block && *vp == device) {
-            p.error(
-                index_path(key, i),
-                format!("device {device:?} is not a Block volume of the pod"),
-                "add a persistentVolume with volumeMode: Block and aerospike.path set to this device path",
-            );
-        }
-    }
-    for (i, file) in paths("files").into_iter().chain(paths("file")) {
-        let key = if engine.contains_key("files") {
-            "files"
-        } else {
-            "file"
-        };
-        let on_volume = volumes.iter().any(|(vp, block)| {
-            !*block && file.starts_with(&format!("{}/", vp.trim_end_matches('/')))
-        });
-        if !on_volume {
-            p.warning(
-                index_path(key, i),
-                format!("file {file:?} is not on a volume: its data is lost when the pod restarts"),
-                "put the file under the aerospike.path of a persistent volume",
-            );
-        }
     }
 }
 
@@ -702,12 +607,16 @@ mod tests {
         let p = check(ns(json!({"memory-size": 1000})), Some(3));
         assert!(p.has_path("spec.aerospikeConfig.namespaces[0].memory-size"));
         let p = check(
-            ns(json!({"storage-engine": {"type": "device", "devices": ["/dev/xvdb"], "write-block-size": "1M", "data-in-memory": true}})),
+            ns(
+                json!({"storage-engine": {"type": "device", "devices": ["/dev/xvdb"], "write-block-size": "1M", "data-in-memory": true}}),
+            ),
             Some(3),
         );
         for key in ["write-block-size", "data-in-memory"] {
             assert!(
-                p.has_path(&format!("spec.aerospikeConfig.namespaces[0].storage-engine.{key}")),
+                p.has_path(&format!(
+                    "spec.aerospikeConfig.namespaces[0].storage-engine.{key}"
+                )),
                 "{key}: {p}"
             );
         }
@@ -718,7 +627,13 @@ mod tests {
     fn ttl_without_nsup_is_rejected_on_complete_configs_only() {
         let path = "spec.aerospikeConfig.namespaces[0].default-ttl";
         assert!(check(ns(json!({"default-ttl": 3600})), Some(3)).has_path(path));
-        assert!(check(ns(json!({"default-ttl": 3600, "nsup-period": 120})), Some(3)).is_empty());
+        assert!(
+            check(
+                ns(json!({"default-ttl": 3600, "nsup-period": 120})),
+                Some(3)
+            )
+            .is_empty()
+        );
         let mut p = Problems::new();
         let fragment = ns(json!({"default-ttl": 3600}));
         validate_config(

@@ -104,9 +104,8 @@ pub const EE_ONLY_SECTIONS: &[&str] = &ee_sections::<{ count_ee_sections() }>();
 /// Enterprise-only keys (and stanzas) of a namespace, e.g. `strong-consistency`, `rack-id`,
 /// `conflict-resolve-writes`, `index-type`. Derived from
 /// [`aerospike_conf::knowledge::ENTERPRISE_ONLY`].
-pub const EE_ONLY_NAMESPACE_KEYS: &[&str] = &children::<{ count_children("namespace.") }>(
-    "namespace.",
-);
+pub const EE_ONLY_NAMESPACE_KEYS: &[&str] =
+    &children::<{ count_children("namespace.") }>("namespace.");
 
 /// Whether the table entry `e` is a stanza at the top level or directly under `network`.
 const fn is_section(e: &EnterpriseOnly) -> bool {
@@ -262,7 +261,12 @@ mod tests {
             assert!(EE_ONLY_NAMESPACE_KEYS.contains(&key), "{key}");
         }
         // Storage-engine keys since 7.0, and things that are not config keys at all.
-        for key in ["compression", "compression-level", "durable-delete", "fast-restart"] {
+        for key in [
+            "compression",
+            "compression-level",
+            "durable-delete",
+            "fast-restart",
+        ] {
             assert!(!EE_ONLY_NAMESPACE_KEYS.contains(&key), "{key}");
         }
         let expected = ENTERPRISE_ONLY

@@ -18,6 +18,7 @@ mod network;
 mod pod;
 mod rack;
 mod storage;
+mod storage_engine;
 mod template;
 mod ttl;
 

@@ -8,14 +8,21 @@ use crate::validation::fields;
 
 /// Validates every networking field of a cluster spec at `base` (normally `spec`).
 pub(crate) fn validate_network(spec: &AerospikeClusterSpec, base: &str, p: &mut Problems) {
+    let host_network = spec
+        .pod_spec
+        .as_ref()
+        .and_then(|ps| ps.host_network)
+        .unwrap_or(false);
     if let Some(np) = &spec.aerospike_network_policy {
         validate_access_policy(np, &format!("{base}.aerospikeNetworkPolicy"), p);
-        let host_network = spec
-            .pod_spec
-            .as_ref()
-            .and_then(|ps| ps.host_network)
-            .unwrap_or(false);
         validate_fabric_host_network(np, host_network, base, p);
+    }
+    if let Some(np) = spec
+        .overrides
+        .as_ref()
+        .and_then(|o| o.aerospike_network_policy.as_ref())
+    {
+        validate_fabric_host_network(np, host_network, &format!("{base}.overrides"), p);
     }
     if let Some(bw) = &spec.bandwidth_config {
         for (field, value) in [("ingress", &bw.ingress), ("egress", &bw.egress)] {

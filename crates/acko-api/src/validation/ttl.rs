@@ -116,11 +116,7 @@ pub(crate) fn validate_rack_ttl(
             .into_iter()
             .find(|k| entry.get(*k).is_some());
         let path = key.map_or(ns_path.clone(), |k| format!("{ns_path}.{k}"));
-        p.error(
-            path,
-            format!("in this rack, {message}"),
-            HINT,
-        );
+        p.error(path, format!("in this rack, {message}"), HINT);
     }
 }
 
@@ -187,9 +183,11 @@ mod tests {
         // Cluster nsup applies to the rack's TTL.
         assert!(check(json!({"namespaces": [{"name": "test", "default-ttl": 60}]})).is_empty());
         // The rack turns nsup off under a TTL it sets.
-        let p = check(json!({"namespaces": [{"name": "test", "default-ttl": 60, "nsup-period": 0}]}));
+        let p =
+            check(json!({"namespaces": [{"name": "test", "default-ttl": 60, "nsup-period": 0}]}));
         assert!(p.has_path("r.namespaces[0].default-ttl"), "{p}");
-        let ttl_cluster = obj(json!({"namespaces": [{"name": "test", "default-ttl": 60, "nsup-period": 120}]}));
+        let ttl_cluster =
+            obj(json!({"namespaces": [{"name": "test", "default-ttl": 60, "nsup-period": 120}]}));
         let mut p = Problems::new();
         validate_rack_ttl(
             Some(&ttl_cluster),
