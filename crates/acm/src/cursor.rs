@@ -61,9 +61,23 @@ impl CursorState {
         }
     }
 
-    /// True when every partition is finished.
+    /// A fresh window of `len` partitions starting at `begin` (`len` 0 = finished).
+    pub fn window(begin: usize, len: usize) -> Self {
+        Self {
+            begin,
+            parts: vec![PartState::Fresh; len],
+            seen: 0,
+        }
+    }
+
+    /// The first window of a scan.
+    pub fn start() -> Self {
+        Self::window(0, crate::scan::FIRST_WINDOW)
+    }
+
+    /// True when nothing remains: past the last partition, or every partition finished.
     pub fn is_complete(&self) -> bool {
-        self.parts.iter().all(|p| *p == PartState::Done)
+        self.begin >= PARTITIONS || self.parts.iter().all(|p| *p == PartState::Done)
     }
 
     /// Read the resume state out of a filter returned by a finished query.

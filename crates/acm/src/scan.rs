@@ -1,11 +1,15 @@
 //! The paging engine (true cursors over partition scans/queries) and the JSON form of
 //! records.
 //!
-//! A page asks the server for at most `page_size` records from the partitions the cursor
-//! has not finished. With several nodes, each node gets a share of the budget, so one
-//! round can come back short while records remain on other nodes: the engine then runs
-//! further rounds from the updated cursor until the page is full or every partition is
-//! finished. A page is therefore never short or empty while records remain; if the
+//! The 4096 partitions are scanned in windows of consecutive partitions. A round asks the
+//! server for at most the missing number of records from the current window; when every
+//! node answered below its share of that budget the window is complete (the client's
+//! `done`), and the next window starts after it, sized from the density just seen (about
+//! two pages). Otherwise the cursor keeps the window with the digest of the last record of
+//! each partition read. With several nodes each node gets a share of the budget, so a round
+//! can come back short while records remain: the engine then runs further rounds until the
+//! page is full or the last window is complete. Windows keep cursors small and every
+//! request limited to a few partitions. A page is therefore never short or empty while records remain; if the
 //! server keeps answering without progress the request fails with `incomplete_page`.
 
 use std::collections::BTreeMap;
@@ -26,6 +30,11 @@ use crate::values::JsonValue;
 
 /// Largest page.
 pub const MAX_PAGE_SIZE: usize = 1000;
+/// Partitions in the first window of a scan.
+pub const FIRST_WINDOW: usize = 64;
+const MIN_WINDOW: usize = 16;
+const MAX_WINDOW: usize = 1024;
+const PARTITIONS: usize = 4096;
 /// Rounds without any progress before a page is reported incomplete.
 const MAX_IDLE_ROUNDS: usize = 3;
 
@@ -129,16 +138,21 @@ pub async fn page(
         let filter = stream
             .partition_filter()
             .ok_or_else(|| ApiError::internal("the query finished without a resume cursor"))?;
-        if filter.done() {
-            // Every node finished below its share of the budget: nothing remains.
-            return Ok(Page {
-                records,
-                next: None,
-            });
-        }
-        let mut next = CursorState::from_filter(&filter);
-        next.seen = cursor.seen;
-        if records.len() == before && next == cursor {
+        let got = records.len() - before;
+        let next = if filter.done() {
+            // Every node finished this window below its share of the budget: the window
+            // is complete, move to the next one, sized from the density just seen.
+            let end = cursor.begin + cursor.parts.len();
+            let len = next_window(cursor.parts.len(), got, page_size, PARTITIONS - end);
+            let mut w = CursorState::window(end, len);
+            w.seen = cursor.seen;
+            w
+        } else {
+            let mut n = CursorState::from_filter(&filter);
+            n.seen = cursor.seen;
+            n
+        };
+        if got == 0 && next == cursor {
             idle += 1;
             if idle >= MAX_IDLE_ROUNDS {
                 return Err(ApiError::new(
@@ -160,6 +174,17 @@ pub async fn page(
         Some(cursor)
     };
     Ok(Page { records, next })
+}
+
+/// Size of the next partition window (pure): aim at about two pages of records, from
+/// the records per partition of the window just finished; never beyond `remaining`.
+pub fn next_window(prev_len: usize, got: usize, page_size: usize, remaining: usize) -> usize {
+    let len = if got == 0 {
+        prev_len.saturating_mul(8)
+    } else {
+        (2 * page_size * prev_len).div_ceil(got)
+    };
+    len.clamp(MIN_WINDOW, MAX_WINDOW).min(remaining)
 }
 
 /// Remaining TTL in seconds, -1 when the record never expires.
@@ -333,6 +358,19 @@ pub fn json_response<T: Serialize>(v: &T) -> axum::response::Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn windows_follow_density() {
+        // sparse: grow fast
+        assert_eq!(next_window(64, 0, 100, 4000), 512);
+        // 24 records per partition, page 100 -> ~9 partitions, clamped to 16
+        assert_eq!(next_window(64, 1536, 100, 4000), 16);
+        // 1 record per partition, page 1000 -> 2000, capped
+        assert_eq!(next_window(64, 64, 1000, 4000), 1024);
+        // never beyond the end
+        assert_eq!(next_window(64, 0, 100, 10), 10);
+        assert_eq!(next_window(64, 0, 100, 0), 0);
+    }
 
     #[test]
     fn page_size_limits() {

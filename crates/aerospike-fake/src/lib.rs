@@ -22,7 +22,9 @@
 pub mod cdt;
 pub mod demo;
 pub mod expr;
+pub mod geo;
 pub mod info;
+pub mod latency;
 pub mod msg;
 pub mod particle;
 pub mod scenario;

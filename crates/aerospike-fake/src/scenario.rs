@@ -75,6 +75,9 @@ pub struct Scenario {
     pub migrations: Migrations,
     /// Every `set-config` call, in order.
     pub set_config_log: Vec<SetConfigCall>,
+    /// `load_pct` gained per index status poll by indexes created while set; `None` builds
+    /// indexes instantly (state `RW` at once).
+    pub sindex_build_step: Option<u32>,
 }
 
 impl Scenario {

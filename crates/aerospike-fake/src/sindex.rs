@@ -118,17 +118,38 @@ pub struct SIndex {
 }
 
 impl SIndex {
-    /// Values this index holds for a record.
+    /// Values this index holds for a record (expression indexes see an all-zero digest).
     pub fn values_for(&self, rec: &Record) -> Vec<Value> {
+        self.values_at(rec, &[0u8; 20])
+    }
+
+    /// Values this index holds for a record with digest `digest`: the bin (or expression)
+    /// value, narrowed by the CDT context, expanded by the collection type, filtered by the
+    /// index type.
+    pub fn values_at(&self, rec: &Record, digest: &[u8; 20]) -> Vec<Value> {
         if let Some(set) = &self.set
             && &rec.set != set
         {
             return Vec::new();
         }
-        let Some(p) = rec.bin(&self.bin) else {
+        let base = match &self.exp {
+            Some(exp) => decode_b64(exp)
+                .and_then(|b| crate::expr::parse(&b).ok())
+                .and_then(|e| crate::expr::eval(&e, crate::expr::RecCtx { rec, digest })),
+            None => rec.bin(&self.bin).map(|p| p.value()),
+        };
+        let Some(mut v) = base else {
             return Vec::new();
         };
-        let v = p.value();
+        if let Some(ctx) = &self.context {
+            let Some(steps) = decode_b64(ctx).and_then(|b| decode_context(&b).ok()) else {
+                return Vec::new();
+            };
+            let Some(inner) = apply_context(v, &steps) else {
+                return Vec::new();
+            };
+            v = inner;
+        }
         let candidates = match (self.collection, v) {
             (Collection::Default, v) => vec![v],
             (Collection::List, Value::List(items)) => items,
@@ -141,6 +162,117 @@ impl SIndex {
             .filter(|v| self.itype.matches(v))
             .collect()
     }
+
+    /// Raw bytes of the index's CDT context, if any.
+    pub fn context_bytes(&self) -> Option<Vec<u8>> {
+        self.context.as_deref().and_then(decode_b64)
+    }
+
+    /// Raw bytes of the index's expression, if any.
+    pub fn exp_bytes(&self) -> Option<Vec<u8>> {
+        self.exp.as_deref().and_then(decode_b64)
+    }
+}
+
+fn decode_b64(s: &str) -> Option<Vec<u8>> {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.decode(s).ok()
+}
+
+/// CDT context step types the fake evaluates (the low byte of the context id).
+pub mod ctx_type {
+    /// List element by index.
+    pub const LIST_INDEX: i64 = 0x10;
+    /// List element by value rank.
+    pub const LIST_RANK: i64 = 0x11;
+    /// List element equal to a value.
+    pub const LIST_VALUE: i64 = 0x13;
+    /// Map entry by key-order index.
+    pub const MAP_INDEX: i64 = 0x20;
+    /// Map entry by value rank.
+    pub const MAP_RANK: i64 = 0x21;
+    /// Map value by key.
+    pub const MAP_KEY: i64 = 0x22;
+    /// Map value equal to a value.
+    pub const MAP_VALUE: i64 = 0x23;
+}
+
+/// Decodes a CDT context as the client packs it for indexes: a msgpack array
+/// `[id, value, id, value, ...]`. Expression contexts and unknown ids are errors that say so.
+pub fn decode_context(bytes: &[u8]) -> Result<Vec<(i64, Value)>, String> {
+    let Some(Value::List(items)) = decode_msgpack(bytes) else {
+        return Err("context is not a msgpack array".into());
+    };
+    if items.is_empty() || items.len() % 2 != 0 {
+        return Err(format!(
+            "context has {} items; expected a non-empty list of (id, value) pairs",
+            items.len()
+        ));
+    }
+    items
+        .chunks_exact(2)
+        .map(|pair| {
+            let id = pair[0]
+                .as_int()
+                .ok_or_else(|| "context id is not an integer".to_string())?;
+            let base = id & 0xff & !0x40; // ignore the create/pad flag bits
+            let known = [
+                ctx_type::LIST_INDEX,
+                ctx_type::LIST_RANK,
+                ctx_type::LIST_VALUE,
+                ctx_type::MAP_INDEX,
+                ctx_type::MAP_RANK,
+                ctx_type::MAP_KEY,
+                ctx_type::MAP_VALUE,
+            ];
+            if !known.contains(&base) {
+                return Err(format!(
+                    "context id {id:#x} is not supported by aerospike-fake (supported: list \
+                     index/rank/value, map index/rank/key/value)"
+                ));
+            }
+            Ok((base, pair[1].clone()))
+        })
+        .collect()
+}
+
+fn nth(len: usize, i: i64) -> Option<usize> {
+    let i = if i < 0 { len as i64 + i } else { i };
+    (0..len as i64).contains(&i).then_some(i as usize)
+}
+
+fn by_rank(mut vals: Vec<Value>, rank: i64) -> Option<Value> {
+    vals.sort_by(|a, b| a.total_cmp(b));
+    let i = nth(vals.len(), rank)?;
+    Some(vals.swap_remove(i))
+}
+
+/// Walks `v` down the context steps; `None` when a step does not apply (wrong type,
+/// missing key, index out of range).
+pub fn apply_context(v: Value, steps: &[(i64, Value)]) -> Option<Value> {
+    let mut cur = v;
+    for (id, arg) in steps {
+        cur = match (*id, cur) {
+            (ctx_type::LIST_INDEX, Value::List(mut l)) => {
+                let i = nth(l.len(), arg.as_int()?)?;
+                l.swap_remove(i)
+            }
+            (ctx_type::LIST_RANK, Value::List(l)) => by_rank(l, arg.as_int()?)?,
+            (ctx_type::LIST_VALUE, Value::List(l)) => l.into_iter().find(|x| x == arg)?,
+            (ctx_type::MAP_INDEX, Value::Map(mut m)) => {
+                m.sort_by(|a, b| a.0.total_cmp(&b.0));
+                let i = nth(m.len(), arg.as_int()?)?;
+                m.swap_remove(i).1
+            }
+            (ctx_type::MAP_RANK, Value::Map(m)) => {
+                by_rank(m.into_iter().map(|(_, v)| v).collect(), arg.as_int()?)?
+            }
+            (ctx_type::MAP_KEY, Value::Map(m)) => m.into_iter().find(|(k, _)| k == arg)?.1,
+            (ctx_type::MAP_VALUE, Value::Map(m)) => m.into_iter().find(|(_, x)| x == arg)?.1,
+            _ => return None,
+        };
+    }
+    Some(cur)
 }
 
 /// A query filter decoded from the `INDEX_RANGE` field.
@@ -210,6 +342,8 @@ impl RangeFilter {
             (Value::Int(x), Value::Int(b), Value::Int(e)) => b <= x && x <= e,
             (Value::Str(x), Value::Str(b), _) => x == b,
             (Value::Blob(x), Value::Blob(b), _) => x == b,
+            (Value::Geo(x), Value::Geo(q), _) => crate::geo::Shape::parse(q)
+                .is_some_and(|q| crate::geo::query_matches(&q, x)),
             _ => false,
         }
     }

@@ -109,6 +109,10 @@ pub struct ClusterState {
     pub replication_factor: usize,
     /// Secondary indexes, keyed by (namespace, index name).
     pub sindexes: BTreeMap<(String, String), SIndex>,
+    /// Indexes still being built (state `WO`): their current `load_pct` (< 100).
+    pub sindex_builds: BTreeMap<(String, String), u32>,
+    /// Per-node service-time histograms (`latencies`), in node order.
+    pub latency: Vec<crate::latency::NodeLatency>,
     /// UDF modules by file name.
     pub udfs: BTreeMap<String, UdfModule>,
     /// Service context configuration.
@@ -146,10 +150,30 @@ impl ClusterState {
             cluster_generation: 1,
             replication_factor: opts.replication_factor,
             sindexes: BTreeMap::new(),
+            sindex_builds: BTreeMap::new(),
+            latency: vec![crate::latency::NodeLatency::default(); n],
             udfs: BTreeMap::new(),
             service_config: crate::info::admin::default_service_config(&opts.cluster_name),
             scenario: Scenario::default(),
         }
+    }
+
+    /// `load_pct` of an index (100 once built).
+    pub fn sindex_load_pct(&self, ns: &str, name: &str) -> u32 {
+        self.sindex_builds
+            .get(&(ns.to_string(), name.to_string()))
+            .copied()
+            .unwrap_or(100)
+    }
+
+    /// Advances every index build by the scripted step (called on each index status poll,
+    /// after the reply is computed). Finished builds become `RW`.
+    pub fn poll_sindex_builds(&mut self) {
+        let step = self.scenario.sindex_build_step.unwrap_or(100).max(1);
+        for pct in self.sindex_builds.values_mut() {
+            *pct = pct.saturating_add(step).min(100);
+        }
+        self.sindex_builds.retain(|_, pct| *pct < 100);
     }
 
     /// Live node indexes in creation order.

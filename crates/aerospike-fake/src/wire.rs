@@ -181,6 +181,8 @@ pub mod rc {
     pub const UDF_BAD_RESPONSE: u8 = 100;
     /// Secondary index not found.
     pub const INDEX_NOT_FOUND: u8 = 201;
+    /// The index is still being built (state `WO`).
+    pub const INDEX_NOT_READABLE: u8 = 203;
 }
 
 /// Particle types.

@@ -423,7 +423,7 @@ async fn run_query(
     }
     let cursor = match q.cursor.as_deref() {
         Some(t) if !t.is_empty() => state.cursors.resolve(t, c.fingerprint)?,
-        _ => CursorState::all(),
+        _ => CursorState::start(),
     };
     let remaining = q
         .max_records

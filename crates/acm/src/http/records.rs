@@ -78,7 +78,7 @@ async fn browse(
     let fp = fingerprint(&["browse", &ns, &set, &bins_key]);
     let cursor = match q.cursor.as_deref() {
         Some(c) if !c.is_empty() => state.cursors.resolve(c, fp)?,
-        _ => CursorState::all(),
+        _ => CursorState::start(),
     };
     let conn = state.conn(id).await?;
     let spec = ScanSpec {

@@ -66,10 +66,8 @@ pub fn handle(st: &mut ClusterState, node: usize, peer: &str, msg: &Msg) -> Vec<
         let Ok(f) = RangeFilter::decode(range) else {
             return stream_error(rc::PARAMETER);
         };
-        if msg.field(field::INDEX_EXPRESSION).is_some() || msg.field(field::INDEX_CONTEXT).is_some()
-        {
-            return stream_error(rc::UNSUPPORTED_FEATURE);
-        }
+        let want_ctx = msg.field(field::INDEX_CONTEXT).map(<[u8]>::to_vec);
+        let want_exp = msg.field(field::INDEX_EXPRESSION).map(<[u8]>::to_vec);
         let collection = msg
             .field(field::INDEX_TYPE)
             .and_then(|d| d.first())
@@ -80,17 +78,26 @@ pub fn handle(st: &mut ClusterState, node: usize, peer: &str, msg: &Msg) -> Vec<
                 && match &by_name {
                     Some(n) => &i.name == n,
                     None => {
-                        i.bin == f.bin
-                            && Some(i.itype) == f.index_type()
+                        Some(i.itype) == f.index_type()
                             && i.collection == collection
+                            && i.context_bytes() == want_ctx
+                            && match &want_exp {
+                                Some(e) => i.exp_bytes().as_ref() == Some(e),
+                                None => i.exp.is_none() && i.bin == f.bin,
+                            }
                     }
                 }
         });
         let Some(idx) = found.cloned() else {
             return stream_error(rc::INDEX_NOT_FOUND);
         };
-        if f.index_type() == Some(crate::sindex::IndexType::Geo2dSphere) {
-            return stream_error(rc::UNSUPPORTED_FEATURE);
+        if st
+            .sindex_builds
+            .get(&(idx.ns.clone(), idx.name.clone()))
+            .is_some_and(|b| !b.is_ready())
+        {
+            // The server refuses queries on an index that is still being built.
+            return stream_error(rc::INDEX_NOT_READABLE);
         }
         index = Some((idx, f));
     }
@@ -142,7 +149,7 @@ pub fn handle(st: &mut ClusterState, node: usize, peer: &str, msg: &Msg) -> Vec<
                 continue;
             }
             if let Some((idx, f)) = &index
-                && !idx.values_for(rec).iter().any(|v| f.accepts(v))
+                && !idx.values_at(rec, digest).iter().any(|v| f.accepts(v))
             {
                 continue;
             }
