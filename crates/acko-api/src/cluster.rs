@@ -131,7 +131,7 @@ pub struct AerospikeClusterSpec {
     /// Seed discovery services (a LoadBalancer).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seeds_finder_services: Option<SeedsFinderServices>,
-    /// Metadata of the headless service `<cluster>` (always created).
+    /// Metadata of the headless service `<cluster>-headless` (always created).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub headless_service: Option<HeadlessServiceSpec>,
     /// Per-pod services `<pod>-pod`. Default type: `ClusterIP`.

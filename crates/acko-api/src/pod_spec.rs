@@ -13,10 +13,21 @@ use crate::metadata::AerospikeObjectMeta;
 
 /// Name of the Aerospike server container (reserved: sidecars cannot use it).
 pub const AEROSPIKE_CONTAINER_NAME: &str = "aerospike-server";
-/// Name of the operator's init container (reserved).
+/// Name of the operator's init container, `acko-init` (reserved; see docs/pod-contract.md).
+pub const ACKO_INIT_CONTAINER_NAME: &str = "acko-init";
+/// An older name of the operator's init container; still reserved so that a pod never has a
+/// user container that looks like the operator's.
 pub const AEROSPIKE_INIT_CONTAINER_NAME: &str = "aerospike-init";
 /// Name of the exporter sidecar added by `monitoring` (reserved).
 pub const EXPORTER_CONTAINER_NAME: &str = "aerospike-prometheus-exporter";
+/// Container names user sidecars and init containers cannot use: the ones the operator's pods
+/// already have (server, `acko-init`, exporter) plus [`AEROSPIKE_INIT_CONTAINER_NAME`].
+pub const RESERVED_CONTAINER_NAMES: &[&str] = &[
+    AEROSPIKE_CONTAINER_NAME,
+    ACKO_INIT_CONTAINER_NAME,
+    EXPORTER_CONTAINER_NAME,
+    AEROSPIKE_INIT_CONTAINER_NAME,
+];
 
 /// Pod-level settings of the Aerospike pods.
 ///

@@ -272,6 +272,25 @@ fn pod_spec_rules() {
         json!({"spec": {"podSpec": {"sidecars": [{"name": "aerospike-server", "image": "x:1"}]}}}),
         "spec.podSpec.sidecars[0].name",
     );
+    // Exactly the names the rendered pods use (docs/pod-contract.md), plus the old init name.
+    for name in [
+        "aerospike-server",
+        "acko-init",
+        "aerospike-prometheus-exporter",
+        "aerospike-init",
+    ] {
+        for field in ["sidecars", "initContainers"] {
+            rejects(
+                json!({"spec": {"podSpec": { field: [{"name": name, "image": "x:1"}]}}}),
+                &format!("spec.podSpec.{field}[0].name"),
+            );
+        }
+    }
+    assert_eq!(acko_api::ACKO_INIT_CONTAINER_NAME, "acko-init");
+    assert!(acko_api::RESERVED_CONTAINER_NAMES.contains(&acko_api::AEROSPIKE_CONTAINER_NAME));
+    accepts(
+        json!({"spec": {"podSpec": {"initContainers": [{"name": "acko-init-extra", "image": "x:1"}]}}}),
+    );
     rejects(
         json!({"spec": {"podSpec": {"initContainers": [{"name": "prep"}]}}}),
         "spec.podSpec.initContainers[0].image",

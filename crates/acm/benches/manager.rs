@@ -170,11 +170,30 @@ async fn main() {
         );
     }
 
-    // Paging: 8 concurrent clients reading 100-record pages for 5 seconds.
+    // Paging: one client, then 8 concurrent clients, reading 100-record pages.
     let (m, id) = start_manager(&http, &hosts).await;
     let pid = m.child.id();
     let idle = rss_kb(pid, "VmRSS:");
     let base = Arc::new(format!("{}/api/v1/clusters/{id}/namespaces/test/sets/b100k/records?pageSize=100", m.base));
+    let mut single = Vec::new();
+    let mut cursor: Option<String> = None;
+    for _ in 0..500 {
+        let url = match &cursor {
+            Some(c) => format!("{base}&cursor={c}"),
+            None => base.to_string(),
+        };
+        let t = Instant::now();
+        let j: serde_json::Value = http.get(url).send().await.unwrap().json().await.unwrap();
+        single.push(t.elapsed());
+        cursor = j["nextCursor"].as_str().map(str::to_string);
+    }
+    single.sort();
+    println!(
+        "pages, 1 client: {} x 100 records; p50 {:.2} ms, p99 {:.2} ms",
+        single.len(),
+        pct(&single, 0.5).as_secs_f64() * 1000.0,
+        pct(&single, 0.99).as_secs_f64() * 1000.0
+    );
     let deadline = Instant::now() + Duration::from_secs(5);
     let tasks: Vec<_> = (0..8)
         .map(|_| {

@@ -197,10 +197,11 @@ pub fn ttl_of(r: &Record) -> i64 {
 
 /// Lowercase hex.
 pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
     for b in bytes {
-        let _ = write!(s, "{b:02x}");
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 0x0f)]));
     }
     s
 }
@@ -370,6 +371,11 @@ mod tests {
         // never beyond the end
         assert_eq!(next_window(64, 0, 100, 10), 10);
         assert_eq!(next_window(64, 0, 100, 0), 0);
+    }
+
+    #[test]
+    fn hex_is_lowercase() {
+        assert_eq!(hex(&[0x00, 0xab, 0x7f]), "00ab7f");
     }
 
     #[test]

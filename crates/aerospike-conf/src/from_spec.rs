@@ -368,19 +368,28 @@ fn build_list(
     Ok(out)
 }
 
+/// The Community Edition types of a typed stanza, for error messages (the Enterprise-only
+/// ones are reported by [`crate::AerospikeConf::enterprise_only_uses`]).
+fn type_examples(context: &str) -> String {
+    crate::knowledge::typed_stanza_entry(context)
+        .map(|e| e.community.join(" or "))
+        .unwrap_or_else(|| "memory or device".to_string())
+}
+
 fn build_typed(
     key: &str,
     map: &Map<String, Value>,
     path: &str,
     context: &str,
 ) -> Result<Item, ConfError> {
+    let examples = type_examples(context);
     let ty = match map.get("type") {
         Some(v @ (Value::String(_) | Value::Number(_))) => {
             let t = scalar_tokens(v, &format!("{path}.type"))?;
             if t.len() != 1 {
                 return Err(ConfError::new(
                     format!("{path}.type"),
-                    "expected one word such as memory, device or pmem",
+                    format!("expected one word such as {examples}"),
                 ));
             }
             t
@@ -388,17 +397,15 @@ fn build_typed(
         Some(other) if !other.is_null() => {
             return Err(ConfError::new(
                 format!("{path}.type"),
-                format!(
-                    "expected a string such as memory, device or pmem, got {}",
-                    kind(other)
-                ),
+                format!("expected a string such as {examples}, got {}", kind(other)),
             ));
         }
         _ => {
             return Err(ConfError::new(
                 path,
                 format!(
-                    "missing `type`; write e.g. `{key}: {{type: memory, ...}}` (memory, device or pmem)"
+                    "missing `type`; write e.g. `{key}: {{type: {first}, ...}}` ({examples})",
+                    first = examples.split(' ').next().unwrap_or_default()
                 ),
             ));
         }

@@ -11,7 +11,8 @@
 //!   `aerospikeConfig` JSON (for import).
 //! - [`AerospikeConf::set`], [`AerospikeConf::remove`], [`AerospikeConf::set_mesh_seeds`],
 //!   [`AerospikeConf::ports`], [`AerospikeConf::namespaces`] read and edit by path.
-//! - [`knowledge`] holds, as cited data, which keys are dynamic (`set-config`) and which are
+//! - [`knowledge`] holds, as cited data, which keys are dynamic (`set-config`), which a server
+//!   release removed ([`knowledge::is_removed`]) and which are
 //!   Enterprise-only; [`AerospikeConf::enterprise_only_uses`] lists what a CE server would
 //!   refuse; [`changed_keys()`] classifies the difference between two configs (dynamic →
 //!   `set-config`, static → restart).

@@ -1,7 +1,9 @@
 //! Key knowledge (dynamic / Enterprise-only) and change classification.
 
 use aerospike_conf::knowledge::{
-    DYNAMIC_KEYS, Dynamism, ENTERPRISE_ONLY, STATIC_KEYS, Source, dynamism, enterprise_only_entry,
+    DYNAMIC_KEYS, Dynamism, ENTERPRISE_ONLY, ENTERPRISE_ONLY_VALUES, REMOVED_CONFIG_KEYS,
+    STATIC_KEYS, Source, dynamism, enterprise_only_entry, enterprise_only_value, is_removed,
+    removed_key, typed_stanza_entry,
 };
 use aerospike_conf::{AerospikeConf, ChangeKind, changed_keys, is_dynamic, is_enterprise_only};
 use serde_json::json;
@@ -132,7 +134,9 @@ fn enterprise_only_paths() {
     assert!(is_enterprise_only(
         "namespace[t].storage-engine[device].compression"
     ));
-    assert!(is_enterprise_only("namespace.index-type"));
+    // Value-aware: the key exists in CE (`index-type=mem` in the CE 8.1 fixture).
+    assert!(!is_enterprise_only("namespace.index-type"));
+    assert!(!is_enterprise_only("namespace.sindex-type"));
     assert!(!is_enterprise_only("namespace[test].replication-factor"));
     assert!(!is_enterprise_only("securityx"));
     assert!(
@@ -142,6 +146,102 @@ fn enterprise_only_paths() {
     for e in ENTERPRISE_ONLY {
         assert!(!e.hint.is_empty(), "{} needs a hint", e.path);
         assert_eq!(enterprise_only_entry(e.path), Some(e));
+    }
+}
+
+#[test]
+fn hints_say_what_to_do_instead_not_that_it_is_enterprise_only() {
+    // The message already says "Enterprise"; the hint must be an action.
+    for e in ENTERPRISE_ONLY {
+        assert!(
+            !e.hint.to_lowercase().contains("enterprise-only"),
+            "{}: {}",
+            e.path,
+            e.hint
+        );
+        assert!(
+            e.hint.starts_with("remove") || e.hint.starts_with("use"),
+            "{}: {}",
+            e.path,
+            e.hint
+        );
+    }
+    for e in ENTERPRISE_ONLY_VALUES {
+        assert!(
+            !e.hint.to_lowercase().contains("enterprise-only"),
+            "{}",
+            e.path
+        );
+    }
+}
+
+#[test]
+fn typed_stanzas_are_enterprise_only_by_value() {
+    for path in ["namespace.index-type", "namespace[test].sindex-type"] {
+        assert!(enterprise_only_value(path, "mem").is_none(), "{path}");
+        for ee in ["shmem", "pmem", "flash"] {
+            assert!(enterprise_only_value(path, ee).is_some(), "{path} {ee}");
+        }
+    }
+    let se = "namespace[test].storage-engine";
+    assert!(enterprise_only_value(se, "memory").is_none());
+    assert!(enterprise_only_value(se, "device").is_none());
+    assert!(enterprise_only_value(se, "pmem").is_some());
+    assert!(enterprise_only_value("namespace.replication-factor", "pmem").is_none());
+    for e in ENTERPRISE_ONLY_VALUES {
+        assert_eq!(typed_stanza_entry(e.path), Some(e));
+        for v in e.community {
+            assert!(!e.enterprise.contains(v), "{} {v}", e.path);
+        }
+    }
+}
+
+#[test]
+fn index_types_in_a_model_are_checked_by_value() {
+    let conf = AerospikeConf::from_spec(&json!({
+        "namespaces": [
+            {"name": "a", "index-type": "mem", "sindex-type": {"type": "mem"},
+             "storage-engine": "memory"},
+            {"name": "b", "index-type": {"type": "flash", "mounts": ["/mnt/idx"]},
+             "sindex-type": "shmem", "storage-engine": "memory"}
+        ]
+    }))
+    .unwrap();
+    let found: Vec<String> = conf
+        .enterprise_only_uses()
+        .into_iter()
+        .map(|u| u.path)
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "namespace[b].sindex-type[shmem]",
+            "namespace[b].index-type[flash]"
+        ]
+    );
+    let text = "namespace a {\n    index-type mem\n    storage-engine memory\n}\n";
+    assert!(
+        AerospikeConf::parse(text)
+            .unwrap()
+            .enterprise_only_uses()
+            .is_empty()
+    );
+}
+
+#[test]
+fn removed_keys_are_cited_data() {
+    assert!(is_removed("namespace", "memory-size"));
+    assert!(is_removed("namespace[test]", "high-water-memory-pct"));
+    assert!(is_removed(
+        "namespace[test].storage-engine[device]",
+        "write-block-size"
+    ));
+    assert!(!is_removed("namespace", "write-block-size"));
+    assert!(!is_removed("namespace", "replication-factor"));
+    for r in REMOVED_CONFIG_KEYS {
+        assert!(!r.hint.is_empty() && !r.removed_in.is_empty(), "{}", r.key);
+        assert_eq!(removed_key(r.context, r.key), Some(r));
+        assert_eq!(dynamism(r.context, r.key), Dynamism::Unknown, "{}", r.key);
     }
 }
 

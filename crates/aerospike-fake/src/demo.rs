@@ -64,6 +64,23 @@ fn index(
     itype: IndexType,
     collection: Collection,
 ) -> Option<String> {
+    index_with(st, ns, name, set, bin, itype, collection, None)
+}
+
+/// Base64 CDT context `[map_key("city")]`, byte for byte what the client sends.
+pub const CITY_CONTEXT_B64: &str = "kiKlA2NpdHk=";
+
+#[allow(clippy::too_many_arguments)]
+fn index_with(
+    st: &mut ClusterState,
+    ns: &str,
+    name: &str,
+    set: &str,
+    bin: &str,
+    itype: IndexType,
+    collection: Collection,
+    context: Option<&str>,
+) -> Option<String> {
     if !st.store.namespaces.contains_key(ns) {
         return None;
     }
@@ -76,7 +93,7 @@ fn index(
             bin: bin.to_string(),
             itype,
             collection,
-            context: None,
+            context: context.map(str::to_string),
             exp: None,
         },
     );
@@ -189,11 +206,30 @@ pub fn load(st: &mut ClusterState) -> DemoSummary {
         index(
             st,
             &first,
+            "idx_users_loc",
+            "users",
+            "loc",
+            IndexType::Geo2dSphere,
+            Collection::Default,
+        ),
+        index(
+            st,
+            &first,
             "idx_users_tags",
             "users",
             "tags",
             IndexType::String,
             Collection::List,
+        ),
+        index_with(
+            st,
+            &first,
+            "idx_users_profile_city",
+            "users",
+            "profile",
+            IndexType::String,
+            Collection::Default,
+            Some(CITY_CONTEXT_B64),
         ),
         index(
             st,

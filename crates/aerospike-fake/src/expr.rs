@@ -4,7 +4,8 @@
 //! (`eq ne gt ge lt le`), `and or not xor`, `regex` on strings, `cond`, arithmetic
 //! `add sub mul div mod abs min max`, bin reads (`bin_int`, `bin_str`, ...), `bin_type`, and
 //! metadata reads (`key`, `key_exists`, `set_name`, `ttl`, `void_time`, `last_update`,
-//! `since_update`, `digest_modulo`, `record_size`). Anything else is refused when the
+//! `since_update`, `digest_modulo`, `record_size`), and `geo_compare` (exact geometry, see
+//! [`crate::geo`]). Anything else is refused when the
 //! expression is parsed, and the request answers result code 4 (parameter error).
 //!
 //! An expression whose value is unknown (missing bin, type mismatch) filters the record out,
@@ -58,6 +59,9 @@ pub enum Expr {
     Arith(u8, Vec<Expr>),
     /// `cond(b1, v1, b2, v2, ..., default)`.
     Cond(Vec<Expr>),
+    /// `geo_compare(left, right)`: a point within a region or a region containing a point,
+    /// evaluated with the exact geometry of [`crate::geo`].
+    GeoCompare(Box<Expr>, Box<Expr>),
 }
 
 /// Why an expression was refused.
@@ -111,6 +115,7 @@ fn parse_value(v: &rmpv::Value, depth: usize) -> Result<Expr, ExprError> {
     };
     Ok(match code {
         1..=6 => Expr::Cmp(code as u8, sub(0)?, sub(1)?),
+        8 => Expr::GeoCompare(sub(0)?, sub(1)?),
         7 => {
             let flags = int(args.first().unwrap_or(&rmpv::Value::Nil))?;
             let pattern = raw_str(args.get(1).unwrap_or(&rmpv::Value::Nil))?;
@@ -256,6 +261,17 @@ pub fn eval(e: &Expr, c: RecCtx<'_>) -> Option<Value> {
             }
             items.last().and_then(|d| eval(d, c))
         }
+        Expr::GeoCompare(a, b) => match (eval(a, c)?, eval(b, c)?) {
+            (Value::Geo(x), Value::Geo(y)) => {
+                let (x, y) = (crate::geo::Shape::parse(&x)?, crate::geo::Shape::parse(&y)?);
+                Some(Value::Bool(match (&x, &y) {
+                    (crate::geo::Shape::Point(p), region)
+                    | (region, crate::geo::Shape::Point(p)) => region.contains(*p),
+                    _ => false,
+                }))
+            }
+            _ => None,
+        },
     }
 }
 

@@ -190,8 +190,14 @@ mod tests {
         let q_point = Shape::parse(point).unwrap();
         assert!(query_matches(&q_region, point), "point within region");
         assert!(query_matches(&q_point, SQUARE), "region contains point");
-        assert!(!query_matches(&q_point, point), "points do not contain points");
-        assert!(!query_matches(&q_region, SQUARE), "regions are not within regions");
+        assert!(
+            !query_matches(&q_point, point),
+            "points do not contain points"
+        );
+        assert!(
+            !query_matches(&q_region, SQUARE),
+            "regions are not within regions"
+        );
         assert!(!query_matches(&q_region, "garbage"));
     }
 

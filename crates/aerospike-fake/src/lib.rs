@@ -267,6 +267,15 @@ impl FakeCluster {
         st.scenario.latency.push((key.to_string(), delay));
     }
 
+    /// Scripts slow secondary-index builds: indexes created afterwards start in state `WO`
+    /// with `load_pct=0` and gain `step_pct` at every index status poll (`sindex-list`,
+    /// `sindex/<ns>[/<name>]`, `sindex-stat`) until they reach 100 and turn `RW`. Queries on
+    /// a building index answer result code 203 (index not readable). `None` (the default)
+    /// builds indexes instantly.
+    pub fn set_sindex_build_step(&self, step_pct: Option<u32>) {
+        self.shared.lock().scenario.sindex_build_step = step_pct.map(|s| s.max(1));
+    }
+
     /// Every `set-config` call received so far.
     pub fn set_config_calls(&self) -> Vec<SetConfigCall> {
         self.shared.lock().scenario.set_config_log.clone()

@@ -206,11 +206,20 @@ async fn data_message(shared: &Shared, node: usize, peer: &str, body: &[u8]) -> 
             return wire::simple_reply(rc::PARAMETER, 0, 0);
         }
     };
+    let started = std::time::Instant::now();
     let delay = shared.lock().scenario.latency_for("msg");
     if let Some(d) = delay {
         tokio::time::sleep(d).await;
     }
-    let reply = msg::handle(&mut shared.lock(), node, peer, &parsed);
+    let reply = {
+        let mut st = shared.lock();
+        let reply = msg::handle(&mut st, node, peer, &parsed);
+        let name = msg::latency_histogram(&parsed);
+        if let Some(h) = st.latency.get_mut(node) {
+            h.record(&name, std::time::Instant::now(), started.elapsed());
+        }
+        reply
+    };
     let compress = parsed.header.info1 & wire::info1::COMPRESS_RESPONSE != 0;
     wire::compress_frames(reply, compress)
 }

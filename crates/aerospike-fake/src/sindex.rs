@@ -236,6 +236,39 @@ pub fn decode_context(bytes: &[u8]) -> Result<Vec<(i64, Value)>, String> {
         .collect()
 }
 
+/// Renders a context the way `sindex-list` prints it without `b64=true`, e.g.
+/// `[map_key(<string#4>)]` (strings and blobs show their length, as in the CE capture;
+/// integers print as numbers). `None` when the bytes do not decode.
+pub fn render_context(bytes: &[u8]) -> Option<String> {
+    let steps = decode_context(bytes).ok()?;
+    let parts: Vec<String> = steps
+        .iter()
+        .map(|(id, v)| {
+            let name = match *id {
+                ctx_type::LIST_INDEX => "list_index",
+                ctx_type::LIST_RANK => "list_rank",
+                ctx_type::LIST_VALUE => "list_value",
+                ctx_type::MAP_INDEX => "map_index",
+                ctx_type::MAP_RANK => "map_rank",
+                ctx_type::MAP_KEY => "map_key",
+                _ => "map_value",
+            };
+            let arg = match v {
+                Value::Int(i) => i.to_string(),
+                Value::Str(x) => format!("<string#{}>", x.len()),
+                Value::Blob(b) => format!("<blob#{}>", b.len()),
+                Value::List(_) => "<list>".to_string(),
+                Value::Map(_) => "<map>".to_string(),
+                Value::Float(f) => f.to_string(),
+                Value::Bool(b) => b.to_string(),
+                _ => "<value>".to_string(),
+            };
+            format!("{name}({arg})")
+        })
+        .collect();
+    Some(format!("[{}]", parts.join(", ")))
+}
+
 fn nth(len: usize, i: i64) -> Option<usize> {
     let i = if i < 0 { len as i64 + i } else { i };
     (0..len as i64).contains(&i).then_some(i as usize)
@@ -342,8 +375,9 @@ impl RangeFilter {
             (Value::Int(x), Value::Int(b), Value::Int(e)) => b <= x && x <= e,
             (Value::Str(x), Value::Str(b), _) => x == b,
             (Value::Blob(x), Value::Blob(b), _) => x == b,
-            (Value::Geo(x), Value::Geo(q), _) => crate::geo::Shape::parse(q)
-                .is_some_and(|q| crate::geo::query_matches(&q, x)),
+            (Value::Geo(x), Value::Geo(q), _) => {
+                crate::geo::Shape::parse(q).is_some_and(|q| crate::geo::query_matches(&q, x))
+            }
             _ => false,
         }
     }
@@ -400,6 +434,172 @@ mod tests {
         assert_eq!(idx.values_for(&r), vec![Value::Str("a".into())]);
         r.set = "other".into();
         assert!(idx.values_for(&r).is_empty());
+    }
+
+    fn ctx_bytes(items: Vec<Value>) -> Vec<u8> {
+        let mut out = Vec::new();
+        crate::particle::write_msgpack(&mut out, &Value::List(items));
+        out
+    }
+
+    fn s(x: &str) -> Value {
+        Value::Str(x.into())
+    }
+
+    #[test]
+    fn contexts_decode_and_reject_what_the_fake_cannot_evaluate() {
+        let steps = decode_context(&ctx_bytes(vec![Value::Int(0x22), s("city")])).unwrap();
+        assert_eq!(steps, vec![(ctx_type::MAP_KEY, s("city"))]);
+        // The create flag bit is ignored.
+        let steps = decode_context(&ctx_bytes(vec![Value::Int(0x50), Value::Int(1)])).unwrap();
+        assert_eq!(steps, vec![(ctx_type::LIST_INDEX, Value::Int(1))]);
+        let e = decode_context(&ctx_bytes(vec![Value::Int(4), Value::Nil])).unwrap_err();
+        assert!(e.contains("0x4 is not supported by aerospike-fake"), "{e}");
+        assert!(decode_context(&ctx_bytes(vec![Value::Int(0x22)])).is_err());
+        assert!(decode_context(&ctx_bytes(vec![])).is_err());
+        assert!(decode_context(&[0xc1]).is_err());
+        assert!(decode_context(&ctx_bytes(vec![s("x"), s("y")])).is_err());
+    }
+
+    #[test]
+    fn contexts_render_like_the_server() {
+        use base64::Engine as _;
+        // The exact bytes of the CE capture's idx_users_profile_city.
+        let b = base64::engine::general_purpose::STANDARD
+            .decode("kiKlA2NpdHk=")
+            .unwrap();
+        assert_eq!(render_context(&b).as_deref(), Some("[map_key(<string#4>)]"));
+        let two = ctx_bytes(vec![
+            Value::Int(0x22),
+            s("a"),
+            Value::Int(0x10),
+            Value::Int(-1),
+        ]);
+        assert_eq!(
+            render_context(&two).as_deref(),
+            Some("[map_key(<string#1>), list_index(-1)]")
+        );
+        assert_eq!(render_context(b"junk"), None);
+    }
+
+    #[test]
+    fn contexts_walk_maps_and_lists() {
+        let doc = Value::Map(vec![
+            (s("zip"), Value::Int(75001)),
+            (s("city"), s("Paris")),
+            (
+                s("visits"),
+                Value::List(vec![Value::Int(30), Value::Int(10), Value::Int(20)]),
+            ),
+        ]);
+        let walk = |steps: &[(i64, Value)]| apply_context(doc.clone(), steps);
+        assert_eq!(walk(&[(ctx_type::MAP_KEY, s("city"))]), Some(s("Paris")));
+        assert_eq!(walk(&[(ctx_type::MAP_KEY, s("nope"))]), None);
+        // Map index follows key order: city < visits < zip.
+        assert_eq!(
+            walk(&[(ctx_type::MAP_INDEX, Value::Int(0))]),
+            Some(s("Paris"))
+        );
+        assert_eq!(
+            walk(&[(ctx_type::MAP_INDEX, Value::Int(-1))]),
+            Some(Value::Int(75001))
+        );
+        let visits = (ctx_type::MAP_KEY, s("visits"));
+        assert_eq!(
+            walk(&[visits.clone(), (ctx_type::LIST_INDEX, Value::Int(-1))]),
+            Some(Value::Int(20))
+        );
+        assert_eq!(
+            walk(&[visits.clone(), (ctx_type::LIST_RANK, Value::Int(0))]),
+            Some(Value::Int(10))
+        );
+        assert_eq!(
+            walk(&[visits.clone(), (ctx_type::LIST_INDEX, Value::Int(3))]),
+            None
+        );
+        assert_eq!(
+            walk(&[visits, (ctx_type::MAP_KEY, s("x"))]),
+            None,
+            "wrong type"
+        );
+    }
+
+    #[test]
+    fn context_and_expression_indexes_see_inner_values() {
+        use base64::Engine as _;
+        let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
+        let mut idx = SIndex {
+            ns: "test".into(),
+            name: "i".into(),
+            set: None,
+            bin: "profile".into(),
+            itype: IndexType::String,
+            collection: Collection::Default,
+            context: Some(b64(&ctx_bytes(vec![Value::Int(0x22), s("city")]))),
+            exp: None,
+        };
+        let mut r = Record::new("users");
+        r.set_bin(
+            "profile",
+            Particle::from_value(&Value::Map(vec![(s("city"), s("Rome"))])),
+        );
+        r.set_bin("age", Particle::from_value(&Value::Int(41)));
+        assert_eq!(idx.values_for(&r), vec![s("Rome")]);
+        idx.context = Some("!!not base64".into());
+        assert!(idx.values_for(&r).is_empty());
+        // exp = [81 (bin), 2 (int), "age"], bin names packed as plain msgpack strings.
+        let mut exp = Vec::new();
+        rmpv::encode::write_value(
+            &mut exp,
+            &rmpv::Value::Array(vec![81.into(), 2.into(), "age".into()]),
+        )
+        .unwrap();
+        idx.context = None;
+        idx.bin = String::new();
+        idx.itype = IndexType::Numeric;
+        idx.exp = Some(b64(&exp));
+        assert_eq!(idx.values_for(&r), vec![Value::Int(41)]);
+    }
+
+    #[test]
+    fn geo_filters_use_the_query_shape() {
+        let region = r#"{"type":"AeroCircle","coordinates":[[2.35,48.85],500]}"#;
+        let f = RangeFilter::decode(&encode(
+            "loc",
+            pt::GEOJSON,
+            region.as_bytes(),
+            region.as_bytes(),
+        ))
+        .unwrap();
+        assert_eq!(f.index_type(), Some(IndexType::Geo2dSphere));
+        let near = r#"{"type":"Point","coordinates":[2.351,48.851]}"#;
+        let far = r#"{"type":"Point","coordinates":[2.4,48.85]}"#;
+        assert!(f.accepts(&Value::Geo(near.into())));
+        assert!(!f.accepts(&Value::Geo(far.into())));
+        assert!(!f.accepts(&Value::Str(near.into())));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn list_index_context_matches_slice_indexing(
+            items in proptest::collection::vec(-100i64..100, 0..20),
+            i in -25i64..25,
+        ) {
+            let list = Value::List(items.iter().copied().map(Value::Int).collect());
+            let got = apply_context(list, &[(ctx_type::LIST_INDEX, Value::Int(i))]);
+            let len = items.len() as i64;
+            let want = if (-len..len).contains(&i) {
+                Some(Value::Int(items[(if i < 0 { len + i } else { i }) as usize]))
+            } else {
+                None
+            };
+            proptest::prop_assert_eq!(got, want);
+        }
+
+        #[test]
+        fn decode_context_never_panics(b in proptest::collection::vec(proptest::num::u8::ANY, 0..64)) {
+            let _ = decode_context(&b);
+        }
     }
 
     #[test]

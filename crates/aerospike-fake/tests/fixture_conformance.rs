@@ -141,6 +141,28 @@ async fn structured_replies_use_the_captured_field_names() {
     let first = |v: &str| keys(v.split(';').next().unwrap(), ':', '=');
     assert_eq!(first(&got), first(&want));
 
+    // Geo and context indexes of the demo print exactly like the capture's, with and
+    // without b64=true.
+    for (cmd, file) in [
+        ("sindex-list", "sindex-list.txt"),
+        (
+            "sindex-list:namespace=test;b64=true",
+            "sindex-list_namespace_test_b64_true.txt",
+        ),
+    ] {
+        let (_, want) = fixture(&dir, file);
+        let got = ask(&addr, cmd).await;
+        for name in ["idx_users_loc", "idx_users_profile_city"] {
+            let line = |v: &str| {
+                v.split(';')
+                    .find(|l| l.contains(&format!(":indexname={name}:")))
+                    .map(str::to_string)
+            };
+            assert_eq!(line(&got), line(&want), "{cmd} {name}");
+            assert!(line(&got).is_some(), "{cmd} {name}");
+        }
+    }
+
     // sindex stats.
     let (_, want) = fixture(&dir, "sindex_test_idx_users_age.txt");
     let got = ask(&addr, "sindex/test/idx_users_age").await;

@@ -405,6 +405,9 @@ fn validate_namespaces(
             if key == "storage-engine" {
                 storage_engine::validate_storage_engine(v, volumes, &key_path, p);
             }
+            if key == "index-type" || key == "sindex-type" {
+                storage_engine::validate_index_type(key, v, &key_path, p);
+            }
         }
     }
     if !fragment {
@@ -430,17 +433,18 @@ fn validate_namespaces(
 /// too (Enterprise-only or removed): say where it belongs and why it still cannot be used.
 fn misplaced_storage_key(key: &str, path: &str, p: &mut Problems) -> bool {
     const CONTEXT: &str = "namespace.storage-engine";
-    let reason = if let Some(e) = enterprise_only(CONTEXT, key) {
-        format!("it is Enterprise-only there too ({})", e.hint)
+    let (reason, instead) = if let Some(e) = enterprise_only(CONTEXT, key) {
+        ("it is Enterprise-only there too".to_string(), e.hint)
     } else if let Some(r) = removed_key(CONTEXT, key) {
-        format!("server {} removed it ({})", r.removed_in, r.hint)
+        (format!("server {} removed it", r.removed_in), r.hint)
     } else {
         return false;
     };
+    let instead = instead.strip_prefix("remove it; ").unwrap_or(instead);
     p.error(
         path,
         format!("`{key}` is not a namespace key but a storage-engine key, and {reason}"),
-        format!("remove `{key}` from the namespace"),
+        format!("remove `{key}` from the namespace; {instead}"),
     );
     true
 }

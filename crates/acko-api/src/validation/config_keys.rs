@@ -8,81 +8,18 @@
 //! offers the public views [`EE_ONLY_SECTIONS`] and [`EE_ONLY_NAMESPACE_KEYS`], derived from the
 //! tables at compile time.
 //!
-//! Keys removed by the server are data here ([`REMOVED_CONFIG_KEYS`]): `aerospike-conf` has no
-//! table for them.
+//! Keys removed by the server come from [`aerospike_conf::knowledge::removed`] as well
+//! ([`REMOVED_CONFIG_KEYS`] re-exports that table).
 
 use aerospike_conf::knowledge::{ENTERPRISE_ONLY, EnterpriseOnly, enterprise_only_entry};
 
 /// A key that server 7.x removed: a CE 8 server refuses to start when the config sets it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RemovedKey {
-    /// Dotted context without stanza arguments: `namespace` or `namespace.storage-engine`.
-    pub context: &'static str,
-    /// The aerospike.conf key.
-    pub key: &'static str,
-    /// The server version that removed it.
-    pub removed_in: &'static str,
-    /// What to use instead (shown to users).
-    pub hint: &'static str,
-}
-
-const fn removed(
-    context: &'static str,
-    key: &'static str,
-    removed_in: &'static str,
-    hint: &'static str,
-) -> RemovedKey {
-    RemovedKey {
-        context,
-        key,
-        removed_in,
-        hint,
-    }
-}
+/// Re-exported from [`aerospike_conf::knowledge::removed`], the cited table.
+pub use aerospike_conf::knowledge::removed::RemovedKey;
 
 /// Keys removed by server 7.0 (unified storage format) and 7.1 (fixed 8 MiB write blocks).
-///
-/// Sources: Aerospike's "Special upgrade to Database 7.0" and "Upgrade to Database 7.1.0"
-/// pages (the node "will refuse to start up" until these are reconfigured); the CE 8.1.2
-/// `get-config:context=namespace` fixture no longer shows any of them.
-pub const REMOVED_CONFIG_KEYS: &[RemovedKey] = &[
-    removed(
-        "namespace",
-        "memory-size",
-        "7.0",
-        "set storage-engine data-size (storage-engine memory) instead",
-    ),
-    removed(
-        "namespace",
-        "high-water-memory-pct",
-        "7.0",
-        "use evict-used-pct / stop-writes-used-pct of the storage-engine",
-    ),
-    removed(
-        "namespace",
-        "high-water-disk-pct",
-        "7.0",
-        "use evict-used-pct of the storage-engine",
-    ),
-    removed(
-        "namespace",
-        "stop-writes-pct",
-        "7.0",
-        "use stop-writes-used-pct of the storage-engine / stop-writes-sys-memory-pct",
-    ),
-    removed(
-        "namespace.storage-engine",
-        "data-in-memory",
-        "7.0",
-        "use storage-engine memory (optionally backed by a device or file)",
-    ),
-    removed(
-        "namespace.storage-engine",
-        "write-block-size",
-        "7.1",
-        "remove it (write blocks are 8 MiB); set flush-size to tune the IO size",
-    ),
-];
+/// Re-exported from [`aerospike_conf::knowledge::removed`], which cites the sources.
+pub use aerospike_conf::knowledge::removed::REMOVED_CONFIG_KEYS;
 
 /// `(key, hint)` of every [`REMOVED_CONFIG_KEYS`] entry (whatever its context).
 pub const REMOVED_KEYS: &[(&str, &str)] = &removed_pairs();
@@ -102,7 +39,8 @@ const fn removed_pairs() -> [(&'static str, &'static str); REMOVED_CONFIG_KEYS.l
 pub const EE_ONLY_SECTIONS: &[&str] = &ee_sections::<{ count_ee_sections() }>();
 
 /// Enterprise-only keys (and stanzas) of a namespace, e.g. `strong-consistency`, `rack-id`,
-/// `conflict-resolve-writes`, `index-type`. Derived from
+/// `conflict-resolve-writes` (not `index-type` / `sindex-type`: CE has them, only some of their
+/// types are Enterprise-only, see [`aerospike_conf::knowledge::ENTERPRISE_ONLY_VALUES`]). Derived from
 /// [`aerospike_conf::knowledge::ENTERPRISE_ONLY`].
 pub const EE_ONLY_NAMESPACE_KEYS: &[&str] =
     &children::<{ count_children("namespace.") }>("namespace.");
@@ -224,9 +162,7 @@ pub(crate) fn enterprise_only(context: &str, key: &str) -> Option<&'static Enter
 
 /// The removed-key entry for `key` in the config `context`, if any.
 pub(crate) fn removed_key(context: &str, key: &str) -> Option<&'static RemovedKey> {
-    REMOVED_CONFIG_KEYS
-        .iter()
-        .find(|r| r.context == context && r.key == key)
+    aerospike_conf::knowledge::removed_key(context, key)
 }
 
 #[cfg(test)]
@@ -256,7 +192,6 @@ mod tests {
             "xdr-tomb-raider-threads",
             "strong-consistency",
             "rack-id",
-            "index-type",
         ] {
             assert!(EE_ONLY_NAMESPACE_KEYS.contains(&key), "{key}");
         }
@@ -266,6 +201,8 @@ mod tests {
             "compression-level",
             "durable-delete",
             "fast-restart",
+            "index-type",
+            "sindex-type",
         ] {
             assert!(!EE_ONLY_NAMESPACE_KEYS.contains(&key), "{key}");
         }

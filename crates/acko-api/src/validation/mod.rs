@@ -4,7 +4,11 @@
 //! * [`validate_cluster`] / [`validate_template`]: every rule that looks at one resource.
 //! * [`crate::update::validate_update`]: rules between an old and a new cluster.
 //! * [`ValidatedCluster`]: a cluster with no errors and its defaults applied; this is what
-//!   rendering consumes, so rendering never sees an invalid or un-defaulted spec.
+//!   rendering consumes, so rendering never sees an invalid or un-defaulted spec. Validation
+//!   builds every rack's effective `aerospike.conf` model the way rendering does (defaulted
+//!   cluster config, rack override merged with [`aerospike_conf::deep_merge`],
+//!   [`aerospike_conf::AerospikeConf::from_spec`]), so a config that cannot be written is a
+//!   validation error, not a render failure.
 //!
 //! Rules look at the spec as the user wrote it (so paths point at what the user typed); unset
 //! fields are assumed to take their documented defaults, which are always valid.
@@ -17,6 +21,7 @@ mod monitoring;
 mod network;
 mod pod;
 mod rack;
+mod renderable;
 mod storage;
 mod storage_engine;
 mod template;
@@ -116,6 +121,7 @@ pub fn validate_spec(spec: &AerospikeClusterSpec, base: &str, p: &mut Problems) 
     if let Some(rc) = &spec.rack_config {
         rack::validate_rack_config(rc, spec, &containers, &format!("{base}.rackConfig"), p);
     }
+    renderable::validate_renderable(spec, base, p);
     network::validate_network(spec, base, p);
     if let Some(pod) = &spec.pod_spec {
         pod::validate_pod_spec(pod, &format!("{base}.podSpec"), p);

@@ -1,9 +1,6 @@
 //! Pod spec rules: container names, DNS policy, host networking, metadata.
 
-use crate::pod_spec::{
-    AEROSPIKE_CONTAINER_NAME, AEROSPIKE_INIT_CONTAINER_NAME, AerospikePodSpec,
-    EXPORTER_CONTAINER_NAME,
-};
+use crate::pod_spec::{AerospikePodSpec, RESERVED_CONTAINER_NAMES};
 use crate::problem::Problems;
 use crate::validation::fields;
 
@@ -25,11 +22,6 @@ pub(crate) fn container_names(pod: Option<&AerospikePodSpec>) -> (Vec<String>, V
 
 /// Validates `podSpec` at `base`.
 pub(crate) fn validate_pod_spec(pod: &AerospikePodSpec, base: &str, p: &mut Problems) {
-    let reserved = [
-        AEROSPIKE_CONTAINER_NAME,
-        AEROSPIKE_INIT_CONTAINER_NAME,
-        EXPORTER_CONTAINER_NAME,
-    ];
     let mut all_names = Vec::new();
     for (field, list) in [
         ("sidecars", &pod.sidecars),
@@ -38,11 +30,14 @@ pub(crate) fn validate_pod_spec(pod: &AerospikePodSpec, base: &str, p: &mut Prob
         for (i, c) in list.iter().flatten().enumerate() {
             let cp = format!("{base}.{field}[{i}]");
             fields::dns_label(&c.name, &format!("{cp}.name"), p);
-            if reserved.contains(&c.name.as_str()) {
+            if RESERVED_CONTAINER_NAMES.contains(&c.name.as_str()) {
                 p.error(
                     format!("{cp}.name"),
                     format!("container name {:?} is used by the operator", c.name),
-                    "choose another name",
+                    format!(
+                        "choose a name other than {}",
+                        RESERVED_CONTAINER_NAMES.join(", ")
+                    ),
                 );
             }
             if c.image.as_deref().is_none_or(|s| s.trim().is_empty()) {

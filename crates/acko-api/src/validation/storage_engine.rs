@@ -1,7 +1,10 @@
-//! Rules for a namespace's `storage-engine`: its type, Enterprise-only and removed keys, and
-//! whether its devices and files live on the pod's volumes.
+//! Rules for a namespace's typed stanzas: `storage-engine` (its type, Enterprise-only and
+//! removed keys, and whether its devices and files live on the pod's volumes) and
+//! `index-type` / `sindex-type` (CE accepts only some types).
+//!
+//! Which types CE accepts comes from [`aerospike_conf::knowledge::ENTERPRISE_ONLY_VALUES`].
 
-use aerospike_conf::knowledge::enterprise::ENTERPRISE_ONLY_STORAGE_ENGINES;
+use aerospike_conf::knowledge::{enterprise_only_value, typed_stanza_entry};
 use serde_json::Value;
 
 use crate::problem::Problems;
@@ -39,10 +42,10 @@ pub(crate) fn validate_storage_engine(
     let ty = engine.get("type").and_then(Value::as_str);
     match ty {
         Some("memory" | "device") => {}
-        Some(t) if ENTERPRISE_ONLY_STORAGE_ENGINES.contains(&t) => p.error(
+        Some(t) if let Some(e) = enterprise_only_value("namespace.storage-engine", t) => p.error(
             format!("{path}.type"),
-            format!("storage-engine {t} is Enterprise-only"),
-            "use memory or device",
+            format!("storage-engine {t} is an Enterprise Edition type; Aerospike CE refuses to start with it"),
+            e.hint,
         ),
         Some(other) => p.error(
             format!("{path}.type"),
@@ -106,5 +109,52 @@ pub(crate) fn validate_storage_engine(
                 "put the file under the aerospike.path of a persistent volume",
             );
         }
+    }
+}
+
+/// Validates `index-type` or `sindex-type` (`key`) of a namespace at `path`: written as a
+/// word (`index-type: mem`) or a map (`index-type: {type: flash, mounts: [...]}`). `mem` is
+/// what CE runs with; `shmem`, `pmem` and `flash` are Enterprise-only.
+pub(crate) fn validate_index_type(key: &str, v: &Value, path: &str, p: &mut Problems) {
+    let context = format!("namespace.{key}");
+    let Some(entry) = typed_stanza_entry(&context) else {
+        return;
+    };
+    let (ty, ty_path) = match v {
+        Value::String(s) => (s.as_str(), path.to_string()),
+        Value::Object(o) => match o.get("type") {
+            Some(Value::String(s)) => (s.as_str(), format!("{path}.type")),
+            _ => {
+                p.error(
+                    format!("{path}.type"),
+                    format!("{key} needs a type"),
+                    format!("add `type: mem` or write `{key}: mem`"),
+                );
+                return;
+            }
+        },
+        other => {
+            p.error(
+                path,
+                format!("{key} must be a word or a mapping, got {}", kind(other)),
+                format!("write `{key}: mem`"),
+            );
+            return;
+        }
+    };
+    if let Some(e) = enterprise_only_value(&context, ty) {
+        p.error(
+            ty_path,
+            format!(
+                "{key} {ty} is an Enterprise Edition type; Aerospike CE refuses to start with it"
+            ),
+            e.hint,
+        );
+    } else if !entry.community.contains(&ty) {
+        p.error(
+            ty_path,
+            format!("unknown {key} {ty:?}"),
+            format!("use {}", entry.community.join(" or ")),
+        );
     }
 }

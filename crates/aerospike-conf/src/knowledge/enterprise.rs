@@ -54,64 +54,64 @@ const fn stanza(path: &'static str, source: Source, hint: &'static str) -> Enter
     }
 }
 
-const TLS: &str = "TLS is Enterprise-only; remove the tls-* keys (use a service mesh or network policy for encryption in transit)";
-const SC: &str = "strong consistency is Enterprise-only; remove the key (CE namespaces are AP)";
-const XDR: &str = "XDR is Enterprise-only; remove the key";
+const TLS: &str = "remove the tls-* keys; on CE encrypt traffic in transit with a service mesh that does mTLS and keep the pods behind a NetworkPolicy";
+const SC: &str = "remove the key; CE namespaces are AP: they stay available during a network partition, so design writes to tolerate that";
+const XDR: &str = "remove the key; on CE copy data between clusters with asbackup/asrestore or from your application";
 
 /// Enterprise-only stanzas and keys for server 8.x.
 pub const ENTERPRISE_ONLY: &[EnterpriseOnly] = &[
     stanza(
         "security",
         Source::ServerSource("as/src/base/cfg.c (cfg_enterprise_only), security_ce.c"),
-        "access control is Enterprise-only and a CE server crashes on a security stanza; remove it",
+        "remove the security stanza, a CE server crashes on it; CE has no users or roles, so restrict who can reach port 3000 with spec.networkPolicyConfig",
     ),
     stanza("xdr", REF, XDR),
     stanza("network.tls", REF, TLS),
     // service
     key(
         "service.migrate-fill-delay",
-        "migrate-fill-delay is Enterprise-only; remove it",
+        "remove it; CE migrates as soon as the cluster changes, so restart pods in small batches with spec.rollingUpdateBatchSize: 1",
     ),
     key(
         "service.stay-quiesced",
-        "quiesce is Enterprise-only; remove it",
+        "remove it; on CE the operator restarts pods one batch at a time and waits for migrations instead of quiescing",
     ),
     key(
         "service.feature-key-file",
-        "CE needs no feature key; remove it",
+        "remove it; CE needs no feature key",
     ),
     key("service.tls-refresh-period", TLS),
     key(
         "service.secrets-address-port",
-        "the secrets agent is Enterprise-only; remove it",
+        "remove it; on CE mount Kubernetes Secrets as files and reference the file paths",
     ),
     key(
         "service.secrets-tls-context",
-        "the secrets agent is Enterprise-only; remove it",
+        "remove it; on CE mount Kubernetes Secrets as files and reference the file paths",
     ),
     key(
         "service.secrets-uds-path",
-        "the secrets agent is Enterprise-only; remove it",
+        "remove it; on CE mount Kubernetes Secrets as files and reference the file paths",
     ),
     key(
         "service.vault-ca",
-        "Vault integration is Enterprise-only; remove it",
+        "remove it; on CE sync Vault secrets into Kubernetes Secrets, e.g. with an external-secrets operator, and mount them as files",
     ),
     key(
         "service.vault-namespace",
-        "Vault integration is Enterprise-only; remove it",
+        "remove it; on CE sync Vault secrets into Kubernetes Secrets, e.g. with an external-secrets operator, and mount them as files",
     ),
     key(
         "service.vault-path",
-        "Vault integration is Enterprise-only; remove it",
+        "remove it; on CE sync Vault secrets into Kubernetes Secrets, e.g. with an external-secrets operator, and mount them as files",
     ),
     key(
         "service.vault-token-file",
-        "Vault integration is Enterprise-only; remove it",
+        "remove it; on CE sync Vault secrets into Kubernetes Secrets, e.g. with an external-secrets operator, and mount them as files",
     ),
     key(
         "service.vault-url",
-        "Vault integration is Enterprise-only; remove it",
+        "remove it; on CE sync Vault secrets into Kubernetes Secrets, e.g. with an external-secrets operator, and mount them as files",
     ),
     // network listeners: TLS keys
     key("network.service.tls-port", TLS),
@@ -138,84 +138,122 @@ pub const ENTERPRISE_ONLY: &[EnterpriseOnly] = &[
     key("namespace.auto-revive", SC),
     key(
         "namespace.mrt-duration",
-        "multi-record transactions need strong consistency (Enterprise-only); remove it",
+        "remove it; CE has no multi-record transactions, they need strong consistency: keep data that must change together in one record",
     ),
     key(
         "namespace.disable-mrt-writes",
-        "multi-record transactions need strong consistency (Enterprise-only); remove it",
+        "remove it; CE has no multi-record transactions, they need strong consistency: keep data that must change together in one record",
     ),
     key(
         "namespace.rack-id",
-        "rack-id is Enterprise-only; CE racks are a Kubernetes placement concept only",
+        "remove it; on CE racks are a Kubernetes placement concept only: spec.rackConfig spreads pods over zones",
     ),
     key(
         "namespace.active-rack",
-        "active-rack is Enterprise-only; remove it",
+        "remove it; CE has no rack-aware replication: spread pods over zones with spec.rackConfig",
     ),
     key(
         "namespace.prefer-uniform-balance",
-        "prefer-uniform-balance is Enterprise-only; remove it",
+        "remove it; CE always uses the default partition balance",
     ),
     key(
         "namespace.ignore-migrate-fill-delay",
-        "migrate-fill-delay is Enterprise-only; remove it",
+        "remove it; CE migrates as soon as the cluster changes, so restart pods in small batches with spec.rollingUpdateBatchSize: 1",
     ),
     key(
         "namespace.tomb-raider-eligible-age",
-        "tombstones (durable deletes) are Enterprise-only; remove it",
+        "remove it; CE deletes expunge records without durable-delete tombstones, so there is nothing to clean up",
     ),
     key(
         "namespace.tomb-raider-period",
-        "tombstones (durable deletes) are Enterprise-only; remove it",
+        "remove it; CE deletes expunge records without durable-delete tombstones, so there is nothing to clean up",
     ),
     key(
         "namespace.tomb-raider-unmark-threads",
-        "tombstones (durable deletes) are Enterprise-only; remove it",
+        "remove it; CE deletes expunge records without durable-delete tombstones, so there is nothing to clean up",
     ),
     key("namespace.conflict-resolve-writes", XDR),
     key("namespace.xdr-bin-tombstone-ttl", XDR),
     key("namespace.xdr-tomb-raider-period", XDR),
     key("namespace.xdr-tomb-raider-threads", XDR),
-    stanza(
-        "namespace.index-type",
-        REF,
-        "only the default in-memory primary index exists in CE; remove index-type",
-    ),
-    stanza(
-        "namespace.sindex-type",
-        REF,
-        "only the default in-memory secondary index exists in CE; remove sindex-type",
-    ),
     // storage
     key(
         "namespace.storage-engine.compression",
-        "storage compression is Enterprise-only; remove it",
+        "remove it; CE stores records uncompressed: compress large values in the client if space matters",
     ),
     key(
         "namespace.storage-engine.compression-level",
-        "storage compression is Enterprise-only; remove it",
+        "remove it; CE stores records uncompressed: compress large values in the client if space matters",
     ),
     key(
         "namespace.storage-engine.compression-acceleration",
-        "storage compression is Enterprise-only; remove it",
+        "remove it; CE stores records uncompressed: compress large values in the client if space matters",
     ),
     key(
         "namespace.storage-engine.encryption",
-        "encryption at rest is Enterprise-only; remove it (use encrypted volumes)",
+        "remove it; on CE encrypt the volumes instead, with an encrypting StorageClass or dm-crypt on the node",
     ),
     key(
         "namespace.storage-engine.encryption-key-file",
-        "encryption at rest is Enterprise-only; remove it (use encrypted volumes)",
+        "remove it; on CE encrypt the volumes instead, with an encrypting StorageClass or dm-crypt on the node",
     ),
     key(
         "namespace.storage-engine.encryption-old-key-file",
-        "encryption at rest is Enterprise-only; remove it (use encrypted volumes)",
+        "remove it; on CE encrypt the volumes instead, with an encrypting StorageClass or dm-crypt on the node",
     ),
     key(
         "namespace.storage-engine.tomb-raider-sleep",
-        "tombstones (durable deletes) are Enterprise-only; remove it",
+        "remove it; CE deletes expunge records without durable-delete tombstones, so there is nothing to clean up",
     ),
 ];
 
-/// `storage-engine pmem` (the value, not a key) is Enterprise-only as well.
+/// `storage-engine pmem` (the value, not a key) is Enterprise-only as well (see
+/// [`ENTERPRISE_ONLY_VALUES`]).
 pub const ENTERPRISE_ONLY_STORAGE_ENGINES: &[&str] = &["pmem"];
+
+/// A typed stanza (`storage-engine <type>`, `index-type <type>`, `sindex-type <type>`) whose
+/// Enterprise-only-ness depends on its type: the key itself is fine on CE.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct EnterpriseValue {
+    /// Dotted path of the stanza without arguments, e.g. `namespace.index-type`.
+    pub path: &'static str,
+    /// The types a CE server accepts.
+    pub community: &'static [&'static str],
+    /// The types only an Enterprise server accepts.
+    pub enterprise: &'static [&'static str],
+    /// Where the fact comes from.
+    pub source: Source,
+    /// What to do instead on CE (shown to users).
+    pub hint: &'static str,
+}
+
+/// Typed stanzas whose type decides whether CE accepts them.
+///
+/// The CE 8.1.2 server reports `index-type=mem`, `sindex-type=mem` and
+/// `storage-engine=memory` in its namespace config (fixture
+/// `get-config_context_namespace_id_test.txt`), so those types exist in CE; the
+/// configuration reference tags the other index types (`shmem`, `pmem`, `flash`) and the
+/// `pmem` storage engine as Enterprise-only.
+pub const ENTERPRISE_ONLY_VALUES: &[EnterpriseValue] = &[
+    EnterpriseValue {
+        path: "namespace.index-type",
+        community: &["mem"],
+        enterprise: &["shmem", "pmem", "flash"],
+        source: Source::Fixture("get-config_context_namespace_id_test.txt"),
+        hint: "use `index-type: mem` or leave it out: CE keeps the primary index in process memory",
+    },
+    EnterpriseValue {
+        path: "namespace.sindex-type",
+        community: &["mem"],
+        enterprise: &["shmem", "pmem", "flash"],
+        source: Source::Fixture("get-config_context_namespace_id_test.txt"),
+        hint: "use `sindex-type: mem` or leave it out: CE keeps secondary indexes in process memory",
+    },
+    EnterpriseValue {
+        path: "namespace.storage-engine",
+        community: &["memory", "device"],
+        enterprise: ENTERPRISE_ONLY_STORAGE_ENGINES,
+        source: Source::Fixture("get-config_context_namespace_id_test.txt"),
+        hint: "use `type: device`, on a Block volume or a file, or `type: memory`",
+    },
+];

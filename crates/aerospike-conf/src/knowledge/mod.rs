@@ -1,9 +1,9 @@
 //! What the server (8.x) allows: which keys can be changed at runtime with `set-config`
-//! ("dynamic") and which keys or stanzas are Enterprise-only (a CE server refuses to start
-//! with them).
+//! ("dynamic"), which keys, stanzas or stanza types are Enterprise-only (a CE server refuses
+//! to start with them) and which keys a server release removed.
 //!
-//! The data lives in [`dynamic_keys`] and [`enterprise`] as tables; every entry cites its
-//! source. Contexts are dotted stanza paths without arguments: `service`, `logging`,
+//! The data lives in [`dynamic_keys`], [`enterprise`] and [`removed`] as tables; every entry
+//! (or table) cites its source. Contexts are dotted stanza paths without arguments: `service`, `logging`,
 //! `network.service`, `network.heartbeat`, `network.fabric`, `network.admin`,
 //! `network.info`, `namespace`, `namespace.storage-engine`, `namespace.set`,
 //! `namespace.geo2dsphere-within`, `mod-lua`.
@@ -13,10 +13,12 @@
 
 pub mod dynamic_keys;
 pub mod enterprise;
+pub mod removed;
 pub mod scan;
 
 pub use dynamic_keys::{DYNAMIC_KEYS, DynamicKey, STATIC_KEYS};
-pub use enterprise::{ENTERPRISE_ONLY, EnterpriseOnly};
+pub use enterprise::{ENTERPRISE_ONLY, ENTERPRISE_ONLY_VALUES, EnterpriseOnly, EnterpriseValue};
+pub use removed::{REMOVED_CONFIG_KEYS, RemovedKey};
 pub use scan::EnterpriseUse;
 
 /// Whether a key can be changed on a running node.
@@ -101,4 +103,32 @@ pub fn enterprise_only_entry(path: &str) -> Option<&'static EnterpriseOnly> {
 /// Whether `path` (see [`enterprise_only_entry`]) is Enterprise-only in server 8.x.
 pub fn is_enterprise_only(path: &str) -> bool {
     enterprise_only_entry(path).is_some()
+}
+
+/// The value-aware entry for a typed stanza at `path` (`namespace.index-type`,
+/// `namespace[test].sindex-type`, `namespace.storage-engine`), if the table has one.
+pub fn typed_stanza_entry(path: &str) -> Option<&'static EnterpriseValue> {
+    let p = normalize_context(path);
+    ENTERPRISE_ONLY_VALUES.iter().find(|e| e.path == p)
+}
+
+/// The entry that makes `value` of the typed stanza at `path` Enterprise-only, if any:
+/// `("namespace.index-type", "flash")` is, `("namespace.index-type", "mem")` is not.
+pub fn enterprise_only_value(path: &str, value: &str) -> Option<&'static EnterpriseValue> {
+    typed_stanza_entry(path).filter(|e| e.enterprise.contains(&value))
+}
+
+/// The removal entry for `key` in `context` (stanza arguments allowed and ignored), if a
+/// server release removed it.
+pub fn removed_key(context: &str, key: &str) -> Option<&'static RemovedKey> {
+    let ctx = normalize_context(context);
+    REMOVED_CONFIG_KEYS
+        .iter()
+        .find(|r| r.context == ctx && r.key == key)
+}
+
+/// Whether a server release removed `key` in `context` (see [`removed_key`]); a CE 8 server
+/// refuses to start with it.
+pub fn is_removed(context: &str, key: &str) -> bool {
+    removed_key(context, key).is_some()
 }

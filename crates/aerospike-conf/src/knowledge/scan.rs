@@ -1,7 +1,6 @@
 //! Finding Enterprise-only stanzas, keys and values used in a model.
 
-use super::enterprise::ENTERPRISE_ONLY_STORAGE_ENGINES;
-use super::enterprise_only_entry;
+use super::{enterprise_only_entry, enterprise_only_value};
 use crate::model::{AerospikeConf, Item};
 
 /// One Enterprise-only thing found in a configuration.
@@ -14,11 +13,9 @@ pub struct EnterpriseUse {
     pub hint: &'static str,
 }
 
-const PMEM_HINT: &str = "storage-engine pmem is Enterprise-only; use memory or device";
-
 impl AerospikeConf {
-    /// Every Enterprise-only stanza, key or storage-engine type used in this config, in
-    /// file order. An Enterprise-only stanza is reported once (not its contents). A CE
+    /// Every Enterprise-only stanza, key or stanza type (`storage-engine pmem`,
+    /// `index-type flash`; `index-type mem` is fine) used in this config, in file order. An Enterprise-only stanza is reported once (not its contents). A CE
     /// server refuses to start with any of them, so validation should reject them all.
     pub fn enterprise_only_uses(&self) -> Vec<EnterpriseUse> {
         let mut out = Vec::new();
@@ -40,13 +37,13 @@ fn scan(items: &[Item], prefix: &str, out: &mut Vec<EnterpriseUse>) {
         match item {
             Item::Line(l) => {
                 let path = join(prefix, &l.key);
-                if l.key == "storage-engine"
-                    && l.first_value()
-                        .is_some_and(|v| ENTERPRISE_ONLY_STORAGE_ENGINES.contains(&v))
+                if let Some(e) = l
+                    .first_value()
+                    .and_then(|v| enterprise_only_value(&path, v))
                 {
                     out.push(EnterpriseUse {
                         path: format!("{path}[{}]", l.value_text()),
-                        hint: PMEM_HINT,
+                        hint: e.hint,
                     });
                 } else if let Some(e) = enterprise_only_entry(&path) {
                     out.push(EnterpriseUse { path, hint: e.hint });
@@ -63,14 +60,10 @@ fn scan(items: &[Item], prefix: &str, out: &mut Vec<EnterpriseUse>) {
                     out.push(EnterpriseUse { path, hint: e.hint });
                     continue;
                 }
-                if s.name == "storage-engine"
-                    && s.args
-                        .first()
-                        .is_some_and(|a| ENTERPRISE_ONLY_STORAGE_ENGINES.contains(&a.as_str()))
-                {
+                if let Some(e) = s.args.first().and_then(|a| enterprise_only_value(&bare, a)) {
                     out.push(EnterpriseUse {
                         path: path.clone(),
-                        hint: PMEM_HINT,
+                        hint: e.hint,
                     });
                 }
                 scan(&s.items, &path, out);

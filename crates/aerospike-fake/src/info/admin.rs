@@ -41,9 +41,9 @@ fn b64(s: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(s)
 }
 
-fn sindex_line(i: &SIndex) -> String {
+fn sindex_line(i: &SIndex, state: &str) -> String {
     format!(
-        "ns={}:indexname={}:set={}:bin={}:type={}:indextype={}:context={}:exp={}:state=RW",
+        "ns={}:indexname={}:set={}:bin={}:type={}:indextype={}:context={}:exp={}:state={state}",
         i.ns,
         i.name,
         i.set.as_deref().unwrap_or("null"),
@@ -70,9 +70,10 @@ fn sindex_stats(st: &ClusterState, ns: &str, name: &str) -> String {
         }
     }
     format!(
-        "entries={entries};used_bytes={};entries_per_bval=1;entries_per_rec={};load_pct=100;load_time=0;stat_gc_recs=0",
+        "entries={entries};used_bytes={};entries_per_bval=1;entries_per_rec={};load_pct={};load_time=0;stat_gc_recs=0",
         entries * 32,
-        entries.checked_div(recs).unwrap_or(0)
+        entries.checked_div(recs).unwrap_or(0),
+        st.sindex_load_pct(ns, name),
     )
 }
 
@@ -114,6 +115,32 @@ fn sindex_create(st: &mut ClusterState, params: &[(String, String)]) -> String {
     if bin.is_none() && exp.is_none() {
         return error(4, "missing 'bin'");
     }
+    let context = param(params, &["context"]).map(str::to_string);
+    if let Some(c) = &context {
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(c)
+            .map_err(|e| format!("context is not base64: {e}"))
+            .and_then(|b| crate::sindex::decode_context(&b));
+        if let Err(e) = decoded {
+            return error(4, &format!("bad 'context': {e}"));
+        }
+    }
+    if let Some(x) = &exp {
+        let parsed = base64::engine::general_purpose::STANDARD
+            .decode(x)
+            .ok()
+            .map(|b| crate::expr::parse(&b));
+        match parsed {
+            None => return error(4, "bad 'exp': not base64"),
+            Some(Err(e)) => {
+                return error(
+                    4,
+                    &format!("bad 'exp': aerospike-fake cannot evaluate it ({})", e.0),
+                );
+            }
+            Some(Ok(_)) => {}
+        }
+    }
     let key = (ns.to_string(), name.to_string());
     if st.sindexes.contains_key(&key) {
         return "ok".to_string();
@@ -127,10 +154,14 @@ fn sindex_create(st: &mut ClusterState, params: &[(String, String)]) -> String {
             bin: bin.unwrap_or_default(),
             itype,
             collection,
-            context: param(params, &["context"]).map(str::to_string),
+            context,
             exp,
         },
     );
+    if st.scenario.sindex_build_step.is_some() {
+        st.sindex_builds
+            .insert((ns.to_string(), name.to_string()), 0);
+    }
     "ok".to_string()
 }
 
@@ -286,39 +317,72 @@ pub fn answer(st: &mut ClusterState, node: usize, _peer: &str, cmd: &str) -> Opt
     let v = match (verb, path.as_slice()) {
         ("sindex-list", _) | ("sindex", [_]) => {
             let ns = param(&params, &["namespace", "ns"]);
-            st.sindexes
+            let line = |i: &SIndex| {
+                let state = if st.sindex_load_pct(&i.ns, &i.name) < 100 {
+                    "WO"
+                } else {
+                    "RW"
+                };
+                sindex_line(i, state)
+            };
+            let reply = st
+                .sindexes
                 .values()
                 .filter(|i| ns.is_none_or(|n| n == i.ns))
                 .map(|i| {
                     if param(&params, &["b64"]) == Some("true") {
-                        let mut c = i.clone();
-                        c.context = c.context.map(|x| b64(x.as_bytes()));
-                        c.exp = c.exp.map(|x| b64(x.as_bytes()));
-                        sindex_line(&c)
+                        // Context and expression are stored as the base64 the client sent.
+                        line(i)
                     } else {
-                        sindex_line(i)
+                        let mut c = i.clone();
+                        c.context = i
+                            .context_bytes()
+                            .and_then(|b| crate::sindex::render_context(&b))
+                            .or(c.context);
+                        line(&c)
                     }
                 })
                 .collect::<Vec<_>>()
-                .join(";")
+                .join(";");
+            st.poll_sindex_builds();
+            reply
         }
         (_, ["sindex", ns]) => {
             if !st.store.namespaces.contains_key(*ns) {
                 return Some("ns_type=unknown".to_string());
             }
-            st.sindexes
+            let reply = st
+                .sindexes
                 .values()
                 .filter(|i| i.ns == *ns)
-                .map(sindex_line)
+                .map(|i| {
+                    let building = st.sindex_load_pct(&i.ns, &i.name) < 100;
+                    let mut c = i.clone();
+                    c.context = i
+                        .context_bytes()
+                        .and_then(|b| crate::sindex::render_context(&b))
+                        .or(c.context);
+                    sindex_line(&c, if building { "WO" } else { "RW" })
+                })
                 .collect::<Vec<_>>()
-                .join(";")
+                .join(";");
+            st.poll_sindex_builds();
+            reply
         }
-        (_, ["sindex", ns, name]) => sindex_stats(st, ns, name),
-        ("sindex-stat", _) => sindex_stats(
-            st,
-            param(&params, &["namespace", "ns"]).unwrap_or(""),
-            param(&params, &["indexname"]).unwrap_or(""),
-        ),
+        (_, ["sindex", ns, name]) => {
+            let reply = sindex_stats(st, ns, name);
+            st.poll_sindex_builds();
+            reply
+        }
+        ("sindex-stat", _) => {
+            let reply = sindex_stats(
+                st,
+                param(&params, &["namespace", "ns"]).unwrap_or(""),
+                param(&params, &["indexname"]).unwrap_or(""),
+            );
+            st.poll_sindex_builds();
+            reply
+        }
         ("sindex-exists", _) => {
             let key = (
                 param(&params, &["namespace", "ns"])
@@ -337,6 +401,7 @@ pub fn answer(st: &mut ClusterState, node: usize, _peer: &str, cmd: &str) -> Opt
                 param(&params, &["indexname"]).unwrap_or("").to_string(),
             );
             st.sindexes.remove(&key);
+            st.sindex_builds.remove(&key);
             "ok".to_string()
         }
         ("udf-list", _) => st

@@ -227,50 +227,40 @@ fn sets(
     out
 }
 
-fn latency_line(name: &str, count: u64, uptime: u64) -> String {
-    if count == 0 {
-        return format!("{name}:");
-    }
-    let tps = count as f64 / uptime.max(1) as f64;
-    let zeros = vec!["0.00"; 17].join(",");
-    format!("{name}:msec,{tps:.1},{zeros}")
-}
-
 fn latencies(st: &ClusterState, node: usize, cmd: &str) -> String {
-    let n = &st.nodes[node];
-    let uptime = n.started.elapsed().as_secs();
-    let mut hists: Vec<(String, u64)> = vec![(
-        "batch-index".into(),
-        n.stats.get("batch_index_complete").copied().unwrap_or(0),
-    )];
+    let now = std::time::Instant::now();
+    let period = st.nodes[node].started.elapsed().min(crate::latency::WINDOW);
+    let mut names = vec!["batch-index".to_string()];
     for ns in st.store.namespaces.keys() {
-        let sum = |keys: &[&str]| keys.iter().map(|k| n.ns_stat(ns, k)).sum::<u64>();
-        hists.push((
-            format!("{{{ns}}}-read"),
-            sum(&["client_read_success", "client_read_not_found"]),
-        ));
-        hists.push((format!("{{{ns}}}-write"), sum(&["client_write_success"])));
-        hists.push((format!("{{{ns}}}-udf"), 0));
-        hists.push((
-            format!("{{{ns}}}-query"),
-            sum(&[
-                "pi_query_long_basic_complete",
-                "si_query_long_basic_complete",
-            ]),
-        ));
+        for h in [
+            "read",
+            "write",
+            "udf",
+            "batch-sub-read",
+            "batch-sub-write",
+            "batch-sub-udf",
+            "pi-query",
+            "si-query",
+        ] {
+            names.push(format!("{{{ns}}}-{h}"));
+        }
     }
+    let line = |name: &str| {
+        let samples = st
+            .latency
+            .get(node)
+            .map(|h| h.recent(name, now))
+            .unwrap_or_default();
+        crate::latency::format_line(name, &samples, period)
+    };
     let (_, params) = split_command(cmd);
     if let Some(h) = param(&params, &["hist"]) {
-        return match hists.iter().find(|(name, _)| name == h) {
-            Some((name, c)) => latency_line(name, *c, uptime),
+        return match names.iter().find(|name| *name == h) {
+            Some(name) => line(name),
             None => error(4, "bad hist name"),
         };
     }
-    hists
-        .iter()
-        .map(|(name, c)| latency_line(name, *c, uptime))
-        .collect::<Vec<_>>()
-        .join(";")
+    names.iter().map(|n| line(n)).collect::<Vec<_>>().join(";")
 }
 
 fn query_show(st: &ClusterState, node: usize, cmd: &str) -> String {
@@ -329,17 +319,4 @@ pub fn answer(st: &mut ClusterState, node: usize, cmd: &str) -> Option<String> {
         _ => return None,
     };
     Some(v)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn empty_histogram_is_just_the_name() {
-        assert_eq!(latency_line("{test}-read", 0, 5), "{test}-read:");
-        let l = latency_line("{test}-read", 10, 5);
-        assert!(l.starts_with("{test}-read:msec,2.0,0.00"));
-        assert_eq!(l.split(',').count(), 19);
-    }
 }

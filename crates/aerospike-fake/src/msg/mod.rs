@@ -34,6 +34,21 @@ pub fn kind_of(msg: &Msg) -> MsgKind {
     }
 }
 
+/// The `latencies` histogram a data request counts in, named as CE 8.1 names them.
+pub fn latency_histogram(msg: &Msg) -> String {
+    let ns = msg.field_str(field::NAMESPACE).unwrap_or_default();
+    match kind_of(msg) {
+        MsgKind::Batch => "batch-index".to_string(),
+        MsgKind::Query if msg.field(field::INDEX_RANGE).is_some() => format!("{{{ns}}}-si-query"),
+        MsgKind::Query => format!("{{{ns}}}-pi-query"),
+        _ if msg.field(field::UDF_OP).is_some() || msg.field(field::UDF_PACKAGE).is_some() => {
+            format!("{{{ns}}}-udf")
+        }
+        MsgKind::Write => format!("{{{ns}}}-write"),
+        MsgKind::Read => format!("{{{ns}}}-read"),
+    }
+}
+
 fn is_query(msg: &Msg) -> bool {
     msg.fields.iter().any(|f| {
         matches!(

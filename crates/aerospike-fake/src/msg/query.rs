@@ -94,7 +94,7 @@ pub fn handle(st: &mut ClusterState, node: usize, peer: &str, msg: &Msg) -> Vec<
         if st
             .sindex_builds
             .get(&(idx.ns.clone(), idx.name.clone()))
-            .is_some_and(|b| !b.is_ready())
+            .is_some_and(|pct| *pct < 100)
         {
             // The server refuses queries on an index that is still being built.
             return stream_error(rc::INDEX_NOT_READABLE);
