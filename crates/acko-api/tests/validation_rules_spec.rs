@@ -468,6 +468,19 @@ fn template_rules() {
             json!({"aerospikeConfig": {"service": {"migrate-fill-delay": 0}}}),
             "spec.aerospikeConfig.service.migrate-fill-delay",
         ),
+        // Values aerospike.conf cannot hold, caught before a cluster uses the template.
+        (
+            json!({"aerospikeConfig": {"namespaceDefaults": {"migrate-order": "5{"}}}),
+            "spec.aerospikeConfig.namespaceDefaults.migrate-order",
+        ),
+        (
+            json!({"aerospikeConfig": {"service": {"cluster-name": "a\nb"}}}),
+            "spec.aerospikeConfig.service.cluster-name",
+        ),
+        (
+            json!({"aerospikeConfig": {"namespaceDefaults": {"index-type": "flash"}}}),
+            "spec.aerospikeConfig.namespaceDefaults.index-type",
+        ),
         (
             json!({"aerospikeConfig": {"network": {"heartbeat": {"mode": "multicast"}}}}),
             "spec.aerospikeConfig.network.heartbeat.mode",

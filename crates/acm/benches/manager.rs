@@ -13,7 +13,10 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use aerospike::{Bin, Bins, Client, ClientPolicy, Key, PartitionFilter, QueryPolicy, Statement, Value, WritePolicy};
+use aerospike::{
+    Bin, Bins, Client, ClientPolicy, Key, PartitionFilter, QueryPolicy, Statement, Value,
+    WritePolicy,
+};
 use futures::StreamExt;
 
 const MANAGER: &str = env!("CARGO_BIN_EXE_aerospike-cluster-manager");
@@ -46,7 +49,14 @@ async fn start_manager(http: &reqwest::Client, hosts: &str) -> (Manager, i64) {
     let port = l.local_addr().unwrap().port();
     drop(l);
     let child = Command::new(MANAGER)
-        .args(["--listen", &format!("127.0.0.1:{port}"), "--db", ":memory:", "--sample-interval", "2s"])
+        .args([
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--db",
+            ":memory:",
+            "--sample-interval",
+            "2s",
+        ])
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
@@ -55,7 +65,12 @@ async fn start_manager(http: &reqwest::Client, hosts: &str) -> (Manager, i64) {
     let base = format!("http://127.0.0.1:{port}");
     let m = Manager { child, base };
     for _ in 0..200 {
-        if http.get(format!("{}/api/health", m.base)).send().await.is_ok() {
+        if http
+            .get(format!("{}/api/health", m.base))
+            .send()
+            .await
+            .is_ok()
+        {
             break;
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
@@ -67,8 +82,13 @@ async fn start_manager(http: &reqwest::Client, hosts: &str) -> (Manager, i64) {
         .send()
         .await
         .unwrap();
-    let id = r.json::<serde_json::Value>().await.unwrap()["id"].as_i64().unwrap();
-    http.get(format!("{}/api/v1/profiles/{id}/status", m.base)).send().await.unwrap();
+    let id = r.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    http.get(format!("{}/api/v1/profiles/{id}/status", m.base))
+        .send()
+        .await
+        .unwrap();
     (m, id)
 }
 
@@ -87,7 +107,10 @@ async fn load(client: &Arc<Client>, set: &str, n: usize) {
                     Bin::new("name", Value::String(format!("name-{k}"))),
                     Bin::new("age", Value::Int((k % 90) as i64)),
                     Bin::new("score", Value::from(k as f64 / 7.0)),
-                    Bin::new("tags", Value::List(vec![Value::String("a".into()), Value::Int(k as i64)])),
+                    Bin::new(
+                        "tags",
+                        Value::List(vec![Value::String("a".into()), Value::Int(k as i64)]),
+                    ),
                 ];
                 client.put(&wp, &key, &bins).await.unwrap();
             }
@@ -100,7 +123,11 @@ async fn load(client: &Arc<Client>, set: &str, n: usize) {
 async fn raw_scan(client: &Client, set: &str) -> (usize, Duration) {
     let start = Instant::now();
     let rs = client
-        .query(&QueryPolicy::default(), PartitionFilter::all(), Statement::new("test", set, Bins::All))
+        .query(
+            &QueryPolicy::default(),
+            PartitionFilter::all(),
+            Statement::new("test", set, Bins::All),
+        )
         .await
         .unwrap();
     let mut s = rs.into_stream();
@@ -115,7 +142,10 @@ async fn raw_scan(client: &Client, set: &str) -> (usize, Duration) {
 async fn http_export(http: &reqwest::Client, m: &Manager, id: i64, set: &str) -> (usize, Duration) {
     let start = Instant::now();
     let resp = http
-        .get(format!("{}/api/v1/clusters/{id}/namespaces/test/sets/{set}/export", m.base))
+        .get(format!(
+            "{}/api/v1/clusters/{id}/namespaces/test/sets/{set}/export",
+            m.base
+        ))
         .send()
         .await
         .unwrap();
@@ -145,7 +175,11 @@ async fn main() {
             fake.hosts()
         }
     };
-    let client = Arc::new(Client::new(&ClientPolicy::default(), &hosts.as_str()).await.unwrap());
+    let client = Arc::new(
+        Client::new(&ClientPolicy::default(), &hosts.as_str())
+            .await
+            .unwrap(),
+    );
     let t = Instant::now();
     load(&client, "b10k", 10_000).await;
     load(&client, "b100k", 100_000).await;
@@ -174,7 +208,10 @@ async fn main() {
     let (m, id) = start_manager(&http, &hosts).await;
     let pid = m.child.id();
     let idle = rss_kb(pid, "VmRSS:");
-    let base = Arc::new(format!("{}/api/v1/clusters/{id}/namespaces/test/sets/b100k/records?pageSize=100", m.base));
+    let base = Arc::new(format!(
+        "{}/api/v1/clusters/{id}/namespaces/test/sets/b100k/records?pageSize=100",
+        m.base
+    ));
     let mut single = Vec::new();
     let mut cursor: Option<String> = None;
     for _ in 0..500 {
@@ -208,7 +245,8 @@ async fn main() {
                         None => base.to_string(),
                     };
                     let t = Instant::now();
-                    let j: serde_json::Value = http.get(url).send().await.unwrap().json().await.unwrap();
+                    let j: serde_json::Value =
+                        http.get(url).send().await.unwrap().json().await.unwrap();
                     lat.push(t.elapsed());
                     assert_eq!(j["records"].as_array().map(Vec::len), Some(100));
                     cursor = j["nextCursor"].as_str().map(str::to_string);
@@ -255,12 +293,23 @@ async fn main() {
             break;
         }
     }
-    println!("query 10k over HTTP (10 pages of 1000): {n} records in {:.0} ms", t.elapsed().as_secs_f64() * 1000.0);
-    println!("manager RSS idle {idle} KB, after paging load {} KB (peak {} KB)", rss_kb(pid, "VmRSS:"), rss_kb(pid, "VmHWM:"));
+    println!(
+        "query 10k over HTTP (10 pages of 1000): {n} records in {:.0} ms",
+        t.elapsed().as_secs_f64() * 1000.0
+    );
+    println!(
+        "manager RSS idle {idle} KB, after paging load {} KB (peak {} KB)",
+        rss_kb(pid, "VmRSS:"),
+        rss_kb(pid, "VmHWM:")
+    );
 
     // Serialising 10,000 records to JSON (in-process, the handler's code path).
     let rs = client
-        .query(&QueryPolicy::default(), PartitionFilter::all(), Statement::new("test", "b10k", Bins::All))
+        .query(
+            &QueryPolicy::default(),
+            PartitionFilter::all(),
+            Statement::new("test", "b10k", Bins::All),
+        )
         .await
         .unwrap();
     let mut records = Vec::new();

@@ -386,28 +386,52 @@ async fn expected_cluster_name_is_enforced() {
         return;
     }
     let hosts: Vec<&str> = f.hosts.split(',').collect();
-    let ok = post(&f.app, "/api/v1/profiles/test", json!({"name": "t", "hosts": hosts, "clusterName": "fake-cluster"})).await;
+    let ok = post(
+        &f.app,
+        "/api/v1/profiles/test",
+        json!({"name": "t", "hosts": hosts, "clusterName": "fake-cluster"}),
+    )
+    .await;
     assert_eq!(ok.status, 200, "{}", ok.text());
     let s = ok.json();
     assert_eq!(s["clusterName"], "fake-cluster");
     assert_eq!(s["nodes"].as_array().unwrap().len(), 3);
     assert_eq!(s["communityEdition"], true);
-    let p = post(&f.app, "/api/v1/profiles/test", json!({"name": "t", "hosts": hosts, "clusterName": "prod-eu", "connectTimeoutMs": 1000}))
-        .await
-        .problem(409, "cluster_name_mismatch");
+    let p = post(
+        &f.app,
+        "/api/v1/profiles/test",
+        json!({"name": "t", "hosts": hosts, "clusterName": "prod-eu", "connectTimeoutMs": 1000}),
+    )
+    .await
+    .problem(409, "cluster_name_mismatch");
     let d = p["detail"].as_str().unwrap();
-    assert!(d.contains("`fake-cluster`") && d.contains("`prod-eu`"), "{d}");
+    assert!(
+        d.contains("`fake-cluster`") && d.contains("`prod-eu`"),
+        "{d}"
+    );
     // a stored profile with the wrong name never connects
     let id = post(&f.app, "/api/v1/profiles", json!({"name": "wrong", "hosts": hosts, "clusterName": "prod-eu", "connectTimeoutMs": 1000}))
         .await
         .json()["id"]
         .as_i64()
         .unwrap();
-    get(&f.app, &format!("/api/v1/clusters/{id}/nodes")).await.problem(409, "cluster_name_mismatch");
+    get(&f.app, &format!("/api/v1/clusters/{id}/nodes"))
+        .await
+        .problem(409, "cluster_name_mismatch");
     // fixing the profile rebuilds the client
-    let r = put(&f.app, &format!("/api/v1/profiles/{id}"), json!({"name": "wrong", "hosts": hosts, "clusterName": "fake-cluster"})).await;
+    let r = put(
+        &f.app,
+        &format!("/api/v1/profiles/{id}"),
+        json!({"name": "wrong", "hosts": hosts, "clusterName": "fake-cluster"}),
+    )
+    .await;
     assert_eq!(r.status, 200);
-    assert_eq!(get(&f.app, &format!("/api/v1/clusters/{id}/nodes")).await.status, 200);
+    assert_eq!(
+        get(&f.app, &format!("/api/v1/clusters/{id}/nodes"))
+            .await
+            .status,
+        200
+    );
 }
 
 #[tokio::test]
@@ -415,11 +439,17 @@ async fn config_of_one_node() {
     let f = cluster(3).await;
     let nodes = get(&f.app, &f.url("/nodes")).await.json();
     let id = nodes[0]["id"].as_str().unwrap().to_string();
-    let r = get(&f.app, &f.url(&format!("/config?context=service&node={id}"))).await;
+    let r = get(
+        &f.app,
+        &f.url(&format!("/config?context=service&node={id}")),
+    )
+    .await;
     assert_eq!(r.status, 200, "{}", r.text());
     let c = r.json();
     assert_eq!(c.as_array().unwrap().len(), 1);
     assert_eq!(c[0]["node"], id.as_str());
     assert!(c[0]["config"]["proto-fd-max"].is_string(), "{c}");
-    get(&f.app, &f.url("/config?context=service&node=NOPE")).await.problem(404, "node_not_found");
+    get(&f.app, &f.url("/config?context=service&node=NOPE"))
+        .await
+        .problem(404, "node_not_found");
 }

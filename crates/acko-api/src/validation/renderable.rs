@@ -61,6 +61,14 @@ pub(crate) fn validate_renderable(spec: &AerospikeClusterSpec, base: &str, p: &m
     }
 }
 
+/// Reports a config fragment (part of a template) that cannot be written to aerospike.conf;
+/// `spec_base` is the spec path of `config`'s root.
+pub(crate) fn validate_fragment_renderable(config: &Value, spec_base: &str, p: &mut Problems) {
+    if let Err(e) = AerospikeConf::from_spec(config) {
+        report(p, spec_path(spec_base, &e.path), &e);
+    }
+}
+
 /// What rendering does with one rack's merged config.
 fn build(config: &Value) -> Result<AerospikeConf, ConfError> {
     let mut conf = AerospikeConf::from_spec(config)?;

@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use crate::problem::Problems;
 use crate::template::{AerospikeClusterTemplate, AerospikeClusterTemplateSpec};
-use crate::validation::{config, fields, image, monitoring, network};
+use crate::validation::{config, fields, image, monitoring, network, renderable};
 
 /// Every problem of a template.
 pub fn validate_template(template: &AerospikeClusterTemplate) -> Problems {
@@ -66,6 +66,7 @@ pub(crate) fn validate_template_spec(
             if let Some(obj) = wrapped.as_object() {
                 config::validate_config(obj, spec.size, &[], &cp, true, &mut tmp);
             }
+            renderable::validate_fragment_renderable(&wrapped, &cp, &mut tmp);
             for mut problem in tmp {
                 problem.path = problem.path.replace(
                     &format!("{cp}.namespaces[0]"),
@@ -84,6 +85,7 @@ pub(crate) fn validate_template_spec(
             if let Some(obj) = wrapped.as_object() {
                 config::validate_config(obj, None, &[], &cp, true, p);
             }
+            renderable::validate_fragment_renderable(&wrapped, &cp, p);
         }
         if let Some(hb) = conf.network.as_ref().and_then(|n| n.heartbeat.as_ref()) {
             let hp = format!("{cp}.network.heartbeat");
