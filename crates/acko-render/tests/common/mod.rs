@@ -8,12 +8,15 @@ use acko_api::AerospikeCluster;
 use acko_render::{DesiredObjects, RenderOptions, render};
 use serde_json::Value;
 
-/// Parses an AerospikeCluster from YAML and applies the defaults.
+/// Parses an AerospikeCluster from YAML, validates it (every test input must be a cluster a user
+/// could apply) and returns it defaulted.
 pub fn cluster_from_yaml(yaml: &str) -> AerospikeCluster {
-    let mut cluster: AerospikeCluster =
+    let cluster: AerospikeCluster =
         serde_saphyr::from_str(yaml).expect("test input is a valid AerospikeCluster");
-    acko_api::defaults::apply_defaults(&mut cluster);
-    cluster
+    match acko_api::validation::ValidatedCluster::new(&cluster) {
+        Ok(validated) => validated.into_cluster(),
+        Err(problems) => panic!("test input does not validate: {problems:?}"),
+    }
 }
 
 /// Loads `tests/inputs/<name>`.
