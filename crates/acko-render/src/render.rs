@@ -239,7 +239,7 @@ fn render_services(
                 namespace,
                 pod,
                 ty,
-                ports.service,
+                ports,
                 user_meta(meta),
             ));
         }

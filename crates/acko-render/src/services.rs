@@ -1,13 +1,12 @@
 //! Services: the headless Service, per-pod Services and the seeds-finder LoadBalancer.
 //!
-//! Per-pod Services expose ONLY the Aerospike service port, whatever their type. The networking
-//! guide says NodePort/LoadBalancer per-pod Services expose all ports (service, fabric,
-//! heartbeat); we deliberately do not: clients only ever use the service port (the
-//! `alternate-access-address` advertised by each node), while fabric and heartbeat carry
-//! unauthenticated intra-cluster traffic (CE has no security), so publishing them on a node port
-//! or a cloud load balancer would let anyone who reaches it inject cluster traffic. Nodes talk to
-//! each other over the pod network (or the host network with `hostNetwork`), never through these
-//! Services.
+//! Per-pod Services follow the networking guide: a `ClusterIP` Service exposes only the service
+//! port; `NodePort` and `LoadBalancer` Services expose all Aerospike ports (service, fabric,
+//! heartbeat). Clients only ever use the service port (the `alternate-access-address` each node
+//! advertises); fabric and heartbeat carry unauthenticated intra-cluster traffic (CE has no
+//! security). To keep them private, enable `spec.networkPolicyConfig`: its policy admits fabric
+//! and heartbeat only from this cluster's pods, and restrict LoadBalancers with annotations (e.g.
+//! internal schemes) where the cloud supports it.
 
 use std::collections::BTreeMap;
 
@@ -115,16 +114,25 @@ pub fn headless(
 }
 
 /// The per-pod Service `<pod>-pod` selecting exactly one pod by its StatefulSet pod-name label.
-/// `service_type` is `ClusterIP`, `NodePort` or `LoadBalancer`; only the service port is exposed
-/// (see the module docs).
+/// `service_type` is `ClusterIP` (service port only), `NodePort` or `LoadBalancer` (service,
+/// fabric and heartbeat ports, as the networking guide specifies; see the module docs).
 pub fn pod_service(
     cluster: &str,
     namespace: &str,
     pod_name: &str,
     service_type: &str,
-    service_port: u16,
+    ports: AerospikePorts,
     user: UserMeta<'_>,
 ) -> Service {
+    let exposed = if service_type == "ClusterIP" {
+        vec![tcp_port("service", ports.service)]
+    } else {
+        vec![
+            tcp_port("service", ports.service),
+            tcp_port("fabric", ports.fabric),
+            tcp_port("heartbeat", ports.heartbeat),
+        ]
+    };
     let extra = BTreeMap::from([(LABEL_POD_SERVICE.to_owned(), pod_name.to_owned())]);
     Service {
         metadata: meta_for(
@@ -141,7 +149,7 @@ pub fn pod_service(
                 LABEL_STS_POD_NAME.to_owned(),
                 pod_name.to_owned(),
             )])),
-            ports: Some(vec![tcp_port("service", service_port)]),
+            ports: Some(exposed),
             ..ServiceSpec::default()
         }),
         status: None,
@@ -248,16 +256,26 @@ mod tests {
     }
 
     #[test]
-    fn pod_service_exposes_only_the_service_port() {
-        for ty in ["ClusterIP", "NodePort", "LoadBalancer"] {
-            let svc = pod_service("c", "db", "c-1-0", ty, 3000, UserMeta::default());
+    fn pod_service_ports_follow_the_networking_guide() {
+        for (ty, expected) in [
+            ("ClusterIP", vec![3000]),
+            ("NodePort", vec![3000, 3001, 3002]),
+            ("LoadBalancer", vec![3000, 3001, 3002]),
+        ] {
+            let svc = pod_service(
+                "c",
+                "db",
+                "c-1-0",
+                ty,
+                AerospikePorts::default(),
+                UserMeta::default(),
+            );
             assert_eq!(svc.metadata.name.as_deref(), Some("c-1-0-pod"));
             let spec = svc.spec.unwrap();
             assert_eq!(spec.type_.as_deref(), Some(ty));
             assert_eq!(spec.selector.unwrap()[LABEL_STS_POD_NAME], "c-1-0");
-            let ports = spec.ports.unwrap();
-            assert_eq!(ports.len(), 1);
-            assert_eq!(ports[0].port, 3000);
+            let ports: Vec<i32> = spec.ports.unwrap().iter().map(|p| p.port).collect();
+            assert_eq!(ports, expected, "{ty}");
         }
     }
 }

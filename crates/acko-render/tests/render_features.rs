@@ -80,7 +80,7 @@ fn operator_labels_win_over_user_labels_on_pods() {
 }
 
 #[test]
-fn pod_services_select_their_pod_and_expose_only_the_service_port() {
+fn pod_services_select_their_pod_and_expose_the_ports_the_guide_lists() {
     for (input, ty) in [
         ("seed_12_pod_service_cluster_ip.yaml", "ClusterIP"),
         ("seed_13_pod_service_load_balancer.yaml", "LoadBalancer"),
@@ -95,9 +95,19 @@ fn pod_services_select_their_pod_and_expose_only_the_service_port() {
                 svc["spec"]["selector"]["statefulset.kubernetes.io/pod-name"],
                 pod.as_str()
             );
-            let ports = svc["spec"]["ports"].as_array().unwrap();
-            assert_eq!(ports.len(), 1, "{input}");
-            assert_eq!(ports[0]["port"], 3000);
+            let ports: Vec<i64> = svc["spec"]["ports"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["port"].as_i64().unwrap())
+                .collect();
+            // ClusterIP: the service port only; NodePort/LoadBalancer: all Aerospike ports.
+            let expected = if ty == "ClusterIP" {
+                vec![3000]
+            } else {
+                vec![3000, 3001, 3002]
+            };
+            assert_eq!(ports, expected, "{input}");
         }
     }
     let lb = list("seed_13_pod_service_load_balancer.yaml");
