@@ -244,6 +244,42 @@ await test("edit a record and see it persisted after reload", async () => {
   await page.close();
 });
 
+await test("records in no set and without a stored key: browse, edit and delete by digest", async () => {
+  const { page, problems } = await openPage();
+  // A record written by digest is stored without its key; with the set segment ~none it is in no set.
+  const digest = Array.from({ length: 20 }, () => Math.floor(Math.random() * 256).toString(16).padStart(2, "0")).join("");
+  const recUrl = `/api/v1${C}/namespaces/${encodeURIComponent(ns)}/sets/~none/record`;
+  await api(recUrl, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ digest, bins: { e2e: "no-set" } }) });
+  await page.goto(`${BASE}${C}/namespaces/${encodeURIComponent(ns)}`);
+  await page.getByTestId("no-set-row").getByRole("link", { name: "(no set)" }).click();
+  await page.getByRole("heading", { name: `${ns} / (no set)` }).waitFor();
+  await page.getByTestId("records-table").waitFor();
+  const label = `#${digest.slice(0, 12)}…`;
+  const row = page.getByTestId("data-row").filter({ hasText: label });
+  await row.getByRole("button", { name: /^Open record/ }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByTestId("digest-note").waitFor();
+  await dialog.getByRole("button", { name: "Add bin" }).click();
+  const last = dialog.getByTestId("bin-row").last();
+  await last.getByRole("textbox").first().fill("added");
+  await last.getByLabel(/value$/).fill("by-digest");
+  await dialog.getByTestId("save-record").click();
+  await dialog.waitFor({ state: "detached" }).catch(async (e) => {
+    throw new Error(`the editor stayed open: ${await dialog.innerText()}\n${e.message}`);
+  });
+  const stored = await api(`${recUrl}?digest=${digest}`);
+  assert(stored.bins.added === "by-digest" && stored.bins.e2e === "no-set", `not saved by digest: ${JSON.stringify(stored.bins)}`);
+  assert(stored.key.userKey === null, "the key must stay unstored");
+  await shot(page, "records-no-set");
+  await row.getByRole("button", { name: /^Delete record/ }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Delete", exact: true }).click();
+  await row.waitFor({ state: "detached" });
+  const gone = await fetch(`${BASE}${recUrl}?digest=${digest}`);
+  assert(gone.status === 404, `the record was not deleted (GET answered ${gone.status})`);
+  assert(problems.length === 0, problems.join("; "));
+  await page.close();
+});
+
 await test("run a query with a nested filter", async () => {
   const { page, problems } = await openPage();
   // An integer bin of the demo records drives a range condition that the results must satisfy.
@@ -381,7 +417,13 @@ await test("users & roles explain Community Edition once", async () => {
 await test("toggle the theme", async () => {
   const { page, problems } = await openPage();
   await page.goto(`${BASE}/settings`);
-  await page.getByTestId("sampling-interval").filter({ hasText: /^\d+(\.\d+)? s$/ }).waitFor();
+  // The page shows what GET /api/v1/settings reports about how the manager was started.
+  const settings = await api("/api/v1/settings");
+  const interval = settings.sampleIntervalMs < 1000 ? `${settings.sampleIntervalMs} ms` : `${(settings.sampleIntervalMs / 1000).toLocaleString("en-US")} s`;
+  await page.getByTestId("sampling-interval").filter({ hasText: interval }).waitFor();
+  assert(settings.demo === true, "the e2e server runs with --demo");
+  await page.getByTestId("demo-mode").filter({ hasText: /^on/ }).waitFor();
+  await page.getByTestId("info-writes").filter({ hasText: settings.infoWritesAllowed ? "allowed" : "read-only" }).waitFor();
   await page.getByRole("radio", { name: "Dark" }).click();
   assert(await page.evaluate(() => document.documentElement.classList.contains("dark")), "dark class not applied");
   await page.reload();

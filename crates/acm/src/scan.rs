@@ -206,6 +206,22 @@ pub fn hex(bytes: &[u8]) -> String {
     s
 }
 
+/// A digest serialised as lowercase hex without allocating.
+struct HexDigest([u8; 20]);
+
+impl Serialize for HexDigest {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut out = [0u8; 40];
+        for (i, b) in self.0.iter().enumerate() {
+            out[2 * i] = DIGITS[usize::from(b >> 4)];
+            out[2 * i + 1] = DIGITS[usize::from(b & 0x0f)];
+        }
+        // Only ASCII hex digits were written.
+        s.serialize_str(std::str::from_utf8(&out).unwrap_or_default())
+    }
+}
+
 /// Serialises a record in the API's JSON form without copying it.
 pub struct RecordJson<'a> {
     /// The record.
@@ -229,7 +245,7 @@ impl Serialize for KeyJson<'_> {
             None => m.serialize_entry("userKey", &())?,
         }
         match key {
-            Some(k) => m.serialize_entry("digest", &hex(&k.digest()))?,
+            Some(k) => m.serialize_entry("digest", &HexDigest(k.digest()))?,
             None => m.serialize_entry("digest", &())?,
         }
         m.end()
@@ -393,6 +409,7 @@ mod tests {
         bins.insert("n".to_string(), aerospike::Value::Int(1 << 60));
         let key =
             aerospike::Key::new("test", "users", aerospike::Value::String("u1".into())).unwrap();
+        let digest = hex(&key.digest());
         let rec = Record::new(Some(key), bins, None, 3, 0);
         let v = serde_json::to_value(RecordJson {
             record: &rec,
@@ -401,7 +418,8 @@ mod tests {
         })
         .unwrap();
         assert_eq!(v["key"]["userKey"], "u1");
-        assert_eq!(v["key"]["digest"].as_str().unwrap().len(), 40);
+        assert_eq!(v["key"]["digest"].as_str().unwrap(), digest);
+        assert_eq!(digest.len(), 40);
         assert_eq!(v["ttl"], -1);
         assert_eq!(v["generation"], 3);
         assert_eq!(

@@ -3,6 +3,8 @@
  * match crates/acm/openapi.json fails `tsc`. Query keys are grouped per profile so switching
  * profile never shows stale data.
  */
+import { segmentForSet } from "../lib/setSegment";
+import type { RecordAddress } from "../pages/records/recordDraft";
 import { client, unwrap } from "./client";
 import { requestRaw } from "./http";
 import type {
@@ -21,6 +23,7 @@ export const keys = {
   profiles: ["profiles"] as const,
   status: (id: number) => ["status", id] as const,
   health: ["health"] as const,
+  settings: ["settings"] as const,
   nodeViews: (id: number) => ["cluster", id, "nodeViews"] as const,
   metrics: (id: number) => ["cluster", id, "metrics"] as const,
   namespaces: (id: number) => ["cluster", id, "namespaces"] as const,
@@ -34,10 +37,12 @@ export const keys = {
   roles: (id: number) => ["cluster", id, "roles"] as const,
 };
 
-const setParams = (id: number, ns: string, set: string) => ({ id, ns, set });
+/** Path parameters of a set; `set` is the set name ("" = records in no set). */
+const setParams = (id: number, ns: string, set: string) => ({ id, ns, set: segmentForSet(set) });
 
 export const endpoints = {
   health: () => unwrap(client.GET("/api/health")),
+  settings: () => unwrap(client.GET("/api/v1/settings")),
 
   // connections
   listProfiles: () => unwrap(client.GET("/api/v1/profiles")),
@@ -70,7 +75,7 @@ export const endpoints = {
 
   /** URL of a whole-set export; used as a plain download link so the browser streams it to disk. */
   setExportUrl: (id: number, ns: string, set: string, format: "ndjson" | "csv") =>
-    `/api/v1/clusters/${encodeURIComponent(id)}/namespaces/${encodeURIComponent(ns)}/sets/${encodeURIComponent(set)}/export?format=${format}`,
+    `/api/v1/clusters/${encodeURIComponent(id)}/namespaces/${encodeURIComponent(ns)}/sets/${encodeURIComponent(segmentForSet(set))}/export?format=${format}`,
 
   // records (keys travel as text + how to read it)
   scan: (id: number, ns: string, set: string, cursor: string | null, pageSize: number, signal?: AbortSignal) =>
@@ -84,12 +89,13 @@ export const endpoints = {
     unwrap(client.GET("/api/v1/clusters/{id}/namespaces/{ns}/sets/{set}/record", { params: { path: setParams(id, ns, set), query: { key, keyType } } })),
   putRecord: (id: number, ns: string, set: string, body: RecordWrite) =>
     unwrap(client.PUT("/api/v1/clusters/{id}/namespaces/{ns}/sets/{set}/record", { params: { path: setParams(id, ns, set) }, body })),
-  deleteRecord: (id: number, ns: string, set: string, key: string, keyType: WireKeyType) =>
-    unwrap(client.DELETE("/api/v1/clusters/{id}/namespaces/{ns}/sets/{set}/record", { params: { path: setParams(id, ns, set), query: { key, keyType } } })),
-  deleteBin: (id: number, ns: string, set: string, key: string, keyType: WireKeyType, bin: string) =>
+  /** Records whose key was not stored are addressed by digest. */
+  deleteRecord: (id: number, ns: string, set: string, address: RecordAddress) =>
+    unwrap(client.DELETE("/api/v1/clusters/{id}/namespaces/{ns}/sets/{set}/record", { params: { path: setParams(id, ns, set), query: address } })),
+  deleteBin: (id: number, ns: string, set: string, address: RecordAddress, bin: string) =>
     unwrap(
       client.DELETE("/api/v1/clusters/{id}/namespaces/{ns}/sets/{set}/record/bins/{bin}", {
-        params: { path: { ...setParams(id, ns, set), bin }, query: { key, keyType } },
+        params: { path: { ...setParams(id, ns, set), bin }, query: address },
       }),
     ),
 

@@ -221,7 +221,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get one record by primary key. */
+        /** Get one record by primary key or digest. */
         get: operations["get_record"];
         /** Create or update a record; returns it as stored. */
         put: operations["write_record"];
@@ -279,7 +279,8 @@ export interface paths {
         };
         /**
          * Browse a set page by page. `nextCursor` continues exactly where the page ended;
-         *     every record is returned exactly once while the set is not modified.
+         *     every record is returned exactly once while the set is not modified. The set
+         *     segment `~none` browses the records in no set (`~~none` is a set named `~none`).
          */
         get: operations["browse"];
         put?: never;
@@ -620,6 +621,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How this manager was started: sampling interval, history window, whether info writes
+         *     are allowed, demo mode, version and body limit.
+         */
+        get: operations["get_settings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -724,8 +745,10 @@ export interface components {
         };
         /** @description Duplicate request. */
         DuplicateRequest: {
-            /** @description Source key as text. */
-            key: string;
+            /** @description Source record digest, 40 hex digits, instead of `key`. */
+            digest?: string | null;
+            /** @description Source key as text (or give `digest`). */
+            key?: string | null;
             /** @description Source key type (default `auto`). */
             keyType?: components["schemas"]["KeyType"];
             /** @description New key in the lossless encoding. */
@@ -1353,7 +1376,7 @@ export interface components {
         RecordPage: {
             /**
              * Format: int64
-             * @description Estimated records in the set (from server statistics), when known.
+             * @description Estimated records in the set (from server statistics); on the first page only.
              */
             estimatedTotal?: number | null;
             /** @description Opaque cursor for the next page; null when there are no more records. */
@@ -1389,13 +1412,21 @@ export interface components {
                 [key: string]: unknown;
             };
             /**
+             * @description Record digest, 40 hex digits, instead of `key`: writes a record whose key was not
+             *     stored (the key stays unstored).
+             */
+            digest?: string | null;
+            /**
              * Format: int32
              * @description Expected generation: the write fails with `generation_mismatch` if the record
              *     changed since it was read.
              */
             generation?: number | null;
-            /** @description Primary key in the lossless encoding: a string, an integer or `{"$bytes": ...}`. */
-            key: unknown;
+            /**
+             * @description Primary key in the lossless encoding: a string, an integer or `{"$bytes": ...}`
+             *     (or give `digest`).
+             */
+            key?: unknown;
             /**
              * @description `upsert` (default), `create` (fail if it exists), `update` (fail if missing),
              *     `replace` (drop bins not given).
@@ -1492,6 +1523,35 @@ export interface components {
             ok: boolean;
             /** @description The server's answer, verbatim. */
             response: string;
+        };
+        /** @description Server settings fixed at start (flags or environment variables). */
+        Settings: {
+            /**
+             * Format: int64
+             * @description Largest accepted request body in bytes (`--body-limit`).
+             */
+            bodyLimitBytes: number;
+            /** @description Whether the manager runs its built-in demo node (`--demo`). */
+            demo: boolean;
+            /**
+             * Format: int64
+             * @description Samples kept per cluster (history window / interval, as the sampler keeps them).
+             */
+            historySamples: number;
+            /**
+             * Format: int64
+             * @description How long metric history is kept, in seconds (`--history`).
+             */
+            historySeconds: number;
+            /** @description Whether the info console accepts state-changing commands (`--allow-info-writes`). */
+            infoWritesAllowed: boolean;
+            /**
+             * Format: int64
+             * @description Metrics sampling interval in milliseconds (`--sample-interval`).
+             */
+            sampleIntervalMs: number;
+            /** @description Manager version. */
+            version: string;
         };
         /** @description One set, aggregated over nodes. */
         SetView: {
@@ -2037,7 +2097,7 @@ export interface operations {
                 id: number;
                 /** @description Namespace */
                 ns: string;
-                /** @description Set */
+                /** @description Set; `~none` = records in no set */
                 set: string;
             };
             cookie?: never;
@@ -2065,9 +2125,14 @@ export interface operations {
     };
     get_record: {
         parameters: {
-            query: {
-                /** @description Primary key as text. */
-                key: string;
+            query?: {
+                /**
+                 * @description Record digest, 40 hex digits (instead of `key`): reaches records whose key was
+                 *     not stored.
+                 */
+                digest?: string;
+                /** @description Primary key as text (or give `digest`). */
+                key?: string;
                 /** @description How to interpret `key` (default `auto`). */
                 keyType?: components["schemas"]["KeyType"];
             };
@@ -2077,7 +2142,7 @@ export interface operations {
                 id: number;
                 /** @description Namespace */
                 ns: string;
-                /** @description Set */
+                /** @description Set; `~none` = records in no set */
                 set: string;
             };
             cookie?: never;
@@ -2111,7 +2176,7 @@ export interface operations {
                 id: number;
                 /** @description Namespace */
                 ns: string;
-                /** @description Set */
+                /** @description Set; `~none` = records in no set */
                 set: string;
             };
             cookie?: never;
@@ -2151,9 +2216,14 @@ export interface operations {
     };
     delete_record: {
         parameters: {
-            query: {
-                /** @description Primary key as text. */
-                key: string;
+            query?: {
+                /**
+                 * @description Record digest, 40 hex digits (instead of `key`): reaches records whose key was
+                 *     not stored.
+                 */
+                digest?: string;
+                /** @description Primary key as text (or give `digest`). */
+                key?: string;
                 /** @description How to interpret `key` (default `auto`). */
                 keyType?: components["schemas"]["KeyType"];
             };
@@ -2163,7 +2233,7 @@ export interface operations {
                 id: number;
                 /** @description Namespace */
                 ns: string;
-                /** @description Set */
+                /** @description Set; `~none` = records in no set */
                 set: string;
             };
             cookie?: never;
@@ -2188,9 +2258,14 @@ export interface operations {
     };
     delete_bin: {
         parameters: {
-            query: {
-                /** @description Primary key as text. */
-                key: string;
+            query?: {
+                /**
+                 * @description Record digest, 40 hex digits (instead of `key`): reaches records whose key was
+                 *     not stored.
+                 */
+                digest?: string;
+                /** @description Primary key as text (or give `digest`). */
+                key?: string;
                 /** @description How to interpret `key` (default `auto`). */
                 keyType?: components["schemas"]["KeyType"];
             };
@@ -2202,7 +2277,7 @@ export interface operations {
                 id: number;
                 /** @description Namespace */
                 ns: string;
-                /** @description Set */
+                /** @description Set; `~none` = records in no set */
                 set: string;
             };
             cookie?: never;
@@ -2236,7 +2311,7 @@ export interface operations {
                 id: number;
                 /** @description Namespace */
                 ns: string;
-                /** @description Set */
+                /** @description Set; `~none` = records in no set */
                 set: string;
             };
             cookie?: never;
@@ -2281,7 +2356,7 @@ export interface operations {
                 id: number;
                 /** @description Namespace */
                 ns: string;
-                /** @description Set */
+                /** @description Set; `~none` = records in no set */
                 set: string;
             };
             cookie?: never;
@@ -3179,6 +3254,25 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Settings"];
                 };
             };
         };

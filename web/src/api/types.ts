@@ -15,6 +15,7 @@ export type ImportResult = S["ImportResult"];
 export type ConnectionStatus = S["ConnectionStatus"];
 export type NodeSummary = S["NodeSummary"];
 export type Health = S["Health"];
+export type Settings = S["Settings"];
 
 export type NodeView = S["NodeView"];
 export type NamespaceView = S["NamespaceView"];

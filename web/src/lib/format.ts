@@ -33,3 +33,8 @@ export function formatRate(n: number | null | undefined): string {
   if (Math.abs(n) >= 1e3) return `${(n / 1e3).toFixed(1)}k`;
   return n.toFixed(n < 10 && n % 1 !== 0 ? 1 : 0);
 }
+
+/** A sampling interval for people: "500 ms", "2 s", "1.5 s". */
+export function formatInterval(ms: number): string {
+  return ms < 1000 ? `${formatNumber(ms)} ms` : `${(ms / 1000).toLocaleString("en-US")} s`;
+}

@@ -415,6 +415,7 @@ async fn truncate_token(
     State(state): State<AppState>,
     Path((id, ns, set)): Path<(i64, String, String)>,
 ) -> ApiResult<Json<ConfirmToken>> {
+    let set = crate::http::address::truncatable_set(&set)?;
     let conn = state.conn(id).await?;
     let sets = set_views(&conn, &ns, None).await?;
     let objects = sets.iter().find(|s| s.name == set).map_or(0, |s| s.objects);
@@ -445,6 +446,7 @@ async fn truncate_set(
     Path((id, ns, set)): Path<(i64, String, String)>,
     ApiJson(req): ApiJson<TruncateRequest>,
 ) -> ApiResult<StatusCode> {
+    let set = crate::http::address::truncatable_set(&set)?;
     check_token(
         &state.token_secret,
         &format!("{id}/{ns}/{set}"),

@@ -11,6 +11,7 @@ use bytes::Bytes;
 use futures::StreamExt;
 
 use crate::error::{ApiError, ApiJson, ApiPath as Path, ApiQuery, ApiResult, Problem};
+use crate::http::address::{set_expression, set_from_segment};
 use crate::http::query::{ExportParams, QueryRequest, compile};
 use crate::scan::{RecordJson, ScanSpec, hex, ttl_of};
 use crate::state::AppState;
@@ -146,6 +147,66 @@ fn problem_line(e: &ApiError) -> Vec<u8> {
     v
 }
 
+/// Chunks in flight between the encoder task and the response body.
+const CHANNEL_CHUNKS: usize = 4;
+
+type Chunk = Result<Bytes, std::io::Error>;
+
+/// Records to encode: those read ahead for CSV column discovery, then the scan.
+struct Source {
+    stream: aerospike::query::RecordStream,
+    pending: std::vec::IntoIter<Record>,
+    csv: Option<CsvWriter>,
+    ns: String,
+    set: String,
+}
+
+impl Source {
+    /// Encode every record into chunks of about [`CHUNK`] bytes and send them, starting
+    /// with `buf` (the CSV header). A scan error ends the body with an error after what
+    /// was encoded (NDJSON gets a last `{"$error": ...}` line first).
+    async fn produce(mut self, mut buf: Vec<u8>, tx: tokio::sync::mpsc::Sender<Chunk>) {
+        loop {
+            let rec = match self.pending.next() {
+                Some(r) => r,
+                None => match self.stream.next().await {
+                    Some(Ok(r)) => r,
+                    Some(Err(e)) => {
+                        let e = ApiError::from_aerospike(&e, "export");
+                        tracing::warn!(error = %e, "export aborted");
+                        if self.csv.is_none() {
+                            buf.extend_from_slice(&problem_line(&e));
+                        }
+                        // Send what we have, then fail the body so the client sees a
+                        // broken transfer.
+                        if tx.send(Ok(Bytes::from(buf))).await.is_ok() {
+                            let _ = tx.send(Err(std::io::Error::other(e.detail))).await;
+                        }
+                        return;
+                    }
+                    None => {
+                        if !buf.is_empty() {
+                            let _ = tx.send(Ok(Bytes::from(buf))).await;
+                        }
+                        return;
+                    }
+                },
+            };
+            match &self.csv {
+                Some(w) => w.row(&mut buf, &rec),
+                None => write_ndjson(&mut buf, &rec, &self.ns, &self.set),
+            }
+            if buf.len() >= CHUNK {
+                let full = std::mem::replace(&mut buf, Vec::with_capacity(CHUNK + CHUNK / 4));
+                if tx.send(Ok(Bytes::from(full))).await.is_err() {
+                    // The client went away: dropping the stream cancels the scan.
+                    return;
+                }
+            }
+        }
+    }
+}
+
 async fn stream_export(
     state: &AppState,
     id: i64,
@@ -195,74 +256,25 @@ async fn stream_export(
     } else {
         None
     };
-    let mut header = Vec::new();
+    let mut header = Vec::with_capacity(CHUNK + CHUNK / 4);
     if let Some(w) = &csv {
         w.header(&mut header);
     }
-    struct St {
-        stream: aerospike::query::RecordStream,
-        pending: std::vec::IntoIter<Record>,
-        csv: Option<CsvWriter>,
-        ns: String,
-        set: String,
-        first: Option<Vec<u8>>,
-        done: bool,
-        error: Option<String>,
-    }
-    let st = St {
+    // The scan and the encoding run in their own task and hand over full chunks through a
+    // small bounded channel: encoding the next chunk overlaps with sending this one, and
+    // memory stays at a few chunks whatever the number of records. A client that goes away
+    // closes the channel, which ends the task and drops (cancels) the scan.
+    let (tx, rx) = tokio::sync::mpsc::channel(CHANNEL_CHUNKS);
+    let source = Source {
         stream,
         pending: pending.into_iter(),
         csv,
         ns,
         set,
-        first: Some(header),
-        done: false,
-        error: None,
     };
-    let body = futures::stream::unfold(st, |mut st| async move {
-        if let Some(e) = st.error.take() {
-            return Some((Err(std::io::Error::other(e)), st));
-        }
-        if st.done {
-            return None;
-        }
-        let mut buf = st.first.take().unwrap_or_default();
-        buf.reserve(CHUNK);
-        let mut failed = None;
-        while buf.len() < CHUNK {
-            let rec = match st.pending.next() {
-                Some(r) => r,
-                None => match st.stream.next().await {
-                    Some(Ok(r)) => r,
-                    Some(Err(e)) => {
-                        failed = Some(ApiError::from_aerospike(&e, "export"));
-                        break;
-                    }
-                    None => {
-                        st.done = true;
-                        break;
-                    }
-                },
-            };
-            match &st.csv {
-                Some(w) => w.row(&mut buf, &rec),
-                None => write_ndjson(&mut buf, &rec, &st.ns, &st.set),
-            }
-        }
-        if let Some(e) = failed {
-            tracing::warn!(error = %e, "export aborted");
-            st.done = true;
-            if st.csv.is_none() {
-                buf.extend_from_slice(&problem_line(&e));
-            }
-            // Send what we have, then fail the body so the client sees a broken transfer.
-            st.error = Some(e.detail);
-            return Some((Ok(Bytes::from(buf)), st));
-        }
-        if buf.is_empty() {
-            return None;
-        }
-        Some((Ok(Bytes::from(buf)), st))
+    tokio::spawn(source.produce(header, tx));
+    let body = futures::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|chunk| (chunk, rx))
     });
     let (ctype, ext) = match format {
         Format::Ndjson => ("application/x-ndjson", "ndjson"),
@@ -309,7 +321,7 @@ pub async fn export_query(
 /// Export a whole set as NDJSON or CSV, streamed.
 #[utoipa::path(get, path = "/clusters/{id}/namespaces/{ns}/sets/{set}/export", tag = "query",
     params(("id" = i64, Path, description = "Profile id"), ("ns" = String, Path, description = "Namespace"),
-           ("set" = String, Path, description = "Set"), ExportParams),
+           ("set" = String, Path, description = "Set; `~none` = records in no set"), ExportParams),
     responses((status = 200, description = "NDJSON or CSV stream", content_type = "application/x-ndjson"),
               (status = 400, body = Problem, content_type = "application/problem+json")))]
 pub async fn export_set(
@@ -318,15 +330,21 @@ pub async fn export_set(
     ApiQuery(p): ApiQuery<ExportParams>,
 ) -> ApiResult<Response> {
     let format = parse_format(p.format.as_deref())?;
+    let set = set_from_segment(&set);
     let spec = ScanSpec {
         namespace: ns.clone(),
         set: set.clone(),
         bins: None,
         filter: None,
-        expression: None,
+        expression: set_expression(&set),
         timeout_ms: 0,
     };
-    stream_export(&state, id, spec, None, format, &format!("{ns}-{set}")).await
+    let name = if set.is_empty() {
+        format!("{ns}-no-set")
+    } else {
+        format!("{ns}-{set}")
+    };
+    stream_export(&state, id, spec, None, format, &name).await
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! HTTP routes, one module per area. Everything here is mounted under `/api/v1`
 //! except [`system`].
 
+pub mod address;
 pub mod admin;
 pub mod cluster;
 pub mod export;
@@ -10,6 +11,7 @@ pub mod metrics;
 pub mod profiles;
 pub mod query;
 pub mod records;
+pub mod settings;
 pub mod system;
 pub mod udfs;
 
@@ -20,6 +22,7 @@ use crate::state::AppState;
 /// All `/api/v1` routes.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .merge(settings::router())
         .merge(profiles::router())
         .merge(cluster::router())
         .merge(records::router())

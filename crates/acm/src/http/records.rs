@@ -16,6 +16,7 @@ use utoipa_axum::routes;
 use crate::clients::Conn;
 use crate::cursor::{CursorState, fingerprint};
 use crate::error::{ApiError, ApiJson, ApiPath as Path, ApiQuery, ApiResult, Problem};
+use crate::http::address::{self, Either, set_from_segment};
 use crate::http::cluster::set_views;
 use crate::scan::{self, PageJson, RecordJson, RecordPage, RecordView, ScanSpec, json_response};
 use crate::state::AppState;
@@ -61,10 +62,11 @@ pub(crate) fn split_bins(bins: Option<&str>) -> ApiResult<Option<Vec<String>>> {
 }
 
 /// Browse a set page by page. `nextCursor` continues exactly where the page ended;
-/// every record is returned exactly once while the set is not modified.
+/// every record is returned exactly once while the set is not modified. The set
+/// segment `~none` browses the records in no set (`~~none` is a set named `~none`).
 #[utoipa::path(get, path = "/clusters/{id}/namespaces/{ns}/sets/{set}/records", tag = "records",
     params(("id" = i64, Path, description = "Profile id"), ("ns" = String, Path, description = "Namespace"),
-           ("set" = String, Path, description = "Set"), BrowseParams),
+           ("set" = String, Path, description = "Set; `~none` = records in no set"), BrowseParams),
     responses((status = 200, body = RecordPage), (status = 400, body = Problem, content_type = "application/problem+json"),
               (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn browse(
@@ -72,6 +74,7 @@ async fn browse(
     Path((id, ns, set)): Path<(i64, String, String)>,
     ApiQuery(q): ApiQuery<BrowseParams>,
 ) -> ApiResult<Response> {
+    let set = set_from_segment(&set);
     let page_size = scan::check_page_size(q.page_size)?;
     let bins = split_bins(q.bins.as_deref())?;
     let bins_key = bins.as_ref().map(|b| b.join(",")).unwrap_or_default();
@@ -86,13 +89,13 @@ async fn browse(
         set: set.clone(),
         bins,
         filter: None,
-        expression: None,
+        expression: address::set_expression(&set),
         timeout_ms: conn.timeout_ms,
     };
     // The estimate costs two info round trips per node: only the first page carries it.
     let first_page = q.cursor.as_deref().is_none_or(str::is_empty);
     let (page, total) = tokio::join!(scan::page(&conn, &spec, cursor, page_size), async {
-        if first_page {
+        if first_page && !set.is_empty() {
             set_views(&conn, &ns, None).await.ok()
         } else {
             None
@@ -126,16 +129,47 @@ pub enum KeyType {
     Auto,
 }
 
-/// Key parameters.
+/// How a request names one record: `key` (+ `keyType`) or `digest`, exactly one.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub struct KeyParams {
-    /// Primary key as text.
-    pub key: String,
+    /// Primary key as text (or give `digest`).
+    pub key: Option<String>,
     /// How to interpret `key` (default `auto`).
     #[serde(default)]
     pub key_type: KeyType,
+    /// Record digest, 40 hex digits (instead of `key`): reaches records whose key was
+    /// not stored.
+    pub digest: Option<String>,
+}
+
+/// Candidate keys of a record named by text key or digest (pure).
+pub fn address_keys(
+    ns: &str,
+    set: &str,
+    key: Option<&str>,
+    key_type: KeyType,
+    digest: Option<&str>,
+    fields: (&str, &str),
+) -> ApiResult<Vec<Key>> {
+    match address::one_address(key, digest, fields.0, fields.1)? {
+        Either::Key(text) => keys_for(ns, set, text, key_type, fields.0),
+        Either::Digest(d) => Ok(vec![address::digest_key(ns, set, d, fields.1)?]),
+    }
+}
+
+impl KeyParams {
+    fn keys(&self, ns: &str, set: &str) -> ApiResult<Vec<Key>> {
+        address_keys(
+            ns,
+            set,
+            self.key.as_deref(),
+            self.key_type,
+            self.digest.as_deref(),
+            ("key", "digest"),
+        )
+    }
 }
 
 /// Build candidate keys (auto may give two) for a text key.
@@ -204,17 +238,18 @@ fn record_response(rec: &Record, ns: &str, set: &str, status: StatusCode) -> Res
     r
 }
 
-/// Get one record by primary key.
+/// Get one record by primary key or digest.
 #[utoipa::path(get, path = "/clusters/{id}/namespaces/{ns}/sets/{set}/record", tag = "records",
     params(("id" = i64, Path, description = "Profile id"), ("ns" = String, Path, description = "Namespace"),
-           ("set" = String, Path, description = "Set"), KeyParams),
+           ("set" = String, Path, description = "Set; `~none` = records in no set"), KeyParams),
     responses((status = 200, body = RecordView), (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn get_record(
     State(state): State<AppState>,
     Path((id, ns, set)): Path<(i64, String, String)>,
     ApiQuery(q): ApiQuery<KeyParams>,
 ) -> ApiResult<Response> {
-    let keys = keys_for(&ns, &set, &q.key, q.key_type, "key")?;
+    let set = set_from_segment(&set);
+    let keys = q.keys(&ns, &set)?;
     let conn = state.conn(id).await?;
     let (_, rec) = get_first(&conn, keys).await?;
     Ok(record_response(&rec, &ns, &set, StatusCode::OK))
@@ -224,8 +259,14 @@ async fn get_record(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RecordWrite {
-    /// Primary key in the lossless encoding: a string, an integer or `{"$bytes": ...}`.
-    pub key: serde_json::Value,
+    /// Primary key in the lossless encoding: a string, an integer or `{"$bytes": ...}`
+    /// (or give `digest`).
+    #[serde(default)]
+    pub key: Option<serde_json::Value>,
+    /// Record digest, 40 hex digits, instead of `key`: writes a record whose key was not
+    /// stored (the key stays unstored).
+    #[serde(default)]
+    pub digest: Option<String>,
     /// Bins to write in the lossless encoding; `null` removes a bin.
     pub bins: serde_json::Map<String, serde_json::Value>,
     /// Time to live in seconds: omitted = namespace default (create) or unchanged
@@ -315,7 +356,7 @@ async fn read_back(conn: &Conn, key: &Key) -> ApiResult<Record> {
 /// Create or update a record; returns it as stored.
 #[utoipa::path(put, path = "/clusters/{id}/namespaces/{ns}/sets/{set}/record", tag = "records",
     params(("id" = i64, Path, description = "Profile id"), ("ns" = String, Path, description = "Namespace"),
-           ("set" = String, Path, description = "Set")),
+           ("set" = String, Path, description = "Set; `~none` = records in no set")),
     request_body = RecordWrite,
     responses((status = 200, body = RecordView), (status = 400, body = Problem, content_type = "application/problem+json"),
               (status = 409, description = "exists / generation mismatch", body = Problem, content_type = "application/problem+json")))]
@@ -324,7 +365,12 @@ async fn write_record(
     Path((id, ns, set)): Path<(i64, String, String)>,
     ApiJson(req): ApiJson<RecordWrite>,
 ) -> ApiResult<Response> {
-    let key = key_from_json(&ns, &set, &req.key, "key")?;
+    let set = set_from_segment(&set);
+    let key = match address::one_address(req.key.as_ref(), req.digest.as_deref(), "key", "digest")?
+    {
+        Either::Key(k) => key_from_json(&ns, &set, k, "key")?,
+        Either::Digest(d) => address::digest_key(&ns, &set, d, "digest")?,
+    };
     let bins: Vec<Bin> = values::bins_from_json(&req.bins, "bins")?;
     if bins.is_empty() {
         return Err(ApiError::field("bins", "give at least one bin"));
@@ -342,14 +388,15 @@ async fn write_record(
 /// Delete a record.
 #[utoipa::path(delete, path = "/clusters/{id}/namespaces/{ns}/sets/{set}/record", tag = "records",
     params(("id" = i64, Path, description = "Profile id"), ("ns" = String, Path, description = "Namespace"),
-           ("set" = String, Path, description = "Set"), KeyParams),
+           ("set" = String, Path, description = "Set; `~none` = records in no set"), KeyParams),
     responses((status = 204), (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn delete_record(
     State(state): State<AppState>,
     Path((id, ns, set)): Path<(i64, String, String)>,
     ApiQuery(q): ApiQuery<KeyParams>,
 ) -> ApiResult<StatusCode> {
-    let keys = keys_for(&ns, &set, &q.key, q.key_type, "key")?;
+    let set = set_from_segment(&set);
+    let keys = q.keys(&ns, &set)?;
     let conn = state.conn(id).await?;
     let (key, _) = get_first(&conn, keys).await?;
     let policy = write_policy(&conn, Some(-2), None, None)?;
@@ -370,14 +417,15 @@ async fn delete_record(
 /// Delete one bin of a record; returns the record.
 #[utoipa::path(delete, path = "/clusters/{id}/namespaces/{ns}/sets/{set}/record/bins/{bin}", tag = "records",
     params(("id" = i64, Path, description = "Profile id"), ("ns" = String, Path, description = "Namespace"),
-           ("set" = String, Path, description = "Set"), ("bin" = String, Path, description = "Bin"), KeyParams),
+           ("set" = String, Path, description = "Set; `~none` = records in no set"), ("bin" = String, Path, description = "Bin"), KeyParams),
     responses((status = 200, body = RecordView), (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn delete_bin(
     State(state): State<AppState>,
     Path((id, ns, set, bin)): Path<(i64, String, String, String)>,
     ApiQuery(q): ApiQuery<KeyParams>,
 ) -> ApiResult<Response> {
-    let keys = keys_for(&ns, &set, &q.key, q.key_type, "key")?;
+    let set = set_from_segment(&set);
+    let keys = q.keys(&ns, &set)?;
     let conn = state.conn(id).await?;
     let (key, rec) = get_first(&conn, keys).await?;
     if !rec.bins.contains_key(&bin) {
@@ -404,8 +452,12 @@ async fn delete_bin(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DuplicateRequest {
-    /// Source key as text.
-    pub key: String,
+    /// Source key as text (or give `digest`).
+    #[serde(default)]
+    pub key: Option<String>,
+    /// Source record digest, 40 hex digits, instead of `key`.
+    #[serde(default)]
+    pub digest: Option<String>,
     /// Source key type (default `auto`).
     #[serde(default)]
     pub key_type: KeyType,
@@ -420,7 +472,7 @@ pub struct DuplicateRequest {
 /// remaining TTL.
 #[utoipa::path(post, path = "/clusters/{id}/namespaces/{ns}/sets/{set}/record/duplicate", tag = "records",
     params(("id" = i64, Path, description = "Profile id"), ("ns" = String, Path, description = "Namespace"),
-           ("set" = String, Path, description = "Set")),
+           ("set" = String, Path, description = "Set; `~none` = records in no set")),
     request_body = DuplicateRequest,
     responses((status = 201, body = RecordView), (status = 409, body = Problem, content_type = "application/problem+json")))]
 async fn duplicate_record(
@@ -428,7 +480,15 @@ async fn duplicate_record(
     Path((id, ns, set)): Path<(i64, String, String)>,
     ApiJson(req): ApiJson<DuplicateRequest>,
 ) -> ApiResult<Response> {
-    let keys = keys_for(&ns, &set, &req.key, req.key_type, "key")?;
+    let set = set_from_segment(&set);
+    let keys = address_keys(
+        &ns,
+        &set,
+        req.key.as_deref(),
+        req.key_type,
+        req.digest.as_deref(),
+        ("key", "digest"),
+    )?;
     let target_set = req.new_set.clone().unwrap_or_else(|| set.clone());
     let new_key = key_from_json(&ns, &target_set, &req.new_key, "newKey")?;
     let conn = state.conn(id).await?;

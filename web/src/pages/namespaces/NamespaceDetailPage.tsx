@@ -8,6 +8,7 @@ import { useConnId } from "../../app/useProfile";
 import { Icon } from "../../components/icons";
 import { Badge, ConfirmDialog, EmptyState, ErrorState, Loading, PageHeader, UsageBar } from "../../components/ui";
 import { formatBytes, formatNumber } from "../../lib/format";
+import { NULL_SET_SEGMENT, noSetObjects, segmentForSet } from "../../lib/setSegment";
 
 export default function NamespaceDetailPage() {
   const id = useConnId();
@@ -17,6 +18,9 @@ export default function NamespaceDetailPage() {
   const sets = useQuery({ queryKey: keys.sets(id, ns), queryFn: () => endpoints.sets(id, ns) });
   const [truncating, setTruncating] = useState<SetView | null>(null);
   const info = nsq.data?.find((n) => n.name === ns);
+  const browse = (set: string) => `/clusters/${id}/browse/${encodeURIComponent(ns)}/${encodeURIComponent(segmentForSet(set))}`;
+  // Records can live in no set; the server counts them only as part of the namespace.
+  const noSet = noSetObjects(info?.objects, sets.data);
   const trunc = useMutation({
     mutationFn: (s: SetView) => endpoints.truncateSet(id, ns, s.name),
     onSuccess: async () => {
@@ -45,8 +49,17 @@ export default function NamespaceDetailPage() {
         <Loading what="Loading sets" />
       ) : sets.isError ? (
         <ErrorState error={sets.error} onRetry={() => sets.refetch()} />
-      ) : !sets.data?.length ? (
-        <EmptyState title="No sets in this namespace">Sets appear when a record is written with a set name.</EmptyState>
+      ) : !sets.data?.length && !noSet ? (
+        <EmptyState
+          title="No sets in this namespace"
+          action={
+            <Link className="btn" to={browse("")}>
+              <Icon name="table" /> Browse records in no set
+            </Link>
+          }
+        >
+          Sets appear when a record is written with a set name.
+        </EmptyState>
       ) : (
         <div className="panel overflow-x-auto">
           <table className="table" data-testid="sets-table">
@@ -61,10 +74,10 @@ export default function NamespaceDetailPage() {
               </tr>
             </thead>
             <tbody>
-              {sets.data.map((s) => (
+              {(sets.data ?? []).map((s) => (
                 <tr key={s.name}>
                   <td>
-                    <Link className="font-medium hover:underline" to={`/clusters/${id}/browse/${encodeURIComponent(ns)}/${encodeURIComponent(s.name)}`}>
+                    <Link className="font-medium hover:underline" to={browse(s.name)}>
                       {s.name}
                     </Link>
                     {s.stopWritesCount ? <span className="ml-2"><Badge tone="warn">stop-writes at {formatNumber(s.stopWritesCount)}</Badge></span> : null}
@@ -75,7 +88,7 @@ export default function NamespaceDetailPage() {
                   <td className="num">{formatNumber(s.sindexes)}</td>
                   <td className="num">
                     <div className="flex justify-end gap-1">
-                      <Link className="btn h-7" to={`/clusters/${id}/browse/${encodeURIComponent(ns)}/${encodeURIComponent(s.name)}`}>
+                      <Link className="btn h-7" to={browse(s.name)}>
                         <Icon name="table" /> Browse
                       </Link>
                       <button type="button" className="btn btn-danger h-7" onClick={() => setTruncating(s)} aria-label={`Truncate set ${s.name}`}>
@@ -85,6 +98,26 @@ export default function NamespaceDetailPage() {
                   </td>
                 </tr>
               ))}
+              <tr data-testid="no-set-row">
+                <td>
+                  <Link className="font-medium italic hover:underline" to={browse("")} title={`Records of ${ns} that belong to no set (${NULL_SET_SEGMENT} in the API)`}>
+                    (no set)
+                  </Link>
+                </td>
+                <td className="num" title="Estimated: namespace objects minus the objects of its sets">
+                  {noSet === null ? "—" : `≈ ${formatNumber(noSet)}`}
+                </td>
+                <td className="num muted">—</td>
+                <td className="num muted">—</td>
+                <td className="num muted">—</td>
+                <td className="num">
+                  <div className="flex justify-end gap-1">
+                    <Link className="btn h-7" to={browse("")} aria-label="Browse records in no set">
+                      <Icon name="table" /> Browse
+                    </Link>
+                  </div>
+                </td>
+              </tr>
             </tbody>
           </table>
         </div>

@@ -40,9 +40,9 @@ function fakeServer() {
   return calls;
 }
 
-function renderPage() {
+function renderPage(path = "/clusters/7/browse/test/users") {
   const router = createMemoryRouter([{ path: "/clusters/:connId/browse/:ns/:set", element: <RecordBrowserPage /> }], {
-    initialEntries: ["/clusters/7/browse/test/users"],
+    initialEntries: [path],
   });
   const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   render(
@@ -91,5 +91,30 @@ describe("record browser paging", () => {
     fireEvent.click(screen.getByTestId("next-page"));
     await waitFor(() => expect(label()).toContain("Page 2 · 10 records"));
     expect(screen.getByTestId("next-page").hasAttribute("disabled")).toBe(true);
+  });
+});
+
+describe("records in no set, without stored keys", () => {
+  it("browses the ~none segment and deletes a keyless record by digest", async () => {
+    const calls: string[] = [];
+    const digest = "0f".repeat(20);
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async (req: Request) => {
+        const u = new URL(req.url);
+        calls.push(`${req.method} ${u.pathname}${u.search}`);
+        if (req.method === "DELETE") return new Response(null, { status: 204 });
+        const records = [{ key: { namespace: "test", set: "", userKey: null, digest }, generation: 1, ttl: -1, bins: { n: 1 } }];
+        return new Response(JSON.stringify({ records, nextCursor: null, pageSize: 100 }), { status: 200 });
+      }),
+    );
+    renderPage("/clusters/7/browse/test/~none");
+    await waitFor(() => expect(label()).toContain("Page 1 · 1 record"));
+    expect(calls[0]).toBe("GET /api/v1/clusters/7/namespaces/test/sets/~none/records?pageSize=100");
+    expect(screen.getByRole("heading", { level: 1 }).textContent).toContain("test / (no set)");
+    fireEvent.click(screen.getByLabelText(/^Delete record #0f0f/));
+    fireEvent.click(await screen.findByRole("button", { name: "Delete" }));
+    await waitFor(() => expect(calls.some((c) => c.startsWith("DELETE"))).toBe(true));
+    expect(calls.find((c) => c.startsWith("DELETE"))).toBe(`DELETE /api/v1/clusters/7/namespaces/test/sets/~none/record?digest=${digest}`);
   });
 });

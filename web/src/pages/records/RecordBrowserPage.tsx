@@ -11,7 +11,8 @@ import { Icon } from "../../components/icons";
 import { ConfirmDialog, EmptyState, ErrorState, IconButton, Loading, PageHeader, Spinner } from "../../components/ui";
 import { canNext, canPrev, currentCursor, initialPaging, PAGE_SIZES, pagingReducer, rangeLabel } from "../../lib/cursorPaging";
 import { formatDuration, fromWire, previewValue } from "../../lib/values";
-import { keyFromText, keyToText, wireKeyType, type KeyType } from "./recordDraft";
+import { setFromSegment, setLabel as labelOfSet } from "../../lib/setSegment";
+import { keyFromText, recordAddress, wireKeyType, type KeyType } from "./recordDraft";
 import { RecordEditor, type EditorMode } from "./RecordEditor";
 
 import { binColumns, keyLabel } from "./recordColumns";
@@ -20,7 +21,8 @@ export default function RecordBrowserPage() {
   const id = useConnId();
   const params = useParams();
   const ns = params.ns ?? "";
-  const set = params.set ?? "";
+  // The route carries the API's set segment: `~none` is the records in no set.
+  const set = setFromSegment(params.set ?? "");
   const qc = useQueryClient();
   const [paging, dispatch] = useReducer(pagingReducer, 100, initialPaging);
   const cursor = currentCursor(paging);
@@ -44,9 +46,9 @@ export default function RecordBrowserPage() {
   });
   const del = useMutation({
     mutationFn: (r: RecordData) => {
-      const k = keyToText(r.key.userKey);
-      if (!k) throw new Error("This record was written without its key, so it cannot be addressed by key.");
-      return endpoints.deleteRecord(id, ns, set, k.keyText, wireKeyType(k.keyType));
+      const address = recordAddress(r);
+      if (!address) throw new Error("This record has neither a stored key nor a digest, so it cannot be addressed.");
+      return endpoints.deleteRecord(id, ns, set, address);
     },
     onSuccess: async () => {
       setDeleting(null);
@@ -92,7 +94,8 @@ export default function RecordBrowserPage() {
     [bins],
   );
 
-  const setLabel = set;
+  const setLabel = labelOfSet(set);
+  const fileBase = set === "" ? `${ns}-no-set` : `${ns}-${set}`;
 
   return (
     <div>
@@ -105,10 +108,10 @@ export default function RecordBrowserPage() {
         }
         actions={
           <>
-            <a className="btn" href={endpoints.setExportUrl(id, ns, set, "ndjson")} download={`${ns}-${set}.ndjson`} title="Download every record of the set (streamed)">
+            <a className="btn" href={endpoints.setExportUrl(id, ns, set, "ndjson")} download={`${fileBase}.ndjson`} title="Download every record of the set (streamed)">
               <Icon name="download" /> NDJSON
             </a>
-            <a className="btn" href={endpoints.setExportUrl(id, ns, set, "csv")} download={`${ns}-${set}.csv`} title="Download every record of the set (streamed)">
+            <a className="btn" href={endpoints.setExportUrl(id, ns, set, "csv")} download={`${fileBase}.csv`} title="Download every record of the set (streamed)">
               <Icon name="download" /> CSV
             </a>
             <button type="button" className="btn" onClick={() => page.refetch()} aria-label="Refresh page">
@@ -187,7 +190,7 @@ export default function RecordBrowserPage() {
         <ErrorState error={page.error} onRetry={() => page.refetch()} />
       ) : records.length === 0 ? (
         <EmptyState
-          title={paging.index === 0 ? "This set has no records" : "No more records"}
+          title={paging.index === 0 ? (set === "" ? "No records without a set" : "This set has no records") : "No more records"}
           action={
             <button type="button" className="btn btn-primary" onClick={() => setEditor({ mode: "create" })}>
               <Icon name="plus" /> Create a record

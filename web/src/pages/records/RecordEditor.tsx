@@ -6,7 +6,7 @@ import type { RecordData, RecordWrite } from "../../api/types";
 import { Icon } from "../../components/icons";
 import { ErrorState, Field, IconButton, Modal, Spinner } from "../../components/ui";
 import { formatDuration } from "../../lib/values";
-import { buildWrite, draftFromRecord, keyToText, newBin, type DraftErrors, type KeyType, type RecordDraft } from "./recordDraft";
+import { buildWrite, draftFromRecord, keyToText, newBin, writeAddress, type DraftErrors, type KeyType, type RecordDraft } from "./recordDraft";
 import { ValueEditor } from "./ValueEditor";
 
 export type EditorMode = "create" | "edit" | "duplicate";
@@ -34,12 +34,15 @@ export function RecordEditor({
   const [errors, setErrors] = useState<DraftErrors>({ bins: {} });
   const needKey = mode !== "edit";
   const existingKey = record ? keyToText(record.key.userKey) : null;
-  // A record written without its key (no sendKey) can be viewed but not addressed for a write.
-  const readOnly = mode === "edit" && existingKey === null;
+  // A record written without its key (no sendKey) is addressed by its digest; without either it is read-only.
+  const address = mode === "edit" && record ? writeAddress(record) : null;
+  const readOnly = mode === "edit" && address === null;
+  const byDigest = mode === "edit" && address !== null && "digest" in address;
 
   const save = useMutation({
     mutationFn: async ({ key, write }: { key: unknown; write: Omit<RecordWrite, "key"> }) => {
-      const body: RecordWrite = { ...write, key, mode: mode === "edit" ? "update" : "create" };
+      const target = mode === "edit" && address ? address : { key };
+      const body: RecordWrite = { ...write, ...target, mode: mode === "edit" ? "update" : "create" };
       // Optimistic concurrency: the save fails if someone changed the record since it was read.
       if (mode === "edit" && record) body.generation = record.generation;
       const r = await endpoints.putRecord(connId, ns, set, body);
@@ -130,7 +133,11 @@ export function RecordEditor({
         </div>
         {readOnly ? (
           <p className="badge-warn rounded-md border px-3 py-2 text-sm" role="note">
-            This record was written without storing its primary key, so it can only be viewed here. Use “Duplicate” to write a copy under a key.
+            This record carries neither its primary key nor a digest, so it can only be viewed here. Use “Duplicate” to write a copy under a key.
+          </p>
+        ) : byDigest ? (
+          <p className="muted text-sm" role="note" data-testid="digest-note">
+            This record was written without storing its primary key; changes are saved by its digest and the key stays unstored.
           </p>
         ) : null}
         {record && mode === "edit" ? (

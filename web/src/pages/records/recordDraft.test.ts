@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RecordData } from "../../api/types";
-import { buildWrite, draftFromRecord, keyFromText, keyToText, newBin } from "./recordDraft";
+import { buildWrite, draftFromRecord, keyFromText, keyToText, newBin, recordAddress, writeAddress } from "./recordDraft";
 
 const rec: RecordData = {
   key: { namespace: "test", set: "users", userKey: "user-1", digest: "ab" },
@@ -65,5 +65,26 @@ describe("record draft", () => {
     expect(keyToText(null)).toBeNull();
     expect(keyFromText("int", "9007199254740993")).toEqual({ ok: true, key: { $int: "9007199254740993" } });
     expect(keyFromText("int", "x").ok).toBe(false);
+  });
+});
+
+describe("record address", () => {
+  const noKey: RecordData = { ...rec, key: { namespace: "test", set: "", userKey: null, digest: "0a".repeat(20) } };
+
+  it("uses the stored user key when there is one", () => {
+    expect(recordAddress(rec)).toEqual({ key: "user-1", keyType: "string" });
+    expect(recordAddress({ ...rec, key: { ...rec.key, userKey: 42 } })).toEqual({ key: "42", keyType: "integer" });
+    expect(writeAddress(rec)).toEqual({ key: "user-1" });
+  });
+
+  it("falls back to the digest for records written without their key", () => {
+    expect(recordAddress(noKey)).toEqual({ digest: "0a".repeat(20) });
+    expect(writeAddress(noKey)).toEqual({ digest: "0a".repeat(20) });
+  });
+
+  it("gives up only when there is neither", () => {
+    const none: RecordData = { ...rec, key: { namespace: "test", set: "s", userKey: null, digest: null } };
+    expect(recordAddress(none)).toBeNull();
+    expect(writeAddress(none)).toBeNull();
   });
 });

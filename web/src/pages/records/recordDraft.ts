@@ -39,6 +39,24 @@ export function keyToText(userKey: unknown): { keyType: KeyType; keyText: string
   return null;
 }
 
+/**
+ * How the API addresses an existing record: by its user key when the key was stored, else by
+ * its digest (records written with `sendKey=false`); null when the record carries neither.
+ */
+export type RecordAddress = { key: string; keyType: "string" | "integer" | "bytes" } | { digest: string };
+
+export function recordAddress(r: RecordData): RecordAddress | null {
+  const k = keyToText(r.key.userKey);
+  if (k) return { key: k.keyText, keyType: wireKeyType(k.keyType) };
+  return r.key.digest ? { digest: r.key.digest } : null;
+}
+
+/** The key fields of a write to an existing record: the stored user key, else the digest. */
+export function writeAddress(r: RecordData): { key: unknown } | { digest: string } | null {
+  if (r.key.userKey !== undefined && r.key.userKey !== null) return { key: r.key.userKey };
+  return r.key.digest ? { digest: r.key.digest } : null;
+}
+
 /** Parses the key field into the wire value, or an error message. */
 export function keyFromText(keyType: KeyType, text: string): { ok: true; key: unknown } | { ok: false; error: string } {
   if (keyType === "string" && text === "") return { ok: false, error: "Enter the record's primary key." };
