@@ -17,14 +17,15 @@ echo "== cargo clippy"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
 if [ -x web/scripts/test.sh ]; then
-  echo "== web"
+  echo "== web (unit tests, then browser end-to-end tests against the real binary)"
   web/scripts/test.sh
 fi
 
 echo "== rust tests"
 if cargo nextest --version >/dev/null 2>&1; then
-  cargo nextest run --workspace --no-fail-fast
+  # nextest does not run doc tests; run them first so the nextest summary closes the output.
   cargo test --workspace --doc --quiet
+  cargo nextest run --workspace --no-fail-fast
 else
   cargo test --workspace --no-fail-fast
 fi
