@@ -28,9 +28,9 @@ use crate::services::AerospikePorts;
 use crate::storage::Attachments;
 
 /// Name of the operator's init container.
-pub const INIT_CONTAINER: &str = "acko-init";
+pub const INIT_CONTAINER: &str = acko_api::pod_spec::ACKO_INIT_CONTAINER_NAME;
 /// Name of the Aerospike server container.
-pub const AEROSPIKE_CONTAINER: &str = "aerospike-server";
+pub const AEROSPIKE_CONTAINER: &str = acko_api::pod_spec::AEROSPIKE_CONTAINER_NAME;
 /// Volume holding the rack ConfigMap.
 pub const VOLUME_CONFIG: &str = "acko-config";
 /// Volume with the pod's own labels and annotations (downward API).
