@@ -142,6 +142,21 @@ await test("dashboard shows nodes and live charts", async () => {
   await page.close();
 });
 
+await test("dashboard shows non-zero reads/s from the default demo traffic", async () => {
+  // --demo drives synthetic client load (--demo-traffic, 50 ops/s by default) at the fake node;
+  // rates need two samples, so poll (bounded) until the Reads / s figure is non-zero.
+  const { page, problems } = await openPage();
+  await page.goto(`${BASE}${C}/dashboard`);
+  await page.getByTestId("stream-status").filter({ hasText: "Live" }).waitFor();
+  const reads = page.locator(".panel").filter({ has: page.getByText("Reads / s", { exact: true }) }).locator(".tabular-nums");
+  await reads.filter({ hasText: /[1-9]/ }).waitFor({ timeout: 30_000 }).catch(async (e) => {
+    throw new Error(`Reads / s stayed at "${await reads.innerText()}": is demo traffic running?\n${e.message}`);
+  });
+  await shot(page, "dashboard-traffic");
+  assert(problems.length === 0, problems.join("; "));
+  await page.close();
+});
+
 await test("create a connection", async () => {
   // The new connection points at a closed port: its status check answers 502 by design.
   const { page, problems } = await openPage([/\/api\/v1\/profiles\/\d+\/status$/]);

@@ -57,6 +57,13 @@ pub struct Config {
     #[arg(long, env = "ACM_DEMO", default_value_t = false)]
     pub demo: bool,
 
+    /// With --demo: operations per second of synthetic client load (reads of the demo
+    /// records, writes to its own `demo_traffic` set) sent to the fake demo node so the
+    /// dashboard charts move; 0 turns it off. Ignored without --demo.
+    #[arg(long, env = "ACM_DEMO_TRAFFIC", default_value_t = 50, value_name = "OPS_PER_SEC",
+          value_parser = clap::value_parser!(u32).range(0..=i64::from(crate::demo_traffic::MAX_OPS_PER_SEC)))]
+    pub demo_traffic: u32,
+
     /// Log as JSON lines instead of human-readable text.
     #[arg(long, env = "ACM_LOG_JSON", default_value_t = false)]
     pub log_json: bool,
@@ -113,6 +120,11 @@ mod tests {
         assert_eq!(c.sample_interval, Duration::from_secs(2));
         assert_eq!(c.history, Duration::from_secs(3600));
         assert!(!c.allow_info_writes);
+        assert_eq!(c.demo_traffic, 50);
+        let c = Config::parse_from(["acm", "--demo-traffic", "0"]);
+        assert_eq!(c.demo_traffic, 0);
+        assert!(Config::try_parse_from(["acm", "--demo-traffic", "5001"]).is_err());
+        assert!(Config::try_parse_from(["acm", "--demo-traffic", "-1"]).is_err());
         let c = Config::parse_from(["acm", "--cors-origins", "http://a,http://b"]);
         assert_eq!(c.cors_origins, ["http://a", "http://b"]);
     }

@@ -3,6 +3,7 @@
 
 use aerospike_fake::{FakeCluster, FakeOptions};
 
+use crate::demo_traffic;
 use crate::profiles::ProfileInput;
 use crate::state::AppState;
 
@@ -15,6 +16,8 @@ pub struct Demo {
     pub cluster: FakeCluster,
     /// Profile id.
     pub profile_id: i64,
+    /// Where `--demo-traffic` sends its synthetic load.
+    pub traffic_target: demo_traffic::Target,
 }
 
 /// Start the demo node, load the dataset and create (or repoint) the demo profile.
@@ -57,9 +60,23 @@ pub async fn start(state: &AppState) -> anyhow::Result<Demo> {
         sets = ?summary.sets,
         "demo node started (fake Aerospike CE, in memory)"
     );
+    let (namespace, users) = summary
+        .sets
+        .iter()
+        .find(|(_, set, _)| set == "users")
+        .map_or(("test".to_string(), 0), |(ns, _, n)| {
+            (ns.clone(), *n as u64)
+        });
+    let traffic_target = demo_traffic::Target {
+        hosts: cluster.hosts(),
+        cluster_name: "acm-demo".to_string(),
+        namespace,
+        users,
+    };
     Ok(Demo {
         cluster,
         profile_id: profile.id,
+        traffic_target,
     })
 }
 

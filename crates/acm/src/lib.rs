@@ -11,6 +11,7 @@ pub mod crypto;
 pub mod cursor;
 pub mod db;
 pub mod demo;
+pub mod demo_traffic;
 
 pub mod error;
 pub mod expr;
@@ -166,6 +167,15 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         None
     };
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let traffic = demo.as_ref().and_then(|d| {
+        (state.config.demo_traffic > 0).then(|| {
+            tokio::spawn(demo_traffic::run(
+                d.traffic_target.clone(),
+                state.config.demo_traffic,
+                stop_rx.clone(),
+            ))
+        })
+    });
     let sampler = tokio::spawn(sampler::run(state.clone(), stop_rx));
     let listener = tokio::net::TcpListener::bind(listen)
         .await
@@ -177,6 +187,9 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     tracing::info!("shutting down");
     let _ = stop_tx.send(true);
     let _ = sampler.await;
+    if let Some(t) = traffic {
+        let _ = t.await;
+    }
     state.clients.close_all().await;
     drop(demo);
     Ok(())
