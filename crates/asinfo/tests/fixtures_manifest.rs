@@ -185,32 +185,7 @@ fn every_manifest_entry_is_parsed_or_explicitly_unparsed() {
         "UNPARSED_COMMANDS entries never seen in fixtures: {stale:?}"
     );
     // Every parser is exercised by at least one real reply.
-    for kind in [
-        ParserKind::Build,
-        ParserKind::Edition,
-        ParserKind::Release,
-        ParserKind::Node,
-        ParserKind::ClusterName,
-        ParserKind::Endpoints,
-        ParserKind::Peers,
-        ParserKind::Generation,
-        ParserKind::ClusterStable,
-        ParserKind::Statistics,
-        ParserKind::Namespaces,
-        ParserKind::Namespace,
-        ParserKind::Sets,
-        ParserKind::Set,
-        ParserKind::SindexList,
-        ParserKind::SindexStats,
-        ParserKind::UdfList,
-        ParserKind::UdfGet,
-        ParserKind::UdfPut,
-        ParserKind::Config,
-        ParserKind::Ok,
-        ParserKind::Latencies,
-        ParserKind::QueryShow,
-        ParserKind::Histogram,
-    ] {
+    for kind in ParserKind::ALL {
         assert!(
             by_parser.contains_key(&format!("{kind:?}")),
             "no fixture exercises {kind:?}"

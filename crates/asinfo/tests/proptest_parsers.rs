@@ -5,32 +5,7 @@ use asinfo::proto::{self, Decoded, Limits};
 use asinfo::reply::classify;
 use proptest::prelude::*;
 
-const KINDS: &[ParserKind] = &[
-    ParserKind::Build,
-    ParserKind::Edition,
-    ParserKind::Release,
-    ParserKind::Node,
-    ParserKind::ClusterName,
-    ParserKind::Endpoints,
-    ParserKind::Peers,
-    ParserKind::Generation,
-    ParserKind::ClusterStable,
-    ParserKind::Statistics,
-    ParserKind::Namespaces,
-    ParserKind::Namespace,
-    ParserKind::Sets,
-    ParserKind::Set,
-    ParserKind::SindexList,
-    ParserKind::SindexStats,
-    ParserKind::UdfList,
-    ParserKind::UdfGet,
-    ParserKind::UdfPut,
-    ParserKind::Config,
-    ParserKind::Ok,
-    ParserKind::Latencies,
-    ParserKind::QueryShow,
-    ParserKind::Histogram,
-];
+const KINDS: &[ParserKind] = ParserKind::ALL;
 
 /// Strings made of the characters info replies are built from, so the parsers get deep.
 fn replyish() -> impl Strategy<Value = String> {

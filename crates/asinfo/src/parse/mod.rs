@@ -208,6 +208,35 @@ pub fn parser_for(command: &str) -> Option<ParserKind> {
 }
 
 impl ParserKind {
+    /// Every parser kind, in declaration order (tests iterate it; `all_is_complete` keeps it
+    /// in step with the enum).
+    pub const ALL: &'static [ParserKind] = &[
+        ParserKind::Build,
+        ParserKind::Edition,
+        ParserKind::Release,
+        ParserKind::Node,
+        ParserKind::ClusterName,
+        ParserKind::Endpoints,
+        ParserKind::Peers,
+        ParserKind::Generation,
+        ParserKind::ClusterStable,
+        ParserKind::Statistics,
+        ParserKind::Namespaces,
+        ParserKind::Namespace,
+        ParserKind::Sets,
+        ParserKind::Set,
+        ParserKind::SindexList,
+        ParserKind::SindexStats,
+        ParserKind::UdfList,
+        ParserKind::UdfGet,
+        ParserKind::UdfPut,
+        ParserKind::Config,
+        ParserKind::Ok,
+        ParserKind::Latencies,
+        ParserKind::QueryShow,
+        ParserKind::Histogram,
+    ];
+
     /// Runs this parser on a raw value.
     pub fn parse(self, raw: &str) -> Result<Parsed, ReplyError> {
         use ParserKind as K;
@@ -249,4 +278,51 @@ impl ParserKind {
 /// Parses the value of `command` with its typed parser; `None` when none exists.
 pub fn parse_reply(command: &str, raw: &str) -> Option<Result<Parsed, ReplyError>> {
     parser_for(command).map(|k| k.parse(raw))
+}
+
+#[cfg(test)]
+mod all_kinds_tests {
+    use super::ParserKind;
+
+    /// Fails to compile when a variant is added without a position here, and fails at run time
+    /// when `ParserKind::ALL` is not updated with it.
+    #[test]
+    fn all_is_complete() {
+        fn position(kind: ParserKind) -> usize {
+            match kind {
+                ParserKind::Build => 0,
+                ParserKind::Edition => 1,
+                ParserKind::Release => 2,
+                ParserKind::Node => 3,
+                ParserKind::ClusterName => 4,
+                ParserKind::Endpoints => 5,
+                ParserKind::Peers => 6,
+                ParserKind::Generation => 7,
+                ParserKind::ClusterStable => 8,
+                ParserKind::Statistics => 9,
+                ParserKind::Namespaces => 10,
+                ParserKind::Namespace => 11,
+                ParserKind::Sets => 12,
+                ParserKind::Set => 13,
+                ParserKind::SindexList => 14,
+                ParserKind::SindexStats => 15,
+                ParserKind::UdfList => 16,
+                ParserKind::UdfGet => 17,
+                ParserKind::UdfPut => 18,
+                ParserKind::Config => 19,
+                ParserKind::Ok => 20,
+                ParserKind::Latencies => 21,
+                ParserKind::QueryShow => 22,
+                ParserKind::Histogram => 23,
+            }
+        }
+        for (i, kind) in ParserKind::ALL.iter().enumerate() {
+            assert_eq!(
+                position(*kind),
+                i,
+                "{kind:?} out of place in ParserKind::ALL"
+            );
+        }
+        assert_eq!(ParserKind::ALL.len(), 24);
+    }
 }
