@@ -7,6 +7,8 @@ import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { runA11yTests } from "./a11y.mjs";
+import { runKeyboardTests } from "./keyboard.mjs";
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(name);
@@ -21,7 +23,10 @@ console.log(`e2e: ${BASE}, screenshots in ${SHOTS}`);
 
 // ------------------------------------------------------------------ tiny harness
 const results = [];
+// --only REGEX runs the matching tests only (for iterating on one area).
+const ONLY = arg("--only") ? new RegExp(arg("--only")) : null;
 async function test(name, fn) {
+  if (ONLY && !ONLY.test(name)) return;
   const started = Date.now();
   try {
     await fn();
@@ -450,6 +455,10 @@ await test("toggle the theme", async () => {
   assert(problems.length === 0, problems.join("; "));
   await page.close();
 });
+
+const harness = { test, assert, openPage, shot, api, BASE, C, demo, ns, set: bigSet.name };
+await runKeyboardTests(harness);
+await runA11yTests(harness);
 
 await browser.close();
 const passed = results.filter((r) => r.ok).length;

@@ -216,7 +216,7 @@ export default function IndexesPage() {
                 <th>Type</th>
                 <th>Collection</th>
                 <th>State per node</th>
-                <th aria-label="Actions" />
+                <th><span className="sr-only">Actions</span></th>
               </tr>
             </thead>
             <tbody>

@@ -70,7 +70,7 @@ export default function NamespaceDetailPage() {
                 <th className="num">Tombstones</th>
                 <th className="num">Data used</th>
                 <th className="num">Indexes</th>
-                <th aria-label="Actions" />
+                <th><span className="sr-only">Actions</span></th>
               </tr>
             </thead>
             <tbody>

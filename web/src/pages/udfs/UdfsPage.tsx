@@ -233,7 +233,7 @@ export default function UdfsPage() {
                 <th>Module</th>
                 <th>Type</th>
                 <th>Hash</th>
-                <th aria-label="Actions" />
+                <th><span className="sr-only">Actions</span></th>
               </tr>
             </thead>
             <tbody>

@@ -151,7 +151,7 @@ export default function UsersPage() {
             ) : (
               <div className="panel overflow-x-auto">
                 <table className="table">
-                  <thead><tr><th>User</th><th>Roles</th><th className="num">Connections</th><th aria-label="Actions" /></tr></thead>
+                  <thead><tr><th>User</th><th>Roles</th><th className="num">Connections</th><th><span className="sr-only">Actions</span></th></tr></thead>
                   <tbody>
                     {users.data.map((u) => (
                       <tr key={u.user}>
@@ -173,7 +173,7 @@ export default function UsersPage() {
             ) : (
               <div className="panel overflow-x-auto">
                 <table className="table">
-                  <thead><tr><th>Role</th><th>Privileges</th><th>Allowlist</th><th aria-label="Actions" /></tr></thead>
+                  <thead><tr><th>Role</th><th>Privileges</th><th>Allowlist</th><th><span className="sr-only">Actions</span></th></tr></thead>
                   <tbody>
                     {roles.data.map((r) => (
                       <tr key={r.name}>

@@ -1,0 +1,249 @@
+// Accessibility e2e: every route and dialog, light and dark, with and without a selected
+// connection, must pass the axe gate (./axe.mjs); the gate itself is proven by injecting a
+// violation; reduced motion turns every transition and animation off.
+//
+// EVERY NEW PAGE MUST BE ADDED TO `routes()` BELOW (the "navigation is covered" test fails when
+// a navigation entry has no route here). New dialogs go into `dialogs()`.
+import { AXE_VERSION, assertA11y, checkA11y, formatViolations } from "./axe.mjs";
+
+/** Pages to audit. `ready` waits until the page shows its data (no spinner, no pending request). */
+function routes({ C, ns, set, unreachable }) {
+  const enc = encodeURIComponent;
+  return [
+    // [name, path, heading, needs a connection]
+    ["connections", "/connections", "Connections"],
+    ["settings", "/settings", "Settings"],
+    ["not-found", "/no/such/page", "Page not found"],
+    ["dashboard", `${C}/dashboard`, "Dashboard", true],
+    ["namespaces", `${C}/namespaces`, "Namespaces & sets", true],
+    ["namespace-detail", `${C}/namespaces/${enc(ns)}`, `Namespace ${ns}`, true],
+    ["browse", `${C}/browse`, "Record browser", true],
+    ["records", `${C}/browse/${enc(ns)}/${enc(set)}`, `${ns} / ${set}`, true],
+    ["records-no-set", `${C}/browse/${enc(ns)}/~none`, `${ns} / (no set)`, true],
+    ["query", `${C}/query`, "Query builder", true],
+    ["indexes", `${C}/indexes`, "Secondary indexes", true],
+    ["udfs", `${C}/udfs`, "UDFs", true],
+    ["users", `${C}/users`, "Users & roles", true],
+    ["console", `${C}/console`, "Info console", true],
+    // Error states: a connection whose seed host refuses connections.
+    ["dashboard-unreachable", `/clusters/${unreachable}/dashboard`, "Dashboard", true],
+    ["namespaces-unreachable", `/clusters/${unreachable}/namespaces`, "Namespaces & sets", true],
+  ].map(([name, path, heading, cluster]) => ({ name, path, heading, cluster: !!cluster }));
+}
+
+/** Dialogs to audit: open them from their page; the gate then runs inside the dialog. */
+function dialogs({ C, ns, set, demo }) {
+  const records = `${C}/browse/${encodeURIComponent(ns)}/${encodeURIComponent(set)}`;
+  const firstRow = (page) => page.getByTestId("data-row").first();
+  return [
+    ["profile form (new)", "/connections", (p) => p.getByRole("button", { name: "New connection" }).first().click()],
+    [
+      "profile form (field errors)",
+      "/connections",
+      async (p) => {
+        await p.getByRole("button", { name: "New connection" }).first().click();
+        await p.getByLabel("Seed hosts").fill("");
+        await p.getByRole("dialog").getByRole("button", { name: "Create", exact: true }).click();
+        await p.getByText("Add at least one seed host", { exact: false }).waitFor();
+      },
+    ],
+    ["profile form (edit)", "/connections", (p) => p.getByRole("button", { name: `Edit ${demo.name}` }).click()],
+    ["delete connection confirmation", "/connections", (p) => p.getByRole("button", { name: `Delete ${demo.name}` }).click()],
+    ["record editor (edit)", records, (p) => firstRow(p).getByRole("button", { name: /^Open record/ }).click()],
+    ["record editor (duplicate)", records, (p) => firstRow(p).getByRole("button", { name: /^Duplicate record/ }).click()],
+    ["record editor (new)", records, (p) => p.getByRole("button", { name: "New record" }).click()],
+    ["delete record confirmation", records, (p) => firstRow(p).getByRole("button", { name: /^Delete record/ }).click()],
+    ["create index", `${C}/indexes`, (p) => p.getByRole("button", { name: "Create index" }).first().click()],
+    ["new UDF module", `${C}/udfs`, (p) => p.getByRole("button", { name: "New module" }).first().click()],
+  ].map(([name, path, open]) => ({ name, path, open }));
+}
+
+async function waitReady(page, route) {
+  await page.getByRole("heading", { name: route.heading, exact: true }).or(page.getByText(route.heading, { exact: true })).first().waitFor();
+  // The dashboard keeps an SSE stream open, so it never becomes network-idle.
+  if (route.name === "dashboard") await page.getByTestId("stream-status").filter({ hasText: "Live" }).waitFor();
+  else await page.waitForLoadState("networkidle");
+  await page.locator('[aria-busy="true"]').first().waitFor({ state: "detached" });
+}
+
+/** Theme and selected connection are set in localStorage before the app starts. */
+async function prepare(page, { theme, lastProfile }) {
+  await page.addInitScript(
+    ([theme, last]) => {
+      localStorage.setItem("acm.theme", theme);
+      if (last) localStorage.setItem("acm.lastProfile", last);
+      else localStorage.removeItem("acm.lastProfile");
+    },
+    [theme, lastProfile ?? null],
+  );
+}
+
+async function assertTheme(page, theme) {
+  const dark = await page.evaluate(() => document.documentElement.classList.contains("dark"));
+  if (dark !== (theme === "dark")) throw new Error(`expected the ${theme} theme, <html> has dark=${dark}`);
+}
+
+export async function runA11yTests({ test, assert, openPage, shot, api, BASE, C, demo, ns, set }) {
+  console.log(`a11y (axe-core ${AXE_VERSION}, WCAG 2.1 A/AA, failing on serious/critical):`);
+  // A connection whose seed refuses connections: its pages show error states (502 by design).
+  const created = await api("/api/v1/profiles", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ name: `a11y-unreachable-${Date.now()}`, hosts: ["127.0.0.1:1"], port: 3000, labels: { env: "a11y" } }),
+  });
+  const ctx = { C, ns, set, demo, unreachable: created.id };
+  const expected5xx = [new RegExp(`/api/v1/clusters/${created.id}/`), new RegExp(`/api/v1/profiles/${created.id}/status$`)];
+  const summary = []; // { label, theme, failing, other }
+
+  const all = routes(ctx);
+  for (const theme of ["light", "dark"]) {
+    for (const selected of [false, true]) {
+      const state = selected ? "connection selected" : "no connection";
+      const list = all.filter((r) => selected || !r.cluster);
+      await test(`a11y: ${list.length} routes, ${theme} theme, ${state}`, async () => {
+        const failures = [];
+        for (const route of list) {
+          const { page, problems } = await openPage(expected5xx);
+          await prepare(page, { theme, lastProfile: selected ? String(demo.id) : null });
+          await page.goto(BASE + route.path);
+          await waitReady(page, route);
+          await assertTheme(page, theme);
+          const label = `${route.name} · ${theme} · ${state}`;
+          const r = await checkA11y(page, label);
+          summary.push({ page: route.name, theme, state, failing: r.failing, other: r.other });
+          if (r.failing.length) {
+            failures.push(formatViolations(label, r.failing));
+            await shot(page, `a11y-${route.name}-${theme}${selected ? "" : "-noconn"}`);
+          }
+          if (problems.length) failures.push(`[${label}] ${problems.join("; ")}`);
+          await page.close();
+        }
+        assert(failures.length === 0, failures.join("\n"));
+      });
+    }
+  }
+
+  await test("a11y: every navigation entry is in the audited route list", async () => {
+    const { page } = await openPage();
+    await prepare(page, { theme: "light", lastProfile: String(demo.id) });
+    await page.goto(`${BASE}${C}/dashboard`);
+    const hrefs = await page.getByRole("navigation", { name: "Main" }).getByRole("link").evaluateAll((as) => as.map((a) => new URL(a.href).pathname));
+    assert(hrefs.length >= 10, `only ${hrefs.length} navigation links found`);
+    const audited = new Set(all.map((r) => r.path));
+    const missing = hrefs.filter((h) => !audited.has(h));
+    assert(missing.length === 0, `navigation entries without an a11y route in e2e/a11y.mjs: ${missing.join(", ")}`);
+    await page.close();
+  });
+
+  for (const theme of ["light", "dark"]) {
+    await test(`a11y: dialogs, ${theme} theme`, async () => {
+      const failures = [];
+      for (const d of dialogs(ctx)) {
+        const { page, problems } = await openPage(expected5xx);
+        await prepare(page, { theme, lastProfile: String(demo.id) });
+        await page.goto(BASE + d.path);
+        await page.waitForLoadState("networkidle");
+        await page.locator('[aria-busy="true"]').first().waitFor({ state: "detached" });
+        await d.open(page);
+        const dialog = page.locator("dialog[open]");
+        await dialog.waitFor();
+        await page.waitForLoadState("networkidle");
+        const label = `dialog ${d.name} · ${theme}`;
+        const r = await checkA11y(page, label, { include: "dialog[open]" });
+        summary.push({ page: `dialog: ${d.name}`, theme, state: "connection selected", failing: r.failing, other: r.other });
+        if (r.failing.length) {
+          failures.push(formatViolations(label, r.failing));
+          await shot(page, `a11y-dialog-${d.name.replace(/\W+/g, "-")}-${theme}`);
+        }
+        if (problems.length) failures.push(`[${label}] ${problems.join("; ")}`);
+        await page.close();
+      }
+      assert(failures.length === 0, failures.join("\n"));
+    });
+  }
+
+  await test("a11y: the gate reports injected violations (unlabeled icon button, low contrast, empty header)", async () => {
+    const { page } = await openPage();
+    await prepare(page, { theme: "light", lastProfile: String(demo.id) });
+    await page.goto(`${BASE}/settings`);
+    await waitReady(page, { name: "settings", heading: "Settings" });
+    const before = await checkA11y(page, "settings");
+    assert(before.failing.length === 0, `the page must be clean before the injection:\n${formatViolations("settings", before.failing)}`);
+    await page.evaluate(() => {
+      const main = document.querySelector("main");
+      const b = document.createElement("button");
+      b.id = "a11y-probe-button";
+      b.innerHTML = '<svg width="16" height="16" aria-hidden="true"><path d="M0 0h16v16"/></svg>';
+      const p = document.createElement("p");
+      p.id = "a11y-probe-text";
+      p.textContent = "Barely visible text";
+      p.style.cssText = "color:#c4c4c4;background:#ffffff";
+      const t = document.createElement("table");
+      t.id = "a11y-probe-table";
+      t.innerHTML = "<thead><tr><th>Name</th><th></th></tr></thead><tbody><tr><td>x</td><td><button>Drop</button></td></tr></tbody>";
+      main.append(b, p, t);
+    });
+    // Each injected element must be reported under its rule, by a selector that resolves to it.
+    const after = await checkA11y(page, "settings + injected");
+    const expected = { "button-name": "#a11y-probe-button", "color-contrast": "#a11y-probe-text", "empty-table-header": "#a11y-probe-table th:nth-child(2)" };
+    for (const [rule, selector] of Object.entries(expected)) {
+      const v = after.failing.find((x) => x.id === rule);
+      assert(v, `the gate missed ${rule}: ${formatViolations("settings + injected", after.failing) || "no violation"}`);
+      const hits = await page.evaluate(([targets, sel]) => targets.filter((t) => document.querySelector(t) === document.querySelector(sel)).length, [v.targets, selector]);
+      assert(hits === 1, `${rule} does not point at ${selector}: ${v.targets.join(", ")}`);
+    }
+    assert(after.failing.length === 3, `only the injected rules should fail:\n${formatViolations("settings + injected", after.failing)}`);
+    // And the e2e-facing assertion throws with page, impact, rule and selector in its message.
+    let message = "";
+    try {
+      await assertA11y(page, "settings + injected");
+    } catch (e) {
+      message = String(e.message);
+    }
+    for (const needle of ["[settings + injected] critical button-name", "#a11y-probe-button", "serious color-contrast", "#a11y-probe-text", "empty-table-header"]) {
+      assert(message.includes(needle), `the gate's report does not mention ${needle}:\n${message || "(it did not throw)"}`);
+    }
+    await page.close();
+  });
+
+  await test("a11y: reduced motion turns transitions and animations off", async () => {
+    const durations = async (reduce) => {
+      const { page } = await openPage();
+      await prepare(page, { theme: "light", lastProfile: String(demo.id) });
+      await page.emulateMedia({ reducedMotion: reduce ? "reduce" : "no-preference" });
+      await page.goto(`${BASE}/connections`);
+      await waitReady(page, { name: "connections", heading: "Connections" });
+      // A spinner (animation) is only on screen while loading: add one to measure its style.
+      const found = await page.evaluate(() => {
+        const s = document.createElement("span");
+        s.className = "animate-spin";
+        document.querySelector("main").append(s);
+        const secs = (v) => Math.max(...v.split(",").map((x) => parseFloat(x) * (x.trim().endsWith("ms") ? 0.001 : 1)));
+        const out = [];
+        for (const el of document.querySelectorAll("*")) {
+          const cs = getComputedStyle(el);
+          const t = secs(cs.transitionDuration);
+          const a = cs.animationName !== "none" ? secs(cs.animationDuration) : 0;
+          if (t > 0 || a > 0) out.push(`${el.tagName.toLowerCase()}.${String(el.className).split(" ").slice(0, 3).join(".")}: transition ${cs.transitionDuration}, animation ${cs.animationName} ${cs.animationDuration}`);
+        }
+        return out;
+      });
+      await page.close();
+      return found;
+    };
+    const normal = await durations(false);
+    assert(normal.length >= 2, `without a preference the spinner and the loading bar should move: ${normal.join("; ")}`);
+    const reduced = await durations(true);
+    assert(reduced.length === 0, `with prefers-reduced-motion these still move:\n${reduced.join("\n")}`);
+  });
+
+  await api(`/api/v1/profiles/${created.id}`, { method: "DELETE" });
+
+  // Result per page × theme (and connection state), for the log and the report.
+  console.log("  a11y result (serious+critical / moderate+minor rules):");
+  for (const s of summary) {
+    const f = s.failing.map((v) => `${v.id}×${v.targets.length}`).join(", ");
+    const o = s.other.map((v) => `${v.id}×${v.targets.length}`).join(", ");
+    console.log(`    ${s.failing.length ? "✗" : "✓"} ${s.page} · ${s.theme} · ${s.state}: ${s.failing.length}${f ? ` (${f})` : ""} / ${s.other.length}${o ? ` (${o})` : ""}`);
+  }
+}

@@ -1,0 +1,2 @@
+// Keyboard-only e2e (filled in below).
+export async function runKeyboardTests() {}
