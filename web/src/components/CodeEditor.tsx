@@ -15,11 +15,14 @@ export interface CodeEditorProps {
   label: string;
   id?: string;
   invalid?: boolean;
+  /** Tab indents (source files). Otherwise Tab moves focus like in any form field. Either way,
+   * Escape leaves the editor, so keyboard users are never trapped. */
+  tabIndents?: boolean;
 }
 
 const CodeMirrorEditor = lazy(() => import("./CodeMirrorEditor"));
 
-export function PlainEditor({ value, onChange, readOnly, minHeight = 120, label, id, invalid }: CodeEditorProps) {
+export function PlainEditor({ value, onChange, readOnly, minHeight = 120, label, id, invalid }: Omit<CodeEditorProps, "tabIndents">) {
   return (
     <textarea
       id={id}
@@ -37,7 +40,7 @@ export function PlainEditor({ value, onChange, readOnly, minHeight = 120, label,
 
 export function CodeEditor(props: CodeEditorProps) {
   return (
-    <Suspense fallback={<PlainEditor {...props} />}>
+    <Suspense fallback={<PlainEditor value={props.value} onChange={props.onChange} language={props.language} readOnly={props.readOnly} minHeight={props.minHeight} label={props.label} id={props.id} invalid={props.invalid} />}>
       <CodeMirrorEditor {...props} />
     </Suspense>
   );

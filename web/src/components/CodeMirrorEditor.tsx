@@ -20,9 +20,10 @@ const setup: Extension = [
   indentOnInput(),
   bracketMatching(),
   syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
-  // Tab indents; Escape then Tab moves focus out (CodeMirror's accessible tab handling).
-  keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
+  keymap.of([...defaultKeymap, ...historyKeymap]),
 ];
+/** Tab indents; Escape then Tab moves focus out (CodeMirror's accessible tab handling). */
+const tabIndenting: Extension = keymap.of([indentWithTab]);
 
 function language(l: CodeEditorProps["language"]): Extension {
   if (l === "json") return json();
@@ -30,7 +31,7 @@ function language(l: CodeEditorProps["language"]): Extension {
   return [];
 }
 
-export default function CodeMirrorEditor({ value, onChange, language: lang, readOnly, minHeight = 120, label, id, invalid }: CodeEditorProps) {
+export default function CodeMirrorEditor({ value, onChange, language: lang, readOnly, minHeight = 120, label, id, invalid, tabIndents = false }: CodeEditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const onChangeRef = useRef(onChange);
@@ -43,12 +44,19 @@ export default function CodeMirrorEditor({ value, onChange, language: lang, read
       doc: value,
       extensions: [
         setup,
+        tabIndents && !readOnly ? tabIndenting : [],
         language(lang),
         EditorView.lineWrapping,
         EditorState.readOnly.of(!!readOnly),
         EditorView.editable.of(!readOnly),
         EditorView.contentAttributes.of({ "aria-label": label, ...(id ? { id } : {}) }),
-        EditorView.theme({ "&": { minHeight: `${minHeight}px`, fontSize: "13px" }, ".cm-scroller": { fontFamily: "var(--font-mono)" } }),
+        EditorView.theme({
+          "&": { minHeight: `${minHeight}px`, fontSize: "13px" },
+          ".cm-scroller": { fontFamily: "var(--font-mono)" },
+          // The same focus ring as every other control (CodeMirror draws a faint dotted line), drawn
+          // inside the frame because the wrapper clips overflow.
+          "&.cm-focused": { outline: "2px solid var(--focus)", outlineOffset: "-2px" },
+        }),
         dark ? oneDark : [],
         EditorView.updateListener.of((u) => {
           if (u.docChanged) onChangeRef.current?.(u.state.doc.toString());
@@ -63,7 +71,7 @@ export default function CodeMirrorEditor({ value, onChange, language: lang, read
     };
     // The document is synced below; rebuild only for language/theme/readOnly changes.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [lang, readOnly, theme]);
+  }, [lang, readOnly, theme, tabIndents]);
 
   useEffect(() => {
     const v = view.current;

@@ -167,7 +167,29 @@ export function Field({
   );
 }
 
-/** A modal built on <dialog>: focus is trapped by the browser, Escape closes. */
+/** Where focus goes when a dialog opens: an element marked `data-autofocus`, else the first
+ * editable field of the body, else the browser's choice (the first control, "Close dialog"). */
+export function initialFocus(dialog: HTMLElement): HTMLElement | null {
+  const marked = dialog.querySelector<HTMLElement>("[data-autofocus]");
+  if (marked) return marked;
+  const fields = dialog.querySelectorAll<HTMLElement>("[data-dialog-body] input, [data-dialog-body] select, [data-dialog-body] textarea, [data-dialog-body] [contenteditable='true']");
+  for (const f of fields) {
+    const el = f as HTMLInputElement;
+    if (el.disabled || el.readOnly || el.type === "hidden" || el.type === "file" || el.type === "checkbox" || el.type === "radio") continue;
+    return f;
+  }
+  return null;
+}
+
+/** Returns focus to the control that opened a dialog, or to the main content when that
+ * control is gone (e.g. the row it was in was deleted). */
+export function restoreFocus(opener: HTMLElement | null): void {
+  const target = opener?.isConnected ? opener : document.getElementById("main");
+  target?.focus({ preventScroll: false });
+}
+
+/** A modal built on <dialog>: the browser keeps focus inside and Escape closes it. Focus moves
+ * into it when it opens (see `initialFocus`) and back to the opener when it closes or unmounts. */
 export function Modal({
   open,
   title,
@@ -184,25 +206,44 @@ export function Modal({
   wide?: boolean;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const opener = useRef<HTMLElement | null>(null);
   const titleId = useId();
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
     if (open && !d.open) {
+      const active = document.activeElement;
+      opener.current = active instanceof HTMLElement && active !== document.body ? active : null;
       if (typeof d.showModal === "function") d.showModal();
       else d.setAttribute("open", "");
+      initialFocus(d)?.focus();
     }
     if (!open && d.open) {
       if (typeof d.close === "function") d.close();
       else d.removeAttribute("open");
+      restoreFocus(opener.current);
+      opener.current = null;
     }
   }, [open]);
+  // Dialogs are often unmounted while open (`{editing ? <Form/> : null}`): restore focus then too.
+  useEffect(
+    () => () => {
+      if (opener.current) restoreFocus(opener.current);
+    },
+    [],
+  );
   return (
     <dialog
       ref={ref}
       aria-labelledby={titleId}
       onCancel={(e) => {
         e.preventDefault();
+        // A code editor keeps Tab for indenting: there Escape leaves the editor (focus goes to
+        // "Close dialog") and a second Escape closes the dialog, so nobody is trapped.
+        if (document.activeElement?.closest(".cm-editor")) {
+          ref.current?.querySelector<HTMLElement>("[data-dialog-close]")?.focus();
+          return;
+        }
         onClose();
       }}
       className={`panel m-auto max-h-[90vh] w-[calc(100%-2rem)] ${wide ? "max-w-4xl" : "max-w-lg"} p-0 text-[var(--text)]`}
@@ -213,9 +254,13 @@ export function Modal({
             <h2 id={titleId} className="text-base font-semibold">
               {title}
             </h2>
-            <IconButton icon="x" label="Close dialog" onClick={onClose} />
+            <button type="button" className="btn btn-icon" aria-label="Close dialog" title="Close dialog (Escape)" onClick={onClose} data-dialog-close>
+              <Icon name="x" />
+            </button>
           </div>
-          <div className="overflow-auto px-4 py-4">{children}</div>
+          <div className="overflow-auto px-4 py-4" data-dialog-body>
+            {children}
+          </div>
           {footer ? <div className="flex justify-end gap-2 border-t border-[var(--border)] px-4 py-3">{footer}</div> : null}
         </div>
       ) : null}

@@ -32,6 +32,8 @@ export function RecordEditor({
 }) {
   const [d, setD] = useState<RecordDraft>(() => draftFromRecord(record, mode === "duplicate"));
   const [errors, setErrors] = useState<DraftErrors>({ bins: {} });
+  // "Add bin" moves focus to the new bin's name, so keyboard users continue where they are.
+  const [focusBin, setFocusBin] = useState<string | null>(null);
   const needKey = mode !== "edit";
   const existingKey = record ? keyToText(record.key.userKey) : null;
   // A record written without its key (no sendKey) is addressed by its digest; without either it is read-only.
@@ -156,6 +158,7 @@ export function RecordEditor({
                     aria-label={`Bin ${i + 1} name`}
                     value={b.name}
                     readOnly={b.existing}
+                    autoFocus={b.id === focusBin}
                     onChange={(e) => setBin(b.id, { name: e.target.value })}
                     placeholder="bin name"
                   />
@@ -190,7 +193,12 @@ export function RecordEditor({
               ))}
             </ul>
           ) : null}
-          <button type="button" className="btn mt-3" onClick={() => setD((s) => ({ ...s, bins: [...s.bins, newBin()] }))}>
+          <button type="button" className="btn mt-3" onClick={() => {
+              const bin = newBin();
+              setFocusBin(bin.id);
+              setD((s) => ({ ...s, bins: [...s.bins, bin] }));
+            }}
+          >
             <Icon name="plus" /> Add bin
           </button>
         </fieldset>

@@ -68,7 +68,8 @@ function UploadDialog({ connId, onClose, initial }: { connId: number; onClose: (
         </Field>
         <div>
           <span className="label">Lua source</span>
-          <CodeEditor language="lua" label="Lua source" value={content} onChange={setContent} minHeight={260} />
+          <CodeEditor language="lua" label="Lua source" value={content} onChange={setContent} minHeight={260} tabIndents />
+          <p className="muted mt-1 text-xs">Tab indents; Escape leaves the editor.</p>
         </div>
         {up.error ? <ErrorState error={up.error} compact /> : null}
       </form>
