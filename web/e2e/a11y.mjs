@@ -63,7 +63,13 @@ async function waitReady(page, route) {
   // The dashboard keeps an SSE stream open, so it never becomes network-idle.
   if (route.name === "dashboard") await page.getByTestId("stream-status").filter({ hasText: "Live" }).waitFor();
   else await page.waitForLoadState("networkidle");
+  await settled(page);
+}
+
+/** No loading placeholder left: no spinner, no code editor still loading. */
+async function settled(page) {
   await page.locator('[aria-busy="true"]').first().waitFor({ state: "detached" });
+  await page.locator("[data-editor-loading]").first().waitFor({ state: "detached" });
 }
 
 /** Theme and selected connection are set in localStorage before the app starts. */
@@ -127,6 +133,7 @@ export async function runA11yTests({ test, assert, openPage, shot, api, BASE, C,
     const { page } = await openPage();
     await prepare(page, { theme: "light", lastProfile: String(demo.id) });
     await page.goto(`${BASE}${C}/dashboard`);
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Dashboard" }).waitFor();
     const hrefs = await page.getByRole("navigation", { name: "Main" }).getByRole("link").evaluateAll((as) => as.map((a) => new URL(a.href).pathname));
     assert(hrefs.length >= 10, `only ${hrefs.length} navigation links found`);
     const audited = new Set(all.map((r) => r.path));
@@ -148,6 +155,7 @@ export async function runA11yTests({ test, assert, openPage, shot, api, BASE, C,
         const dialog = page.locator("dialog[open]");
         await dialog.waitFor();
         await page.waitForLoadState("networkidle");
+        await settled(page);
         const label = `dialog ${d.name} · ${theme}`;
         const r = await checkA11y(page, label, { include: "dialog[open]" });
         summary.push({ page: `dialog: ${d.name}`, theme, state: "connection selected", failing: r.failing, other: r.other });
@@ -235,6 +243,48 @@ export async function runA11yTests({ test, assert, openPage, shot, api, BASE, C,
     assert(normal.length >= 2, `without a preference the spinner and the loading bar should move: ${normal.join("; ")}`);
     const reduced = await durations(true);
     assert(reduced.length === 0, `with prefers-reduced-motion these still move:\n${reduced.join("\n")}`);
+  });
+
+  await test("a11y: live charts start paused with reduced motion, can be resumed and paused", async () => {
+    const charts = (page) => page.getByTestId("charts");
+    const chartsLag = () => {
+      const d = document.querySelector('[data-testid="charts"]')?.dataset;
+      return !!d && d.lastSample !== "" && Number(d.latestSample) > Number(d.lastSample);
+    };
+    const chartsFollow = (after) => {
+      const d = document.querySelector('[data-testid="charts"]')?.dataset;
+      return !!d && d.lastSample !== "" && d.lastSample === d.latestSample && Number(d.lastSample) > after;
+    };
+    // Without a preference the charts are live.
+    {
+      const { page, problems } = await openPage();
+      await prepare(page, { theme: "light", lastProfile: String(demo.id) });
+      await page.emulateMedia({ reducedMotion: "no-preference" });
+      await page.goto(`${BASE}${C}/dashboard`);
+      await page.getByTestId("stream-status").filter({ hasText: "Live" }).waitFor();
+      await page.getByRole("button", { name: "Pause charts" }).waitFor();
+      assert((await page.getByTestId("charts-paused").count()) === 0, "charts paused without a reduced-motion preference");
+      await page.waitForFunction(chartsFollow, 0);
+      assert(problems.length === 0, problems.join("; "));
+      await page.close();
+    }
+    const { page, problems } = await openPage();
+    await prepare(page, { theme: "light", lastProfile: String(demo.id) });
+    await page.emulateMedia({ reducedMotion: "reduce" });
+    await page.goto(`${BASE}${C}/dashboard`);
+    await page.getByTestId("stream-status").filter({ hasText: "Live" }).waitFor();
+    await page.getByTestId("charts-paused").filter({ hasText: "reduced motion" }).waitFor();
+    // New samples arrive (the figures update) while the charts keep the data they were paused on.
+    await page.waitForFunction(chartsLag);
+    const frozenAt = Number(await charts(page).getAttribute("data-last-sample"));
+    await page.getByRole("button", { name: "Resume charts" }).click();
+    await page.waitForFunction(chartsFollow, frozenAt);
+    assert((await page.getByTestId("charts-paused").count()) === 0, "the paused note stayed after resuming");
+    await page.getByRole("button", { name: "Pause charts" }).click();
+    await page.getByTestId("charts-paused").waitFor();
+    await page.waitForFunction(chartsLag);
+    assert(problems.length === 0, problems.join("; "));
+    await page.close();
   });
 
   await api(`/api/v1/profiles/${created.id}`, { method: "DELETE" });

@@ -40,7 +40,14 @@ export function PlainEditor({ value, onChange, readOnly, minHeight = 120, label,
 
 export function CodeEditor(props: CodeEditorProps) {
   return (
-    <Suspense fallback={<PlainEditor value={props.value} onChange={props.onChange} language={props.language} readOnly={props.readOnly} minHeight={props.minHeight} label={props.label} id={props.id} invalid={props.invalid} />}>
+    <Suspense
+      fallback={
+        // Marked so that tests can wait for the real editor.
+        <div data-editor-loading>
+          <PlainEditor value={props.value} onChange={props.onChange} language={props.language} readOnly={props.readOnly} minHeight={props.minHeight} label={props.label} id={props.id} invalid={props.invalid} />
+        </div>
+      }
+    >
       <CodeMirrorEditor {...props} />
     </Suspense>
   );

@@ -1,10 +1,10 @@
 /** CodeMirror 6 editor (lazy chunk): JSON and Lua highlighting, theme-aware, accessible label. */
 import { json } from "@codemirror/lang-json";
 import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
-import { bracketMatching, defaultHighlightStyle, indentOnInput, StreamLanguage, syntaxHighlighting } from "@codemirror/language";
+import { bracketMatching, defaultHighlightStyle, HighlightStyle, indentOnInput, StreamLanguage, syntaxHighlighting } from "@codemirror/language";
 import { lua } from "@codemirror/legacy-modes/mode/lua";
 import { EditorState, type Extension } from "@codemirror/state";
-import { oneDark } from "@codemirror/theme-one-dark";
+import { oneDarkHighlightStyle, oneDarkTheme } from "@codemirror/theme-one-dark";
 import { drawSelection, EditorView, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers } from "@codemirror/view";
 import { useEffect, useRef } from "react";
 import { useTheme } from "../app/theme";
@@ -24,6 +24,20 @@ const setup: Extension = [
 ];
 /** Tab indents; Escape then Tab moves focus out (CodeMirror's accessible tab handling). */
 const tabIndenting: Extension = keymap.of([indentWithTab]);
+
+/** One Dark with its three too-faint colors lightened so every token reaches 4.5:1 on the
+ * editor background and the active line (WCAG 1.4.3): coral 4.1 → 5.4, stone (comments, line
+ * numbers) 3.6 → 5.2, violet 4.4 → 5.2. */
+const ACCESSIBLE_DARK: Record<string, string> = { "#e06c75": "#ef8a92", "#7d8799": "#9aa5b1", "#c678dd": "#d08ae3" };
+const STONE = "#9aa5b1";
+const darkHighlight = HighlightStyle.define(
+  oneDarkHighlightStyle.specs.map((spec) => (typeof spec.color === "string" && ACCESSIBLE_DARK[spec.color] ? { ...spec, color: ACCESSIBLE_DARK[spec.color] } : spec)),
+);
+const darkTheme: Extension = [
+  oneDarkTheme,
+  EditorView.theme({ ".cm-gutters": { color: STONE } }, { dark: true }),
+  syntaxHighlighting(darkHighlight),
+];
 
 function language(l: CodeEditorProps["language"]): Extension {
   if (l === "json") return json();
@@ -57,7 +71,7 @@ export default function CodeMirrorEditor({ value, onChange, language: lang, read
           // inside the frame because the wrapper clips overflow.
           "&.cm-focused": { outline: "2px solid var(--focus)", outlineOffset: "-2px" },
         }),
-        dark ? oneDark : [],
+        dark ? darkTheme : [],
         EditorView.updateListener.of((u) => {
           if (u.docChanged) onChangeRef.current?.(u.state.doc.toString());
         }),

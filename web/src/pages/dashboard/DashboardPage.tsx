@@ -7,7 +7,9 @@ import type { MetricsSample } from "../../api/types";
 import { useConnId } from "../../app/useProfile";
 import { LiveChart } from "../../components/LiveChart";
 import { Badge, EmptyState, ErrorState, Loading, PageHeader, UsageBar } from "../../components/ui";
+import { Icon } from "../../components/icons";
 import { useEventStream } from "../../hooks/useEventStream";
+import { usePrefersReducedMotion } from "../../hooks/usePrefersReducedMotion";
 import { formatBytes, formatNumber, formatRate } from "../../lib/format";
 import { mergeSamples, successPct, toColumns } from "../../lib/metricsBuffer";
 import { formatDuration } from "../../lib/values";
@@ -46,9 +48,24 @@ export default function DashboardPage() {
     onResume,
   });
 
-  const tps = useMemo(() => toColumns(samples, [(s) => s.readTps, (s) => s.writeTps]), [samples]);
-  const success = useMemo(() => toColumns(samples, [(s) => successPct(s, "read"), (s) => successPct(s, "write")]), [samples]);
-  const conns = useMemo(() => toColumns(samples, [(s) => s.clientConnections]), [samples]);
+  // Charts can be paused (moving content must be stoppable, WCAG 2.2.2); for users who ask for
+  // reduced motion they start paused on the first data, and follow the setting when it changes.
+  // `frozen` is what a paused chart shows (null: live).
+  const reduced = usePrefersReducedMotion();
+  const [frozen, setFrozen] = useState<MetricsSample[] | null>(() => (reduced ? [] : null));
+  const [seenReduced, setSeenReduced] = useState(reduced);
+  if (seenReduced !== reduced) {
+    setSeenReduced(reduced);
+    setFrozen(reduced ? samples : null);
+  }
+  const paused = frozen !== null;
+  useEffect(() => {
+    if (frozen !== null && frozen.length === 0 && samples.length > 0) setFrozen(samples);
+  }, [frozen, samples]);
+  const charted = frozen ?? samples;
+  const tps = useMemo(() => toColumns(charted, [(s) => s.readTps, (s) => s.writeTps]), [charted]);
+  const success = useMemo(() => toColumns(charted, [(s) => successPct(s, "read"), (s) => successPct(s, "write")]), [charted]);
+  const conns = useMemo(() => toColumns(charted, [(s) => s.clientConnections]), [charted]);
   const latest = samples[samples.length - 1];
   const nodes = nodesQ.data ?? [];
   const up = nodes.filter((n) => !n.error);
@@ -65,11 +82,16 @@ export default function DashboardPage() {
             : "Live view of the cluster"
         }
         actions={
-          <Badge tone={status === "open" ? "ok" : status === "paused" ? "neutral" : status === "error" ? "err" : "warn"}>
-            <span data-testid="stream-status">
-              {status === "open" ? "Live" : status === "paused" ? "Paused (tab hidden)" : status === "error" ? "Stream closed" : "Connecting…"}
-            </span>
-          </Badge>
+          <>
+            <Badge tone={status === "open" ? "ok" : status === "paused" ? "neutral" : status === "error" ? "err" : "warn"}>
+              <span data-testid="stream-status">
+                {status === "open" ? "Live" : status === "paused" ? "Paused (tab hidden)" : status === "error" ? "Stream closed" : "Connecting…"}
+              </span>
+            </Badge>
+            <button type="button" className="btn" data-testid="charts-pause" onClick={() => setFrozen(paused ? null : samples)}>
+              <Icon name={paused ? "play" : "pause"} /> {paused ? "Resume charts" : "Pause charts"}
+            </button>
+          </>
         }
       />
       {nodesQ.isError ? <div className="mb-4"><ErrorState error={nodesQ.error} onRetry={() => nodesQ.refetch()} /></div> : null}
@@ -81,7 +103,12 @@ export default function DashboardPage() {
         <Stat label="Uptime (youngest node)" value={minUptime === null ? "—" : formatDuration(minUptime)} />
       </div>
       {history.isError && !nodesQ.isError ? <div className="mb-4"><ErrorState error={history.error} onRetry={() => history.refetch()} compact /></div> : null}
-      <div className="mb-4 grid grid-cols-1 gap-3 xl:grid-cols-3">
+      {paused ? (
+        <p className="muted mb-2 text-sm" data-testid="charts-paused">
+          Charts paused{frozen.length ? ` at ${new Date(frozen[frozen.length - 1]!.tsMs).toLocaleTimeString()}` : ""}{reduced ? " because your system asks for reduced motion" : ""}: the figures above stay live.
+        </p>
+      ) : null}
+      <div className="mb-4 grid grid-cols-1 gap-3 xl:grid-cols-3" data-testid="charts" data-last-sample={charted.at(-1)?.tsMs ?? ""} data-latest-sample={latest?.tsMs ?? ""}>
         <LiveChart
           title="Throughput (TPS)"
           series={[
