@@ -54,8 +54,46 @@ function dialogs({ C, ns, set, demo }) {
     ["record editor (new)", records, (p) => p.getByRole("button", { name: "New record" }).click()],
     ["delete record confirmation", records, (p) => firstRow(p).getByRole("button", { name: /^Delete record/ }).click()],
     ["create index", `${C}/indexes`, (p) => p.getByRole("button", { name: "Create index" }).first().click()],
+    ["drop index confirmation", `${C}/indexes`, (p) => p.getByRole("button", { name: /^Drop index / }).first().click()],
     ["new UDF module", `${C}/udfs`, (p) => p.getByRole("button", { name: "New module" }).first().click()],
-  ].map(([name, path, open]) => ({ name, path, open }));
+    ["UDF source", `${C}/udfs`, (p) => p.getByRole("button", { name: /^View source of / }).first().click()],
+    ["UDF execute", `${C}/udfs`, (p) => p.getByRole("button", { name: /^Execute .* on a record$/ }).first().click()],
+    ["truncate set confirmation (typed)", `${C}/namespaces/${encodeURIComponent(ns)}`, (p) => p.getByRole("button", { name: `Truncate set ${set}` }).click()],
+  ].map(([name, path, open]) => ({ name, path, open, include: "dialog[open]" }));
+}
+
+/** Page states reached by interaction (the whole page is audited). */
+function states({ C, ns, set }) {
+  return [
+    [
+      "query results",
+      `${C}/query`,
+      async (p) => {
+        await p.getByLabel("Namespace").selectOption(ns);
+        await p.getByLabel("Set", { exact: true }).selectOption(set);
+        await p.getByTestId("run-query").click();
+        await p.getByTestId("query-results").waitFor();
+      },
+    ],
+    [
+      "console output",
+      `${C}/console`,
+      async (p) => {
+        await p.getByLabel("Info command").fill("namespaces");
+        await p.getByLabel("Info command").press("Enter");
+        await p.getByTestId("console-output").filter({ hasText: ns }).waitFor();
+      },
+    ],
+    [
+      "record lookup error",
+      `${C}/browse/${encodeURIComponent(ns)}/${encodeURIComponent(set)}`,
+      async (p) => {
+        await p.getByLabel("Primary key", { exact: true }).fill("no-such-key-a11y");
+        await p.getByRole("button", { name: "Look up" }).click();
+        await p.getByRole("alert").waitFor();
+      },
+    ],
+  ].map(([name, path, open]) => ({ name, path, open, include: undefined }));
 }
 
 async function waitReady(page, route) {
@@ -143,22 +181,21 @@ export async function runA11yTests({ test, assert, openPage, shot, api, BASE, C,
   });
 
   for (const theme of ["light", "dark"]) {
-    await test(`a11y: dialogs, ${theme} theme`, async () => {
+    await test(`a11y: dialogs and interactive states, ${theme} theme`, async () => {
       const failures = [];
-      for (const d of dialogs(ctx)) {
+      for (const d of [...dialogs(ctx), ...states(ctx)]) {
         const { page, problems } = await openPage(expected5xx);
         await prepare(page, { theme, lastProfile: String(demo.id) });
         await page.goto(BASE + d.path);
         await page.waitForLoadState("networkidle");
         await page.locator('[aria-busy="true"]').first().waitFor({ state: "detached" });
         await d.open(page);
-        const dialog = page.locator("dialog[open]");
-        await dialog.waitFor();
+        if (d.include) await page.locator(d.include).waitFor();
         await page.waitForLoadState("networkidle");
         await settled(page);
-        const label = `dialog ${d.name} · ${theme}`;
-        const r = await checkA11y(page, label, { include: "dialog[open]" });
-        summary.push({ page: `dialog: ${d.name}`, theme, state: "connection selected", failing: r.failing, other: r.other });
+        const label = `${d.include ? "dialog " : ""}${d.name} · ${theme}`;
+        const r = await checkA11y(page, label, d.include ? { include: d.include } : undefined);
+        summary.push({ page: `${d.include ? "dialog: " : ""}${d.name}`, theme, state: "connection selected", failing: r.failing, other: r.other });
         if (r.failing.length) {
           failures.push(formatViolations(label, r.failing));
           await shot(page, `a11y-dialog-${d.name.replace(/\W+/g, "-")}-${theme}`);

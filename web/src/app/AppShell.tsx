@@ -122,14 +122,15 @@ export function AppShell() {
                 <span className="truncate normal-case">{active.name}</span>
               </>
             ) : (
-              <>
-                Cluster
-                <span id="nav-needs-connection" className="sr-only">
-                  Choose a connection first
-                </span>
-              </>
+              "Cluster"
             )}
           </li>
+          {navProfile ? null : (
+            // Says why the entries below are not links (they look the same as inactive links).
+            <li id="nav-needs-connection" className="muted mb-1 px-2.5 text-xs">
+              Choose a connection first
+            </li>
+          )}
           {CLUSTER_PAGES.map((p) => (
             <li key={p.path}>
               {navProfile ? (

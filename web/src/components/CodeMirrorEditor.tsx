@@ -35,7 +35,8 @@ const darkHighlight = HighlightStyle.define(
 );
 const darkTheme: Extension = [
   oneDarkTheme,
-  EditorView.theme({ ".cm-gutters": { color: STONE } }, { dark: true }),
+  // Doubled class: wins over One Dark's own gutter color whatever the style order.
+  EditorView.theme({ "&.cm-editor .cm-gutters": { color: STONE } }, { dark: true }),
   syntaxHighlighting(darkHighlight),
 ];
 
