@@ -4,7 +4,7 @@
 //
 // EVERY NEW PAGE MUST BE ADDED TO `routes()` BELOW (the "navigation is covered" test fails when
 // a navigation entry has no route here). New dialogs go into `dialogs()`.
-import { AXE_VERSION, assertA11y, checkA11y, formatViolations } from "./axe.mjs";
+import { AXE_VERSION, assertA11y, checkA11y, focusRingGaps, formatViolations } from "./axe.mjs";
 
 /** Pages to audit. `ready` waits until the page shows its data (no spinner, no pending request). */
 function routes({ C, ns, set, unreachable }) {
@@ -154,7 +154,9 @@ export async function runA11yTests({ test, assert, openPage, shot, api, BASE, C,
           await assertTheme(page, theme);
           const label = `${route.name} · ${theme} · ${state}`;
           const r = await checkA11y(page, label);
-          summary.push({ page: route.name, theme, state, failing: r.failing, other: r.other });
+          const gaps = await focusRingGaps(page);
+          summary.push({ page: route.name, theme, state, failing: r.failing, other: r.other, gaps });
+          if (gaps.length) failures.push(`[${label}] no visible focus ring on:\n      ${gaps.join("\n      ")}`);
           if (r.failing.length) {
             failures.push(formatViolations(label, r.failing));
             await shot(page, `a11y-${route.name}-${theme}${selected ? "" : "-noconn"}`);
@@ -195,7 +197,9 @@ export async function runA11yTests({ test, assert, openPage, shot, api, BASE, C,
         await settled(page);
         const label = `${d.include ? "dialog " : ""}${d.name} · ${theme}`;
         const r = await checkA11y(page, label, d.include ? { include: d.include } : undefined);
-        summary.push({ page: `${d.include ? "dialog: " : ""}${d.name}`, theme, state: "connection selected", failing: r.failing, other: r.other });
+        const gaps = await focusRingGaps(page, { include: d.include });
+        summary.push({ page: `${d.include ? "dialog: " : ""}${d.name}`, theme, state: "connection selected", failing: r.failing, other: r.other, gaps });
+        if (gaps.length) failures.push(`[${label}] no visible focus ring on:\n      ${gaps.join("\n      ")}`);
         if (r.failing.length) {
           failures.push(formatViolations(label, r.failing));
           await shot(page, `a11y-dialog-${d.name.replace(/\W+/g, "-")}-${theme}`);
@@ -207,7 +211,7 @@ export async function runA11yTests({ test, assert, openPage, shot, api, BASE, C,
     });
   }
 
-  await test("a11y: the gate reports injected violations (unlabeled icon button, low contrast, empty header)", async () => {
+  await test("a11y: the gate reports injected violations (unlabeled icon button, low contrast, empty header, no focus ring)", async () => {
     const { page } = await openPage();
     await prepare(page, { theme: "light", lastProfile: String(demo.id) });
     await page.goto(`${BASE}/settings`);
@@ -226,7 +230,11 @@ export async function runA11yTests({ test, assert, openPage, shot, api, BASE, C,
       const t = document.createElement("table");
       t.id = "a11y-probe-table";
       t.innerHTML = "<thead><tr><th>Name</th><th></th></tr></thead><tbody><tr><td>x</td><td><button>Drop</button></td></tr></tbody>";
-      main.append(b, p, t);
+      const noRing = document.createElement("button");
+      noRing.id = "a11y-probe-noring";
+      noRing.textContent = "Ring styled away";
+      noRing.style.outline = "none";
+      main.append(b, p, t, noRing);
     });
     // Each injected element must be reported under its rule, by a selector that resolves to it.
     const after = await checkA11y(page, "settings + injected");
@@ -238,6 +246,9 @@ export async function runA11yTests({ test, assert, openPage, shot, api, BASE, C,
       assert(hits === 1, `${rule} does not point at ${selector}: ${v.targets.join(", ")}`);
     }
     assert(after.failing.length === 3, `only the injected rules should fail:\n${formatViolations("settings + injected", after.failing)}`);
+    // The focus-ring check finds the button whose outline was removed, and only that one.
+    const gaps = await focusRingGaps(page);
+    assert(gaps.length === 1 && gaps[0].includes("#a11y-probe-noring"), `focus-ring check: ${JSON.stringify(gaps)}`);
     // And the e2e-facing assertion throws with page, impact, rule and selector in its message.
     let message = "";
     try {
@@ -327,10 +338,11 @@ export async function runA11yTests({ test, assert, openPage, shot, api, BASE, C,
   await api(`/api/v1/profiles/${created.id}`, { method: "DELETE" });
 
   // Result per page × theme (and connection state), for the log and the report.
-  console.log("  a11y result (serious+critical / moderate+minor rules):");
+  console.log("  a11y result (serious+critical rules / moderate+minor rules; focus rings):");
   for (const s of summary) {
     const f = s.failing.map((v) => `${v.id}×${v.targets.length}`).join(", ");
     const o = s.other.map((v) => `${v.id}×${v.targets.length}`).join(", ");
-    console.log(`    ${s.failing.length ? "✗" : "✓"} ${s.page} · ${s.theme} · ${s.state}: ${s.failing.length}${f ? ` (${f})` : ""} / ${s.other.length}${o ? ` (${o})` : ""}`);
+    const bad = s.failing.length || s.gaps.length;
+    console.log(`    ${bad ? "✗" : "✓"} ${s.page} · ${s.theme} · ${s.state}: ${s.failing.length}${f ? ` (${f})` : ""} / ${s.other.length}${o ? ` (${o})` : ""}${s.gaps.length ? `; ${s.gaps.length} without focus ring` : ""}`);
   }
 }

@@ -73,3 +73,33 @@ export async function assertA11y(page, label, options) {
   if (r.failing.length) throw new Error(`axe ${AXE_VERSION}: ${r.failing.length} serious/critical rule(s) violated\n${formatViolations(label, r.failing)}`);
   return r;
 }
+
+/** Every visible keyboard-focusable element (inside `include` when given) must show a focus ring
+ * (a solid/dashed/dotted outline of at least 2 px, or the ring of its code-editor frame) when
+ * focused from the keyboard. Returns a description of each element that shows none. */
+export async function focusRingGaps(page, { include } = {}) {
+  // A key press puts the page in keyboard modality, so focus() below matches :focus-visible.
+  await page.keyboard.press("Shift");
+  return page.evaluate((include) => {
+    const root = include ? document.querySelector(include) : document;
+    const selector = 'a[href], button, input, select, textarea, summary, [tabindex], [contenteditable="true"]';
+    const gaps = [];
+    const before = document.activeElement;
+    for (const el of root.querySelectorAll(selector)) {
+      if (el.disabled || el.tabIndex < 0 || el.closest("[inert], [hidden], [aria-hidden='true']")) continue;
+      if (!el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) continue;
+      const r = el.getBoundingClientRect();
+      if (r.width < 2 || r.height < 2) continue; // sr-only until focused (the skip link): checked by the keyboard test
+      el.focus({ preventScroll: true });
+      if (document.activeElement !== el) continue; // not focusable after all (e.g. behind a modal)
+      const cs = getComputedStyle(el.closest(".cm-editor") ?? el);
+      const ring = cs.outlineStyle !== "none" && parseFloat(cs.outlineWidth) >= 2;
+      if (!ring) {
+        const name = (el.getAttribute("aria-label") || el.textContent || el.getAttribute("placeholder") || "").trim().slice(0, 40);
+        gaps.push(`${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""} "${name}" (outline ${cs.outlineStyle} ${cs.outlineWidth})`);
+      }
+    }
+    if (before instanceof HTMLElement) before.focus({ preventScroll: true });
+    return gaps;
+  }, include ?? null);
+}
