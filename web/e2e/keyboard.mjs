@@ -187,6 +187,13 @@ export async function runKeyboardTests({ test, assert, openPage, shot, api, BASE
     await page.keyboard.press("Enter");
     await page.getByRole("dialog").waitFor();
     await focusBecomes(page, "editor has focus", { inDialog: true });
+    // Deleting a bin focuses its Undo; Undo focuses the delete button again (nothing is lost).
+    const firstBin = await page.getByRole("dialog").getByTestId("bin-row").first().getByRole("textbox").first().inputValue();
+    await tabTo(page, `Delete bin ${firstBin}`, named(`Delete bin ${firstBin}`), { max: 40 });
+    await page.keyboard.press("Enter");
+    await focusBecomes(page, "Undo after deleting a bin", { inDialog: true, name: `Undo deleting bin ${firstBin}` });
+    await page.keyboard.press("Enter");
+    await focusBecomes(page, "delete button after Undo", { inDialog: true, name: `Delete bin ${firstBin}` });
     await tabTo(page, "Add bin", named("Add bin"), { max: 120 });
     await page.keyboard.press("Enter");
     const bin = `k${Date.now() % 1e8}`;
@@ -201,6 +208,7 @@ export async function runKeyboardTests({ test, assert, openPage, shot, api, BASE
     await focusBecomes(page, "focus back on the row's Open button", { inDialog: false, name: opener });
     const stored = await api(`/api/v1${C}/namespaces/${encodeURIComponent(ns)}/sets/${encodeURIComponent(set)}/record?key=${encodeURIComponent(firstKey)}`);
     assert(stored.bins[bin] === "typed-by-keyboard", `the bin was not saved: ${JSON.stringify(stored.bins)}`);
+    assert(firstBin in stored.bins, `the bin ${firstBin} was deleted although its deletion was undone`);
     assert(problems.length === 0, problems.join("; "));
     await page.close();
   });

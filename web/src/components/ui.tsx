@@ -23,6 +23,7 @@ export function IconButton({
   disabled,
   className = "",
   type = "button",
+  focusKey,
 }: {
   icon: IconName;
   label: string;
@@ -30,9 +31,11 @@ export function IconButton({
   disabled?: boolean;
   className?: string;
   type?: "button" | "submit";
+  /** `data-focus-key`, for moving focus here after a re-render. */
+  focusKey?: string;
 }) {
   return (
-    <button type={type} className={`btn btn-icon ${className}`} aria-label={label} title={label} onClick={onClick} disabled={disabled}>
+    <button type={type} className={`btn btn-icon ${className}`} aria-label={label} title={label} onClick={onClick} disabled={disabled} data-focus-key={focusKey}>
       <Icon name={icon} />
     </button>
   );

@@ -81,4 +81,21 @@ describe("FilterTreeEditor", () => {
     fireEvent.click(screen.getByRole("button", { name: "Remove group 1." }));
     expect(tree.children).toEqual([]);
   });
+
+  it("keeps keyboard focus in place when nodes are added and removed", () => {
+    render(<Harness onTree={() => {}} />);
+    const addCondition = screen.getByRole("button", { name: "Condition" });
+    fireEvent.click(addCondition);
+    expect(document.activeElement).toBe(screen.getByLabelText("Condition 1 bin"));
+    fireEvent.click(screen.getAllByRole("button", { name: "Group" })[0]!);
+    expect(document.activeElement).toBe(screen.getByLabelText("Condition 2.1 bin"));
+    const group = screen.getByRole("group", { name: "Group 2." });
+    fireEvent.click(within(group).getByRole("button", { name: "Condition" }));
+    expect(document.activeElement).toBe(screen.getByLabelText("Condition 2.2 bin"));
+    // Removing a condition focuses the "Condition" button of its group.
+    fireEvent.click(screen.getByRole("button", { name: "Remove condition 2.2" }));
+    expect(document.activeElement).toBe(within(screen.getByRole("group", { name: "Group 2." })).getByRole("button", { name: "Condition" }));
+    fireEvent.click(screen.getByRole("button", { name: "Remove group 2." }));
+    expect(document.activeElement).toBe(screen.getAllByRole("button", { name: "Condition" })[0]);
+  });
 });

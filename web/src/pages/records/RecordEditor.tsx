@@ -1,6 +1,6 @@
 /** View/edit/create/duplicate one record: typed bins, TTL, delete bin, delete record. */
 import { useMutation } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { endpoints } from "../../api/endpoints";
 import type { RecordData, RecordWrite } from "../../api/types";
 import { Icon } from "../../components/icons";
@@ -32,8 +32,16 @@ export function RecordEditor({
 }) {
   const [d, setD] = useState<RecordDraft>(() => draftFromRecord(record, mode === "duplicate"));
   const [errors, setErrors] = useState<DraftErrors>({ bins: {} });
-  // "Add bin" moves focus to the new bin's name, so keyboard users continue where they are.
+  // Keyboard users keep their place: "Add bin" focuses the new bin's name, deleting a bin its
+  // "Undo" (or "Add bin" for a bin that was never saved), "Undo" the delete button again.
   const [focusBin, setFocusBin] = useState<string | null>(null);
+  const [focusKey, setFocusKey] = useState<string | null>(null);
+  const form = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (!focusKey) return;
+    form.current?.querySelector<HTMLElement>(`[data-focus-key="${focusKey}"]`)?.focus();
+    setFocusKey(null);
+  }, [focusKey, d]);
   const needKey = mode !== "edit";
   const existingKey = record ? keyToText(record.key.userKey) : null;
   // A record written without its key (no sendKey) is addressed by its digest; without either it is read-only.
@@ -92,6 +100,7 @@ export function RecordEditor({
       }
     >
       <form
+        ref={form}
         id="record-form"
         noValidate
         onSubmit={(e) => {
@@ -170,14 +179,32 @@ export function RecordEditor({
                   <ValueEditor idPrefix={b.id} label={`Bin ${b.name || i + 1}`} draft={b.draft} onChange={(draft) => setBin(b.id, { draft })} />
                 )}
                 {b.removed ? (
-                  <button type="button" className="btn" onClick={() => setBin(b.id, { removed: false })}>
+                  <button
+                    type="button"
+                    className="btn"
+                    aria-label={`Undo deleting bin ${b.name || i + 1}`}
+                    data-focus-key={`undo:${b.id}`}
+                    onClick={() => {
+                      setBin(b.id, { removed: false });
+                      setFocusKey(`delete:${b.id}`);
+                    }}
+                  >
                     Undo
                   </button>
                 ) : (
                   <IconButton
                     icon="trash"
                     label={`Delete bin ${b.name || i + 1}`}
-                    onClick={() => (b.existing ? setBin(b.id, { removed: true }) : setD((s) => ({ ...s, bins: s.bins.filter((x) => x.id !== b.id) })))}
+                    focusKey={`delete:${b.id}`}
+                    onClick={() => {
+                      if (b.existing) {
+                        setBin(b.id, { removed: true });
+                        setFocusKey(`undo:${b.id}`);
+                      } else {
+                        setD((s) => ({ ...s, bins: s.bins.filter((x) => x.id !== b.id) }));
+                        setFocusKey("add-bin");
+                      }
+                    }}
                   />
                 )}
                 {errors.bins[b.id] ? <span className="sr-only">{errors.bins[b.id]}</span> : null}
@@ -193,7 +220,7 @@ export function RecordEditor({
               ))}
             </ul>
           ) : null}
-          <button type="button" className="btn mt-3" onClick={() => {
+          <button type="button" className="btn mt-3" data-focus-key="add-bin" onClick={() => {
               const bin = newBin();
               setFocusBin(bin.id);
               setD((s) => ({ ...s, bins: [...s.bins, bin] }));
