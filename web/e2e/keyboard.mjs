@@ -212,4 +212,24 @@ export async function runKeyboardTests({ test, assert, openPage, shot, api, BASE
     assert(problems.length === 0, problems.join("; "));
     await page.close();
   });
+
+  await test("keyboard: the theme radio group is one Tab stop and arrows change the theme", async () => {
+    const { page, problems } = await openPage();
+    await prepare(page);
+    await page.goto(`${BASE}/settings`);
+    await page.getByRole("radiogroup", { name: "Theme" }).waitFor();
+    await tabTo(page, "the checked theme", (f) => f.name === "Light");
+    await page.keyboard.press("ArrowRight");
+    await focusBecomes(page, "Dark after ArrowRight", { name: "Dark" });
+    assert(await page.evaluate(() => document.documentElement.classList.contains("dark")), "ArrowRight did not switch to the dark theme");
+    // Shift+Tab leaves the group (no stop on "Light"), Tab comes back on the checked option.
+    const prev = await tabTo(page, "the control before the group", (f) => f.name !== "Dark", { back: true, max: 1 });
+    assert(prev.name !== "Light" && prev.name !== "System", `Shift+Tab stopped on another option: ${prev.name}`);
+    await tabTo(page, "back into the group, on the checked option", (f) => f.name === "Dark", { max: 1 });
+    await page.keyboard.press("Home");
+    await focusBecomes(page, "Light after Home", { name: "Light" });
+    assert(!(await page.evaluate(() => document.documentElement.classList.contains("dark"))), "Home did not switch back to light");
+    assert(problems.length === 0, problems.join("; "));
+    await page.close();
+  });
 }

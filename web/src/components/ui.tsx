@@ -171,7 +171,7 @@ export function Field({
 }
 
 /** Where focus goes when a dialog opens: an element marked `data-autofocus`, else the first
- * editable field of the body, else the browser's choice (the first control, "Close dialog"). */
+ * editable field of the body, else "Close dialog". */
 export function initialFocus(dialog: HTMLElement): HTMLElement | null {
   const marked = dialog.querySelector<HTMLElement>("[data-autofocus]");
   if (marked) return marked;
@@ -181,7 +181,7 @@ export function initialFocus(dialog: HTMLElement): HTMLElement | null {
     if (el.disabled || el.readOnly || el.type === "hidden" || el.type === "file" || el.type === "checkbox" || el.type === "radio") continue;
     return f;
   }
-  return null;
+  return dialog.querySelector<HTMLElement>("[data-dialog-close]");
 }
 
 /** Returns focus to the control that opened a dialog, or to the main content when that
@@ -305,7 +305,8 @@ export function ConfirmDialog({
       onClose={onClose}
       footer={
         <>
-          <button type="button" className="btn" onClick={onClose}>
+          {/* Without a field to type into, focus starts on the safe choice. */}
+          <button type="button" className="btn" onClick={onClose} data-autofocus={typed ? undefined : true}>
             Cancel
           </button>
           <button type="button" className="btn btn-primary" disabled={!ready || busy} onClick={onConfirm}>
@@ -330,7 +331,8 @@ export function ConfirmDialog({
   );
 }
 
-/** Segmented control for a small set of options (keyboard: Tab + Space/Enter). */
+/** Segmented control for a small set of options, a radio group: Tab reaches the checked option,
+ * arrow keys (and Home/End) move the choice, like native radio buttons. */
 export function Segmented<T extends string>({
   value,
   options,
@@ -342,14 +344,38 @@ export function Segmented<T extends string>({
   onChange: (v: T) => void;
   label: string;
 }) {
+  const group = useRef<HTMLDivElement>(null);
+  const current = Math.max(
+    0,
+    options.findIndex((o) => o.value === value),
+  );
+  const move = (to: number) => {
+    const i = (to + options.length) % options.length;
+    onChange(options[i]!.value);
+    group.current?.querySelectorAll<HTMLElement>("[role=radio]")[i]?.focus();
+  };
   return (
-    <div role="radiogroup" aria-label={label} className="inline-flex rounded-md border border-[var(--border)] p-0.5">
-      {options.map((o) => (
+    <div
+      ref={group}
+      role="radiogroup"
+      aria-label={label}
+      className="inline-flex rounded-md border border-[var(--border)] p-0.5"
+      onKeyDown={(e) => {
+        const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[e.key];
+        if (step !== undefined) move(current + step);
+        else if (e.key === "Home") move(0);
+        else if (e.key === "End") move(options.length - 1);
+        else return;
+        e.preventDefault();
+      }}
+    >
+      {options.map((o, i) => (
         <button
           key={o.value}
           type="button"
           role="radio"
           aria-checked={value === o.value}
+          tabIndex={i === current ? 0 : -1}
           title={o.title}
           className={`inline-flex h-7 items-center gap-1 rounded px-2.5 text-sm ${value === o.value ? "bg-[var(--panel-2)] font-semibold" : "muted"}`}
           onClick={() => onChange(o.value)}
