@@ -153,6 +153,9 @@ export async function runA11yTests({ test, assert, openPage, shot, api, BASE, C,
           await waitReady(page, route);
           await assertTheme(page, theme);
           const label = `${route.name} · ${theme} · ${state}`;
+          // WCAG 2.4.2: the tab is named after the page.
+          const title = await page.title();
+          if (title !== `${route.heading} · Aerospike Cluster Manager`) failures.push(`[${label}] document title is "${title}"`);
           const r = await checkA11y(page, label);
           const gaps = await focusRingGaps(page);
           summary.push({ page: route.name, theme, state, failing: r.failing, other: r.other, gaps });
@@ -169,7 +172,7 @@ export async function runA11yTests({ test, assert, openPage, shot, api, BASE, C,
     }
   }
 
-  await test("a11y: every navigation entry is in the audited route list", async () => {
+  await test("a11y: every navigation entry is audited; navigation is announced", async () => {
     const { page } = await openPage();
     await prepare(page, { theme: "light", lastProfile: String(demo.id) });
     await page.goto(`${BASE}${C}/dashboard`);
@@ -179,6 +182,10 @@ export async function runA11yTests({ test, assert, openPage, shot, api, BASE, C,
     const audited = new Set(all.map((r) => r.path));
     const missing = hrefs.filter((h) => !audited.has(h));
     assert(missing.length === 0, `navigation entries without an a11y route in e2e/a11y.mjs: ${missing.join(", ")}`);
+    // Client-side navigation is announced to screen readers (a polite live region) and retitles the tab.
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Namespaces & sets" }).click();
+    await page.locator('#route-announcer[aria-live="polite"]').filter({ hasText: /^Namespaces & sets$/ }).waitFor({ state: "attached" });
+    assert((await page.title()) === "Namespaces & sets · Aerospike Cluster Manager", `title after navigation: ${await page.title()}`);
     await page.close();
   });
 

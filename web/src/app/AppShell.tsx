@@ -3,6 +3,7 @@ import { useEffect, useMemo } from "react";
 import { NavLink, Outlet, useLocation, useNavigate, useNavigation, useParams } from "react-router";
 import { Icon } from "../components/icons";
 import { groupProfiles } from "../pages/connections/grouping";
+import { ANNOUNCER_ID } from "./pageTitle";
 import { CLUSTER_PAGES } from "./routes";
 import { setTheme, useTheme, type ThemeChoice } from "./theme";
 import { useProfiles } from "./useProfile";
@@ -101,6 +102,7 @@ export function AppShell() {
 
   return (
     <div className="flex h-full">
+      <div id={ANNOUNCER_ID} className="sr-only" aria-live="polite" aria-atomic="true" />
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-[var(--panel)] focus:px-3 focus:py-2">
         Skip to content
       </a>

@@ -1,10 +1,13 @@
 /** Shared building blocks: page header, states (loading/empty/error), dialogs, fields, badges. */
 import { useEffect, useId, useRef, useState, type ReactNode } from "react";
 import { describeError, fieldMessages } from "../api/errors";
+import { usePageTitle } from "../app/pageTitle";
 import { usagePct } from "../lib/format";
 import { Icon, type IconName } from "./icons";
 
+/** The page's <h1>; it also names the browser tab after the page. */
 export function PageHeader({ title, description, actions }: { title: string; description?: ReactNode; actions?: ReactNode }) {
+  usePageTitle(title);
   return (
     <header className="mb-4 flex flex-wrap items-start justify-between gap-3">
       <div className="min-w-0">

@@ -145,12 +145,12 @@ export default function RecordBrowserPage() {
         </label>
         <label className="flex min-w-60 flex-1 flex-col">
           <span className="label">Primary key</span>
-          <input className="input mono" value={pkText} onChange={(e) => setPkText(e.target.value)} placeholder="Look up a record by its key" aria-invalid={!!pkError} />
+          <input className="input mono" value={pkText} onChange={(e) => setPkText(e.target.value)} placeholder="Look up a record by its key" aria-invalid={!!pkError} aria-describedby={pkError ? "pk-error" : undefined} />
         </label>
         <button type="submit" className="btn" disabled={lookup.isPending}>
           {lookup.isPending ? <Spinner /> : <Icon name="search" />} Look up
         </button>
-        {pkError ? <p className="w-full text-xs text-red-600 dark:text-red-400">{pkError}</p> : null}
+        {pkError ? <p id="pk-error" className="w-full text-xs text-red-600 dark:text-red-400">{pkError}</p> : null}
         {lookup.error ? <div className="w-full"><ErrorState error={lookup.error} compact /></div> : null}
       </form>
 
