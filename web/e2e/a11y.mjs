@@ -97,7 +97,7 @@ function states({ C, ns, set }) {
 }
 
 async function waitReady(page, route) {
-  await page.getByRole("heading", { name: route.heading, exact: true }).or(page.getByText(route.heading, { exact: true })).first().waitFor();
+  await page.getByRole("heading", { name: route.heading, exact: true }).or(page.getByText(route.heading, { exact: true })).filter({ visible: true }).first().waitFor();
   // The dashboard keeps an SSE stream open, so it never becomes network-idle.
   if (route.name === "dashboard") await page.getByTestId("stream-status").filter({ hasText: "Live" }).waitFor();
   else await page.waitForLoadState("networkidle");
@@ -298,6 +298,53 @@ export async function runA11yTests({ test, assert, openPage, shot, api, BASE, C,
     assert(normal.length >= 2, `without a preference the spinner and the loading bar should move: ${normal.join("; ")}`);
     const reduced = await durations(true);
     assert(reduced.length === 0, `with prefers-reduced-motion these still move:\n${reduced.join("\n")}`);
+  });
+
+  await test("a11y: every page reflows at 320 CSS px (400 % zoom) and the folded navigation works", async () => {
+    const overflow = [];
+    for (const route of all) {
+      const { page, problems } = await openPage(expected5xx);
+      await page.setViewportSize({ width: 320, height: 700 });
+      await prepare(page, { theme: "light", lastProfile: String(demo.id) });
+      await page.goto(BASE + route.path);
+      await waitReady(page, route);
+      // Data tables may scroll inside their own frame (allowed by 1.4.10); the page may not.
+      const m = await page.evaluate(() => {
+        const main = document.getElementById("main");
+        return { doc: document.documentElement.scrollWidth, main: main.scrollWidth, width: main.clientWidth };
+      });
+      if (m.doc > 320 || m.main > m.width) overflow.push(`${route.name}: page ${m.doc}px, content ${m.main}px wide in ${m.width}px`);
+      if (problems.length) overflow.push(`${route.name}: ${problems.join("; ")}`);
+      await page.close();
+    }
+    assert(overflow.length === 0, `horizontal scrolling at 320 px:\n${overflow.join("\n")}`);
+
+    const { page } = await openPage();
+    await page.setViewportSize({ width: 320, height: 700 });
+    await prepare(page, { theme: "light", lastProfile: String(demo.id) });
+    await page.goto(`${BASE}/connections`);
+    const nav = page.getByRole("navigation", { name: "Main" });
+    const menu = page.getByRole("button", { name: "Menu" });
+    await menu.waitFor();
+    assert(!(await nav.isVisible()), "the navigation should be folded at 320 px");
+    await menu.focus();
+    await page.keyboard.press("Enter");
+    await nav.waitFor();
+    assert((await menu.getAttribute("aria-expanded")) === "true", "Menu does not report aria-expanded=true");
+    const first = await page.evaluate(() => document.activeElement?.textContent?.trim());
+    assert(first === "Connections", `focus did not move into the navigation: ${first}`);
+    await assertA11y(page, "connections · 320 px · menu open");
+    const gaps = await focusRingGaps(page);
+    assert(gaps.length === 0, `no focus ring at 320 px on: ${gaps.join(", ")}`);
+    await page.keyboard.press("Escape");
+    await nav.waitFor({ state: "hidden" });
+    assert(await menu.evaluate((el) => el === document.activeElement), "Escape did not return focus to Menu");
+    // Following a link closes the menu.
+    await menu.click();
+    await nav.getByRole("link", { name: "Settings" }).click();
+    await page.getByRole("heading", { name: "Settings", exact: true }).waitFor();
+    await nav.waitFor({ state: "hidden" });
+    await page.close();
   });
 
   await test("a11y: live charts start paused with reduced motion, can be resumed and paused", async () => {

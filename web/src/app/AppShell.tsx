@@ -1,5 +1,5 @@
 /** Frame of every page: left navigation, profile selector, theme toggle, content outlet. */
-import { useEffect, useMemo } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { NavLink, Outlet, useLocation, useNavigate, useNavigation, useParams } from "react-router";
 import { Icon } from "../components/icons";
 import { groupProfiles } from "../pages/connections/grouping";
@@ -55,7 +55,7 @@ function ProfileSelector() {
     <label className="flex items-center gap-2">
       <span className="sr-only">Active connection</span>
       <select
-        className="input w-56"
+        className="input w-44 sm:w-56"
         aria-label="Active connection"
         data-testid="profile-selector"
         value={current}
@@ -93,6 +93,16 @@ export function AppShell() {
   const { connId } = useParams();
   const navigation = useNavigation();
   const profiles = useProfiles();
+  const { pathname } = useLocation();
+  // Narrow screens (and 400 % zoom, WCAG 1.4.10): the navigation folds behind a Menu button.
+  const [navOpen, setNavOpen] = useState(false);
+  const menuButton = useRef<HTMLButtonElement>(null);
+  const nav = useRef<HTMLElement>(null);
+  useEffect(() => setNavOpen(false), [pathname]);
+  // Opened from the keyboard or not, focus goes to the first entry (the nav precedes the button).
+  useEffect(() => {
+    if (navOpen) nav.current?.querySelector<HTMLElement>("a[href]")?.focus();
+  }, [navOpen]);
   useEffect(() => {
     if (connId) rememberProfile(connId);
   }, [connId]);
@@ -106,7 +116,18 @@ export function AppShell() {
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-[var(--panel)] focus:px-3 focus:py-2">
         Skip to content
       </a>
-      <nav aria-label="Main" className="flex w-56 shrink-0 flex-col border-r border-[var(--border)] bg-[var(--panel)]">
+      <nav
+        ref={nav}
+        id="main-nav"
+        aria-label="Main"
+        className={`${navOpen ? "fixed inset-y-0 left-0 z-40 flex shadow-xl" : "hidden"} w-56 shrink-0 flex-col border-r border-[var(--border)] bg-[var(--panel)] md:static md:flex md:shadow-none`}
+        onKeyDown={(e) => {
+          if (e.key === "Escape" && navOpen) {
+            setNavOpen(false);
+            menuButton.current?.focus();
+          }
+        }}
+      >
         <div className="flex items-center gap-2 px-4 py-3.5">
           <span className="inline-block h-3 w-3 rounded-full bg-[var(--accent)]" aria-hidden="true" />
           <span className="font-semibold">Cluster Manager</span>
@@ -161,12 +182,24 @@ export function AppShell() {
           </li>
         </ul>
       </nav>
+      {navOpen ? <div className="fixed inset-0 z-30 bg-black/40 md:hidden" aria-hidden="true" onClick={() => setNavOpen(false)} /> : null}
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="relative flex h-14 shrink-0 items-center justify-end gap-2 border-b border-[var(--border)] bg-[var(--panel)] px-4">
           <div
             className={`absolute inset-x-0 bottom-0 h-0.5 bg-[var(--accent)] transition-opacity ${navigation.state === "loading" ? "opacity-100" : "opacity-0"}`}
             aria-hidden="true"
           />
+          <button
+            ref={menuButton}
+            type="button"
+            className="btn btn-icon mr-auto md:hidden"
+            aria-label="Menu"
+            aria-expanded={navOpen}
+            aria-controls="main-nav"
+            onClick={() => setNavOpen((o) => !o)}
+          >
+            <Icon name={navOpen ? "x" : "menu"} />
+          </button>
           <ProfileSelector />
           <ThemeToggle />
         </header>

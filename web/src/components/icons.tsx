@@ -31,6 +31,7 @@ const paths = {
   external: "M14 4h6v6m0-6L10 14M18 14v6H4V6h6",
   alert: "M12 3 2 20h20L12 3zm0 7v4m0 3v.5",
   check: "M5 12l5 5 9-10",
+  menu: "M4 6h16M4 12h16M4 18h16",
 } as const;
 
 export type IconName = keyof typeof paths;

@@ -89,7 +89,7 @@ export default function ConsolePage() {
           <>
             <label className="flex items-center gap-2 text-sm">
               <span className="muted">Node</span>
-              <select className="input" value={node} onChange={(e) => setNode(e.target.value)} aria-label="Target node" data-testid="console-node">
+              <select className="input max-w-[calc(100vw-7rem)]" value={node} onChange={(e) => setNode(e.target.value)} aria-label="Target node" data-testid="console-node">
                 <option value="">All nodes</option>
                 {(nodes.data ?? []).filter((n) => !n.error).map((n) => (
                   <option key={n.id} value={n.id}>

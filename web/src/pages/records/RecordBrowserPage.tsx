@@ -158,7 +158,7 @@ export default function RecordBrowserPage() {
         <span className="muted text-sm" data-testid="page-label" aria-live="polite">
           {page.isFetching ? <Spinner /> : null} {page.isPlaceholderData || page.isLoading ? `Loading page ${paging.index + 1}…` : rangeLabel(paging, records.length)}
         </span>
-        <div className="flex items-center gap-2">
+        <div className="flex flex-wrap items-center gap-2">
           <label className="flex items-center gap-1 text-sm">
             <span className="muted">Page size</span>
             <select className="input" value={paging.pageSize} onChange={(e) => dispatch({ type: "setPageSize", pageSize: Number(e.target.value) })}>

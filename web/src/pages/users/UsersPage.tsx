@@ -12,7 +12,7 @@ function CeNotice() {
   return (
     <div className="max-w-2xl">
       <PageHeader title="Users & roles" />
-      <div className="panel p-5" role="note" data-testid="ce-notice">
+      <div className="panel p-5 [overflow-wrap:anywhere]" role="note" data-testid="ce-notice">
         <p className="mb-2 font-semibold">User and role management is not available on this cluster</p>
         <p className="text-sm">
           This cluster runs Aerospike <strong>Community Edition</strong>, which has no access control: it answered
