@@ -347,6 +347,26 @@ export async function runA11yTests({ test, assert, openPage, shot, api, BASE, C,
     await page.close();
   });
 
+  await test("a11y: forced colors (high contrast) keep selection, current page and connection colors visible", async () => {
+    const { page, problems } = await openPage(expected5xx);
+    await prepare(page, { theme: "light", lastProfile: String(demo.id) });
+    await page.emulateMedia({ forcedColors: "active" });
+    await page.goto(`${BASE}/settings`);
+    await waitReady(page, { name: "settings", heading: "Settings" });
+    const outline = (loc) => loc.evaluate((el) => getComputedStyle(el).outlineStyle);
+    assert((await outline(page.getByRole("radio", { name: "Light" }))) === "solid", "the checked theme is not marked in forced colors");
+    assert((await outline(page.getByRole("radio", { name: "Dark" }))) === "none", "an unchecked theme is marked in forced colors");
+    const current = await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" });
+    assert((await current.evaluate((el) => getComputedStyle(el).textDecorationLine)) === "underline", "the current page is not marked in forced colors");
+    await page.goto(`${BASE}/connections`);
+    await page.getByRole("button", { name: "New connection" }).first().click();
+    const swatch = page.getByRole("dialog").getByRole("button", { name: "Color #16A34A" });
+    const bg = await swatch.evaluate((el) => getComputedStyle(el).backgroundColor);
+    assert(bg === "rgb(22, 163, 74)", `the color swatch lost its color in forced colors: ${bg}`);
+    assert(problems.length === 0, problems.join("; "));
+    await page.close();
+  });
+
   await test("a11y: live charts start paused with reduced motion, can be resumed and paused", async () => {
     const charts = (page) => page.getByTestId("charts");
     const chartsLag = () => {

@@ -141,7 +141,7 @@ export function AppShell() {
           <li className="mt-3 mb-1 flex items-center gap-2 px-2.5 text-xs font-semibold uppercase tracking-wide muted">
             {active ? (
               <>
-                <span className="inline-block h-2 w-2 rounded-full" style={{ background: active.color }} aria-hidden="true" />
+                <span className="keep-colors inline-block h-2 w-2 rounded-full" style={{ background: active.color }} aria-hidden="true" />
                 <span className="truncate normal-case">{active.name}</span>
               </>
             ) : (

@@ -127,7 +127,7 @@ export function UsageBar({ used, total, label, warnAt = 70, errAt = 90 }: { used
         aria-valuemax={100}
         aria-valuenow={pct === null ? undefined : Math.round(pct)}
       >
-        <div className={`h-full ${color}`} style={{ width: `${pct ?? 0}%` }} />
+        <div className={`keep-colors h-full ${color}`} style={{ width: `${pct ?? 0}%` }} />
       </div>
       <span className="num text-xs tabular-nums">{pct === null ? "—" : `${pct.toFixed(0)}%`}</span>
     </div>

@@ -30,7 +30,7 @@ function ProfileCard({ p, onEdit, onDelete }: { p: Profile; onEdit: () => void; 
   const qc = useQueryClient();
   return (
     <li className="panel flex overflow-hidden" data-testid="profile-card">
-      <div className="w-1.5 shrink-0" style={{ background: p.color }} aria-hidden="true" />
+      <div className="keep-colors w-1.5 shrink-0" style={{ background: p.color }} aria-hidden="true" />
       <div className="flex min-w-0 flex-1 flex-col gap-2 p-3">
         <div className="flex items-start justify-between gap-2">
           <div className="min-w-0">

@@ -172,7 +172,7 @@ export function ProfileForm({ profile, open, onClose }: { profile?: Profile; ope
                 type="button"
                 aria-label={`Color ${c}`}
                 aria-pressed={f.color.toLowerCase() === c.toLowerCase()}
-                className={`h-7 w-7 rounded-full border-2 ${f.color.toLowerCase() === c.toLowerCase() ? "border-[var(--text)]" : "border-transparent"}`}
+                className={`keep-colors h-7 w-7 rounded-full border-2 ${f.color.toLowerCase() === c.toLowerCase() ? "border-[var(--text)]" : "border-transparent"}`}
                 style={{ background: c }}
                 onClick={() => set("color", c)}
               />
