@@ -16,7 +16,7 @@ export const CLUSTER_PAGES = [
   { path: "udfs", label: "UDFs", icon: "code" },
   { path: "users", label: "Users & roles", icon: "users" },
   { path: "console", label: "Info console", icon: "terminal" },
-  { path: "aql", label: "AQL terminal", icon: "code" },
+  { path: "aql", label: "AQL terminal", icon: "search" },
 ] as const;
 
 export const routes: RouteObject[] = [

@@ -84,6 +84,24 @@ describe("AQL terminal page", () => {
     expect(alert.textContent).toContain("2:1 unexpected `SELEC` (expected `SELECT`)");
   });
 
+  it("offers to run again with confirmation when TRUNCATE or DROP needs it", async () => {
+    const bodies = serve((body) =>
+      body.confirm
+        ? ndjson([{ type: "done", statements: 2, succeeded: 2, elapsedMs: 1, settings: { output: "table", recordPrintMetadata: false, keySend: true } }])
+        : new Response(
+            JSON.stringify({ title: "Bad Request", status: 400, code: "confirmation_required", detail: "send confirm", spans: [{ span, message: "TRUNCATE cannot be undone", expected: [] }] }),
+            { status: 400 },
+          ),
+    );
+    renderPage();
+    fireEvent.click(await screen.findByTestId("aql-run"));
+    fireEvent.click(await screen.findByTestId("aql-confirm-run"));
+    await screen.findByTestId("aql-done");
+    expect(bodies.map((b) => b.confirm)).toEqual([false, true]);
+    // The confirmation was for that run only.
+    expect((screen.getByTestId("aql-confirm") as HTMLInputElement).checked).toBe(false);
+  });
+
   it("cancels a running script", async () => {
     serve(
       (_b, signal) =>

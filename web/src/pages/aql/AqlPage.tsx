@@ -98,7 +98,7 @@ export default function AqlPage() {
   const [script, setScript] = useState(SAMPLE);
   const [run, setRun] = useState<RunState>(emptyRun);
   const [running, setRunning] = useState(false);
-  const [refusal, setRefusal] = useState<{ title: string; spans: ScriptError[]; text: string } | null>(null);
+  const [refusal, setRefusal] = useState<{ title: string; code?: string; spans: ScriptError[]; text: string } | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [settings, setSettings] = useState<AqlSettings>(DEFAULT_SETTINGS);
   const [readOnly, setReadOnly] = useState(false);
@@ -122,7 +122,8 @@ export default function AqlPage() {
     },
   });
 
-  const execute = useCallback(async () => {
+  /** Runs the script; `confirmOnce` confirms TRUNCATE / DROP INDEX for this run only. */
+  const execute = useCallback(async (confirmOnce = false) => {
     if (running || !script.trim()) return;
     const ctl = new AbortController();
     abort.current = ctl;
@@ -133,7 +134,7 @@ export default function AqlPage() {
     setHist((h) => pushHistory(h, script));
     let state: RunState = emptyRun;
     try {
-      await runAql(id, { script, readOnly, confirm, settings, modules }, ctl.signal, (evs) => {
+      await runAql(id, { script, readOnly, confirm: confirm || confirmOnce, settings, modules }, ctl.signal, (evs) => {
         for (const e of evs) state = applyEvent(state, e);
         setRun(state);
       });
@@ -145,7 +146,7 @@ export default function AqlPage() {
       if (e instanceof DOMException && e.name === "AbortError") {
         setFailure("Cancelled: the manager stops the script after the statement that was running.");
       } else if (e instanceof AqlRefused) {
-        setRefusal({ title: e.problem.detail ?? e.problem.title, spans: e.spans, text: script });
+        setRefusal({ title: e.problem.detail ?? e.problem.title, code: e.problem.code, spans: e.spans, text: script });
       } else {
         const v = describeError(e);
         setFailure([v.title, v.detail].filter(Boolean).join(": "));
@@ -243,6 +244,11 @@ export default function AqlPage() {
               </li>
             ))}
           </ul>
+          {refusal.code === "confirmation_required" && refusal.text === script ? (
+            <button type="button" className="btn btn-danger mt-2" onClick={() => void execute(true)} data-testid="aql-confirm-run">
+              Run, and confirm {refusal.spans.length} destructive statement(s)
+            </button>
+          ) : null}
         </div>
       ) : null}
       {failure ? (
