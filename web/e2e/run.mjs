@@ -118,6 +118,7 @@ await test("every page loads without console errors", async () => {
     ["udfs", `${C}/udfs`, "UDFs"],
     ["users", `${C}/users`, "Users & roles"],
     ["console", `${C}/console`, "Info console"],
+    ["aql", `${C}/aql`, "AQL terminal"],
     ["not-found", "/no/such/page", "Page not found"],
   ];
   const failures = [];
@@ -420,6 +421,63 @@ await test("run an info command", async () => {
   await input.press("Enter");
   await page.getByTestId("console-output").filter({ hasText: "read-only" }).waitFor();
   await shot(page, "console-run");
+  assert(problems.length === 0, problems.join("; "));
+  await page.close();
+});
+
+/** Replace the AQL editor's text by typing `text`, then run it with Ctrl+Enter. */
+async function typeAql(page, text) {
+  const editor = page.locator('[data-testid="aql-editor"] .cm-content');
+  await editor.click();
+  await page.keyboard.press("Control+A");
+  await page.keyboard.press("Delete");
+  await page.keyboard.type(text);
+  await page.keyboard.press("Escape"); // close the completion popup, if any
+  await page.keyboard.press("Control+Enter");
+}
+
+await test("AQL: type a SELECT and see rows", async () => {
+  const { page, problems } = await openPage();
+  await page.goto(`${BASE}${C}/aql`);
+  await typeAql(page, `SELECT * FROM ${ns}.${bigSet.name} LIMIT 3`);
+  const table = page.getByTestId("aql-table");
+  await table.waitFor();
+  assert((await table.locator("tbody tr").count()) === 3, "LIMIT 3 did not give 3 rows");
+  assert((await table.locator("th").first().textContent()) === "PK", "the first column is the primary key");
+  await page.getByTestId("aql-summary").filter({ hasText: /3 records · [\d.]+ ms/ }).waitFor();
+  await shot(page, "aql-select");
+  assert(problems.length === 0, problems.join("; "));
+  await page.close();
+});
+
+await test("AQL: INSERT then SELECT returns the record", async () => {
+  const { page, problems } = await openPage();
+  await page.goto(`${BASE}${C}/aql`);
+  const key = `aql-e2e-${Date.now()}`;
+  await typeAql(page, `INSERT INTO ${ns}.e2e_aql (PK, note, n) VALUES ('${key}', 'typed in the terminal', 7); SELECT * FROM ${ns}.e2e_aql WHERE PK = '${key}'`);
+  await page.getByTestId("aql-done").filter({ hasText: "2 of 2" }).waitFor();
+  const table = page.getByTestId("aql-table");
+  await table.filter({ hasText: "typed in the terminal" }).waitFor();
+  assert((await table.locator("tbody tr").count()) === 1, "the SELECT by key returns one row");
+  // Through the REST API too: the terminal wrote a real record.
+  const rec = await api(`/api/v1${C}/namespaces/${encodeURIComponent(ns)}/sets/e2e_aql/record?key=${key}&keyType=string`);
+  assert(rec.bins.n === 7, `bins: ${JSON.stringify(rec.bins)}`);
+  await shot(page, "aql-insert-select");
+  assert(problems.length === 0, problems.join("; "));
+  await page.close();
+});
+
+await test("AQL: a syntax error is underlined where it is", async () => {
+  const { page, problems } = await openPage();
+  await page.goto(`${BASE}${C}/aql`);
+  await typeAql(page, `SHOW SETS; SELEC * FROM ${ns}`);
+  const mark = page.locator(".cm-aql-error");
+  await mark.waitFor();
+  assert((await mark.textContent()) === "SELEC", `underlined: ${await mark.textContent()}`);
+  await page.getByTestId("aql-refusal").filter({ hasText: "1:12" }).waitFor();
+  // Nothing ran: no result blocks.
+  assert((await page.getByTestId("aql-result").count()) === 0, "a refused script must not run");
+  await shot(page, "aql-syntax-error");
   assert(problems.length === 0, problems.join("; "));
   await page.close();
 });

@@ -63,6 +63,7 @@ pub use state::AppState;
         (name = "udfs", description = "Lua UDF modules"),
         (name = "admin", description = "Users and roles (Enterprise only)"),
         (name = "info", description = "Info command console"),
+        (name = "aql", description = "AQL terminal: scripts of AQL statements, streamed results"),
         (name = "metrics", description = "Live metrics from server counters")
     )
 )]

@@ -16,6 +16,7 @@ export const CLUSTER_PAGES = [
   { path: "udfs", label: "UDFs", icon: "code" },
   { path: "users", label: "Users & roles", icon: "users" },
   { path: "console", label: "Info console", icon: "terminal" },
+  { path: "aql", label: "AQL terminal", icon: "search" },
 ] as const;
 
 export const routes: RouteObject[] = [
@@ -41,6 +42,7 @@ export const routes: RouteObject[] = [
           { path: "udfs", lazy: page(() => import("../pages/udfs/UdfsPage")) },
           { path: "users", lazy: page(() => import("../pages/users/UsersPage")) },
           { path: "console", lazy: page(() => import("../pages/console/ConsolePage")) },
+          { path: "aql", lazy: page(() => import("../pages/aql/AqlPage")) },
         ],
       },
       { path: "*", lazy: page(() => import("../pages/NotFoundPage")) },

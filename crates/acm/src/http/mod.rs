@@ -3,6 +3,7 @@
 
 pub mod address;
 pub mod admin;
+pub mod aql;
 pub mod cluster;
 pub mod export;
 pub mod indexes;
@@ -31,5 +32,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(udfs::router())
         .merge(admin::router())
         .merge(info_console::router())
+        .merge(aql::router())
         .merge(metrics::router())
 }
