@@ -25,6 +25,7 @@ function routes({ C, ns, set, unreachable }) {
     ["udfs", `${C}/udfs`, "UDFs", true],
     ["users", `${C}/users`, "Users & roles", true],
     ["console", `${C}/console`, "Info console", true],
+    ["aql", `${C}/aql`, "AQL terminal", true],
     // Error states: a connection whose seed host refuses connections.
     ["dashboard-unreachable", `/clusters/${unreachable}/dashboard`, "Dashboard", true],
     ["namespaces-unreachable", `/clusters/${unreachable}/namespaces`, "Namespaces & sets", true],
