@@ -80,19 +80,24 @@ export async function assertA11y(page, label, options) {
 export async function focusRingGaps(page, { include } = {}) {
   // A key press puts the page in keyboard modality, so focus() below matches :focus-visible.
   await page.keyboard.press("Shift");
-  return page.evaluate((include) => {
+  return page.evaluate(async (include) => {
     const root = include ? document.querySelector(include) : document;
     const selector = 'a[href], button, input, select, textarea, summary, [tabindex], [contenteditable="true"]';
     const gaps = [];
     const before = document.activeElement;
     for (const el of root.querySelectorAll(selector)) {
-      if (el.disabled || el.tabIndex < 0 || el.closest("[inert], [hidden], [aria-hidden='true']")) continue;
+      // A negative tabindex attribute takes an element out of the Tab order (editing hosts report
+      // tabIndex -1 without one, yet are reached with Tab).
+      if (el.disabled || Number(el.getAttribute("tabindex") ?? 0) < 0 || el.closest("[inert], [hidden], [aria-hidden='true']")) continue;
       if (!el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) continue;
       const r = el.getBoundingClientRect();
       if (r.width < 2 || r.height < 2) continue; // sr-only until focused (the skip link): checked by the keyboard test
       el.focus({ preventScroll: true });
       if (document.activeElement !== el) continue; // not focusable after all (e.g. behind a modal)
-      const cs = getComputedStyle(el.closest(".cm-editor") ?? el);
+      // CodeMirror marks its frame focused in its next update (a frame or so later).
+      const cm = el.closest(".cm-editor");
+      for (let i = 0; cm && !cm.classList.contains("cm-focused") && i < 10; i++) await new Promise((r) => requestAnimationFrame(r));
+      const cs = getComputedStyle(cm ?? el);
       const ring = cs.outlineStyle !== "none" && parseFloat(cs.outlineWidth) >= 2;
       if (!ring) {
         const name = (el.getAttribute("aria-label") || el.textContent || el.getAttribute("placeholder") || "").trim().slice(0, 40);

@@ -205,6 +205,8 @@ export async function runKeyboardTests({ test, assert, openPage, shot, api, BASE
     await shot(page, "keyboard-record-editor");
     await page.keyboard.press("Enter");
     await page.getByRole("dialog").waitFor({ state: "detached" });
+    // After the table refetched (the new bin is a new column), focus is still on the opener.
+    await page.getByTestId("records-table").locator("th", { hasText: bin }).waitFor();
     await focusBecomes(page, "focus back on the row's Open button", { inDialog: false, name: opener });
     const stored = await api(`/api/v1${C}/namespaces/${encodeURIComponent(ns)}/sets/${encodeURIComponent(set)}/record?key=${encodeURIComponent(firstKey)}`);
     assert(stored.bins[bin] === "typed-by-keyboard", `the bin was not saved: ${JSON.stringify(stored.bins)}`);

@@ -6,10 +6,10 @@ import { autocompletion, completionKeymap, type CompletionContext, type Completi
 import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
 import { bracketMatching, defaultHighlightStyle, syntaxHighlighting } from "@codemirror/language";
 import { EditorState, Prec, StateEffect, StateField, type Range } from "@codemirror/state";
-import { oneDark } from "@codemirror/theme-one-dark";
 import { Decoration, type DecorationSet, drawSelection, EditorView, highlightActiveLine, keymap, lineNumbers } from "@codemirror/view";
 import { useEffect, useRef } from "react";
 import { useTheme } from "../../app/theme";
+import { accessibleDark, focusRing } from "../../components/codemirrorA11y";
 import { aqlLanguage } from "./aqlLanguage";
 import { completionsAt, type Names } from "./complete";
 
@@ -110,7 +110,8 @@ export default function AqlEditor({ value, onChange, onRun, errors, names }: Aql
             ".cm-scroller": { fontFamily: "var(--font-mono)" },
             ".cm-aql-error": { textDecoration: "underline wavy #dc2626", textUnderlineOffset: "3px" },
           }),
-          dark ? oneDark : [],
+          focusRing,
+          dark ? accessibleDark : [],
           EditorView.updateListener.of((u) => {
             if (u.docChanged) cb.current.onChange(u.state.doc.toString());
           }),

@@ -57,20 +57,27 @@ export default function RecordBrowserPage() {
     },
   });
 
+  // Created once: a cell renderer that kept changing identity (e.g. when a save adds a bin
+  // column) would remount the row buttons and drop keyboard focus from the one that opened the
+  // editor. The state setters it uses are stable.
+  const actionsColumn = useMemo<ColumnDef<RecordData, unknown>>(
+    () => ({
+      id: "__actions",
+      header: () => <span className="sr-only">Actions</span>,
+      size: 110,
+      cell: ({ row }) => (
+        <div className="flex gap-1">
+          <IconButton icon="edit" label={`Open record ${keyLabel(row.original)}`} className="h-6 w-6" onClick={() => setEditor({ mode: "edit", record: row.original })} />
+          <IconButton icon="copy" label={`Duplicate record ${keyLabel(row.original)}`} className="h-6 w-6" onClick={() => setEditor({ mode: "duplicate", record: row.original })} />
+          <IconButton icon="trash" label={`Delete record ${keyLabel(row.original)}`} className="btn-danger h-6 w-6" onClick={() => setDeleting(row.original)} />
+        </div>
+      ),
+    }),
+    [],
+  );
   const columns = useMemo<Array<ColumnDef<RecordData, unknown>>>(
     () => [
-      {
-        id: "__actions",
-        header: () => <span className="sr-only">Actions</span>,
-        size: 110,
-        cell: ({ row }) => (
-          <div className="flex gap-1">
-            <IconButton icon="edit" label={`Open record ${keyLabel(row.original)}`} className="h-6 w-6" onClick={() => setEditor({ mode: "edit", record: row.original })} />
-            <IconButton icon="copy" label={`Duplicate record ${keyLabel(row.original)}`} className="h-6 w-6" onClick={() => setEditor({ mode: "duplicate", record: row.original })} />
-            <IconButton icon="trash" label={`Delete record ${keyLabel(row.original)}`} className="btn-danger h-6 w-6" onClick={() => setDeleting(row.original)} />
-          </div>
-        ),
-      },
+      actionsColumn,
       { id: "__key", header: "Key", size: 140, cell: ({ row }) => <span className="mono">{keyLabel(row.original)}</span> },
       ...bins.map<ColumnDef<RecordData, unknown>>((b) => ({
         id: `bin:${b}`,
@@ -91,7 +98,7 @@ export default function RecordBrowserPage() {
         cell: ({ row }) => <span className="num block">{row.original.ttl === -1 ? "never" : formatDuration(row.original.ttl)}</span>,
       },
     ],
-    [bins],
+    [bins, actionsColumn],
   );
 
   const setLabel = labelOfSet(set);
