@@ -234,4 +234,37 @@ export async function runKeyboardTests({ test, assert, openPage, shot, api, BASE
     assert(problems.length === 0, problems.join("; "));
     await page.close();
   });
+
+  await test("keyboard: code editors that indent with Tab are never a trap (AQL terminal, UDF source dialog)", async () => {
+    const { page, problems } = await openPage();
+    await prepare(page);
+    await page.goto(`${BASE}${C}/aql`);
+    const content = page.locator('[data-testid="aql-editor"] .cm-content');
+    await content.waitFor();
+    await content.focus();
+    const inEditor = () => page.evaluate(() => !!document.activeElement?.closest(".cm-editor"));
+    await page.keyboard.press("Tab");
+    assert(await inEditor(), "Tab should indent inside the AQL editor");
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("Tab");
+    assert(!(await inEditor()), "Escape then Tab did not leave the AQL editor: keyboard trap");
+    const f = await focused(page);
+    assert(f && f.ring, `the control after the editor shows no focus ring: ${describe(f)}`);
+
+    // In a dialog (UDF source), Escape leaves the editor first and only a second Escape closes.
+    await page.goto(`${BASE}${C}/udfs`);
+    await page.getByRole("button", { name: "New module" }).first().click();
+    const lua = page.getByRole("dialog").locator(".cm-content");
+    await lua.waitFor();
+    await lua.focus();
+    await page.keyboard.press("Tab");
+    assert(await inEditor(), "Tab should indent inside the Lua editor");
+    await page.keyboard.press("Escape");
+    await focusBecomes(page, "Escape in the editor moves to Close dialog", { inDialog: true, name: "Close dialog" });
+    await page.keyboard.press("Escape");
+    await page.getByRole("dialog").waitFor({ state: "detached" });
+    await focusBecomes(page, "focus back on New module", { inDialog: false, name: "New module" });
+    assert(problems.length === 0, problems.join("; "));
+    await page.close();
+  });
 }

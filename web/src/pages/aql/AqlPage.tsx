@@ -164,7 +164,7 @@ export default function AqlPage() {
     <div className="flex h-full flex-col gap-3">
       <PageHeader
         title="AQL terminal"
-        description="AQL statements separated by ;. Ctrl+Enter (⌘+Enter) runs the script; Ctrl+Space completes namespaces, sets, bins and indexes."
+        description="AQL statements separated by ;. Ctrl+Enter (⌘+Enter) runs the script; Ctrl+Space completes namespaces, sets, bins and indexes; Tab indents, Escape then Tab leaves the editor."
         actions={
           <>
             <label className="flex items-center gap-1 text-sm" title="Refuse every statement that writes">
