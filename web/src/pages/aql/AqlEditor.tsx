@@ -74,7 +74,8 @@ export default function AqlEditor({ value, onChange, onRun, errors, names }: Aql
     const dark = document.documentElement.classList.contains("dark");
     const complete = (ctx: CompletionContext): CompletionResult | null => {
       const r = completionsAt(ctx.state.doc.toString(), ctx.pos, cb.current.names);
-      if (!ctx.explicit && r.from === ctx.pos) return null;
+      // While typing, open only inside a word or right after `ns.` (sets); Ctrl+Space always.
+      if (!ctx.explicit && r.from === ctx.pos && ctx.state.sliceDoc(ctx.pos - 1, ctx.pos) !== ".") return null;
       return { from: r.from, options: r.options.map((o) => ({ label: o.label, type: o.type === "keyword" ? "keyword" : "variable", detail: o.type })) };
     };
     const v = new EditorView({

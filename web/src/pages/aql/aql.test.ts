@@ -60,6 +60,12 @@ describe("result tables", () => {
     expect(t.columns).toEqual(["namespace", "objects"]);
     expect(t.cells[0]).toEqual(["test", undefined]);
     expect([cellText(undefined), cellText(null), cellText("s"), cellText({ $bytes: "AA==" })]).toEqual(["", "NULL", "s", '{"$bytes":"AA=="}']);
+    expect([cellText({ $float: 68 }), cellText({ $float: "NaN" }), cellText({ $int: "9007199254740993" }), cellText({ $float: 1, x: 2 })]).toEqual([
+      "68.0",
+      "NaN",
+      "9007199254740993",
+      '{"$float":1,"x":2}',
+    ]);
   });
 });
 

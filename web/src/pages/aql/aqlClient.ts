@@ -4,7 +4,8 @@
  * throw the API's usual `ApiError`.
  */
 import { ApiError, networkProblem, parseProblem, type Problem } from "../../api/errors";
-import { splitLines, type AqlEvent, type AqlSettings, type ScriptSpan } from "./stream";
+import type { components } from "../../api/schema.gen";
+import { splitLines, type AqlEvent, type ScriptSpan } from "./stream";
 
 export interface ScriptError {
   span: ScriptSpan;
@@ -12,14 +13,8 @@ export interface ScriptError {
   expected: string[];
 }
 
-export interface AqlBody {
-  script: string;
-  readOnly?: boolean;
-  confirm?: boolean;
-  settings?: AqlSettings;
-  modules?: Record<string, string>;
-  maxRows?: number;
-}
+/** The request body, as the manager's OpenAPI document defines it. */
+export type AqlBody = components["schemas"]["AqlRequest"];
 
 export class AqlRefused extends Error {
   readonly problem: Problem;

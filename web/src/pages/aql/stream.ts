@@ -2,6 +2,7 @@
  * The AQL terminal's wire protocol: NDJSON events from POST /clusters/{id}/aql, folded into
  * one result per statement. Pure, so the page logic is unit-tested without a browser.
  */
+import type { components } from "../../api/schema.gen";
 
 export interface ScriptSpan {
   start: number;
@@ -17,7 +18,8 @@ export interface AqlSettings {
   keySend: boolean;
 }
 
-export const DEFAULT_SETTINGS: AqlSettings = { output: "table", timeoutMs: null, recordPrintMetadata: false, keySend: true };
+export const DEFAULT_SETTINGS = { output: "table", timeoutMs: null, recordPrintMetadata: false, keySend: true } satisfies AqlSettings &
+  components["schemas"]["AqlSettings"] as AqlSettings;
 
 export interface WireProblem {
   title?: string;

@@ -45,5 +45,12 @@ export function cellText(v: unknown): string {
   if (v === undefined) return "";
   if (v === null) return "NULL";
   if (typeof v === "string") return v;
+  if (typeof v === "object" && !Array.isArray(v)) {
+    const o = v as Record<string, unknown>;
+    const keys = Object.keys(o);
+    // Numbers the lossless encoding wraps read as numbers in a table cell.
+    if (keys.length === 1 && keys[0] === "$float") return typeof o.$float === "number" && Number.isInteger(o.$float) ? `${o.$float}.0` : String(o.$float);
+    if (keys.length === 1 && keys[0] === "$int") return String(o.$int);
+  }
   return JSON.stringify(v);
 }

@@ -885,4 +885,47 @@ mod tests {
             assert_eq!(c.spec.filter.is_some(), !is_pk, "{src}");
         }
     }
+
+    #[tokio::test]
+    async fn a_client_that_went_away_stops_a_running_select() {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let fake = aerospike_fake::FakeCluster::start(1, aerospike_fake::FakeOptions::default())
+            .await
+            .unwrap();
+        let spec = crate::clients::ConnectSpec {
+            hosts: fake.hosts(),
+            cluster_name: None,
+            user: None,
+            password: None,
+            use_services_alternate: false,
+            connect_timeout_ms: 5000,
+        };
+        let conn = Arc::new(Conn {
+            client: crate::clients::connect(&spec).await.unwrap(),
+            profile_id: 1,
+            profile_name: "t".into(),
+            timeout_ms: 5000,
+        });
+        let (tx, rx) = tokio::sync::mpsc::channel(16);
+        let mut ctx = Ctx {
+            conn,
+            settings: AqlSettings::default(),
+            modules: BTreeMap::new(),
+            max_rows: 1000,
+            tx,
+            index: 0,
+        };
+        for i in 0..150 {
+            let st = aql::parse_statement(&format!("INSERT INTO test.c (PK, a) VALUES ({i}, 1)"))
+                .unwrap();
+            assert!(run(&mut ctx, &st).await.is_ok());
+        }
+        let select = aql::parse_statement("SELECT * FROM test.c").unwrap();
+        // While someone listens, the rows arrive (two `rows` events).
+        let out = run(&mut ctx, &select).await.ok().map(|o| o.rows);
+        assert_eq!(out, Some(150));
+        // Once the client is gone, the statement stops instead of finishing.
+        drop(rx);
+        assert!(matches!(run(&mut ctx, &select).await, Err(Stop::Gone)));
+    }
 }
