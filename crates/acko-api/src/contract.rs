@@ -27,6 +27,12 @@ pub const CONF_KEY: &str = "aerospike.conf";
 pub const INIT_SETTINGS_KEY: &str = "acko-init.json";
 /// Default of [`InitSettings::external_address_timeout_seconds`] (the networking guide's 120 s).
 pub const DEFAULT_EXTERNAL_ADDRESS_TIMEOUT_SECONDS: u64 = 120;
+/// Pod condition type of the readiness gate rendered on every Aerospike pod (unless
+/// `podSpec.readinessGateEnabled: false`). The operator sets it to `True` (pod
+/// `status.conditions`, via the pods/status subresource) once the node has joined the
+/// cluster and migrations are done, and to `False` before it disrupts the node. Until then the
+/// pod is not Ready: the PodDisruptionBudgets and the seeds Service rely on this.
+pub const READINESS_GATE_CONDITION: &str = "acko.io/aerospike-ready";
 /// Prefix of the per-pod wipe request keys.
 pub const WIPE_REQUEST_KEY_PREFIX: &str = "wipe-";
 

@@ -28,8 +28,8 @@ use crate::labels;
 use crate::services::AerospikePorts;
 use crate::storage::RenderedStorage;
 
-/// Pod condition type set by the operator when the readiness gate is enabled.
-pub const READINESS_GATE: &str = "acko.io/aerospike-ready";
+/// Pod condition type of the readiness gate (defined in [`acko_api::contract`]).
+pub const READINESS_GATE: &str = acko_api::contract::READINESS_GATE_CONDITION;
 
 /// Everything the pod template of one rack is built from.
 #[derive(Debug, Clone, Copy)]
@@ -206,7 +206,7 @@ pub fn build(
         host_network: host_network.then_some(true),
         termination_grace_period_seconds: pod.termination_grace_period_seconds,
         topology_spread_constraints: pod.topology_spread_constraints.clone(),
-        readiness_gates: (pod.readiness_gate_enabled == Some(true)).then(|| {
+        readiness_gates: (pod.readiness_gate_enabled != Some(false)).then(|| {
             vec![PodReadinessGate {
                 condition_type: READINESS_GATE.to_owned(),
             }]

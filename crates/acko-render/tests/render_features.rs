@@ -549,3 +549,22 @@ fn a_new_init_image_does_not_change_the_pod_spec_hash() {
         "ghcr.io/acko/acko-init:9.9.9"
     );
 }
+
+#[test]
+fn pods_carry_the_readiness_gate_by_default() {
+    let objects = list("seed_01_in_cluster_default.yaml");
+    let sts = find(&objects, "StatefulSet", "my-cluster-0");
+    assert_eq!(
+        sts["spec"]["template"]["spec"]["readinessGates"][0]["conditionType"],
+        acko_api::contract::READINESS_GATE_CONDITION
+    );
+    let mut cluster = load("seed_01_in_cluster_default.yaml");
+    cluster
+        .spec
+        .pod_spec
+        .get_or_insert_with(Default::default)
+        .readiness_gate_enabled = Some(false);
+    let objects = common::render_default(&cluster).to_list();
+    let sts = find(&objects, "StatefulSet", "my-cluster-0");
+    assert!(sts["spec"]["template"]["spec"]["readinessGates"].is_null());
+}
