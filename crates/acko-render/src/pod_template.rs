@@ -139,8 +139,11 @@ pub fn build(
     let host_ports = if host_network {
         HostPorts::default()
     } else {
+        // A NodePort/LoadBalancer pod Service replaces the host alternate address (acko-init
+        // advertises the node port or the load balancer), so it needs no hostPort.
         HostPorts {
-            service: is_host(policy.access_type) || is_host(policy.alternate_access_type),
+            service: is_host(policy.access_type)
+                || (is_host(policy.alternate_access_type) && external_service_type(spec).is_none()),
         }
     };
 

@@ -584,3 +584,37 @@ fn pods_carry_the_readiness_gate_by_default() {
     let sts = find(&objects, "StatefulSet", "my-cluster-0");
     assert!(sts["spec"]["template"]["spec"]["readinessGates"].is_null());
 }
+
+#[test]
+fn no_host_port_when_a_pod_service_replaces_the_host_alternate_address() {
+    let yaml = |pod_service: &str| {
+        format!(
+            "apiVersion: acko.io/v1alpha1\nkind: AerospikeCluster\nmetadata:\n  name: hp\n  namespace: db\n\
+             spec:\n  size: 1\n  image: aerospike:ce-8.1.1.1\n  aerospikeNetworkPolicy:\n\
+             \x20   accessType: pod\n    alternateAccessType: hostExternal\n{pod_service}"
+        )
+    };
+    let host_port = |yaml: &str| {
+        let objects = render_default(&common::cluster_from_yaml(yaml)).to_list();
+        let sts = find(&objects, "StatefulSet", "hp-0");
+        sts["spec"]["template"]["spec"]["containers"][0]["ports"][0]
+            .get("hostPort")
+            .cloned()
+    };
+    assert_eq!(host_port(&yaml("")), Some(serde_json::json!(3000)));
+    for ty in ["LoadBalancer", "NodePort"] {
+        let with_service = yaml(&format!("  podService:\n    serviceType: {ty}\n"));
+        assert_eq!(host_port(&with_service), None, "{ty}");
+    }
+    // Validation says the LoadBalancer overrides alternateAccessType.
+    let cluster: acko_api::AerospikeCluster =
+        serde_saphyr::from_str(&yaml("  podService:\n    serviceType: LoadBalancer\n")).unwrap();
+    let problems = acko_api::validation::validate_cluster(&cluster);
+    assert!(
+        problems.warnings().any(
+            |w| w.path == "spec.aerospikeNetworkPolicy.alternateAccessType"
+                && w.message.contains("LoadBalancer")
+        ),
+        "{problems}"
+    );
+}
