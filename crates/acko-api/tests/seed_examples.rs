@@ -41,12 +41,22 @@ fn check_file(path: &Path) {
 
         match resource {
             Resource::Cluster(c) if c.spec.template_ref.is_none() => {
+                // The guide's full example sets alternateAccessType together with LoadBalancer
+                // pod Services, which replace it: the one expected warning.
+                let expected = |p: &acko_api::Problem| {
+                    p.severity == acko_api::Severity::Warning
+                        && p.path == "spec.aerospikeNetworkPolicy.alternateAccessType"
+                        && p.message.contains("LoadBalancer")
+                };
                 let problems = validate_cluster(c);
-                assert!(problems.is_empty(), "{what}: {problems}");
+                assert!(!problems.iter().any(|p| !expected(p)), "{what}: {problems}");
                 let validated = ValidatedCluster::new(c).unwrap_or_else(|p| panic!("{what}: {p}"));
                 // The defaulted cluster is valid too (defaults never introduce problems).
                 let again = validate_cluster(validated.cluster());
-                assert!(again.is_empty(), "{what} (defaulted): {again}");
+                assert!(
+                    !again.iter().any(|p| !expected(p)),
+                    "{what} (defaulted): {again}"
+                );
             }
             Resource::Cluster(_) => {}
             Resource::Template(t) => {

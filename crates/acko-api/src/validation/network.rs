@@ -16,6 +16,21 @@ pub(crate) fn validate_network(spec: &AerospikeClusterSpec, base: &str, p: &mut 
     if let Some(np) = &spec.aerospike_network_policy {
         validate_access_policy(np, &format!("{base}.aerospikeNetworkPolicy"), p);
         validate_fabric_host_network(np, host_network, base, p);
+        let load_balancer = spec.pod_service.as_ref().and_then(|ps| ps.service_type)
+            == Some(crate::PodServiceType::LoadBalancer);
+        if let Some(alt) = np
+            .alternate_access_type
+            .filter(|t| load_balancer && *t != NetworkAccessType::Pod)
+        {
+            p.warning(
+                format!("{base}.aerospikeNetworkPolicy.alternateAccessType"),
+                format!(
+                    "alternateAccessType {} is ignored: with podService.serviceType LoadBalancer the alternate access address is each pod's load balancer",
+                    alt.as_str()
+                ),
+                "remove alternateAccessType (or use a NodePort pod service to publish a node address)",
+            );
+        }
     }
     if let Some(np) = spec
         .overrides
