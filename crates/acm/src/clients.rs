@@ -26,6 +26,13 @@ pub struct Conn {
     pub timeout_ms: u32,
 }
 
+impl Conn {
+    /// The policy of info and admin calls: the profile's request timeout.
+    pub fn admin_policy(&self) -> AdminPolicy {
+        admin(self.timeout_ms)
+    }
+}
+
 impl std::fmt::Debug for Conn {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Conn")
@@ -73,13 +80,7 @@ impl ConnectSpec {
         Ok(Self {
             hosts: seeds
                 .iter()
-                .map(|s| {
-                    if s.host.contains(':') {
-                        format!("[{}]:{}", s.host, s.port)
-                    } else {
-                        format!("{}:{}", s.host, s.port)
-                    }
-                })
+                .map(|s| seed_address(&s.host, s.port))
                 .collect::<Vec<_>>()
                 .join(","),
             cluster_name: p.cluster_name.clone(),
@@ -96,11 +97,7 @@ impl ConnectSpec {
         let mut hosts = Vec::new();
         for h in &pr.hosts {
             let s = parse_host(h, pr.port).map_err(ApiError::bad_request)?;
-            hosts.push(if s.host.contains(':') {
-                format!("[{}]:{}", s.host, s.port)
-            } else {
-                format!("{}:{}", s.host, s.port)
-            });
+            hosts.push(seed_address(&s.host, s.port));
         }
         Ok(Self {
             hosts: hosts.join(","),
@@ -132,7 +129,17 @@ impl ConnectSpec {
     }
 }
 
-fn admin(timeout_ms: u32) -> AdminPolicy {
+/// `host:port` for the client's seed list, with IPv6 hosts in brackets.
+pub fn seed_address(host: &str, port: u16) -> String {
+    if host.contains(':') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
+    }
+}
+
+/// The policy of info and admin calls with this timeout (the one place it is built).
+pub fn admin(timeout_ms: u32) -> AdminPolicy {
     AdminPolicy {
         timeout: timeout_ms,
     }

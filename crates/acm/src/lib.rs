@@ -18,6 +18,7 @@ pub mod expr;
 pub mod http;
 pub mod http_metrics;
 pub mod info;
+pub mod names;
 pub mod profiles;
 pub mod sampler;
 pub mod scan;

@@ -242,9 +242,7 @@ pub async fn snapshot(conn: &Conn) -> RawSnapshot {
         ts_ms: jiff::Timestamp::now().as_millisecond(),
         nodes: BTreeMap::new(),
     };
-    let policy = aerospike::AdminPolicy {
-        timeout: conn.timeout_ms,
-    };
+    let policy = conn.admin_policy();
     for node in conn.client.nodes() {
         let Ok(base) = node
             .info(&policy, &["statistics", "namespaces", "latencies:"])
@@ -274,13 +272,11 @@ pub async fn snapshot(conn: &Conn) -> RawSnapshot {
         };
         let names: Vec<String> = base
             .get("namespaces")
-            .map(|n| {
-                n.split(';')
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default();
+            .and_then(|n| asinfo::parse::parse_namespaces(n).ok())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|n| crate::names::namespace("namespace", n).is_ok())
+            .collect();
         let cmds: Vec<String> = names.iter().map(|n| format!("namespace/{n}")).collect();
         let refs: Vec<&str> = cmds.iter().map(String::as_str).collect();
         if let Ok(replies) = node.info(&policy, &refs).await {

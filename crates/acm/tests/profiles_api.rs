@@ -275,3 +275,52 @@ async fn prometheus_metrics_include_http_metrics() {
     );
     assert!(t.trim_end().ends_with("# EOF"));
 }
+
+/// Every property of every schema in the API is camelCase (the one naming of the API), and
+/// so is every query parameter.
+#[test]
+fn every_api_property_is_camel_case() {
+    fn camel(name: &str) -> bool {
+        let mut chars = name.chars();
+        chars
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase() || c == '$')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '$')
+    }
+    fn walk(v: &serde_json::Value, at: &str, bad: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                if let Some(serde_json::Value::Object(props)) = m.get("properties") {
+                    for k in props.keys() {
+                        if !camel(k) {
+                            bad.push(format!("{at}.{k}"));
+                        }
+                    }
+                }
+                for (k, child) in m {
+                    walk(child, &format!("{at}/{k}"), bad);
+                }
+            }
+            serde_json::Value::Array(a) => {
+                for (i, child) in a.iter().enumerate() {
+                    walk(child, &format!("{at}[{i}]"), bad);
+                }
+            }
+            _ => {}
+        }
+    }
+    let doc = serde_json::to_value(acm::openapi()).unwrap();
+    let mut bad = Vec::new();
+    walk(&doc["components"], "components", &mut bad);
+    walk(&doc["paths"], "paths", &mut bad);
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for op in item.as_object().unwrap().values() {
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                if p["in"] == "query" && !camel(p["name"].as_str().unwrap()) {
+                    bad.push(format!("{path} ?{}", p["name"]));
+                }
+            }
+        }
+    }
+    assert!(bad.is_empty(), "not camelCase: {bad:?}");
+}

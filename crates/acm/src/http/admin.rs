@@ -1,7 +1,7 @@
 //! Users and roles through the client's admin API. Community Edition has no security:
 //! every call answers the typed problem `security_not_supported` (HTTP 409).
 
-use aerospike::{AdminPolicy, Privilege, PrivilegeCode};
+use aerospike::{Privilege, PrivilegeCode};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -68,10 +68,8 @@ pub struct RoleView {
     pub write_quota: u32,
 }
 
-fn policy(conn: &Conn) -> AdminPolicy {
-    AdminPolicy {
-        timeout: conn.timeout_ms,
-    }
+fn policy(conn: &Conn) -> aerospike::AdminPolicy {
+    conn.admin_policy()
 }
 
 fn map_err(e: &aerospike::Error, what: &str) -> ApiError {

@@ -331,6 +331,7 @@ pub async fn export_set(
 ) -> ApiResult<Response> {
     let format = parse_format(p.format.as_deref())?;
     let set = set_from_segment(&set);
+    crate::names::ns_set(&ns, &set)?;
     let spec = ScanSpec {
         namespace: ns.clone(),
         set: set.clone(),
