@@ -376,6 +376,14 @@ impl Sampler {
             .collect()
     }
 
+    /// Whether a live metrics stream (SSE) of the profile is open.
+    pub fn has_subscribers(&self, profile: i64) -> bool {
+        self.series
+            .lock()
+            .get(&profile)
+            .is_some_and(|s| s.tx.receiver_count() > 0)
+    }
+
     /// Forget profiles that are no longer connected.
     pub fn retain(&self, live: &[i64]) {
         self.series
@@ -408,6 +416,9 @@ pub async fn run(state: crate::state::AppState, mut shutdown: tokio::sync::watch
     loop {
         tokio::select! {
             _ = tick.tick() => {
+                state
+                    .clients
+                    .release_idle(state.config.client_idle, |id| state.sampler.has_subscribers(id));
                 let conns = state.clients.connected();
                 state.sampler.tick(&conns).await;
             }

@@ -169,12 +169,7 @@ async fn test_connection(
     let started = Instant::now();
     let spec = ConnectSpec::from_input(&input)?;
     let client = connect(&spec).await?;
-    let conn = Conn {
-        client,
-        profile_id: 0,
-        profile_name: input.name.clone(),
-        timeout_ms: input.timeout_ms,
-    };
+    let conn = Conn::new(client, 0, input.name.clone(), input.timeout_ms);
     let status = summarize(&conn, started).await;
     let _ = conn.client.close().await;
     Ok(Json(status))
