@@ -192,6 +192,25 @@ async fn users_and_roles_on_ce_answer_security_not_supported() {
     )
     .await
     .problem(400, "validation_failed");
+    // Role update: grant/revoke privileges (Enterprise), the same CE answer.
+    post(
+        &f.app,
+        &f.url("/roles/r/privileges"),
+        json!({"grant": [{"code": "read-write", "namespace": "test"}], "revoke": [{"code": "read"}]}),
+    )
+    .await
+    .problem(409, "security_not_supported");
+    let p = post(
+        &f.app,
+        &f.url("/roles/r/privileges"),
+        json!({"revoke": [{"code": "read", "namespace": "te;st"}]}),
+    )
+    .await
+    .problem(400, "validation_failed");
+    assert_eq!(p["errors"][0]["field"], "revoke[0].namespace", "{p}");
+    post(&f.app, &f.url("/roles/r/privileges"), json!({}))
+        .await
+        .problem(400, "validation_failed");
 }
 
 #[tokio::test]
