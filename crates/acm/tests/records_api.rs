@@ -9,7 +9,7 @@ use aerospike::{Bin, Key, Value, WritePolicy};
 use common::*;
 use serde_json::{Value as J, json};
 
-async fn page_through(f: &Fixture, set: &str, page_size: usize) -> Vec<String> {
+async fn page_through(f: &Fixture, set: &str, page_size: usize) -> (Vec<String>, usize) {
     let mut keys = Vec::new();
     let mut cursor: Option<String> = None;
     let mut pages = 0;
@@ -43,15 +43,17 @@ async fn page_through(f: &Fixture, set: &str, page_size: usize) -> Vec<String> {
         }
         assert!(pages < 100_000);
     }
-    keys
+    (keys, pages)
 }
 
 async fn pages_see_every_record_exactly_once(nodes: usize, n: usize, page: usize) {
     let f = cluster(nodes).await;
     let set = set_name(&format!("pg{nodes}_"));
     f.load(&set, n).await;
-    let keys = page_through(&f, &set, page).await;
+    let (keys, pages) = page_through(&f, &set, page).await;
     assert_eq!(keys.len(), n, "records returned");
+    // The last full page already carries `nextCursor: null`: no extra empty request.
+    assert_eq!(pages, n.div_ceil(page), "pages for {n} records of {page}");
     let uniq: HashSet<&String> = keys.iter().collect();
     assert_eq!(uniq.len(), n, "duplicates returned");
     for i in 0..n {
@@ -503,4 +505,61 @@ async fn export_file_name_is_encoded() {
         "attachment; filename=\"test-caf_ _q_.ndjson\"; filename*=UTF-8''test-caf%C3%A9%20%22q%22.ndjson"
     );
     assert_eq!(r.text().lines().count(), 1);
+}
+
+/// Query paging (filter expression: read-ahead; secondary-index predicate: probe) sees
+/// every record once and ends on the last full page.
+async fn query_pages_end_on_the_last_full_page(nodes: usize) {
+    let f = cluster(nodes).await;
+    let set = set_name(&format!("qend{nodes}_"));
+    let (n, page) = (1200usize, 100usize);
+    f.load(&set, n).await;
+    let idx = format!("{set}_i");
+    let r = post(
+        &f.app,
+        &f.url("/indexes"),
+        json!({"namespace": "test", "set": set, "name": idx, "bin": "i", "type": "numeric"}),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    for query in [
+        json!({"namespace": "test", "set": set, "filter": {"op": "ge", "bin": "i", "value": 0}}),
+        json!({"namespace": "test", "set": set, "predicate": {"bin": "i", "op": "range", "value": 0, "end": n}}),
+    ] {
+        let mut seen = HashSet::new();
+        let mut cursor: Option<String> = None;
+        let mut pages = 0;
+        loop {
+            let mut body = query.clone();
+            body["pageSize"] = json!(page);
+            if let Some(c) = &cursor {
+                body["cursor"] = json!(c);
+            }
+            let r = post(&f.app, &f.url("/query"), body).await;
+            assert_eq!(r.status, 200, "{}", r.text());
+            let j = r.json();
+            pages += 1;
+            for rec in j["records"].as_array().unwrap() {
+                let k = rec["key"]["userKey"].as_str().unwrap().to_string();
+                assert!(seen.insert(k.clone()), "{k} twice ({query})");
+            }
+            cursor = j["nextCursor"].as_str().map(str::to_string);
+            if cursor.is_none() {
+                break;
+            }
+            assert!(pages < 1000);
+        }
+        assert_eq!(seen.len(), n, "{query}");
+        assert_eq!(pages, n / page, "{query}");
+    }
+}
+
+#[tokio::test]
+async fn query_pages_end_on_the_last_full_page_1_node() {
+    query_pages_end_on_the_last_full_page(1).await;
+}
+
+#[tokio::test]
+async fn query_pages_end_on_the_last_full_page_3_nodes() {
+    query_pages_end_on_the_last_full_page(3).await;
 }
