@@ -324,3 +324,40 @@ fn every_api_property_is_camel_case() {
     }
     assert!(bad.is_empty(), "not camelCase: {bad:?}");
 }
+
+/// Responses are compressed as the client accepts (brotli or gzip); the UI's page is
+/// revalidated on every load.
+#[tokio::test]
+async fn responses_are_compressed_and_the_page_revalidated() {
+    let (app, _) = app().await;
+    let plain = get(&app, "/api/openapi.json").await;
+    assert!(plain.headers.get(header::CONTENT_ENCODING).is_none());
+    for enc in ["br", "gzip"] {
+        let r = raw(
+            &app,
+            http::Request::get("/api/openapi.json")
+                .header(header::ACCEPT_ENCODING, enc)
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(r.status, 200);
+        assert_eq!(r.headers.get(header::CONTENT_ENCODING).unwrap(), enc);
+        assert!(
+            r.bytes.len() * 4 < plain.bytes.len(),
+            "{enc}: {} of {} bytes",
+            r.bytes.len(),
+            plain.bytes.len()
+        );
+    }
+    let r = raw(
+        &app,
+        http::Request::get("/")
+            .header(header::ACCEPT_ENCODING, "gzip")
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.headers.get(header::CACHE_CONTROL).unwrap(), "no-cache");
+}
