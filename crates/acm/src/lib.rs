@@ -33,6 +33,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Method, Request, header};
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
@@ -116,8 +117,15 @@ pub fn app(state: AppState) -> Router {
     };
     router
         // gzip or brotli, as the client accepts, for the UI and JSON; the default
-        // predicate leaves Server-Sent Events, images and tiny bodies alone.
-        .layer(CompressionLayer::new().gzip(true).br(true))
+        // predicate leaves Server-Sent Events, images and tiny bodies alone, and streamed
+        // exports (NDJSON, CSV) go out as they are produced.
+        .layer(
+            CompressionLayer::new().gzip(true).br(true).compress_when(
+                DefaultPredicate::new()
+                    .and(NotForContentType::const_new("application/x-ndjson"))
+                    .and(NotForContentType::const_new("text/csv")),
+            ),
+        )
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
                 let id = req

@@ -563,3 +563,27 @@ async fn query_pages_end_on_the_last_full_page_1_node() {
 async fn query_pages_end_on_the_last_full_page_3_nodes() {
     query_pages_end_on_the_last_full_page(3).await;
 }
+
+/// A browser asks for compression; the streamed export still arrives whole.
+#[tokio::test]
+async fn export_streams_to_a_client_accepting_compression() {
+    let f = cluster(1).await;
+    let set = set_name("expz");
+    f.load(&set, 300).await;
+    for format in ["ndjson", "csv"] {
+        let r = raw(
+            &f.app,
+            http::Request::get(f.url(&format!(
+                "/namespaces/test/sets/{set}/export?format={format}"
+            )))
+            .header(http::header::ACCEPT_ENCODING, "br, gzip")
+            .body(axum::body::Body::empty())
+            .unwrap(),
+        )
+        .await;
+        assert_eq!(r.status, 200);
+        assert!(r.headers.get(http::header::CONTENT_ENCODING).is_none());
+        let lines = r.text().lines().filter(|l| !l.is_empty()).count();
+        assert_eq!(lines, if format == "csv" { 301 } else { 300 }, "{format}");
+    }
+}
