@@ -42,7 +42,10 @@ pub enum WaitError {
 }
 
 pub(crate) fn seed(state: &SimState) -> anyhow::Result<()> {
-    let opts = WriteOpts { manager: "kube-sim".into(), ..Default::default() };
+    let opts = WriteOpts {
+        manager: "kube-sim".into(),
+        ..Default::default()
+    };
     let store = &state.store;
     store.with_mut(|i, tx| -> anyhow::Result<()> {
         let ns_rt = i.find_kind("v1", "Namespace").expect("built in");
@@ -200,7 +203,11 @@ impl SimHandle {
             match tokio::time::timeout_at(deadline, rx.recv()).await {
                 Ok(Ok(_)) | Ok(Err(tokio::sync::broadcast::error::RecvError::Lagged(_))) => {}
                 Ok(Err(_)) | Err(_) => {
-                    return Err(WaitError::Timeout { what: what.into(), timeout, last: Value::Null });
+                    return Err(WaitError::Timeout {
+                        what: what.into(),
+                        timeout,
+                        last: Value::Null,
+                    });
                 }
             }
         }
@@ -221,7 +228,9 @@ impl SimHandle {
             .store
             .find_kind(api_version, kind)
             .ok_or_else(|| ApiError::bad_request(format!("unknown kind {api_version} {kind}")))?;
-        self.state.store.with_mut(|i, tx| i.mutate(tx, &rt, ns, name, sub, "kube-sim", change))
+        self.state
+            .store
+            .with_mut(|i, tx| i.mutate(tx, &rt, ns, name, sub, "kube-sim", change))
     }
 }
 
