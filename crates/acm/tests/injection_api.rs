@@ -290,3 +290,26 @@ async fn the_console_runs_one_command_only() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn aql_scripts_with_separators_never_reach_the_node() {
+    let e = env().await;
+    for (raw, _) in payloads() {
+        for script in [
+            format!("SELECT * FROM {raw}"),
+            format!("SELECT * FROM test.{raw}"),
+            format!("DESC INDEX test {raw}"),
+            format!("DESC UDF '{raw}.lua'"),
+            format!("DROP INDEX test {raw}"),
+            format!("TRUNCATE {raw}"),
+            format!("REMOVE MODULE '{raw}.lua'"),
+        ] {
+            e.refused(
+                Method::POST,
+                "/aql",
+                Some(json!({"script": script, "confirm": true})),
+            )
+            .await;
+        }
+    }
+}
