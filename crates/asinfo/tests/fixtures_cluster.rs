@@ -36,6 +36,9 @@ fn unreachable(addr: &str) -> NodeObservation {
 
 #[test]
 fn formed_cluster_is_safe() {
+    if !common::present("fixtures_cluster::formed_cluster_is_safe") {
+        return;
+    }
     let obs = [formed(1), formed(2), formed(3)];
     let s = safe_to_proceed(&obs, 3);
     assert!(s.safe, "{:?}", s.reasons);
@@ -66,6 +69,9 @@ fn formed_cluster_is_safe() {
 
 #[test]
 fn node_left_is_unsafe_with_reasons() {
+    if !common::present("fixtures_cluster::node_left_is_unsafe_with_reasons") {
+        return;
+    }
     let d = "cluster-3/after-node3-left/node1";
     let node1 = observe(
         "127.0.0.1:3100",
@@ -108,6 +114,9 @@ fn node_left_is_unsafe_with_reasons() {
 
 #[test]
 fn rejoining_with_migrations_is_unsafe() {
+    if !common::present("fixtures_cluster::rejoining_with_migrations_is_unsafe") {
+        return;
+    }
     let d = "cluster-3/node3-rejoining/node1";
     let stable = lines(&format!("{d}/_multi_cluster-stable_size_3_migrating.txt"));
     let during = observe(
@@ -163,6 +172,9 @@ fn rejoining_with_migrations_is_unsafe() {
 
 #[test]
 fn namespace_totals_divide_replicas_correctly() {
+    if !common::present("fixtures_cluster::namespace_totals_divide_replicas_correctly") {
+        return;
+    }
     let per_node: Vec<_> = (1..=3)
         .map(|n| parse_namespace(&value(&format!("cluster-3/node{n}/namespace_test.txt"))).unwrap())
         .collect();

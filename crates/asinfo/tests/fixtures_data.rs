@@ -9,6 +9,9 @@ use common::{lines, value};
 
 #[test]
 fn statistics_single_node_and_cluster() {
+    if !common::present("fixtures_data::statistics_single_node_and_cluster") {
+        return;
+    }
     let s = parse_statistics(&value("statistics.txt")).unwrap();
     assert_eq!(s.cluster_size, Some(1));
     assert_eq!(s.cluster_key.as_deref(), Some("EAA63F0C822A"));
@@ -54,6 +57,9 @@ fn statistics_single_node_and_cluster() {
 
 #[test]
 fn namespaces_and_namespace_stats() {
+    if !common::present("fixtures_data::namespaces_and_namespace_stats") {
+        return;
+    }
     assert_eq!(
         parse_namespaces(&value("namespaces.txt")).unwrap(),
         vec!["test", "bar"]
@@ -99,6 +105,9 @@ fn namespaces_and_namespace_stats() {
 
 #[test]
 fn sets_lists_and_single_set() {
+    if !common::present("fixtures_data::sets_lists_and_single_set") {
+        return;
+    }
     let sets = parse_sets(&value("sets.txt")).unwrap();
     let names: Vec<_> = sets
         .iter()
@@ -146,6 +155,9 @@ fn sets_lists_and_single_set() {
 
 #[test]
 fn sindex_list_every_kind() {
+    if !common::present("fixtures_data::sindex_list_every_kind") {
+        return;
+    }
     let list = parse_sindex_list(&value("sindex-list.txt")).unwrap();
     assert_eq!(list.len(), 7);
     let by = |n: &str| {
@@ -204,6 +216,9 @@ fn sindex_list_every_kind() {
 
 #[test]
 fn sindex_building_with_load_pct() {
+    if !common::present("fixtures_data::sindex_building_with_load_pct") {
+        return;
+    }
     let l =
         lines("cluster-3/sindex-building/_multi_sindex-list_and_sindex-stat_while_building.txt");
     assert_eq!(l.len(), 2);
@@ -229,6 +244,9 @@ fn sindex_building_with_load_pct() {
 
 #[test]
 fn sindex_stats() {
+    if !common::present("fixtures_data::sindex_stats") {
+        return;
+    }
     let s = parse_sindex_stats(&value("sindex_test_idx_users_age.txt")).unwrap();
     assert_eq!(
         (s.entries, s.used_bytes, s.entries_per_bval, s.load_pct),
@@ -254,6 +272,9 @@ fn sindex_stats() {
 
 #[test]
 fn udf_list_get_put() {
+    if !common::present("fixtures_data::udf_list_get_put") {
+        return;
+    }
     let list = parse_udf_list(&value("udf-list.txt")).unwrap();
     assert_eq!(list.len(), 1);
     assert_eq!(list[0].filename, "example.lua");
@@ -291,6 +312,9 @@ fn udf_list_get_put() {
 
 #[test]
 fn get_config_contexts() {
+    if !common::present("fixtures_data::get_config_contexts") {
+        return;
+    }
     let svc = parse_config(&value("get-config_context_service.txt")).unwrap();
     assert_eq!(svc["cluster-name"], "asd-local");
     assert_eq!(svc["proto-fd-max"], "1024");
@@ -330,6 +354,9 @@ fn get_config_contexts() {
 
 #[test]
 fn latencies_histograms() {
+    if !common::present("fixtures_data::latencies_histograms") {
+        return;
+    }
     let all = parse_latencies(&value("latencies_.txt")).unwrap();
     assert_eq!(all.len(), 17);
     let read = all.iter().find(|l| l.name == "{test}-read").unwrap();
@@ -373,6 +400,9 @@ fn latencies_histograms() {
 
 #[test]
 fn query_show_jobs() {
+    if !common::present("fixtures_data::query_show_jobs") {
+        return;
+    }
     let jobs = parse_query_show(&value("query-show.txt")).unwrap();
     assert_eq!(jobs.len(), 6);
     let first = &jobs[0];
@@ -397,6 +427,9 @@ fn query_show_jobs() {
 
 #[test]
 fn histograms() {
+    if !common::present("fixtures_data::histograms") {
+        return;
+    }
     let Histogram::Linear {
         units,
         hist_width,

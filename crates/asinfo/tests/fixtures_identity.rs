@@ -8,6 +8,9 @@ use common::{command, lines, value};
 
 #[test]
 fn build_edition_release() {
+    if !common::present("fixtures_identity::build_edition_release") {
+        return;
+    }
     let b = parse_build(&value("build.txt")).unwrap();
     assert_eq!(b.version, "8.1.2.0");
     assert_eq!(b.parts, vec![8, 1, 2, 0]);
@@ -39,6 +42,9 @@ fn build_edition_release() {
 
 #[test]
 fn node_ids_and_cluster_names() {
+    if !common::present("fixtures_identity::node_ids_and_cluster_names") {
+        return;
+    }
     assert_eq!(parse_node(&value("node.txt")).unwrap(), "BB901000000FC02");
     assert_eq!(
         parse_node(&value("cluster-3/node1/node.txt")).unwrap(),
@@ -70,6 +76,9 @@ fn node_ids_and_cluster_names() {
 
 #[test]
 fn services_and_endpoints() {
+    if !common::present("fixtures_identity::services_and_endpoints") {
+        return;
+    }
     assert_eq!(
         parse_endpoints(&value("service-clear-std.txt")).unwrap(),
         vec!["127.0.0.1:3000"]
@@ -105,6 +114,9 @@ fn services_and_endpoints() {
 
 #[test]
 fn peers_single_node_three_nodes_and_node_left() {
+    if !common::present("fixtures_identity::peers_single_node_three_nodes_and_node_left") {
+        return;
+    }
     for f in [
         "peers-clear-std.txt",
         "peers-clear-alt.txt",
@@ -150,6 +162,9 @@ fn peers_single_node_three_nodes_and_node_left() {
 
 #[test]
 fn generations() {
+    if !common::present("fixtures_identity::generations") {
+        return;
+    }
     assert_eq!(
         parse_generation(&value("partition-generation.txt")).unwrap(),
         0
@@ -176,6 +191,9 @@ fn generations() {
 
 #[test]
 fn multi_command_requests() {
+    if !common::present("fixtures_identity::multi_command_requests") {
+        return;
+    }
     let l = lines("_multi_node_partition-generation_peers-generation_cluster-name.txt");
     let cmds: Vec<_> = l.iter().map(|l| l.command.as_str()).collect();
     assert_eq!(
@@ -213,6 +231,9 @@ fn multi_command_requests() {
 
 #[test]
 fn cluster_stable_all_outcomes() {
+    if !common::present("fixtures_identity::cluster_stable_all_outcomes") {
+        return;
+    }
     let key = |f: &str| parse_cluster_stable(&value(f)).unwrap();
     assert_eq!(
         key("cluster-stable.txt"),
@@ -303,6 +324,9 @@ fn cluster_stable_all_outcomes() {
 
 #[test]
 fn error_replies_are_typed() {
+    if !common::present("fixtures_identity::error_replies_are_typed") {
+        return;
+    }
     let err = |f: &str| parse_node(&value(f)).unwrap_err();
     for f in [
         "cluster-size.txt",
@@ -389,6 +413,9 @@ fn error_replies_are_typed() {
 
 #[test]
 fn set_config_and_ok_replies() {
+    if !common::present("fixtures_identity::set_config_and_ok_replies") {
+        return;
+    }
     let ok = |f: &str| parser_for(&command(f)).expect("parser").parse(&value(f));
     for f in [
         "set-config_context_namespace_id_test_nsup-period_60.txt",

@@ -24,6 +24,9 @@ fn parsed(file: &str) -> serde_json::Value {
 
 #[test]
 fn json_shapes() {
+    if !common::present("snapshots_json::json_shapes") {
+        return;
+    }
     insta::assert_json_snapshot!(
         "cluster_stable_migrating",
         parsed("cluster-3/node3-rejoining/node1/_multi_cluster-stable_size_3_migrating.txt")
@@ -57,6 +60,9 @@ fn json_shapes() {
 
 #[test]
 fn safety_verdict_shape_during_rejoin() {
+    if !common::present("snapshots_json::safety_verdict_shape_during_rejoin") {
+        return;
+    }
     let d = "cluster-3/node3-rejoining/node1";
     let stable = lines(&format!("{d}/_multi_cluster-stable_size_3_migrating.txt"));
     let state = NodeState::from_replies(
