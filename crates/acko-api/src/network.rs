@@ -127,6 +127,11 @@ pub struct SeedsFinderServices {
 /// The seeds LoadBalancer service.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(extend("x-kubernetes-validations" = [
+    {"rule": "!has(self.loadBalancerSourceRanges) || self.loadBalancerSourceRanges.all(r, isCIDR(r))",
+     "message": "every loadBalancerSourceRanges entry must be a CIDR such as 10.0.0.0/8 (a single address needs /32)",
+     "fieldPath": ".loadBalancerSourceRanges"}
+]))]
 pub struct LoadBalancerSpec {
     /// Annotations of the service (cloud provider settings).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -137,6 +142,7 @@ pub struct LoadBalancerSpec {
     /// `Cluster` or `Local` (`Local` preserves the client source IP). Default: unset (Kubernetes
     /// uses `Cluster`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("enum" = ["Cluster", "Local"]))]
     pub external_traffic_policy: Option<String>,
     /// External port. Default: 3000.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -352,3 +352,52 @@ fn committed_crds_are_up_to_date() {
     let all = crds_yaml().unwrap();
     assert!(all.starts_with("---\n") && all.matches("\n---\n").count() == 1);
 }
+
+#[test]
+fn cel_rejects_enterprise_images() {
+    for image in [
+        "aerospike:ee-8.1.1.1",
+        "aerospike/aerospike-server-enterprise:8.1.0.0",
+        "reg:5000/aerospike:EE-8.1.1.1",
+        "aerospike:ent-8.1.1.1@sha256:abcd",
+    ] {
+        let bad = cluster(json!({"size": 1, "image": image}));
+        assert!(
+            cel_messages(&bad).contains("Enterprise Edition"),
+            "{image}: {}",
+            cel_messages(&bad)
+        );
+    }
+    for image in [
+        "aerospike:ce-8.1.1.1",
+        "reg:5000/team-ee/aerospike:ce-8.1.1.1",
+    ] {
+        let ok = cluster(json!({"size": 1, "image": image}));
+        assert!(validate_cel(&ok).is_ok(), "{image}: {}", cel_messages(&ok));
+    }
+}
+
+#[test]
+fn cel_checks_load_balancer_source_ranges_and_the_schema_lists_traffic_policies() {
+    let lb = |ranges: serde_json::Value| {
+        cluster(json!({"size": 1, "image": "aerospike:ce-8.1.1.1",
+            "seedsFinderServices": {"loadBalancer": {"loadBalancerSourceRanges": ranges}}}))
+    };
+    let ok = lb(json!(["10.0.0.0/8", "2001:db8::/32"]));
+    assert!(validate_cel(&ok).is_ok(), "{}", cel_messages(&ok));
+    for bad in ["192.168.1.10", "not-a-cidr"] {
+        let c = lb(json!(["10.0.0.0/8", bad]));
+        assert!(
+            cel_messages(&c).contains("CIDR"),
+            "{bad}: {}",
+            cel_messages(&c)
+        );
+    }
+    let yaml = serde_saphyr::to_string(crd("AerospikeCluster")).unwrap();
+    let at = yaml.find("externalTrafficPolicy:").unwrap();
+    let field = &yaml[at..at + 400];
+    assert!(
+        field.contains("enum:") && field.contains("- Cluster") && field.contains("- Local"),
+        "{field}"
+    );
+}

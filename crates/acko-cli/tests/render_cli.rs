@@ -34,7 +34,8 @@ fn renders_multi_document_yaml_in_apply_order() {
     assert_eq!(code, 0, "{stderr}");
     let docs: Vec<serde_json::Value> = serde_saphyr::from_multiple(&stdout).expect("valid YAML");
     let kinds: Vec<&str> = docs.iter().map(|d| d["kind"].as_str().unwrap()).collect();
-    assert_eq!(kinds.first(), Some(&"ClusterRole"));
+    // The pods' ServiceAccount first (the RBAC binds to it), then RBAC.
+    assert_eq!(kinds[..2], ["ServiceAccount", "ClusterRole"]);
     assert!(kinds.contains(&"NetworkPolicy"));
     assert_eq!(kinds.last(), Some(&"StatefulSet"));
     let sts = docs.iter().find(|d| d["kind"] == "StatefulSet").unwrap();
