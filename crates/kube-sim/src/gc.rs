@@ -18,11 +18,11 @@ fn has_finalizer(o: &Value, f: &str) -> bool {
 /// One garbage-collection pass. Returns whether anything changed.
 pub fn pass(store: &Store) -> bool {
     store.with_mut(|inner, tx| {
-        let mut by_uid: HashMap<String, Value> = HashMap::new();
+        let mut by_uid: HashMap<&str, &Value> = HashMap::new();
         let mut dependents: HashMap<String, usize> = HashMap::new();
         for (_, o) in inner.all() {
             if let Some(u) = o["metadata"]["uid"].as_str() {
-                by_uid.insert(u.to_string(), o.clone());
+                by_uid.insert(u, o);
             }
             for r in o["metadata"]["ownerReferences"]
                 .as_array()
@@ -64,7 +64,7 @@ pub fn pass(store: &Store) -> bool {
             let mut any_alive = false;
             let mut foreground_owner = false;
             for r in &refs {
-                match r["uid"].as_str().and_then(|u| by_uid.get(u)) {
+                match r["uid"].as_str().and_then(|u| by_uid.get(u).copied()) {
                     Some(owner)
                         if owner["metadata"].get("deletionTimestamp").is_some()
                             && has_finalizer(owner, "orphan") => {}

@@ -21,15 +21,16 @@ pub fn object(inner: &Inner, rt: &ResourceType, obj: &mut Value) -> ApiResult<()
         .find(|t| t.kind == "CustomResourceDefinition")
         .cloned()
         .expect("CRD kind is built in");
-    let Some(crd) = inner.try_get(&crd_rt, "", &format!("{}.{}", rt.plural, rt.group)) else {
+    let crd_key = (String::new(), format!("{}.{}", rt.plural, rt.group));
+    let Some(crd) = inner.bucket(&crd_rt).and_then(|b| b.get(&crd_key)) else {
         return Ok(());
     };
-    let Some(schema) = kinds::crd_schema(&crd, &rt.version).cloned() else {
+    let Some(schema) = kinds::crd_schema(crd, &rt.version) else {
         return Ok(());
     };
     let metadata = obj.get("metadata").cloned();
     let mut causes = Vec::new();
-    walk(&schema, obj, "", &mut causes, true);
+    walk(schema, obj, "", &mut causes, true);
     if let Some(md) = metadata {
         obj["metadata"] = md;
     }

@@ -196,6 +196,16 @@ async fn rendered_cluster_runs_fake_nodes_that_form_one_cluster() {
         "{err:?}"
     );
     sim.aerospike_disk_full("aerospike", "demo", false).await;
+    // migrations that take a while: partitions are pending right after the fault is set
+    assert!(
+        sim.aerospike_migrations_for("aerospike", "demo", std::time::Duration::from_secs(30))
+            .await
+    );
+    let stats = info(&hosts[0], "statistics").await;
+    assert!(!stats.contains("migrate_partitions_remaining=0"), "{stats}");
+    sim.with_fake("aerospike", "demo", |f| f.start_migrations(0, 0))
+        .await
+        .unwrap();
     ac.put(&WritePolicy::default(), &key, &[as_bin!("v", 9)])
         .await
         .unwrap();
