@@ -206,6 +206,9 @@ pub struct Observed {
     pub claims: Vec<ClaimFacts>,
     /// Optional kinds whose CRD is installed.
     pub available_kinds: BTreeSet<OptionalKind>,
+    /// `host:port` clients can seed from: the seeds LoadBalancer's address when it has one,
+    /// else the headless Service's DNS name.
+    pub seeds_endpoint: Option<String>,
     /// The status as last written.
     pub status: Option<AerospikeClusterStatus>,
 }

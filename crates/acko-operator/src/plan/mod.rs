@@ -17,7 +17,7 @@ pub mod safety;
 pub mod scale;
 
 #[cfg(test)]
-mod fixtures;
+pub(crate) mod fixtures;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
