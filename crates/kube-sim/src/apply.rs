@@ -47,7 +47,10 @@ pub struct Manager {
 }
 
 fn is_assoc(list: &[Value]) -> bool {
-    !list.is_empty() && list.iter().all(|i| i.get("name").is_some_and(Value::is_string))
+    !list.is_empty()
+        && list
+            .iter()
+            .all(|i| i.get("name").is_some_and(Value::is_string))
 }
 
 fn skip_top(path: &[Seg], sub: &str) -> bool {
@@ -62,9 +65,17 @@ fn skip_top(path: &[Seg], sub: &str) -> bool {
                 || (top(0) == "metadata"
                     && matches!(
                         top(1),
-                        "name" | "namespace" | "uid" | "resourceVersion" | "generation"
-                            | "creationTimestamp" | "managedFields" | "deletionTimestamp"
-                            | "deletionGracePeriodSeconds" | "selfLink" | "generateName"
+                        "name"
+                            | "namespace"
+                            | "uid"
+                            | "resourceVersion"
+                            | "generation"
+                            | "creationTimestamp"
+                            | "managedFields"
+                            | "deletionTimestamp"
+                            | "deletionGracePeriodSeconds"
+                            | "selfLink"
+                            | "generateName"
                     ))
         }
     }
@@ -75,8 +86,9 @@ pub fn field_set(obj: &Value, sub: &str, status_is_sub: bool) -> FieldSet {
     let mut out = FieldSet::new();
     walk(obj, &mut Vec::new(), &mut out);
     out.retain(|p| {
-        !skip_top(p, sub)
-            && !(sub.is_empty() && status_is_sub && p.first() == Some(&Seg::F("status".into())))
+        let status_on_main =
+            sub.is_empty() && status_is_sub && p.first() == Some(&Seg::F("status".into()));
+        !(skip_top(p, sub) || status_on_main)
     });
     out
 }
@@ -117,7 +129,10 @@ pub fn get<'a>(obj: &'a Value, path: &[Seg]) -> Option<&'a Value> {
     for s in path {
         cur = match s {
             Seg::F(f) => cur.get(f)?,
-            Seg::K(k) => cur.as_array()?.iter().find(|i| i["name"].as_str() == Some(k))?,
+            Seg::K(k) => cur
+                .as_array()?
+                .iter()
+                .find(|i| i["name"].as_str() == Some(k))?,
         };
     }
     Some(cur)
@@ -240,7 +255,10 @@ pub fn apply(
         return Err(ApiError::new(
             409,
             "Conflict",
-            format!("Apply failed with {} conflict(s): - {msg} (use force=true to take ownership)", conflicts.len()),
+            format!(
+                "Apply failed with {} conflict(s): - {msg} (use force=true to take ownership)",
+                conflicts.len()
+            ),
         )
         .with_details(json!({"causes": causes})));
     }
@@ -251,7 +269,10 @@ pub fn apply(
         .map(|m| m.fields.clone())
         .unwrap_or_default();
     let mut applied_clean = applied.clone();
-    if let Some(md) = applied_clean.get_mut("metadata").and_then(Value::as_object_mut) {
+    if let Some(md) = applied_clean
+        .get_mut("metadata")
+        .and_then(Value::as_object_mut)
+    {
         md.remove("managedFields");
         md.remove("resourceVersion");
     }
@@ -294,10 +315,15 @@ pub fn record_update(
     let new_set = field_set(new, sub, status_is_sub);
     let changed: FieldSet = match old {
         None => new_set.clone(),
-        Some(o) => new_set.iter().filter(|p| get(o, p) != get(new, p)).cloned().collect(),
+        Some(o) => new_set
+            .iter()
+            .filter(|p| get(o, p) != get(new, p))
+            .cloned()
+            .collect(),
     };
     for m in managers.iter_mut() {
-        m.fields.retain(|p| !changed.contains(p) || matches!(p.last(), Some(Seg::K(_))));
+        m.fields
+            .retain(|p| !changed.contains(p) || matches!(p.last(), Some(Seg::K(_))));
         // fields removed from the object are owned by no one
         m.fields.retain(|p| get(new, p).is_some());
     }
@@ -431,15 +457,65 @@ mod tests {
     #[test]
     fn apply_removes_dropped_fields_and_detects_conflicts() {
         let mut ms = Vec::new();
-        let o = apply(None, &cm(json!({"a": "1", "b": "2"})), &mut ms, "m1", "", false, false, "t").unwrap();
-        let o = apply(Some(&o), &cm(json!({"a": "1"})), &mut ms, "m1", "", false, false, "t").unwrap();
+        let o = apply(
+            None,
+            &cm(json!({"a": "1", "b": "2"})),
+            &mut ms,
+            "m1",
+            "",
+            false,
+            false,
+            "t",
+        )
+        .unwrap();
+        let o = apply(
+            Some(&o),
+            &cm(json!({"a": "1"})),
+            &mut ms,
+            "m1",
+            "",
+            false,
+            false,
+            "t",
+        )
+        .unwrap();
         assert_eq!(o["data"], json!({"a": "1"}));
-        let err = apply(Some(&o), &cm(json!({"a": "9"})), &mut ms, "m2", "", false, false, "t").unwrap_err();
+        let err = apply(
+            Some(&o),
+            &cm(json!({"a": "9"})),
+            &mut ms,
+            "m2",
+            "",
+            false,
+            false,
+            "t",
+        )
+        .unwrap_err();
         assert_eq!(err.code, 409);
         assert!(err.message.contains("m1"), "{}", err.message);
         // same value: shared ownership, no conflict
-        apply(Some(&o), &cm(json!({"a": "1"})), &mut ms.clone(), "m2", "", false, false, "t").unwrap();
-        let o = apply(Some(&o), &cm(json!({"a": "9"})), &mut ms, "m2", "", true, false, "t").unwrap();
+        apply(
+            Some(&o),
+            &cm(json!({"a": "1"})),
+            &mut ms.clone(),
+            "m2",
+            "",
+            false,
+            false,
+            "t",
+        )
+        .unwrap();
+        let o = apply(
+            Some(&o),
+            &cm(json!({"a": "9"})),
+            &mut ms,
+            "m2",
+            "",
+            true,
+            false,
+            "t",
+        )
+        .unwrap();
         assert_eq!(o["data"]["a"], "9");
         assert!(ms.iter().all(|m| m.manager == "m2"));
     }

@@ -49,7 +49,9 @@ fn service_defaults(inner: &mut Inner, obj: &mut Value, old: Option<&Value>) {
         spec["clusterIPs"] = json!([spec["clusterIP"].clone()]);
     }
     let mut used = used_node_ports(inner);
-    let old_ports: Vec<Value> = old.and_then(|o| o["spec"]["ports"].as_array().cloned()).unwrap_or_default();
+    let old_ports: Vec<Value> = old
+        .and_then(|o| o["spec"]["ports"].as_array().cloned())
+        .unwrap_or_default();
     for p in spec["ports"].as_array_mut().into_iter().flatten() {
         set_default(p, "protocol", json!("TCP"));
         if p.get("targetPort").is_none() {
@@ -60,7 +62,8 @@ fn service_defaults(inner: &mut Inner, obj: &mut Value, old: Option<&Value>) {
                 .iter()
                 .find(|o| o["port"] == p["port"] && o["protocol"] == p["protocol"])
                 .and_then(|o| o["nodePort"].as_i64());
-            let port = prev.unwrap_or_else(|| (30000..=32767).find(|n| !used.contains(n)).unwrap_or(30000));
+            let port = prev
+                .unwrap_or_else(|| (30000..=32767).find(|n| !used.contains(n)).unwrap_or(30000));
             used.insert(port);
             p["nodePort"] = json!(port);
         }
@@ -105,8 +108,16 @@ pub fn on_create(inner: &mut Inner, rt: &ResourceType, obj: &mut Value) {
             set_default(spec, "replicas", json!(1));
             set_default(spec, "podManagementPolicy", json!("OrderedReady"));
             set_default(spec, "revisionHistoryLimit", json!(10));
-            set_default(spec, "updateStrategy", json!({"type": "RollingUpdate", "rollingUpdate": {"partition": 0}}));
-            set_default(spec, "persistentVolumeClaimRetentionPolicy", json!({"whenDeleted": "Retain", "whenScaled": "Retain"}));
+            set_default(
+                spec,
+                "updateStrategy",
+                json!({"type": "RollingUpdate", "rollingUpdate": {"partition": 0}}),
+            );
+            set_default(
+                spec,
+                "persistentVolumeClaimRetentionPolicy",
+                json!({"whenDeleted": "Retain", "whenScaled": "Retain"}),
+            );
             obj["status"] = json!({"replicas": 0, "availableReplicas": 0});
         }
         "CustomResourceDefinition" => {

@@ -15,13 +15,18 @@ pub struct ApiError {
     /// Human message.
     pub message: String,
     /// Optional `details` (name, group, kind, causes).
-    pub details: Option<Value>,
+    pub details: Option<Box<Value>>,
 }
 
 impl ApiError {
     /// Generic constructor.
     pub fn new(code: u16, reason: &str, message: impl Into<String>) -> Self {
-        ApiError { code, reason: reason.into(), message: message.into(), details: None }
+        ApiError {
+            code,
+            reason: reason.into(),
+            message: message.into(),
+            details: None,
+        }
     }
     /// 404 for a named object.
     pub fn not_found(qualified: &str, name: &str) -> Self {
@@ -30,8 +35,12 @@ impl ApiError {
     }
     /// 409 AlreadyExists.
     pub fn already_exists(qualified: &str, name: &str) -> Self {
-        Self::new(409, "AlreadyExists", format!("{qualified} \"{name}\" already exists"))
-            .with_details(json!({"name": name, "kind": qualified}))
+        Self::new(
+            409,
+            "AlreadyExists",
+            format!("{qualified} \"{name}\" already exists"),
+        )
+        .with_details(json!({"name": name, "kind": qualified}))
     }
     /// 409 Conflict on a stale resourceVersion.
     pub fn conflict(qualified: &str, name: &str) -> Self {
@@ -59,8 +68,12 @@ impl ApiError {
             .into_iter()
             .map(|(field, message)| json!({"reason": "FieldValueInvalid", "message": message, "field": field}))
             .collect();
-        Self::new(422, "Invalid", format!("{kind} \"{name}\" is invalid: {text}"))
-            .with_details(json!({"name": name, "kind": kind, "causes": causes}))
+        Self::new(
+            422,
+            "Invalid",
+            format!("{kind} \"{name}\" is invalid: {text}"),
+        )
+        .with_details(json!({"name": name, "kind": kind, "causes": causes}))
     }
     /// 410 Gone (too old resourceVersion).
     pub fn gone(message: impl Into<String>) -> Self {
@@ -72,7 +85,7 @@ impl ApiError {
     }
     /// Attach details.
     pub fn with_details(mut self, d: Value) -> Self {
-        self.details = Some(d);
+        self.details = Some(Box::new(d));
         self
     }
     /// The `Status` object.
@@ -87,7 +100,7 @@ impl ApiError {
             "code": self.code,
         });
         if let Some(d) = &self.details {
-            s["details"] = d.clone();
+            s["details"] = (**d).clone();
         }
         s
     }

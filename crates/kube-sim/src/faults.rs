@@ -27,11 +27,23 @@ pub struct ApiFault {
 impl ApiFault {
     /// An error for matching requests.
     pub fn error(verb: Option<&str>, resource: Option<&str>, code: u16) -> Self {
-        ApiFault { verb: verb.map(String::from), resource: resource.map(String::from), code: Some(code), latency: None, times: None }
+        ApiFault {
+            verb: verb.map(String::from),
+            resource: resource.map(String::from),
+            code: Some(code),
+            latency: None,
+            times: None,
+        }
     }
     /// A delay for matching requests.
     pub fn latency(verb: Option<&str>, resource: Option<&str>, delay: Duration) -> Self {
-        ApiFault { verb: verb.map(String::from), resource: resource.map(String::from), code: None, latency: Some(delay), times: None }
+        ApiFault {
+            verb: verb.map(String::from),
+            resource: resource.map(String::from),
+            code: None,
+            latency: Some(delay),
+            times: None,
+        }
     }
     /// Limit to `n` hits.
     pub fn times(mut self, n: u32) -> Self {
@@ -79,7 +91,8 @@ impl Faults {
         let hit = {
             let mut rules = self.api.lock();
             let pos = rules.iter().position(|f| {
-                f.verb.as_deref().is_none_or(|v| v == verb) && f.resource.as_deref().is_none_or(|r| r == rt.plural)
+                f.verb.as_deref().is_none_or(|v| v == verb)
+                    && f.resource.as_deref().is_none_or(|r| r == rt.plural)
             });
             pos.map(|p| {
                 let f = rules[p].clone();
@@ -98,7 +111,14 @@ impl Faults {
         }
         match f.code {
             Some(code) => {
-                let mut e = ApiError::new(code, reason(code), format!("kube-sim injected fault: {verb} {} answered {code}", rt.qualified()));
+                let mut e = ApiError::new(
+                    code,
+                    reason(code),
+                    format!(
+                        "kube-sim injected fault: {verb} {} answered {code}",
+                        rt.qualified()
+                    ),
+                );
                 if code == 429 {
                     e = e.with_details(serde_json::json!({"retryAfterSeconds": 1}));
                 }

@@ -10,7 +10,9 @@ use crate::ops::DeleteOpts;
 use crate::store::{Store, name_of, ns_of};
 
 fn has_finalizer(o: &Value, f: &str) -> bool {
-    o["metadata"]["finalizers"].as_array().is_some_and(|a| a.iter().any(|x| x == f))
+    o["metadata"]["finalizers"]
+        .as_array()
+        .is_some_and(|a| a.iter().any(|x| x == f))
 }
 
 /// One garbage-collection pass. Returns whether anything changed.
@@ -22,7 +24,11 @@ pub fn pass(store: &Store) -> bool {
             if let Some(u) = o["metadata"]["uid"].as_str() {
                 by_uid.insert(u.to_string(), o.clone());
             }
-            for r in o["metadata"]["ownerReferences"].as_array().into_iter().flatten() {
+            for r in o["metadata"]["ownerReferences"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
                 if let Some(u) = r["uid"].as_str() {
                     *dependents.entry(u.to_string()).or_default() += 1;
                 }
@@ -47,7 +53,10 @@ pub fn pass(store: &Store) -> bool {
                 }
                 continue;
             }
-            let refs = o["metadata"]["ownerReferences"].as_array().cloned().unwrap_or_default();
+            let refs = o["metadata"]["ownerReferences"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
             if refs.is_empty() {
                 continue;
             }
@@ -56,9 +65,13 @@ pub fn pass(store: &Store) -> bool {
             let mut foreground_owner = false;
             for r in &refs {
                 match r["uid"].as_str().and_then(|u| by_uid.get(u)) {
-                    Some(owner) if owner["metadata"].get("deletionTimestamp").is_some() && has_finalizer(owner, "orphan") => {}
+                    Some(owner)
+                        if owner["metadata"].get("deletionTimestamp").is_some()
+                            && has_finalizer(owner, "orphan") => {}
                     Some(owner) => {
-                        if owner["metadata"].get("deletionTimestamp").is_some() && has_finalizer(owner, "foregroundDeletion") {
+                        if owner["metadata"].get("deletionTimestamp").is_some()
+                            && has_finalizer(owner, "foregroundDeletion")
+                        {
                             foreground_owner = true;
                         } else {
                             any_alive = true;
@@ -87,13 +100,20 @@ pub fn pass(store: &Store) -> bool {
             let uid = o["metadata"]["uid"].as_str().unwrap_or_default();
             let deps = dependents.get(uid).copied().unwrap_or(0);
             let is_ns = key.0.is_empty() && key.1 == "namespaces";
-            let mut fins: Vec<Value> = o["metadata"]["finalizers"].as_array().cloned().unwrap_or_default();
+            let mut fins: Vec<Value> = o["metadata"]["finalizers"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
             let before = fins.len();
             if deps == 0 {
                 fins.retain(|f| f != "foregroundDeletion");
             }
             let orphaned = !inner.all().any(|(_, d)| {
-                d["metadata"]["ownerReferences"].as_array().into_iter().flatten().any(|r| r["uid"] == uid)
+                d["metadata"]["ownerReferences"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|r| r["uid"] == uid)
             });
             if orphaned {
                 fins.retain(|f| f != "orphan");

@@ -42,7 +42,10 @@ pub enum WaitError {
 }
 
 pub(crate) fn seed(state: &SimState) -> anyhow::Result<()> {
-    let opts = WriteOpts { manager: "kube-sim".into(), ..Default::default() };
+    let opts = WriteOpts {
+        manager: "kube-sim".into(),
+        ..Default::default()
+    };
     let store = &state.store;
     store.with_mut(|i, tx| -> anyhow::Result<()> {
         let ns_rt = i.find_kind("v1", "Namespace").expect("built in");
@@ -119,6 +122,106 @@ impl SimHandle {
     /// Keep only `n` events of watch history (older resourceVersions then get 410 Gone).
     pub fn set_watch_history(&self, n: usize) {
         self.state.store.set_history_limit(n);
+    }
+
+    /// Turn a Node Ready or NotReady (its pods follow: NotReady pods, no new pods scheduled).
+    pub fn set_node_ready(&self, node: &str, ready: bool) -> Result<Value, ApiError> {
+        self.mutate("v1", "Node", "", node, "status", |n| {
+            let (s, reason) = if ready {
+                ("True", "KubeletReady")
+            } else {
+                ("Unknown", "NodeStatusUnknown")
+            };
+            crate::controllers::set_condition(n, "Ready", s, reason, "set by the test");
+        })
+    }
+
+    /// Make a pod never become Ready (its readiness probe keeps failing).
+    pub fn pod_never_ready(&self, ns: &str, pod: &str, never: bool) {
+        let key = (ns.to_string(), pod.to_string());
+        let mut set = self.state.faults.never_ready.lock();
+        if never {
+            set.insert(key);
+        } else {
+            set.remove(&key);
+        }
+        drop(set);
+        self.poke();
+    }
+
+    /// Make a LoadBalancer Service never get an address (`("*", "*")` = every Service).
+    pub fn lb_never(&self, ns: &str, svc: &str, never: bool) {
+        let key = (ns.to_string(), svc.to_string());
+        let mut set = self.state.faults.lb_never.lock();
+        if never {
+            set.insert(key);
+        } else {
+            set.remove(&key);
+        }
+    }
+
+    /// Restart a pod's containers as the kubelet would after a crash (`restartCount` + 1).
+    pub fn restart_containers(&self, ns: &str, pod: &str) -> Result<Value, ApiError> {
+        let r = self.mutate("v1", "Pod", ns, pod, "status", |p| {
+            for c in p["status"]["containerStatuses"].as_array_mut().into_iter().flatten() {
+                let n = c["restartCount"].as_i64().unwrap_or(0);
+                c["restartCount"] = json!(n + 1);
+                c["lastState"] = json!({"terminated": {"exitCode": 137, "reason": "Error", "finishedAt": crate::store::now()}});
+            }
+        })?;
+        self.state
+            .logs
+            .lock()
+            .entry((ns.to_string(), pod.to_string()))
+            .or_default()
+            .push_str(&format!(
+                "{} kube-sim: containers restarted\n",
+                crate::store::now()
+            ));
+        Ok(r)
+    }
+
+    /// Events recorded in a namespace (reason, message), oldest first.
+    pub fn events(&self, ns: &str) -> Vec<(String, String)> {
+        let Some(rt) = self.state.store.find_kind("v1", "Event") else {
+            return Vec::new();
+        };
+        let mut evs = self
+            .state
+            .store
+            .with(|i| i.list(&rt, Some(ns), &Default::default(), &Default::default()));
+        evs.sort_by_key(|e| {
+            e["metadata"]["resourceVersion"]
+                .as_str()
+                .and_then(|r| r.parse::<u64>().ok())
+                .unwrap_or(0)
+        });
+        evs.iter()
+            .map(|e| {
+                (
+                    e["reason"].as_str().unwrap_or_default().to_string(),
+                    e["message"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect()
+    }
+
+    /// Wake the controllers (after changing a fault that is not an object).
+    pub fn poke(&self) {
+        let rt = self
+            .state
+            .store
+            .find_kind("v1", "Namespace")
+            .expect("built in");
+        let _ = self.state.store.with_mut(|i, tx| {
+            i.mutate(tx, &rt, "", "kube-system", "", "kube-sim", |n| {
+                let c = n["metadata"]["annotations"]["kube-sim.dev/poke"]
+                    .as_str()
+                    .and_then(|s| s.parse::<u64>().ok())
+                    .unwrap_or(0);
+                n["metadata"]["annotations"]["kube-sim.dev/poke"] = json!((c + 1).to_string());
+            })
+        });
     }
 
     /// Current object as JSON (None when absent).
@@ -200,7 +303,11 @@ impl SimHandle {
             match tokio::time::timeout_at(deadline, rx.recv()).await {
                 Ok(Ok(_)) | Ok(Err(tokio::sync::broadcast::error::RecvError::Lagged(_))) => {}
                 Ok(Err(_)) | Err(_) => {
-                    return Err(WaitError::Timeout { what: what.into(), timeout, last: Value::Null });
+                    return Err(WaitError::Timeout {
+                        what: what.into(),
+                        timeout,
+                        last: Value::Null,
+                    });
                 }
             }
         }
@@ -221,7 +328,9 @@ impl SimHandle {
             .store
             .find_kind(api_version, kind)
             .ok_or_else(|| ApiError::bad_request(format!("unknown kind {api_version} {kind}")))?;
-        self.state.store.with_mut(|i, tx| i.mutate(tx, &rt, ns, name, sub, "kube-sim", change))
+        self.state
+            .store
+            .with_mut(|i, tx| i.mutate(tx, &rt, ns, name, sub, "kube-sim", change))
     }
 }
 

@@ -97,31 +97,211 @@ fn rt(
 /// The built-in kinds (every kind the operator and manager use).
 pub fn builtin() -> Vec<ResourceType> {
     vec![
-        rt("", "v1", "Namespace", "namespaces", false, true, false, &["ns"]),
+        rt(
+            "",
+            "v1",
+            "Namespace",
+            "namespaces",
+            false,
+            true,
+            false,
+            &["ns"],
+        ),
         rt("", "v1", "Node", "nodes", false, true, false, &["no"]),
         rt("", "v1", "Pod", "pods", true, true, false, &["po"]),
         rt("", "v1", "Service", "services", true, true, false, &["svc"]),
-        rt("", "v1", "Endpoints", "endpoints", true, false, false, &["ep"]),
-        rt("", "v1", "ConfigMap", "configmaps", true, false, false, &["cm"]),
+        rt(
+            "",
+            "v1",
+            "Endpoints",
+            "endpoints",
+            true,
+            false,
+            false,
+            &["ep"],
+        ),
+        rt(
+            "",
+            "v1",
+            "ConfigMap",
+            "configmaps",
+            true,
+            false,
+            false,
+            &["cm"],
+        ),
         rt("", "v1", "Secret", "secrets", true, false, false, &[]),
-        rt("", "v1", "ServiceAccount", "serviceaccounts", true, false, false, &["sa"]),
-        rt("", "v1", "PersistentVolumeClaim", "persistentvolumeclaims", true, true, false, &["pvc"]),
-        rt("", "v1", "PersistentVolume", "persistentvolumes", false, true, false, &["pv"]),
+        rt(
+            "",
+            "v1",
+            "ServiceAccount",
+            "serviceaccounts",
+            true,
+            false,
+            false,
+            &["sa"],
+        ),
+        rt(
+            "",
+            "v1",
+            "PersistentVolumeClaim",
+            "persistentvolumeclaims",
+            true,
+            true,
+            false,
+            &["pvc"],
+        ),
+        rt(
+            "",
+            "v1",
+            "PersistentVolume",
+            "persistentvolumes",
+            false,
+            true,
+            false,
+            &["pv"],
+        ),
         rt("", "v1", "Event", "events", true, false, false, &["ev"]),
-        rt("events.k8s.io", "v1", "Event", "events", true, false, false, &["ev"]),
-        rt("storage.k8s.io", "v1", "StorageClass", "storageclasses", false, false, false, &["sc"]),
-        rt("apps", "v1", "StatefulSet", "statefulsets", true, true, true, &["sts"]),
-        rt("apps", "v1", "Deployment", "deployments", true, true, true, &["deploy"]),
-        rt("apps", "v1", "ControllerRevision", "controllerrevisions", true, false, false, &[]),
-        rt("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", true, true, false, &["pdb"]),
-        rt("networking.k8s.io", "v1", "NetworkPolicy", "networkpolicies", true, false, false, &["netpol"]),
-        rt("rbac.authorization.k8s.io", "v1", "Role", "roles", true, false, false, &[]),
-        rt("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", true, false, false, &[]),
-        rt("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", false, false, false, &[]),
-        rt("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", false, false, false, &[]),
-        rt("coordination.k8s.io", "v1", "Lease", "leases", true, false, false, &[]),
-        rt("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, true, false, &["hpa"]),
-        rt("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false, true, false, &["crd", "crds"]),
+        rt(
+            "events.k8s.io",
+            "v1",
+            "Event",
+            "events",
+            true,
+            false,
+            false,
+            &["ev"],
+        ),
+        rt(
+            "storage.k8s.io",
+            "v1",
+            "StorageClass",
+            "storageclasses",
+            false,
+            false,
+            false,
+            &["sc"],
+        ),
+        rt(
+            "apps",
+            "v1",
+            "StatefulSet",
+            "statefulsets",
+            true,
+            true,
+            true,
+            &["sts"],
+        ),
+        rt(
+            "apps",
+            "v1",
+            "Deployment",
+            "deployments",
+            true,
+            true,
+            true,
+            &["deploy"],
+        ),
+        rt(
+            "apps",
+            "v1",
+            "ControllerRevision",
+            "controllerrevisions",
+            true,
+            false,
+            false,
+            &[],
+        ),
+        rt(
+            "policy",
+            "v1",
+            "PodDisruptionBudget",
+            "poddisruptionbudgets",
+            true,
+            true,
+            false,
+            &["pdb"],
+        ),
+        rt(
+            "networking.k8s.io",
+            "v1",
+            "NetworkPolicy",
+            "networkpolicies",
+            true,
+            false,
+            false,
+            &["netpol"],
+        ),
+        rt(
+            "rbac.authorization.k8s.io",
+            "v1",
+            "Role",
+            "roles",
+            true,
+            false,
+            false,
+            &[],
+        ),
+        rt(
+            "rbac.authorization.k8s.io",
+            "v1",
+            "RoleBinding",
+            "rolebindings",
+            true,
+            false,
+            false,
+            &[],
+        ),
+        rt(
+            "rbac.authorization.k8s.io",
+            "v1",
+            "ClusterRole",
+            "clusterroles",
+            false,
+            false,
+            false,
+            &[],
+        ),
+        rt(
+            "rbac.authorization.k8s.io",
+            "v1",
+            "ClusterRoleBinding",
+            "clusterrolebindings",
+            false,
+            false,
+            false,
+            &[],
+        ),
+        rt(
+            "coordination.k8s.io",
+            "v1",
+            "Lease",
+            "leases",
+            true,
+            false,
+            false,
+            &[],
+        ),
+        rt(
+            "autoscaling",
+            "v2",
+            "HorizontalPodAutoscaler",
+            "horizontalpodautoscalers",
+            true,
+            true,
+            false,
+            &["hpa"],
+        ),
+        rt(
+            "apiextensions.k8s.io",
+            "v1",
+            "CustomResourceDefinition",
+            "customresourcedefinitions",
+            false,
+            true,
+            false,
+            &["crd", "crds"],
+        ),
     ]
 }
 
@@ -141,7 +321,11 @@ pub fn from_crd(crd: &Value) -> Vec<ResourceType> {
         .unwrap_or_else(|| kind.to_ascii_lowercase());
     let short_names = names["shortNames"]
         .as_array()
-        .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect()
+        })
         .unwrap_or_default();
     let namespaced = spec["scope"].as_str() != Some("Cluster");
     let mut out = Vec::new();
@@ -153,11 +337,20 @@ pub fn from_crd(crd: &Value) -> Vec<ResourceType> {
             continue;
         };
         let sub = &v["subresources"];
-        let scale = sub.get("scale").filter(|s| s.is_object()).map(|s| ScalePaths {
-            spec_replicas: s["specReplicasPath"].as_str().unwrap_or(".spec.replicas").into(),
-            status_replicas: s["statusReplicasPath"].as_str().unwrap_or(".status.replicas").into(),
-            label_selector: s["labelSelectorPath"].as_str().map(String::from),
-        });
+        let scale = sub
+            .get("scale")
+            .filter(|s| s.is_object())
+            .map(|s| ScalePaths {
+                spec_replicas: s["specReplicasPath"]
+                    .as_str()
+                    .unwrap_or(".spec.replicas")
+                    .into(),
+                status_replicas: s["statusReplicasPath"]
+                    .as_str()
+                    .unwrap_or(".status.replicas")
+                    .into(),
+                label_selector: s["labelSelectorPath"].as_str().map(String::from),
+            });
         out.push(ResourceType {
             group: group.into(),
             version: version.into(),
@@ -187,7 +380,11 @@ pub fn crd_schema<'a>(crd: &'a Value, version: &str) -> Option<&'a Value> {
 /// Read a dotted JSON path like `.spec.replicas`.
 pub fn get_path<'a>(obj: &'a Value, path: &str) -> Option<&'a Value> {
     let mut cur = obj;
-    for part in path.trim_start_matches('.').split('.').filter(|p| !p.is_empty()) {
+    for part in path
+        .trim_start_matches('.')
+        .split('.')
+        .filter(|p| !p.is_empty())
+    {
         cur = cur.get(part)?;
     }
     Some(cur)
@@ -195,7 +392,11 @@ pub fn get_path<'a>(obj: &'a Value, path: &str) -> Option<&'a Value> {
 
 /// Write a dotted JSON path like `.spec.replicas`, creating maps on the way.
 pub fn set_path(obj: &mut Value, path: &str, value: Value) {
-    let parts: Vec<&str> = path.trim_start_matches('.').split('.').filter(|p| !p.is_empty()).collect();
+    let parts: Vec<&str> = path
+        .trim_start_matches('.')
+        .split('.')
+        .filter(|p| !p.is_empty())
+        .collect();
     let mut cur = obj;
     for (i, part) in parts.iter().enumerate() {
         if !cur.is_object() {
@@ -206,6 +407,8 @@ pub fn set_path(obj: &mut Value, path: &str, value: Value) {
             map.insert(part.to_string(), value);
             return;
         }
-        cur = map.entry(part.to_string()).or_insert_with(|| Value::Object(Default::default()));
+        cur = map
+            .entry(part.to_string())
+            .or_insert_with(|| Value::Object(Default::default()));
     }
 }

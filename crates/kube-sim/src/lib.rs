@@ -17,6 +17,9 @@
 //! Test and demo infrastructure only — never a runtime dependency. See the crate README for
 //! what is faithful, what is simplified and what is missing.
 
+#![allow(clippy::collapsible_if, clippy::too_many_arguments)]
+
+pub mod aerospike;
 pub mod apply;
 pub mod controllers;
 pub mod defaults;
@@ -126,7 +129,8 @@ impl Sim {
             config: config.clone(),
         });
         handle::seed(&state)?;
-        let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], config.port))).await?;
+        let listener =
+            tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], config.port))).await?;
         let addr = listener.local_addr()?;
         let app = http::router(state.clone());
         let mut tasks = vec![tokio::spawn(async move {

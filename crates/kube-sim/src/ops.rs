@@ -91,7 +91,8 @@ fn validate_name(rt: &ResourceType, name: &str) -> ApiResult<()> {
         && name.len() <= 253
         && name.split('.').all(|p| {
             !p.is_empty()
-                && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                && p.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
                 && !p.starts_with('-')
                 && !p.ends_with('-')
         });
@@ -103,7 +104,9 @@ fn validate_name(rt: &ResourceType, name: &str) -> ApiResult<()> {
             name,
             vec![(
                 "metadata.name".into(),
-                format!("Invalid value: {name:?}: a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character"),
+                format!(
+                    "Invalid value: {name:?}: a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character"
+                ),
             )],
         ))
     }
@@ -118,7 +121,9 @@ impl Inner {
 
     fn check_kind(rt: &ResourceType, obj: &mut Value) -> ApiResult<()> {
         if !obj.is_object() {
-            return Err(ApiError::bad_request("the request body must be a JSON object"));
+            return Err(ApiError::bad_request(
+                "the request body must be a JSON object",
+            ));
         }
         let av = obj["apiVersion"].as_str().unwrap_or_default();
         let kind = obj["kind"].as_str().unwrap_or_default();
@@ -148,7 +153,10 @@ impl Inner {
         managers: Option<Vec<Manager>>,
     ) -> ApiResult<Value> {
         Self::check_kind(rt, &mut obj)?;
-        let md_ns = obj["metadata"]["namespace"].as_str().unwrap_or_default().to_string();
+        let md_ns = obj["metadata"]["namespace"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
         if rt.namespaced {
             if !md_ns.is_empty() && md_ns != ns {
                 return Err(ApiError::bad_request(format!(
@@ -168,7 +176,10 @@ impl Inner {
                 return Err(ApiError::invalid(
                     &rt.kind,
                     "",
-                    vec![("metadata.name".into(), "Required value: name or generateName is required".into())],
+                    vec![(
+                        "metadata.name".into(),
+                        "Required value: name or generateName is required".into(),
+                    )],
                 ));
             };
             name = format!("{prefix}{}", &self.new_uid()[24..29]);
@@ -179,7 +190,9 @@ impl Inner {
             return Err(ApiError::already_exists(&rt.qualified(), &name));
         }
         let uid = self.new_uid();
-        let md = obj["metadata"].as_object_mut().expect("metadata is an object");
+        let md = obj["metadata"]
+            .as_object_mut()
+            .expect("metadata is an object");
         md.insert("uid".into(), json!(uid));
         md.insert("creationTimestamp".into(), json!(now()));
         md.insert("generation".into(), json!(1));
@@ -220,8 +233,15 @@ impl Inner {
         managers: Option<Vec<Manager>>,
     ) -> ApiResult<Value> {
         Self::check_kind(rt, &mut new)?;
-        let want_rv = new["metadata"]["resourceVersion"].as_str().unwrap_or_default();
-        if !want_rv.is_empty() && want_rv != old["metadata"]["resourceVersion"].as_str().unwrap_or_default() {
+        let want_rv = new["metadata"]["resourceVersion"]
+            .as_str()
+            .unwrap_or_default();
+        if !want_rv.is_empty()
+            && want_rv
+                != old["metadata"]["resourceVersion"]
+                    .as_str()
+                    .unwrap_or_default()
+        {
             return Err(ApiError::conflict(&rt.qualified(), name));
         }
         if !name_of(&new).is_empty() && name_of(&new) != name {
@@ -251,7 +271,15 @@ impl Inner {
                 }
             }
         }
-        for k in ["name", "namespace", "uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"] {
+        for k in [
+            "name",
+            "namespace",
+            "uid",
+            "creationTimestamp",
+            "deletionTimestamp",
+            "deletionGracePeriodSeconds",
+            "generation",
+        ] {
             match old["metadata"].get(k) {
                 Some(v) => new["metadata"][k] = v.clone(),
                 None => {
@@ -262,7 +290,11 @@ impl Inner {
             }
         }
         if old["metadata"].get("deletionTimestamp").is_some() {
-            let before: Vec<&Value> = old["metadata"]["finalizers"].as_array().into_iter().flatten().collect();
+            let before: Vec<&Value> = old["metadata"]["finalizers"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .collect();
             if let Some(added) = new["metadata"]["finalizers"]
                 .as_array()
                 .into_iter()
@@ -272,7 +304,12 @@ impl Inner {
                 return Err(ApiError::invalid(
                     &rt.kind,
                     name,
-                    vec![("metadata.finalizers".into(), format!("Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers [{added}]"))],
+                    vec![(
+                        "metadata.finalizers".into(),
+                        format!(
+                            "Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers [{added}]"
+                        ),
+                    )],
                 ));
             }
         }
@@ -286,7 +323,15 @@ impl Inner {
             Some(ms) => ms,
             None => {
                 let mut ms = apply::read_managers(old);
-                apply::record_update(Some(old), &new, &mut ms, &opts.manager, sub, rt.status, &now());
+                apply::record_update(
+                    Some(old),
+                    &new,
+                    &mut ms,
+                    &opts.manager,
+                    sub,
+                    rt.status,
+                    &now(),
+                );
                 ms
             }
         };
@@ -297,7 +342,9 @@ impl Inner {
         if opts.dry_run {
             return Ok(new);
         }
-        let finalizers_empty = new["metadata"]["finalizers"].as_array().is_none_or(|a| a.is_empty());
+        let finalizers_empty = new["metadata"]["finalizers"]
+            .as_array()
+            .is_none_or(|a| a.is_empty());
         if new["metadata"].get("deletionTimestamp").is_some() && finalizers_empty {
             return Ok(self.commit(tx, rt, ns, name, None));
         }
@@ -348,11 +395,22 @@ impl Inner {
                 )));
             }
             let mut ms = old.as_ref().map(apply::read_managers).unwrap_or_default();
-            let merged = apply::apply(old.as_ref(), &applied, &mut ms, &opts.manager, sub, opts.force, rt.status, &now())?;
+            let merged = apply::apply(
+                old.as_ref(),
+                &applied,
+                &mut ms,
+                &opts.manager,
+                sub,
+                opts.force,
+                rt.status,
+                &now(),
+            )?;
             return match old {
                 None if sub.is_empty() => self.create(tx, rt, ns, merged, opts, Some(ms)),
                 None => Err(ApiError::not_found(&rt.qualified(), name)),
-                Some(old) => self.write_existing(tx, rt, ns, name, &old, merged, sub, opts, Some(ms)),
+                Some(old) => {
+                    self.write_existing(tx, rt, ns, name, &old, merged, sub, opts, Some(ms))
+                }
             };
         }
         let old = old.ok_or_else(|| ApiError::not_found(&rt.qualified(), name))?;
@@ -365,7 +423,10 @@ impl Inner {
                     return Err(ApiError::new(
                         415,
                         "UnsupportedMediaType",
-                        format!("the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml (strategic merge patch is not supported for custom resources like {})", rt.qualified()),
+                        format!(
+                            "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml (strategic merge patch is not supported for custom resources like {})",
+                            rt.qualified()
+                        ),
                     ));
                 }
                 patch::strategic_merge(&mut new, body)
@@ -396,14 +457,22 @@ impl Inner {
         let selector = match &paths.label_selector {
             Some(p) => kinds::get_path(&o, p).cloned(),
             None => o["spec"]["selector"]["matchLabels"].as_object().map(|m| {
-                json!(m.iter().map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default())).collect::<Vec<_>>().join(","))
+                json!(
+                    m.iter()
+                        .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))
+                        .collect::<Vec<_>>()
+                        .join(",")
+                )
             }),
         };
         if let Some(s) = selector {
             scale["status"]["selector"] = s;
         }
         if !rt.namespaced {
-            scale["metadata"].as_object_mut().expect("object").remove("namespace");
+            scale["metadata"]
+                .as_object_mut()
+                .expect("object")
+                .remove("namespace");
         }
         Ok(scale)
     }
@@ -422,20 +491,45 @@ impl Inner {
         let mut scale = self.get_scale(rt, ns, name)?;
         change(&mut scale)?;
         let replicas = scale["spec"]["replicas"].as_i64().ok_or_else(|| {
-            ApiError::invalid("Scale", name, vec![("spec.replicas".into(), "Required value: an integer".into())])
+            ApiError::invalid(
+                "Scale",
+                name,
+                vec![("spec.replicas".into(), "Required value: an integer".into())],
+            )
         })?;
         if replicas < 0 {
-            return Err(ApiError::invalid("Scale", name, vec![("spec.replicas".into(), format!("Invalid value: {replicas}: must be greater than or equal to 0"))]));
+            return Err(ApiError::invalid(
+                "Scale",
+                name,
+                vec![(
+                    "spec.replicas".into(),
+                    format!("Invalid value: {replicas}: must be greater than or equal to 0"),
+                )],
+            ));
         }
         let old = self.get(rt, ns, name)?;
-        let want_rv = scale["metadata"]["resourceVersion"].as_str().unwrap_or_default();
-        if !want_rv.is_empty() && want_rv != old["metadata"]["resourceVersion"].as_str().unwrap_or_default() {
+        let want_rv = scale["metadata"]["resourceVersion"]
+            .as_str()
+            .unwrap_or_default();
+        if !want_rv.is_empty()
+            && want_rv
+                != old["metadata"]["resourceVersion"]
+                    .as_str()
+                    .unwrap_or_default()
+        {
             return Err(ApiError::conflict(&rt.qualified(), name));
         }
         let mut new = old.clone();
-        let path = rt.scale.as_ref().map(|s| s.spec_replicas.clone()).unwrap_or_default();
+        let path = rt
+            .scale
+            .as_ref()
+            .map(|s| s.spec_replicas.clone())
+            .unwrap_or_default();
         kinds::set_path(&mut new, &path, json!(replicas));
-        let opts = WriteOpts { manager: opts.manager.clone(), ..opts.clone() };
+        let opts = WriteOpts {
+            manager: opts.manager.clone(),
+            ..opts.clone()
+        };
         self.write_existing(tx, rt, ns, name, &old, new, "", &opts, None)?;
         self.get_scale(rt, ns, name)
     }
@@ -451,13 +545,22 @@ impl Inner {
     ) -> ApiResult<Value> {
         let old = self.get(rt, ns, name)?;
         let md = &old["metadata"];
-        if opts.uid.as_ref().is_some_and(|u| Some(u.as_str()) != md["uid"].as_str())
-            || opts.resource_version.as_ref().is_some_and(|r| Some(r.as_str()) != md["resourceVersion"].as_str())
+        if opts
+            .uid
+            .as_ref()
+            .is_some_and(|u| Some(u.as_str()) != md["uid"].as_str())
+            || opts
+                .resource_version
+                .as_ref()
+                .is_some_and(|r| Some(r.as_str()) != md["resourceVersion"].as_str())
         {
             return Err(ApiError::new(
                 409,
                 "Conflict",
-                format!("Operation cannot be fulfilled on {} \"{name}\": Precondition failed: the uid or resourceVersion in the precondition does not match the object", rt.qualified()),
+                format!(
+                    "Operation cannot be fulfilled on {} \"{name}\": Precondition failed: the uid or resourceVersion in the precondition does not match the object",
+                    rt.qualified()
+                ),
             ));
         }
         let mut new = old.clone();
@@ -519,7 +622,10 @@ impl Inner {
         if let Some(m) = new["metadata"].as_object_mut() {
             m.remove("resourceVersion");
         }
-        let opts = WriteOpts { manager: manager.into(), ..Default::default() };
+        let opts = WriteOpts {
+            manager: manager.into(),
+            ..Default::default()
+        };
         self.write_existing(tx, rt, ns, name, &old, new, sub, &opts, None)
     }
 }

@@ -23,15 +23,25 @@ pub fn json_patch(target: &mut Value, patch: &Value) -> ApiResult<()> {
     let p: json_patch::Patch = serde_json::from_value(patch.clone())
         .map_err(|e| ApiError::bad_request(format!("invalid JSON patch: {e}")))?;
     json_patch::patch(target, &p).map_err(|e| {
-        ApiError::new(422, "Invalid", format!("the JSON patch could not be applied: {e}"))
+        ApiError::new(
+            422,
+            "Invalid",
+            format!("the JSON patch could not be applied: {e}"),
+        )
     })
 }
 
 /// The merge key of a list field in strategic merge patch (None = replace the list).
 pub fn merge_key(field: &str) -> Option<&'static str> {
     Some(match field {
-        "containers" | "initContainers" | "ephemeralContainers" | "volumes" | "env"
-        | "imagePullSecrets" | "containerStatuses" | "initContainerStatuses" => "name",
+        "containers"
+        | "initContainers"
+        | "ephemeralContainers"
+        | "volumes"
+        | "env"
+        | "imagePullSecrets"
+        | "containerStatuses"
+        | "initContainerStatuses" => "name",
         "ports" => "containerPort",
         "volumeMounts" => "mountPath",
         "volumeDevices" => "devicePath",
@@ -156,7 +166,13 @@ mod tests {
     #[test]
     fn smp_finalizers_are_a_set_and_null_deletes() {
         let mut t = json!({"metadata": {"finalizers": ["a"], "labels": {"x": "1", "y": "2"}}});
-        strategic_merge(&mut t, &json!({"metadata": {"finalizers": ["a", "b"], "labels": {"x": null}}}));
-        assert_eq!(t, json!({"metadata": {"finalizers": ["a", "b"], "labels": {"y": "2"}}}));
+        strategic_merge(
+            &mut t,
+            &json!({"metadata": {"finalizers": ["a", "b"], "labels": {"x": null}}}),
+        );
+        assert_eq!(
+            t,
+            json!({"metadata": {"finalizers": ["a", "b"], "labels": {"y": "2"}}})
+        );
     }
 }

@@ -47,8 +47,16 @@ fn set_values(s: &str) -> ApiResult<Vec<String>> {
     let inner = s
         .strip_prefix('(')
         .and_then(|r| r.strip_suffix(')'))
-        .ok_or_else(|| ApiError::bad_request(format!("unable to parse requirement: expected (a,b) but found {s:?}")))?;
-    Ok(inner.split(',').map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect())
+        .ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "unable to parse requirement: expected (a,b) but found {s:?}"
+            ))
+        })?;
+    Ok(inner
+        .split(',')
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .collect())
 }
 
 impl LabelSelector {
@@ -72,7 +80,10 @@ impl LabelSelector {
                 reqs.push(LabelReq::In(k.trim().into(), set_values(v)?));
             } else if let Some(k) = p.strip_prefix('!') {
                 reqs.push(LabelReq::NotExists(k.trim().into()));
-            } else if p.chars().all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c)) {
+            } else if p
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
+            {
                 reqs.push(LabelReq::Exists(p.into()));
             } else {
                 return Err(ApiError::bad_request(format!(
@@ -88,7 +99,10 @@ impl LabelSelector {
         let mut reqs = Vec::new();
         if let Some(m) = sel["matchLabels"].as_object() {
             for (k, v) in m {
-                reqs.push(LabelReq::Eq(k.clone(), v.as_str().unwrap_or_default().into()));
+                reqs.push(LabelReq::Eq(
+                    k.clone(),
+                    v.as_str().unwrap_or_default().into(),
+                ));
             }
         }
         for e in sel["matchExpressions"].as_array().into_iter().flatten() {
@@ -201,7 +215,11 @@ mod tests {
     #[test]
     fn label_selector_forms() {
         let o = json!({"metadata": {"labels": {"app": "a", "tier": "db"}}});
-        assert!(LabelSelector::parse("app=a,tier in (db,x),!gone,tier").unwrap().matches(&o));
+        assert!(
+            LabelSelector::parse("app=a,tier in (db,x),!gone,tier")
+                .unwrap()
+                .matches(&o)
+        );
         assert!(!LabelSelector::parse("app!=a").unwrap().matches(&o));
         assert!(!LabelSelector::parse("tier notin (db)").unwrap().matches(&o));
         assert!(LabelSelector::parse("app=(").is_ok() || LabelSelector::parse("a b").is_err());
@@ -209,9 +227,18 @@ mod tests {
 
     #[test]
     fn field_selector_paths() {
-        let o = json!({"metadata": {"name": "n", "namespace": "ns"}, "status": {"phase": "Running"}});
-        assert!(FieldSelector::parse("metadata.name=n,metadata.namespace=ns").unwrap().matches(&o));
-        assert!(!FieldSelector::parse("status.phase!=Running").unwrap().matches(&o));
+        let o =
+            json!({"metadata": {"name": "n", "namespace": "ns"}, "status": {"phase": "Running"}});
+        assert!(
+            FieldSelector::parse("metadata.name=n,metadata.namespace=ns")
+                .unwrap()
+                .matches(&o)
+        );
+        assert!(
+            !FieldSelector::parse("status.phase!=Running")
+                .unwrap()
+                .matches(&o)
+        );
         assert!(FieldSelector::parse("spec.nodeName=").unwrap().matches(&o));
     }
 }

@@ -83,7 +83,9 @@ pub struct Store {
 
 /// Current time as RFC 3339 (seconds), like Kubernetes timestamps.
 pub fn now() -> String {
-    jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+    jiff::Timestamp::now()
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
 }
 
 impl Store {
@@ -98,7 +100,10 @@ impl Store {
             uid_seed: u64::from_le_bytes(seed),
             ..Default::default()
         };
-        Arc::new(Store { inner: Mutex::new(inner), tx })
+        Arc::new(Store {
+            inner: Mutex::new(inner),
+            tx,
+        })
     }
 
     /// Run `f` with the state locked (read-only helpers and multi-object reads).
@@ -107,7 +112,10 @@ impl Store {
     }
 
     /// Run `f` with the state locked for writing.
-    pub fn with_mut<R>(&self, f: impl FnOnce(&mut Inner, &broadcast::Sender<Arc<Event>>) -> R) -> R {
+    pub fn with_mut<R>(
+        &self,
+        f: impl FnOnce(&mut Inner, &broadcast::Sender<Arc<Event>>) -> R,
+    ) -> R {
         f(&mut self.inner.lock(), &self.tx)
     }
 
@@ -160,8 +168,11 @@ pub fn ns_of(o: &Value) -> &str {
 
 /// Parse a resourceVersion string.
 pub fn parse_rv(s: &str) -> ApiResult<u64> {
-    s.parse::<u64>()
-        .map_err(|_| ApiError::bad_request(format!("invalid resourceVersion {s:?}: must be an unsigned integer")))
+    s.parse::<u64>().map_err(|_| {
+        ApiError::bad_request(format!(
+            "invalid resourceVersion {s:?}: must be an unsigned integer"
+        ))
+    })
 }
 
 impl Inner {
@@ -176,7 +187,10 @@ impl Inner {
     /// Find a served resource by apiVersion and kind.
     pub fn find_kind(&self, api_version: &str, kind: &str) -> Option<ResourceType> {
         let (g, v) = split_api_version(api_version);
-        self.types.iter().find(|t| t.group == g && t.version == v && t.kind == kind).cloned()
+        self.types
+            .iter()
+            .find(|t| t.group == g && t.version == v && t.kind == kind)
+            .cloned()
     }
 
     /// A fresh uid.
@@ -230,12 +244,17 @@ impl Inner {
 
     /// Every object of every type (for the garbage collector).
     pub fn all(&self) -> impl Iterator<Item = (&TypeKey, &Value)> {
-        self.objects.iter().flat_map(|(k, b)| b.values().map(move |o| (k, o)))
+        self.objects
+            .iter()
+            .flat_map(|(k, b)| b.values().map(move |o| (k, o)))
     }
 
     /// Find a type by its key (any version).
     pub fn type_of(&self, key: &TypeKey) -> Option<ResourceType> {
-        self.types.iter().find(|t| t.group == key.0 && t.plural == key.1).cloned()
+        self.types
+            .iter()
+            .find(|t| t.group == key.0 && t.plural == key.1)
+            .cloned()
     }
 
     pub(crate) fn trim_history(&mut self) {
@@ -265,7 +284,14 @@ impl Inner {
             Some(mut o) => {
                 o["metadata"]["resourceVersion"] = json!(rv.to_string());
                 let existed = bucket.insert(okey, o.clone()).is_some();
-                (if existed { EventType::Modified } else { EventType::Added }, o)
+                (
+                    if existed {
+                        EventType::Modified
+                    } else {
+                        EventType::Added
+                    },
+                    o,
+                )
             }
             None => {
                 let mut o = bucket.remove(&okey).unwrap_or(Value::Null);
@@ -276,7 +302,8 @@ impl Inner {
             }
         };
         if rt.group == "apiextensions.k8s.io" && rt.plural == "customresourcedefinitions" {
-            self.types.retain(|t| !(t.custom && format!("{}.{}", t.plural, t.group) == name));
+            self.types
+                .retain(|t| !(t.custom && format!("{}.{}", t.plural, t.group) == name));
             if etype != EventType::Deleted {
                 self.types.extend(kinds::from_crd(&object));
             }

@@ -52,42 +52,71 @@ fn type_ok(ty: &str, v: &Value) -> bool {
 }
 
 fn walk(schema: &Value, v: &mut Value, path: &str, causes: &mut Vec<(String, String)>, root: bool) {
-    let field = if path.is_empty() { "<root>".to_string() } else { path.to_string() };
+    let field = if path.is_empty() {
+        "<root>".to_string()
+    } else {
+        path.to_string()
+    };
     if v.is_null() && schema["nullable"].as_bool() == Some(true) {
         return;
     }
     let int_or_string = schema["x-kubernetes-int-or-string"].as_bool() == Some(true);
     if let Some(ty) = schema["type"].as_str() {
         if !int_or_string && !type_ok(ty, v) {
-            causes.push((field, format!("Invalid value: {}: must be of type {ty}", short(v))));
+            causes.push((
+                field,
+                format!("Invalid value: {}: must be of type {ty}", short(v)),
+            ));
             return;
         }
     }
     if let Some(e) = schema["enum"].as_array() {
         if !e.contains(v) {
             let allowed: Vec<String> = e.iter().map(|x| x.to_string()).collect();
-            causes.push((field.clone(), format!("Unsupported value: {}: supported values: {}", short(v), allowed.join(", "))));
+            causes.push((
+                field.clone(),
+                format!(
+                    "Unsupported value: {}: supported values: {}",
+                    short(v),
+                    allowed.join(", ")
+                ),
+            ));
         }
     }
     if let Some(n) = v.as_f64() {
         if let Some(min) = schema["minimum"].as_f64() {
             if n < min {
-                causes.push((field.clone(), format!("Invalid value: {n}: should be greater than or equal to {min}")));
+                causes.push((
+                    field.clone(),
+                    format!("Invalid value: {n}: should be greater than or equal to {min}"),
+                ));
             }
         }
         if let Some(max) = schema["maximum"].as_f64() {
             if n > max {
-                causes.push((field.clone(), format!("Invalid value: {n}: should be less than or equal to {max}")));
+                causes.push((
+                    field.clone(),
+                    format!("Invalid value: {n}: should be less than or equal to {max}"),
+                ));
             }
         }
     }
     if let Some(s) = v.as_str() {
         let len = s.chars().count() as u64;
         if schema["minLength"].as_u64().is_some_and(|m| len < m) {
-            causes.push((field.clone(), format!("Invalid value: {s:?}: should be at least {} chars long", schema["minLength"])));
+            causes.push((
+                field.clone(),
+                format!(
+                    "Invalid value: {s:?}: should be at least {} chars long",
+                    schema["minLength"]
+                ),
+            ));
         }
         if schema["maxLength"].as_u64().is_some_and(|m| len > m) {
-            causes.push((field.clone(), format!("Too long: may not be longer than {}", schema["maxLength"])));
+            causes.push((
+                field.clone(),
+                format!("Too long: may not be longer than {}", schema["maxLength"]),
+            ));
         }
     }
     match v {
@@ -95,10 +124,22 @@ fn walk(schema: &Value, v: &mut Value, path: &str, causes: &mut Vec<(String, Str
         Value::Array(items) => {
             let n = items.len() as u64;
             if schema["minItems"].as_u64().is_some_and(|m| n < m) {
-                causes.push((field.clone(), format!("Invalid value: {n}: should have at least {} items", schema["minItems"])));
+                causes.push((
+                    field.clone(),
+                    format!(
+                        "Invalid value: {n}: should have at least {} items",
+                        schema["minItems"]
+                    ),
+                ));
             }
             if schema["maxItems"].as_u64().is_some_and(|m| n > m) {
-                causes.push((field, format!("Too many: {n}: must have at most {} items", schema["maxItems"])));
+                causes.push((
+                    field,
+                    format!(
+                        "Too many: {n}: must have at most {} items",
+                        schema["maxItems"]
+                    ),
+                ));
             }
             if let Some(is) = schema.get("items") {
                 for (i, item) in items.iter_mut().enumerate() {
@@ -110,7 +151,13 @@ fn walk(schema: &Value, v: &mut Value, path: &str, causes: &mut Vec<(String, Str
     }
 }
 
-fn walk_object(schema: &Value, m: &mut Map<String, Value>, path: &str, causes: &mut Vec<(String, String)>, root: bool) {
+fn walk_object(
+    schema: &Value,
+    m: &mut Map<String, Value>,
+    path: &str,
+    causes: &mut Vec<(String, String)>,
+    root: bool,
+) {
     let props = schema["properties"].as_object();
     if let Some(props) = props {
         for (k, ps) in props {
@@ -121,7 +168,12 @@ fn walk_object(schema: &Value, m: &mut Map<String, Value>, path: &str, causes: &
             }
         }
     }
-    for r in schema["required"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+    for r in schema["required"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+    {
         if !m.contains_key(r) {
             causes.push((join(path, r), "Required value".into()));
         }
@@ -140,7 +192,11 @@ fn walk_object(schema: &Value, m: &mut Map<String, Value>, path: &str, causes: &
                     walk(s, v, &join(path, &k), causes, false);
                 }
             }
-            None if preserve || (props.is_none() && schema.get("additionalProperties").is_some_and(|a| a == &Value::Bool(true))) => {}
+            None if preserve
+                || (props.is_none()
+                    && schema
+                        .get("additionalProperties")
+                        .is_some_and(|a| a == &Value::Bool(true))) => {}
             None if props.is_none() && additional.is_none() && schema.get("type").is_none() => {}
             None => {
                 m.remove(&k);
@@ -150,10 +206,18 @@ fn walk_object(schema: &Value, m: &mut Map<String, Value>, path: &str, causes: &
 }
 
 fn join(path: &str, k: &str) -> String {
-    if path.is_empty() { k.to_string() } else { format!("{path}.{k}") }
+    if path.is_empty() {
+        k.to_string()
+    } else {
+        format!("{path}.{k}")
+    }
 }
 
 fn short(v: &Value) -> String {
     let s = v.to_string();
-    if s.chars().count() > 60 { format!("{}...", s.chars().take(57).collect::<String>()) } else { s }
+    if s.chars().count() > 60 {
+        format!("{}...", s.chars().take(57).collect::<String>())
+    } else {
+        s
+    }
 }

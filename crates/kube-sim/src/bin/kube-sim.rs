@@ -28,7 +28,9 @@ struct Args {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     kube_sim::install_crypto();
-    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::from_default_env()).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .init();
     let args = Args::parse();
     if args.nodes == 0 {
         anyhow::bail!("--nodes must be at least 1");
@@ -42,8 +44,9 @@ async fn main() -> anyhow::Result<()> {
     };
     let (_client, sim) = kube_sim::Sim::start_with(config).await?;
     if let Some(path) = &args.kubeconfig_out {
-        std::fs::write(path, sim.kubeconfig_yaml())
-            .map_err(|e| anyhow::anyhow!("cannot write the kubeconfig to {}: {e}", path.display()))?;
+        std::fs::write(path, sim.kubeconfig_yaml()).map_err(|e| {
+            anyhow::anyhow!("cannot write the kubeconfig to {}: {e}", path.display())
+        })?;
         println!("kubeconfig written to {}", path.display());
     }
     println!("kube-sim serving {} (Ctrl-C to stop)", sim.url());

@@ -32,7 +32,10 @@ pub fn groups(types: &[ResourceType]) -> Value {
     let groups: Vec<Value> = by_group
         .into_iter()
         .map(|(g, vs)| {
-            let versions: Vec<Value> = vs.iter().map(|v| json!({"groupVersion": format!("{g}/{v}"), "version": v})).collect();
+            let versions: Vec<Value> = vs
+                .iter()
+                .map(|v| json!({"groupVersion": format!("{g}/{v}"), "version": v}))
+                .collect();
             json!({"name": g, "versions": versions, "preferredVersion": versions[0].clone()})
         })
         .collect();
@@ -42,22 +45,38 @@ pub fn groups(types: &[ResourceType]) -> Value {
 /// `/apis/<group>` (one group).
 pub fn group(types: &[ResourceType], group: &str) -> Option<Value> {
     let all = groups(types);
-    all["groups"].as_array()?.iter().find(|g| g["name"] == group).map(|g| {
-        let mut g = g.clone();
-        g["kind"] = json!("APIGroup");
-        g["apiVersion"] = json!("v1");
-        g
-    })
+    all["groups"]
+        .as_array()?
+        .iter()
+        .find(|g| g["name"] == group)
+        .map(|g| {
+            let mut g = g.clone();
+            g["kind"] = json!("APIGroup");
+            g["apiVersion"] = json!("v1");
+            g
+        })
 }
 
 fn verbs() -> Value {
-    json!(["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"])
+    json!([
+        "create",
+        "delete",
+        "deletecollection",
+        "get",
+        "list",
+        "patch",
+        "update",
+        "watch"
+    ])
 }
 
 /// `/api/v1` or `/apis/<group>/<version>` (None when nothing is served there).
 pub fn resources(types: &[ResourceType], group: &str, version: &str) -> Option<Value> {
     let mut list = Vec::new();
-    for t in types.iter().filter(|t| t.group == group && t.version == version) {
+    for t in types
+        .iter()
+        .filter(|t| t.group == group && t.version == version)
+    {
         let mut r = json!({
             "name": t.plural, "singularName": t.singular, "namespaced": t.namespaced, "kind": t.kind,
             "verbs": verbs(),
@@ -82,6 +101,12 @@ pub fn resources(types: &[ResourceType], group: &str, version: &str) -> Option<V
     if list.is_empty() {
         return None;
     }
-    let gv = if group.is_empty() { version.to_string() } else { format!("{group}/{version}") };
-    Some(json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv, "resources": list}))
+    let gv = if group.is_empty() {
+        version.to_string()
+    } else {
+        format!("{group}/{version}")
+    };
+    Some(
+        json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv, "resources": list}),
+    )
 }

@@ -78,20 +78,46 @@ async fn route(
         ["apis", g] => {
             return discovery::group(&types, g)
                 .map(|v| json_ok(StatusCode::OK, v))
-                .ok_or_else(|| ApiError::new(404, "NotFound", format!("the server could not find the requested resource (group {g})")));
+                .ok_or_else(|| {
+                    ApiError::new(
+                        404,
+                        "NotFound",
+                        format!("the server could not find the requested resource (group {g})"),
+                    )
+                });
         }
         ["api", v, rest @ ..] => ("", *v, rest),
         ["apis", g, v, rest @ ..] => (*g, *v, rest),
         _ => {
-            return Err(ApiError::new(404, "NotFound", format!("the server could not find the requested resource ({})", uri.path())));
+            return Err(ApiError::new(
+                404,
+                "NotFound",
+                format!(
+                    "the server could not find the requested resource ({})",
+                    uri.path()
+                ),
+            ));
         }
     };
     if rest.is_empty() {
         return discovery::resources(&types, group, version)
             .map(|v| json_ok(StatusCode::OK, v))
-            .ok_or_else(|| ApiError::new(404, "NotFound", format!("the server could not find the requested resource ({})", uri.path())));
+            .ok_or_else(|| {
+                ApiError::new(
+                    404,
+                    "NotFound",
+                    format!(
+                        "the server could not find the requested resource ({})",
+                        uri.path()
+                    ),
+                )
+            });
     }
-    let is_ns_res = |p: &str| types.iter().any(|t| t.group == group && t.version == version && t.plural == p && t.namespaced);
+    let is_ns_res = |p: &str| {
+        types
+            .iter()
+            .any(|t| t.group == group && t.version == version && t.plural == p && t.namespaced)
+    };
     let rp = match rest {
         ["namespaces", ns, plural, tail @ ..] if is_ns_res(plural) && tail.len() <= 2 => ResPath {
             group: group.into(),
@@ -109,13 +135,49 @@ async fn route(
             name: tail.first().map(|s| s.to_string()),
             sub: tail.get(1).map(|s| s.to_string()),
         },
-        _ => return Err(ApiError::new(404, "NotFound", format!("the server could not find the requested resource ({})", uri.path()))),
+        _ => {
+            return Err(ApiError::new(
+                404,
+                "NotFound",
+                format!(
+                    "the server could not find the requested resource ({})",
+                    uri.path()
+                ),
+            ));
+        }
     };
-    let rt = sim.store.resolve(&rp.group, &rp.version, &rp.plural).ok_or_else(|| {
-        ApiError::new(404, "NotFound", format!("the server could not find the requested resource (no {} in {}/{})", rp.plural, rp.group, rp.version))
-    })?;
+    let rt = sim
+        .store
+        .resolve(&rp.group, &rp.version, &rp.plural)
+        .ok_or_else(|| {
+            ApiError::new(
+                404,
+                "NotFound",
+                format!(
+                    "the server could not find the requested resource (no {} in {}/{})",
+                    rp.plural, rp.group, rp.version
+                ),
+            )
+        })?;
     if rt.namespaced != rp.ns.is_some() && rp.name.is_some() {
-        return Err(ApiError::new(404, "NotFound", format!("{} is {}: use the {} path", rt.qualified(), if rt.namespaced { "namespaced" } else { "cluster-scoped" }, if rt.namespaced { "/namespaces/<ns>/..." } else { "non-namespaced" })));
+        return Err(ApiError::new(
+            404,
+            "NotFound",
+            format!(
+                "{} is {}: use the {} path",
+                rt.qualified(),
+                if rt.namespaced {
+                    "namespaced"
+                } else {
+                    "cluster-scoped"
+                },
+                if rt.namespaced {
+                    "/namespaces/<ns>/..."
+                } else {
+                    "non-namespaced"
+                }
+            ),
+        ));
     }
     let watch = q.get("watch").is_some_and(|w| w == "true" || w == "1");
     let verb = match (method.as_str(), rp.name.is_some(), watch) {
@@ -127,7 +189,12 @@ async fn route(
         ("PATCH", true, _) => "patch",
         ("DELETE", true, _) => "delete",
         ("DELETE", false, _) => "deletecollection",
-        _ => return Err(ApiError::method_not_allowed(format!("{method} is not supported on {}", uri.path()))),
+        _ => {
+            return Err(ApiError::method_not_allowed(format!(
+                "{method} is not supported on {}",
+                uri.path()
+            )));
+        }
     };
     if headers
         .get(header::CONTENT_TYPE)
@@ -144,11 +211,17 @@ async fn route(
     let ns = rp.ns.clone().unwrap_or_default();
     let ls = LabelSelector::parse(q.get("labelSelector").map(String::as_str).unwrap_or(""))?;
     let fs = FieldSelector::parse(q.get("fieldSelector").map(String::as_str).unwrap_or(""))?;
-    let user_agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("unknown");
-    let manager = q
-        .get("fieldManager")
-        .cloned()
-        .unwrap_or_else(|| user_agent.split('/').next().unwrap_or("unknown").to_string());
+    let user_agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("unknown");
+    let manager = q.get("fieldManager").cloned().unwrap_or_else(|| {
+        user_agent
+            .split('/')
+            .next()
+            .unwrap_or("unknown")
+            .to_string()
+    });
     let wopts = WriteOpts {
         manager,
         force: q.get("force").is_some_and(|f| f == "true"),
@@ -157,7 +230,8 @@ async fn route(
     let sub = rp.sub.clone().unwrap_or_default();
     let store = &sim.store;
     let parse_body = || -> ApiResult<Value> {
-        serde_json::from_slice(body).map_err(|e| ApiError::bad_request(format!("the request body is not valid JSON: {e}")))
+        serde_json::from_slice(body)
+            .map_err(|e| ApiError::bad_request(format!("the request body is not valid JSON: {e}")))
     };
     match verb {
         "watch" => {
@@ -177,10 +251,13 @@ async fn route(
         }
         "list" => {
             let (items, rv) = store.with(|i| (i.list(&rt, rp.ns.as_deref(), &ls, &fs), i.rv));
-            Ok(json_ok(StatusCode::OK, json!({
-                "apiVersion": rt.api_version(), "kind": format!("{}List", rt.kind),
-                "metadata": {"resourceVersion": rv.to_string()}, "items": items,
-            })))
+            Ok(json_ok(
+                StatusCode::OK,
+                json!({
+                    "apiVersion": rt.api_version(), "kind": format!("{}List", rt.kind),
+                    "metadata": {"resourceVersion": rv.to_string()}, "items": items,
+                }),
+            ))
         }
         "get" => {
             let name = rp.name.as_deref().unwrap_or_default();
@@ -189,10 +266,24 @@ async fn route(
                 "scale" => store.with(|i| i.get_scale(&rt, &ns, name))?,
                 "log" if rt.kind == "Pod" && rt.group.is_empty() => {
                     store.with(|i| i.get(&rt, &ns, name))?;
-                    let text = sim.logs.lock().get(&(ns.clone(), name.to_string())).cloned().unwrap_or_default();
-                    return Ok((StatusCode::OK, [(header::CONTENT_TYPE, "text/plain")], text).into_response());
+                    let text = sim
+                        .logs
+                        .lock()
+                        .get(&(ns.clone(), name.to_string()))
+                        .cloned()
+                        .unwrap_or_default();
+                    return Ok(
+                        (StatusCode::OK, [(header::CONTENT_TYPE, "text/plain")], text)
+                            .into_response(),
+                    );
                 }
-                other => return Err(ApiError::new(404, "NotFound", format!("no subresource {other:?} on {}", rt.qualified()))),
+                other => {
+                    return Err(ApiError::new(
+                        404,
+                        "NotFound",
+                        format!("no subresource {other:?} on {}", rt.qualified()),
+                    ));
+                }
             };
             Ok(json_ok(StatusCode::OK, v))
         }
@@ -205,59 +296,111 @@ async fn route(
             let name = rp.name.as_deref().unwrap_or_default();
             let obj = parse_body()?;
             let v = match sub.as_str() {
-                "" | "status" if sub.is_empty() || rt.status => store.with_mut(|i, tx| i.update(tx, &rt, &ns, name, obj, &sub, &wopts))?,
+                "" | "status" if sub.is_empty() || rt.status => {
+                    store.with_mut(|i, tx| i.update(tx, &rt, &ns, name, obj, &sub, &wopts))?
+                }
                 "scale" => store.with_mut(|i, tx| {
-                    i.write_scale(tx, &rt, &ns, name, |s| {
-                        s["spec"]["replicas"] = obj["spec"]["replicas"].clone();
-                        if let Some(rv) = obj["metadata"].get("resourceVersion") {
-                            s["metadata"]["resourceVersion"] = rv.clone();
-                        }
-                        Ok(())
-                    }, &wopts)
+                    i.write_scale(
+                        tx,
+                        &rt,
+                        &ns,
+                        name,
+                        |s| {
+                            s["spec"]["replicas"] = obj["spec"]["replicas"].clone();
+                            if let Some(rv) = obj["metadata"].get("resourceVersion") {
+                                s["metadata"]["resourceVersion"] = rv.clone();
+                            }
+                            Ok(())
+                        },
+                        &wopts,
+                    )
                 })?,
-                other => return Err(ApiError::new(404, "NotFound", format!("no subresource {other:?} on {}", rt.qualified()))),
+                other => {
+                    return Err(ApiError::new(
+                        404,
+                        "NotFound",
+                        format!("no subresource {other:?} on {}", rt.qualified()),
+                    ));
+                }
             };
             Ok(json_ok(StatusCode::OK, v))
         }
         "patch" => {
             let name = rp.name.as_deref().unwrap_or_default();
-            let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+            let ct = headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
             let ptype = PatchType::from_content_type(ct).ok_or_else(|| {
                 ApiError::new(415, "UnsupportedMediaType", format!("the body of the request was in an unknown format ({ct:?}) - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json"))
             })?;
             let body_v: Value = if ptype == PatchType::Apply {
-                let text = std::str::from_utf8(body).map_err(|_| ApiError::bad_request("the apply body is not UTF-8"))?;
+                let text = std::str::from_utf8(body)
+                    .map_err(|_| ApiError::bad_request("the apply body is not UTF-8"))?;
                 serde_json::from_str(text).or_else(|_| {
-                    serde_saphyr::from_str::<Value>(text).map_err(|e| ApiError::bad_request(format!("the apply body is neither JSON nor YAML: {e}")))
+                    serde_saphyr::from_str::<Value>(text).map_err(|e| {
+                        ApiError::bad_request(format!(
+                            "the apply body is neither JSON nor YAML: {e}"
+                        ))
+                    })
                 })?
             } else {
                 parse_body()?
             };
             let v = match sub.as_str() {
-                "" | "status" if sub.is_empty() || rt.status => store.with_mut(|i, tx| i.patch(tx, &rt, &ns, name, ptype, &body_v, &sub, &wopts))?,
+                "" | "status" if sub.is_empty() || rt.status => store
+                    .with_mut(|i, tx| i.patch(tx, &rt, &ns, name, ptype, &body_v, &sub, &wopts))?,
                 "scale" => store.with_mut(|i, tx| {
-                    i.write_scale(tx, &rt, &ns, name, |s| {
-                        match ptype {
-                            PatchType::Json => crate::patch::json_patch(s, &body_v)?,
-                            PatchType::Strategic => crate::patch::strategic_merge(s, &body_v),
-                            _ => crate::patch::merge_patch(s, &body_v),
-                        }
-                        Ok(())
-                    }, &wopts)
+                    i.write_scale(
+                        tx,
+                        &rt,
+                        &ns,
+                        name,
+                        |s| {
+                            match ptype {
+                                PatchType::Json => crate::patch::json_patch(s, &body_v)?,
+                                PatchType::Strategic => crate::patch::strategic_merge(s, &body_v),
+                                _ => crate::patch::merge_patch(s, &body_v),
+                            }
+                            Ok(())
+                        },
+                        &wopts,
+                    )
                 })?,
-                other => return Err(ApiError::new(404, "NotFound", format!("no subresource {other:?} on {}", rt.qualified()))),
+                other => {
+                    return Err(ApiError::new(
+                        404,
+                        "NotFound",
+                        format!("no subresource {other:?} on {}", rt.qualified()),
+                    ));
+                }
             };
             Ok(json_ok(StatusCode::OK, v))
         }
         "delete" | "deletecollection" => {
-            let opts_body: Value = if body.is_empty() { json!({}) } else { parse_body()? };
+            let opts_body: Value = if body.is_empty() {
+                json!({})
+            } else {
+                parse_body()?
+            };
             let dopts = DeleteOpts {
-                propagation: q.get("propagationPolicy").cloned().or_else(|| opts_body["propagationPolicy"].as_str().map(String::from)).or_else(|| {
-                    opts_body["orphanDependents"].as_bool().and_then(|o| o.then(|| "Orphan".to_string()))
-                }),
+                propagation: q
+                    .get("propagationPolicy")
+                    .cloned()
+                    .or_else(|| opts_body["propagationPolicy"].as_str().map(String::from))
+                    .or_else(|| {
+                        opts_body["orphanDependents"]
+                            .as_bool()
+                            .and_then(|o| o.then(|| "Orphan".to_string()))
+                    }),
                 uid: opts_body["preconditions"]["uid"].as_str().map(String::from),
-                resource_version: opts_body["preconditions"]["resourceVersion"].as_str().map(String::from),
-                dry_run: wopts.dry_run || opts_body["dryRun"].as_array().is_some_and(|a| a.iter().any(|d| d == "All")),
+                resource_version: opts_body["preconditions"]["resourceVersion"]
+                    .as_str()
+                    .map(String::from),
+                dry_run: wopts.dry_run
+                    || opts_body["dryRun"]
+                        .as_array()
+                        .is_some_and(|a| a.iter().any(|d| d == "All")),
             };
             if verb == "delete" {
                 let name = rp.name.as_deref().unwrap_or_default();
@@ -268,11 +411,22 @@ async fn route(
                 let names: Vec<(String, String)> = i
                     .list(&rt, rp.ns.as_deref(), &ls, &fs)
                     .iter()
-                    .map(|o| (crate::store::ns_of(o).to_string(), crate::store::name_of(o).to_string()))
+                    .map(|o| {
+                        (
+                            crate::store::ns_of(o).to_string(),
+                            crate::store::name_of(o).to_string(),
+                        )
+                    })
                     .collect();
-                names.into_iter().filter_map(|(n, name)| i.delete(tx, &rt, &n, &name, &dopts).ok()).collect::<Vec<_>>()
+                names
+                    .into_iter()
+                    .filter_map(|(n, name)| i.delete(tx, &rt, &n, &name, &dopts).ok())
+                    .collect::<Vec<_>>()
             });
-            Ok(json_ok(StatusCode::OK, json!({"apiVersion": rt.api_version(), "kind": format!("{}List", rt.kind), "metadata": {}, "items": items})))
+            Ok(json_ok(
+                StatusCode::OK,
+                json!({"apiVersion": rt.api_version(), "kind": format!("{}List", rt.kind), "metadata": {}, "items": items}),
+            ))
         }
         _ => Err(ApiError::method_not_allowed("unsupported verb")),
     }

@@ -49,7 +49,10 @@ fn bookmark(rt: &ResourceType, rv: u64, initial_end: bool) -> Bytes {
     if initial_end {
         md["annotations"] = json!({"k8s.io/initial-events-end": "true"});
     }
-    line("BOOKMARK", json!({"apiVersion": rt.api_version(), "kind": rt.kind, "metadata": md}))
+    line(
+        "BOOKMARK",
+        json!({"apiVersion": rt.api_version(), "kind": rt.kind, "metadata": md}),
+    )
 }
 
 fn matches(rt: &ResourceType, p: &WatchParams, e: &Event) -> bool {
@@ -74,7 +77,11 @@ pub fn start(sim: Arc<SimState>, rt: ResourceType, p: WatchParams) -> Response {
                         inner.compacted_rv + 1
                     )));
                 }
-                for e in inner.history.iter().filter(|e| e.rv > r && matches(&rt, &p, e)) {
+                for e in inner
+                    .history
+                    .iter()
+                    .filter(|e| e.rv > r && matches(&rt, &p, e))
+                {
                     first.push(line(e.etype.as_str(), served_as(&e.object, &rt)));
                 }
             }
@@ -103,7 +110,9 @@ pub fn start(sim: Arc<SimState>, rt: ResourceType, p: WatchParams) -> Response {
                     }
                 }
                 let mut last_rv = start_rv;
-                let deadline = p.timeout.map(|t| tokio::time::Instant::now() + Duration::from_secs(t));
+                let deadline = p
+                    .timeout
+                    .map(|t| tokio::time::Instant::now() + Duration::from_secs(t));
                 let mut tick = tokio::time::interval(bookmark_every);
                 tick.tick().await;
                 loop {
@@ -140,7 +149,9 @@ pub fn start(sim: Arc<SimState>, rt: ResourceType, p: WatchParams) -> Response {
         }
     }
     let stream = futures::stream::unfold(rx_out, |mut rx| async move {
-        rx.recv().await.map(|b| (Ok::<Bytes, std::convert::Infallible>(b), rx))
+        rx.recv()
+            .await
+            .map(|b| (Ok::<Bytes, std::convert::Infallible>(b), rx))
     });
     Response::builder()
         .status(StatusCode::OK)

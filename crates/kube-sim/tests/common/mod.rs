@@ -24,11 +24,16 @@ pub async fn target() -> Target {
     kube_sim::install_crypto();
     if std::env::var_os("KUBECONFIG").is_some() {
         eprintln!("KUBECONFIG is set: running against a real cluster");
-        let client = Client::try_default().await.expect("KUBECONFIG cluster reachable");
+        let client = Client::try_default()
+            .await
+            .expect("KUBECONFIG cluster reachable");
         Target { client, sim: None }
     } else {
         let (client, sim) = kube_sim::Sim::start().await.expect("simulator starts");
-        Target { client, sim: Some(sim) }
+        Target {
+            client,
+            sim: Some(sim),
+        }
     }
 }
 
@@ -43,7 +48,10 @@ pub async fn namespace(client: &Client, prefix: &str) -> String {
     let api: Api<Namespace> = Api::all(client.clone());
     let mut ns = Namespace::default();
     ns.metadata.generate_name = Some(format!("{prefix}-"));
-    let created = api.create(&PostParams::default(), &ns).await.expect("namespace created");
+    let created = api
+        .create(&PostParams::default(), &ns)
+        .await
+        .expect("namespace created");
     created.metadata.name.expect("generated name")
 }
 
@@ -60,6 +68,9 @@ where
     match r {
         Ok(Ok(o)) => o,
         Ok(Err(e)) => panic!("watch of {name} failed: {e}"),
-        Err(_) => panic!("timed out after {WAIT:?} waiting for {name}; last: {:?}", api.get_opt(name).await),
+        Err(_) => panic!(
+            "timed out after {WAIT:?} waiting for {name}; last: {:?}",
+            api.get_opt(name).await
+        ),
     }
 }
