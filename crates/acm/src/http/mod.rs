@@ -7,6 +7,7 @@ pub mod cluster;
 pub mod export;
 pub mod indexes;
 pub mod info_console;
+pub mod k8s;
 pub mod metrics;
 pub mod profiles;
 pub mod query;
@@ -32,4 +33,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(admin::router())
         .merge(info_console::router())
         .merge(metrics::router())
+        .merge(k8s::router())
 }
