@@ -36,6 +36,9 @@ pub struct Settings {
     /// Whether the Kubernetes management endpoints (`/api/v1/k8s/...`) are on
     /// (`K8S_MANAGEMENT_ENABLED`); when off they answer 404 and the UI hides them.
     pub k8s_management_enabled: bool,
+    /// A cluster's client is closed (and no longer sampled) after this many seconds
+    /// without requests or live metrics streams (`--client-idle`).
+    pub client_idle_seconds: u64,
 }
 
 impl Settings {
@@ -54,6 +57,7 @@ impl Settings {
             demo: c.demo,
             body_limit_bytes: c.body_limit as u64,
             k8s_management_enabled: c.k8s_management_enabled,
+            client_idle_seconds: c.client_idle.as_secs(),
         }
     }
 }
