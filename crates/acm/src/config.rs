@@ -78,6 +78,10 @@ pub struct Config {
     #[arg(long, env = "ACM_K8S_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
     pub k8s_timeout: Duration,
 
+    /// Kubeconfig file to use instead of the in-cluster configuration or `KUBECONFIG`.
+    #[arg(long, env = "ACM_KUBECONFIG")]
+    pub kubeconfig: Option<std::path::PathBuf>,
+
     /// Log as JSON lines instead of human-readable text.
     #[arg(long, env = "ACM_LOG_JSON", default_value_t = false)]
     pub log_json: bool,

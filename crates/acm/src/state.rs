@@ -66,7 +66,8 @@ impl AppState {
         let mut token_secret = [0u8; 32];
         getrandom::fill(&mut token_secret).map_err(|e| anyhow::anyhow!("random: {e}"))?;
         let k8s =
-            crate::http::k8s::K8sManager::new(config.k8s_management_enabled, config.k8s_timeout);
+            crate::http::k8s::K8sManager::new(config.k8s_management_enabled, config.k8s_timeout)
+                .with_kubeconfig(config.kubeconfig.clone());
         let state = Self(Arc::new(Inner {
             sampler: Sampler::new(config.sample_interval, config.history),
             config,

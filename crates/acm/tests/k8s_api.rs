@@ -744,20 +744,37 @@ async fn api_down_or_slow_is_503_with_the_reason() {
 }
 
 #[tokio::test]
-async fn no_configuration_is_503_not_a_hang() {
+async fn no_configuration_is_503_and_a_kubeconfig_file_works() {
     common::init();
+    let dir = tempfile::tempdir().unwrap();
     let mut config = Config::for_tests();
     config.k8s_management_enabled = true;
-    // SAFETY of the test: nextest runs each test in its own process.
-    let state = common::state_with(config).await;
-    let app = acm::app(state);
+    config.kubeconfig = Some(dir.path().join("missing.yaml"));
+    let app = acm::app(common::state_with(config).await);
+    let p = get(&app, "/api/v1/k8s/namespaces")
+        .await
+        .problem(503, "k8s_not_configured");
+    assert!(
+        p["detail"].as_str().unwrap().contains("missing.yaml"),
+        "{p}"
+    );
+    // A kubeconfig file pointing at a running API server is used.
+    let (_, sim) = Sim::start().await.unwrap();
+    let file = dir.path().join("kubeconfig.yaml");
+    std::fs::write(&file, sim.kubeconfig_yaml()).unwrap();
+    let mut config = Config::for_tests();
+    config.k8s_management_enabled = true;
+    config.kubeconfig = Some(file);
+    let app = acm::app(common::state_with(config).await);
     let r = get(&app, "/api/v1/k8s/namespaces").await;
-    // Without in-cluster env and KUBECONFIG (CI), or with an unreachable KUBECONFIG: 503.
-    if std::env::var_os("KUBECONFIG").is_none()
-        && std::env::var_os("KUBERNETES_SERVICE_HOST").is_none()
-    {
-        r.problem(503, "k8s_not_configured");
-    }
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(
+        r.json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["name"] == "kube-system")
+    );
 }
 
 #[tokio::test]

@@ -22,6 +22,7 @@ use crate::state::AppState;
 pub struct K8sManager {
     enabled: bool,
     timeout: Duration,
+    kubeconfig: Option<std::path::PathBuf>,
     client: Mutex<Option<kube::Client>>,
 }
 
@@ -40,7 +41,36 @@ impl K8sManager {
         Self {
             enabled,
             timeout,
+            kubeconfig: None,
             client: Mutex::new(None),
+        }
+    }
+
+    /// Read this kubeconfig file instead of inferring the configuration (`--kubeconfig`).
+    #[must_use]
+    pub fn with_kubeconfig(mut self, path: Option<std::path::PathBuf>) -> Self {
+        self.kubeconfig = path;
+        self
+    }
+
+    async fn config(&self) -> Result<kube::Config, String> {
+        match &self.kubeconfig {
+            Some(path) => {
+                let kc = kube::config::Kubeconfig::read_from(path)
+                    .map_err(|e| format!("cannot read kubeconfig {}: {e}", path.display()))?;
+                kube::Config::from_custom_kubeconfig(
+                    kc,
+                    &kube::config::KubeConfigOptions::default(),
+                )
+                .await
+                .map_err(|e| format!("kubeconfig {}: {e}", path.display()))
+            }
+            None => kube::Config::infer().await.map_err(|e| {
+                format!(
+                    "no Kubernetes configuration: {e}; run the manager inside the cluster \
+                     (service account), set KUBECONFIG or pass --kubeconfig"
+                )
+            }),
         }
     }
 
@@ -67,7 +97,7 @@ impl K8sManager {
         if let Some(c) = self.client.lock().clone() {
             return Ok(c);
         }
-        let config = tokio::time::timeout(self.timeout, kube::Config::infer())
+        let config = tokio::time::timeout(self.timeout, self.config())
             .await
             .map_err(|_| {
                 unavailable(
@@ -75,15 +105,7 @@ impl K8sManager {
                     "reading the Kubernetes configuration timed out".into(),
                 )
             })?
-            .map_err(|e| {
-                unavailable(
-                    "k8s_not_configured",
-                    format!(
-                        "no Kubernetes configuration: {e}; run the manager inside the cluster \
-                         (service account) or set KUBECONFIG"
-                    ),
-                )
-            })?;
+            .map_err(|e| unavailable("k8s_not_configured", e))?;
         let mut config = config;
         config.connect_timeout = Some(self.timeout);
         let client = kube::Client::try_from(config).map_err(|e| {
