@@ -1,14 +1,14 @@
 //! The ONE place where kube-sim calls acko-init: the final aerospike.conf of a pod, built
 //! exactly as `acko-init prepare` builds it (settings + template from the rack ConfigMap, the
 //! pod's downward-API facts, Node/Service reads through the simulator's API).
-//! The `InitSettings` contract type is moving between crates; only this file names it.
+//! The settings come through `ConfigSource::from_texts`, the same door `acko-init prepare`
+//! uses, so the contract type (`acko_api::contract::InitSettings`) is parsed in one place.
 
 use std::time::Duration;
 
 use acko_init::facts::{PodFacts, RawFacts};
 use acko_init::k8s::KubeApi;
 use acko_init::prepare::{self, ConfigSource, Options};
-use acko_init::settings::InitSettings;
 use serde_json::Value;
 
 /// The result of rendering a pod's config.
@@ -55,11 +55,9 @@ pub async fn render(
         .ok_or("the rack ConfigMap has no key acko-init.json")?;
     let template = cm_data["aerospike.conf"]
         .as_str()
-        .ok_or("the rack ConfigMap has no key aerospike.conf")?
-        .to_string();
-    let settings = InitSettings::from_json(settings_text, "ConfigMap key acko-init.json")
-        .map_err(|e| e.to_string())?;
-    let config_hash = settings.config_hash.clone();
+        .ok_or("the rack ConfigMap has no key aerospike.conf")?;
+    let source = ConfigSource::from_texts(settings_text, template).map_err(|e| e.to_string())?;
+    let config_hash = source.settings.config_hash.clone();
     let raw = RawFacts {
         pod_name: pod["metadata"]["name"].as_str().map(String::from),
         pod_namespace: pod["metadata"]["namespace"].as_str().map(String::from),
@@ -70,7 +68,6 @@ pub async fn render(
         annotations_file: Some(downward_annotations(pod)),
     };
     let facts = PodFacts::from_raw(&raw).map_err(|e| e.to_string())?;
-    let source = ConfigSource { settings, template };
     let opts = Options {
         dry_run: true,
         skip_volumes: true,
