@@ -158,6 +158,8 @@ pub async fn run(store: Arc<Store>) {
             Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
             Err(_) => return,
         }
+        // batch a burst of changes into one pass
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
         while rx.try_recv().is_ok() {}
         while pass(&store) {
             while rx.try_recv().is_ok() {}

@@ -279,6 +279,8 @@ async fn run(state: Arc<SimState>) {
         tokio::select! {
             r = rx.recv() => {
                 if let Err(broadcast::error::RecvError::Closed) = r { return; }
+                // batch a burst of changes into one pass (keeps busy simulators linear)
+                tokio::time::sleep(Duration::from_millis(5)).await;
             }
             _ = tokio::time::sleep(Duration::from_millis(250)) => {}
         }
