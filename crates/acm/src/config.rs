@@ -64,6 +64,15 @@ pub struct Config {
           value_parser = clap::value_parser!(u32).range(0..=i64::from(crate::demo_traffic::MAX_OPS_PER_SEC)))]
     pub demo_traffic: u32,
 
+    /// Enable the Kubernetes management endpoints (`/api/v1/k8s/...`); the manager then uses
+    /// its in-cluster service account or KUBECONFIG.
+    #[arg(long, env = "K8S_MANAGEMENT_ENABLED", default_value_t = false)]
+    pub k8s_management_enabled: bool,
+
+    /// Bound of each Kubernetes API call, e.g. `10s` (an unreachable API answers 503 then).
+    #[arg(long, env = "ACM_K8S_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
+    pub k8s_timeout: Duration,
+
     /// Log as JSON lines instead of human-readable text.
     #[arg(long, env = "ACM_LOG_JSON", default_value_t = false)]
     pub log_json: bool,

@@ -37,13 +37,22 @@ pub async fn open(path: &str) -> anyhow::Result<SqlitePool> {
 }
 
 fn migrator() -> Migrator {
-    Migrator::with_migrations(vec![Migration::new(
-        1,
-        "init".into(),
-        MigrationType::Simple,
-        include_str!("../migrations/0001_init.sql").into_sql_str(),
-        false,
-    )])
+    Migrator::with_migrations(vec![
+        Migration::new(
+            1,
+            "init".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/0001_init.sql").into_sql_str(),
+            false,
+        ),
+        Migration::new(
+            2,
+            "k8s profile links".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/0002_k8s_profile_links.sql").into_sql_str(),
+            false,
+        ),
+    ])
 }
 
 /// Profile repository.
@@ -105,6 +114,11 @@ impl ProfileStore {
     /// New store over a pool.
     pub fn new(pool: SqlitePool, secrets: SecretBox) -> Self {
         Self { pool, secrets }
+    }
+
+    /// The database pool (for tables next to the profiles, e.g. auto-connect links).
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
     }
 
     /// All profiles ordered by name.

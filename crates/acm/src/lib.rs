@@ -64,7 +64,8 @@ pub use state::AppState;
         (name = "admin", description = "Users and roles (Enterprise only)"),
         (name = "info", description = "Info command console"),
         (name = "aql", description = "AQL terminal: scripts of AQL statements, streamed results"),
-        (name = "metrics", description = "Live metrics from server counters")
+        (name = "metrics", description = "Live metrics from server counters"),
+        (name = "k8s", description = "Kubernetes management of AerospikeClusters and templates (K8S_MANAGEMENT_ENABLED)")
     )
 )]
 pub struct ApiDoc;

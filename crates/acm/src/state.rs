@@ -36,6 +36,8 @@ pub struct Inner {
     pub cursors: crate::cursor::CursorStore,
     /// Random per-process secret for confirmation tokens.
     pub token_secret: [u8; 32],
+    /// Kubernetes management (gate and client).
+    pub k8s: crate::http::k8s::K8sManager,
 }
 
 impl Deref for AppState {
@@ -63,6 +65,8 @@ impl AppState {
         let store = ProfileStore::new(pool, secrets);
         let mut token_secret = [0u8; 32];
         getrandom::fill(&mut token_secret).map_err(|e| anyhow::anyhow!("random: {e}"))?;
+        let k8s =
+            crate::http::k8s::K8sManager::new(config.k8s_management_enabled, config.k8s_timeout);
         let state = Self(Arc::new(Inner {
             sampler: Sampler::new(config.sample_interval, config.history),
             config,
@@ -72,6 +76,7 @@ impl AppState {
             started: Instant::now(),
             cursors: crate::cursor::CursorStore::default(),
             token_secret,
+            k8s,
         }));
         if let Some(host) = state.config.aerospike_host.clone() {
             state.seed_default_profile(&host).await?;

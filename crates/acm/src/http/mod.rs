@@ -8,6 +8,7 @@ pub mod cluster;
 pub mod export;
 pub mod indexes;
 pub mod info_console;
+pub mod k8s;
 pub mod metrics;
 pub mod profiles;
 pub mod query;
@@ -34,4 +35,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(info_console::router())
         .merge(aql::router())
         .merge(metrics::router())
+        .merge(k8s::router())
 }

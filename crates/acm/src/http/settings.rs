@@ -33,6 +33,9 @@ pub struct Settings {
     pub demo: bool,
     /// Largest accepted request body in bytes (`--body-limit`).
     pub body_limit_bytes: u64,
+    /// Whether the Kubernetes management endpoints (`/api/v1/k8s/...`) are on
+    /// (`K8S_MANAGEMENT_ENABLED`); when off they answer 404 and the UI hides them.
+    pub k8s_management_enabled: bool,
 }
 
 impl Settings {
@@ -50,6 +53,7 @@ impl Settings {
             info_writes_allowed: c.allow_info_writes,
             demo: c.demo,
             body_limit_bytes: c.body_limit as u64,
+            k8s_management_enabled: c.k8s_management_enabled,
         }
     }
 }

@@ -1,0 +1,481 @@
+//! Kubernetes events of a cluster (the resource and the objects named after it), newest
+//! first, each with one of 11 categories; `?category=` filters. The mapping from event reasons
+//! to categories is the table [`REASONS`] (data, tested); unknown reasons are `Other`.
+
+use acko_api::AerospikeCluster;
+use axum::Json;
+use k8s_openapi::api::core::v1::Event;
+use kube::Api;
+use kube::api::ListParams;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::clusters::{ClusterPath, fetch, what};
+use super::conn::Kube;
+use crate::error::{ApiError, ApiPath, ApiQuery, ApiResult};
+use crate::state::AppState;
+
+/// Routes of this module.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(cluster_events))
+}
+
+/// Category of an event (the 11 filter chips of the timeline).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub enum EventCategory {
+    /// Creation, deletion, pause/resume, reconcile outcomes.
+    Lifecycle,
+    /// Rolling, warm and cold restarts, on-demand operations.
+    RollingRestart,
+    /// Configuration rendering and dynamic config updates.
+    Configuration,
+    /// Access control (Enterprise-only on the server; reported for completeness).
+    #[serde(rename = "ACLSecurity")]
+    AclSecurity,
+    /// Scale up/down, migrations gating scale-down.
+    Scaling,
+    /// Racks added/removed, rack placement.
+    RackManagement,
+    /// Services, load balancers, network policies, addresses.
+    Network,
+    /// Exporter, ServiceMonitor, PrometheusRule.
+    Monitoring,
+    /// Template resolution and resync.
+    Template,
+    /// Reconcile backoff (the circuit breaker).
+    CircuitBreaker,
+    /// Everything else (including Kubernetes' own pod events).
+    Other,
+}
+
+impl EventCategory {
+    /// All categories in display order.
+    pub const ALL: [EventCategory; 11] = [
+        Self::Lifecycle,
+        Self::RollingRestart,
+        Self::Configuration,
+        Self::AclSecurity,
+        Self::Scaling,
+        Self::RackManagement,
+        Self::Network,
+        Self::Monitoring,
+        Self::Template,
+        Self::CircuitBreaker,
+        Self::Other,
+    ];
+
+    /// The identifier used on the wire and in `?category=`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::Lifecycle => "Lifecycle",
+            Self::RollingRestart => "RollingRestart",
+            Self::Configuration => "Configuration",
+            Self::AclSecurity => "ACLSecurity",
+            Self::Scaling => "Scaling",
+            Self::RackManagement => "RackManagement",
+            Self::Network => "Network",
+            Self::Monitoring => "Monitoring",
+            Self::Template => "Template",
+            Self::CircuitBreaker => "CircuitBreaker",
+            Self::Other => "Other",
+        }
+    }
+
+    /// Label for humans (the seed's wording).
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Lifecycle => "Lifecycle",
+            Self::RollingRestart => "Rolling Restart",
+            Self::Configuration => "Configuration",
+            Self::AclSecurity => "ACL Security",
+            Self::Scaling => "Scaling",
+            Self::RackManagement => "Rack Management",
+            Self::Network => "Network",
+            Self::Monitoring => "Monitoring",
+            Self::Template => "Template",
+            Self::CircuitBreaker => "Circuit Breaker",
+            Self::Other => "Other",
+        }
+    }
+
+    /// Parse `?category=`: the id or the label, any case, spaces/`-`/`_` ignored
+    /// (`RollingRestart`, `rolling-restart`, `Rolling Restart`; `ACL` for ACL Security).
+    pub fn parse(s: &str) -> Option<Self> {
+        let norm = |x: &str| {
+            x.chars()
+                .filter(|c| c.is_ascii_alphanumeric())
+                .collect::<String>()
+                .to_ascii_lowercase()
+        };
+        let want = norm(s);
+        if want == "acl" {
+            return Some(Self::AclSecurity);
+        }
+        if want == "rack" {
+            return Some(Self::RackManagement);
+        }
+        Self::ALL
+            .into_iter()
+            .find(|c| norm(c.id()) == want || norm(c.label()) == want)
+    }
+}
+
+/// Event reasons and their categories. Reasons of the acko operator and of the original Go
+/// operator's event vocabulary; Kubernetes' own reasons for the objects of a cluster.
+pub const REASONS: &[(&str, EventCategory)] = &[
+    // Lifecycle
+    ("Created", EventCategory::Lifecycle),
+    ("ClusterCreated", EventCategory::Lifecycle),
+    ("Deleted", EventCategory::Lifecycle),
+    ("ClusterDeleted", EventCategory::Lifecycle),
+    ("Deleting", EventCategory::Lifecycle),
+    ("FinalizerAdded", EventCategory::Lifecycle),
+    ("FinalizerRemoved", EventCategory::Lifecycle),
+    ("Paused", EventCategory::Lifecycle),
+    ("Resumed", EventCategory::Lifecycle),
+    ("ReconcilePaused", EventCategory::Lifecycle),
+    ("ReconcileResumed", EventCategory::Lifecycle),
+    ("Reconciled", EventCategory::Lifecycle),
+    ("ReconcileSucceeded", EventCategory::Lifecycle),
+    ("ReconcileError", EventCategory::Lifecycle),
+    ("ReconcileFailed", EventCategory::Lifecycle),
+    ("ClusterReady", EventCategory::Lifecycle),
+    ("ValidationFailed", EventCategory::Lifecycle),
+    ("StatefulSetCreated", EventCategory::Lifecycle),
+    ("StatefulSetUpdated", EventCategory::Lifecycle),
+    ("PVCDeleted", EventCategory::Lifecycle),
+    // Rolling restart and operations
+    ("RollingRestartStarted", EventCategory::RollingRestart),
+    ("RollingRestartCompleted", EventCategory::RollingRestart),
+    ("RollingRestartBlocked", EventCategory::RollingRestart),
+    ("PodRestarted", EventCategory::RollingRestart),
+    ("PodWarmRestarted", EventCategory::RollingRestart),
+    ("PodColdRestarted", EventCategory::RollingRestart),
+    ("WarmRestart", EventCategory::RollingRestart),
+    ("WarmRestartFailed", EventCategory::RollingRestart),
+    ("PodRestart", EventCategory::RollingRestart),
+    ("RestartFailed", EventCategory::RollingRestart),
+    ("OperationStarted", EventCategory::RollingRestart),
+    ("OperationCompleted", EventCategory::RollingRestart),
+    ("OperationFailed", EventCategory::RollingRestart),
+    ("UnstablePodSkipped", EventCategory::RollingRestart),
+    ("NodeQuiesceFailed", EventCategory::RollingRestart),
+    // Configuration
+    ("ConfigChanged", EventCategory::Configuration),
+    ("ConfigMapCreated", EventCategory::Configuration),
+    ("ConfigMapUpdated", EventCategory::Configuration),
+    ("DynamicConfigApplied", EventCategory::Configuration),
+    ("DynamicConfigFailed", EventCategory::Configuration),
+    ("DynamicConfigRolledBack", EventCategory::Configuration),
+    ("ConfigDegraded", EventCategory::Configuration),
+    ("InvalidConfig", EventCategory::Configuration),
+    // ACL / security
+    ("ACLSyncStarted", EventCategory::AclSecurity),
+    ("ACLSynced", EventCategory::AclSecurity),
+    ("ACLSyncError", EventCategory::AclSecurity),
+    ("ACLNotSupported", EventCategory::AclSecurity),
+    ("SecretNotFound", EventCategory::AclSecurity),
+    // Scaling
+    ("ScaledUp", EventCategory::Scaling),
+    ("ScaledDown", EventCategory::Scaling),
+    ("ScalingUp", EventCategory::Scaling),
+    ("ScalingDown", EventCategory::Scaling),
+    ("ScaleDownDeferred", EventCategory::Scaling),
+    ("ScaleDownBlocked", EventCategory::Scaling),
+    ("WaitingForMigration", EventCategory::Scaling),
+    ("MigrationComplete", EventCategory::Scaling),
+    ("SuccessfulRescale", EventCategory::Scaling),
+    ("FailedGetScale", EventCategory::Scaling),
+    ("FailedComputeMetricsReplicas", EventCategory::Scaling),
+    // Racks
+    ("RackAdded", EventCategory::RackManagement),
+    ("RackRemoved", EventCategory::RackManagement),
+    ("RackScaled", EventCategory::RackManagement),
+    ("RackStatefulSetCreated", EventCategory::RackManagement),
+    ("RackStatefulSetDeleted", EventCategory::RackManagement),
+    // Network
+    ("ServiceCreated", EventCategory::Network),
+    ("ServiceUpdated", EventCategory::Network),
+    ("ServiceDeleted", EventCategory::Network),
+    ("PodServiceCreated", EventCategory::Network),
+    ("LoadBalancerPending", EventCategory::Network),
+    ("EnsuringLoadBalancer", EventCategory::Network),
+    ("EnsuredLoadBalancer", EventCategory::Network),
+    ("NetworkPolicyCreated", EventCategory::Network),
+    ("NetworkPolicyUpdated", EventCategory::Network),
+    ("NetworkPolicySkipped", EventCategory::Network),
+    ("AddressResolutionFailed", EventCategory::Network),
+    // Monitoring
+    ("MonitoringConfigured", EventCategory::Monitoring),
+    ("ServiceMonitorCreated", EventCategory::Monitoring),
+    ("ServiceMonitorSkipped", EventCategory::Monitoring),
+    ("PrometheusRuleCreated", EventCategory::Monitoring),
+    ("PrometheusRuleSkipped", EventCategory::Monitoring),
+    ("MetricsServiceCreated", EventCategory::Monitoring),
+    // Template
+    ("TemplateResolved", EventCategory::Template),
+    ("TemplateNotFound", EventCategory::Template),
+    ("TemplateDrifted", EventCategory::Template),
+    ("TemplateResynced", EventCategory::Template),
+    ("TemplateResyncRequested", EventCategory::Template),
+    // Circuit breaker
+    ("CircuitBreakerActive", EventCategory::CircuitBreaker),
+    ("CircuitBreakerOpen", EventCategory::CircuitBreaker),
+    ("CircuitBreakerReset", EventCategory::CircuitBreaker),
+    ("BackoffActive", EventCategory::CircuitBreaker),
+];
+
+/// Category of an event reason (`Other` when unknown).
+pub fn category_of(reason: &str) -> EventCategory {
+    REASONS
+        .iter()
+        .find(|(r, _)| *r == reason)
+        .map(|(_, c)| *c)
+        .unwrap_or(EventCategory::Other)
+}
+
+/// One event.
+#[derive(Debug, Serialize, ToSchema, Clone)]
+#[serde(rename_all = "camelCase")]
+pub struct ClusterEvent {
+    /// `Normal` or `Warning`.
+    #[serde(rename = "type")]
+    pub type_: Option<String>,
+    /// Machine-readable reason, e.g. `RollingRestartStarted`.
+    pub reason: Option<String>,
+    /// Message.
+    pub message: Option<String>,
+    /// Category (see `?category=`).
+    pub category: EventCategory,
+    /// Occurrences.
+    pub count: i32,
+    /// First seen (RFC 3339).
+    pub first_timestamp: Option<String>,
+    /// Last seen (RFC 3339).
+    pub last_timestamp: Option<String>,
+    /// Kind of the object the event is about.
+    pub object_kind: Option<String>,
+    /// Name of the object the event is about.
+    pub object_name: Option<String>,
+    /// Component that reported it.
+    pub source: Option<String>,
+}
+
+impl ClusterEvent {
+    /// An event as the API returns it.
+    pub fn of(e: &Event) -> Self {
+        let last = e
+            .last_timestamp
+            .as_ref()
+            .map(|t| t.0.to_string())
+            .or_else(|| e.event_time.as_ref().map(|t| t.0.to_string()))
+            .or_else(|| {
+                e.metadata
+                    .creation_timestamp
+                    .as_ref()
+                    .map(|t| t.0.to_string())
+            });
+        Self {
+            type_: e.type_.clone(),
+            category: category_of(e.reason.as_deref().unwrap_or_default()),
+            reason: e.reason.clone(),
+            message: e.message.clone(),
+            count: e.count.unwrap_or(1),
+            first_timestamp: e
+                .first_timestamp
+                .as_ref()
+                .map(|t| t.0.to_string())
+                .or(last.clone()),
+            last_timestamp: last,
+            object_kind: e.involved_object.kind.clone(),
+            object_name: e.involved_object.name.clone(),
+            source: e
+                .source
+                .as_ref()
+                .and_then(|s| s.component.clone())
+                .or_else(|| e.reporting_component.clone()),
+        }
+    }
+}
+
+/// Whether an event is about the cluster or one of its objects (named `<cluster>-...`).
+pub fn concerns(e: &Event, cluster: &str) -> bool {
+    let name = e.involved_object.name.as_deref().unwrap_or_default();
+    name == cluster
+        || (name.starts_with(cluster) && name.as_bytes().get(cluster.len()) == Some(&b'-'))
+}
+
+/// Filter of the events.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EventsQuery {
+    /// One of Lifecycle, RollingRestart, Configuration, ACLSecurity, Scaling,
+    /// RackManagement, Network, Monitoring, Template, CircuitBreaker, Other (labels such as
+    /// `Rolling Restart` are accepted too).
+    pub category: Option<String>,
+}
+
+/// Events of a cluster.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventList {
+    /// Newest first.
+    pub items: Vec<ClusterEvent>,
+    /// Count per category over all events (before the filter), for the chips.
+    pub counts: Vec<CategoryCount>,
+}
+
+/// Events of one category.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CategoryCount {
+    /// Category.
+    pub category: EventCategory,
+    /// Label for humans.
+    pub label: String,
+    /// Events in it.
+    pub count: usize,
+}
+
+/// Events of the cluster's objects in its namespace, newest first.
+pub async fn list(kube: &Kube, namespace: &str, name: &str) -> ApiResult<Vec<ClusterEvent>> {
+    let api: Api<Event> = Api::namespaced(kube.client.clone(), namespace);
+    let list = kube
+        .call(
+            &format!("events of {}", what(namespace, name)),
+            api.list(&ListParams::default()),
+        )
+        .await?;
+    let mut items: Vec<ClusterEvent> = list
+        .items
+        .iter()
+        .filter(|e| concerns(e, name))
+        .map(ClusterEvent::of)
+        .collect();
+    items.sort_by(|a, b| b.last_timestamp.cmp(&a.last_timestamp));
+    Ok(items)
+}
+
+/// Kubernetes events of a cluster and its objects, with categories (`?category=` filters).
+#[utoipa::path(get, path = "/k8s/clusters/{namespace}/{name}/events", tag = "k8s",
+    params(ClusterPath, EventsQuery),
+    responses((status = 200, body = EventList), (status = 400, description = "Unknown category"),
+        (status = 404, description = "No such cluster")))]
+async fn cluster_events(
+    kube: Kube,
+    ApiPath(p): ApiPath<ClusterPath>,
+    ApiQuery(q): ApiQuery<EventsQuery>,
+) -> ApiResult<Json<EventList>> {
+    let filter = match q.category.as_deref().filter(|c| !c.is_empty()) {
+        None => None,
+        Some(c) => Some(EventCategory::parse(c).ok_or_else(|| {
+            let mut e = ApiError::field(
+                "category",
+                format!(
+                    "unknown category {c:?}; use one of {}",
+                    EventCategory::ALL.map(EventCategory::id).join(", ")
+                ),
+            );
+            e.code = "invalid_query";
+            e
+        })?),
+    };
+    let _: AerospikeCluster = fetch(&kube, &p.namespace, &p.name).await?;
+    let all = list(&kube, &p.namespace, &p.name).await?;
+    let counts = EventCategory::ALL
+        .iter()
+        .map(|c| CategoryCount {
+            category: *c,
+            label: c.label().to_string(),
+            count: all.iter().filter(|e| e.category == *c).count(),
+        })
+        .collect();
+    let items = all
+        .into_iter()
+        .filter(|e| filter.is_none_or(|f| e.category == f))
+        .collect();
+    Ok(Json(EventList { items, counts }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn eleven_categories_each_with_reasons_except_other() {
+        assert_eq!(EventCategory::ALL.len(), 11);
+        for c in EventCategory::ALL {
+            let n = REASONS.iter().filter(|(_, rc)| *rc == c).count();
+            if c == EventCategory::Other {
+                assert_eq!(n, 0, "Other is the fallback, not a table entry");
+            } else {
+                assert!(n > 0, "{c:?} has no reason");
+            }
+            assert_eq!(EventCategory::parse(c.id()), Some(c));
+            assert_eq!(EventCategory::parse(c.label()), Some(c));
+            // The wire id is the serde name.
+            assert_eq!(serde_json::to_value(c).unwrap(), c.id());
+        }
+    }
+
+    #[test]
+    fn reasons_are_unique_and_map() {
+        let mut seen = std::collections::BTreeSet::new();
+        for (r, _) in REASONS {
+            assert!(seen.insert(*r), "duplicate reason {r}");
+        }
+        assert_eq!(
+            category_of("RollingRestartStarted"),
+            EventCategory::RollingRestart
+        );
+        assert_eq!(
+            category_of("PodWarmRestarted"),
+            EventCategory::RollingRestart
+        );
+        assert_eq!(category_of("ACLSyncError"), EventCategory::AclSecurity);
+        assert_eq!(category_of("ScaleDownDeferred"), EventCategory::Scaling);
+        assert_eq!(category_of("TemplateDrifted"), EventCategory::Template);
+        assert_eq!(
+            category_of("CircuitBreakerActive"),
+            EventCategory::CircuitBreaker
+        );
+        assert_eq!(category_of("Scheduled"), EventCategory::Other);
+        assert_eq!(category_of(""), EventCategory::Other);
+    }
+
+    #[test]
+    fn category_query_accepts_ids_and_labels() {
+        assert_eq!(
+            EventCategory::parse("rolling-restart"),
+            Some(EventCategory::RollingRestart)
+        );
+        assert_eq!(
+            EventCategory::parse("ACL"),
+            Some(EventCategory::AclSecurity)
+        );
+        assert_eq!(
+            EventCategory::parse("Rack"),
+            Some(EventCategory::RackManagement)
+        );
+        assert_eq!(
+            EventCategory::parse("circuit_breaker"),
+            Some(EventCategory::CircuitBreaker)
+        );
+        assert_eq!(EventCategory::parse("nope"), None);
+    }
+
+    #[test]
+    fn events_of_the_cluster_objects_only() {
+        let ev = |n: &str| Event {
+            involved_object: k8s_openapi::api::core::v1::ObjectReference {
+                name: Some(n.into()),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        assert!(concerns(&ev("demo"), "demo"));
+        assert!(concerns(&ev("demo-0-1"), "demo"));
+        assert!(!concerns(&ev("demo2-0-1"), "demo"));
+        assert!(!concerns(&ev("other"), "demo"));
+    }
+}
