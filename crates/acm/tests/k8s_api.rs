@@ -230,6 +230,16 @@ async fn openapi_documents_every_k8s_route() {
         }
     }
     documented.sort();
+    // Operation ids are unique across the whole API (the UI's type generator needs it).
+    let mut ids: Vec<&str> = paths
+        .values()
+        .flat_map(|item| item.as_object().unwrap().values())
+        .map(|op| op["operationId"].as_str().unwrap())
+        .collect();
+    let n = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), n, "duplicate operationId");
     let mut expected: Vec<(String, String)> = ROUTES
         .iter()
         .map(|(m, p)| (m.to_string(), p.to_string()))
@@ -1158,4 +1168,78 @@ async fn templates_crud_used_by_and_protected_delete() {
     )
     .await
     .problem(409, "no_template");
+}
+
+/// Reads SSE frames until an event named `name` arrives (bounded); returns its data.
+async fn next_event(body: &mut axum::body::Body, buf: &mut String, name: &str) -> Value {
+    use http_body_util::BodyExt;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        while let Some(end) = buf.find("\n\n") {
+            let block: String = buf.drain(..end + 2).collect();
+            let ev = block
+                .lines()
+                .find_map(|l| l.strip_prefix("event: "))
+                .unwrap_or_default();
+            let data = block
+                .lines()
+                .find_map(|l| l.strip_prefix("data: "))
+                .unwrap_or_default();
+            if ev == name {
+                return serde_json::from_str(data).unwrap();
+            }
+        }
+        let frame = tokio::time::timeout_at(deadline, body.frame())
+            .await
+            .unwrap_or_else(|_| panic!("no `{name}` event; buffered: {buf}"))
+            .unwrap_or_else(|| panic!("stream ended before `{name}`"))
+            .unwrap();
+        if let Ok(data) = frame.into_data() {
+            buf.push_str(&String::from_utf8_lossy(&data));
+        }
+    }
+}
+
+#[tokio::test]
+async fn sse_stream_follows_status_pods_events_and_deletion() {
+    use tower::ServiceExt;
+    let k = k8s().await;
+    k.create("demo", 2).await;
+    get(&k.app, "/api/v1/k8s/clusters/default/none/stream")
+        .await
+        .problem(404, "cluster_not_found");
+    let req = http::Request::get("/api/v1/k8s/clusters/default/demo/stream")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let resp = k.app.clone().oneshot(req).await.unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["content-type"], "text/event-stream");
+    let mut body = resp.into_body();
+    let mut buf = String::new();
+    let first = next_event(&mut body, &mut buf, "cluster").await;
+    assert_eq!(first["summary"]["name"], "demo");
+    // A status change by the operator arrives as a new `cluster` event.
+    k.set_status("demo", json!({"phase": "ScalingUp", "health": "1/2"}));
+    loop {
+        let ev = next_event(&mut body, &mut buf, "cluster").await;
+        if ev["status"]["phase"] == "ScalingUp" {
+            assert_eq!(ev["summary"]["transitional"], true);
+            break;
+        }
+    }
+    k.pod("demo", "demo-0-0", 0).await;
+    let pod = next_event(&mut body, &mut buf, "pod").await;
+    assert_eq!(pod["name"], "demo-0-0");
+    k.event("demo", "ScaledUp", 1).await;
+    // Kubernetes' own events (the scheduler's `Scheduled` for the pod) come too.
+    loop {
+        let ev = next_event(&mut body, &mut buf, "event").await;
+        if ev["reason"] == "ScaledUp" {
+            assert_eq!(ev["category"], "Scaling");
+            break;
+        }
+    }
+    delete(&k.app, "/api/v1/k8s/clusters/default/demo").await;
+    let gone = next_event(&mut body, &mut buf, "deleted").await;
+    assert_eq!(gone["name"], "demo");
 }

@@ -19,23 +19,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/clusters/{id}/aql": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Run an AQL script; the answer is an NDJSON stream of [`AqlEvent`] lines. */
-        post: operations["run_aql"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/clusters/{id}/config": {
         parameters: {
             query?: never;
@@ -533,6 +516,363 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/k8s/clusters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List `AerospikeCluster` resources. */
+        get: operations["list_clusters"];
+        put?: never;
+        /**
+         * Create an `AerospikeCluster`. The spec is validated first with the rules of `acko validate`
+         *     (422 lists every field); with `autoConnect` a connection profile is created for it.
+         */
+        post: operations["create_cluster"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/k8s/clusters/{namespace}/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cluster detail: spec, status (phase, conditions, per-pod status), pods. */
+        get: operations["get_cluster"];
+        put?: never;
+        post?: never;
+        /** Delete a cluster and the connection profiles auto-connect created for it. */
+        delete: operations["delete_cluster"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a cluster (size, image, resources, monitoring, paused, dynamic config, aerospike
+         *     config, ...): a merge patch of the spec, validated like a create plus the update rules;
+         *     only the fields that really change are sent, guarded by `resourceVersion`.
+         */
+        patch: operations["patch_cluster"];
+        trace?: never;
+    };
+    "/api/v1/k8s/clusters/{namespace}/{name}/config-drift": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Configuration drift: spec vs applied spec, and pods grouped by configuration hash. */
+        get: operations["config_drift"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/k8s/clusters/{namespace}/{name}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Kubernetes events of a cluster and its objects, with categories (`?category=` filters). */
+        get: operations["cluster_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/k8s/clusters/{namespace}/{name}/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Health: pods, rack distribution, migrations, conditions. */
+        get: operations["cluster_health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/k8s/clusters/{namespace}/{name}/hpa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The cluster's HPA and its status. */
+        get: operations["get_hpa"];
+        put?: never;
+        /** Create or update the cluster's HPA (min/max replicas, CPU/memory targets). */
+        post: operations["put_hpa"];
+        /** Delete the cluster's HPA (the cluster keeps its current size). */
+        delete: operations["delete_hpa"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/k8s/clusters/{namespace}/{name}/operations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a WarmRestart or PodRestart of all pods or of the listed pods. */
+        post: operations["trigger_operation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/k8s/clusters/{namespace}/{name}/pods/{pod}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Container logs of a pod of the cluster (text/plain; `follow=true` streams). */
+        get: operations["pod_logs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/k8s/clusters/{namespace}/{name}/reconciliation-status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reconciliation health: circuit-breaker state, failures vs threshold, backoff, last error. */
+        get: operations["reconciliation_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/k8s/clusters/{namespace}/{name}/reconciliation-status/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reset the circuit breaker: sets the `acko.io/reset-circuit-breaker` annotation, which makes
+         *     the operator clear the failure count and reconcile at once.
+         */
+        post: operations["reset_circuit_breaker"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/k8s/clusters/{namespace}/{name}/resync-template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Re-resolve the cluster against its template (sets `acko.io/resync-template: "true"`). */
+        post: operations["resync_template"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/k8s/clusters/{namespace}/{name}/scale": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Scale a cluster to `size` pods (1-8). */
+        post: operations["scale_cluster"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/k8s/clusters/{namespace}/{name}/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Server-Sent Events of a cluster: status, pods and events as they change. */
+        get: operations["cluster_stream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/k8s/clusters/{namespace}/{name}/yaml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The cluster resource as clean YAML (`application/yaml`). */
+        get: operations["export_yaml"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/k8s/namespaces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Kubernetes namespaces. */
+        get: operations["k8s_namespaces"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/k8s/nodes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Kubernetes nodes with zone and region (for rack placement and the node block list). */
+        get: operations["k8s_nodes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/k8s/secrets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Secrets of a namespace for the ACL picker: names, types and key names, never values. */
+        get: operations["k8s_secrets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/k8s/storageclasses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Kubernetes storage classes. */
+        get: operations["k8s_storage_classes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/k8s/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List templates (cluster-scoped) with the clusters using each. */
+        get: operations["list_templates"];
+        put?: never;
+        /** Create a template (validated first: 422 lists every field). */
+        post: operations["create_template"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/k8s/templates/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Template detail: spec, status and the clusters using it. */
+        get: operations["get_template"];
+        put?: never;
+        post?: never;
+        /** Delete a template; refused with 409 while clusters reference it (they are listed). */
+        delete: operations["delete_template"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/profiles": {
         parameters: {
             query?: never;
@@ -682,118 +1022,2691 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description One NDJSON line of the result stream (documentation schema; see the module docs). */
-        AqlEvent: {
-            /** @description Statement number (0-based). */
-            index: number;
-            /** @description Leading keyword(s), e.g. `SELECT`, `CREATE INDEX`. */
-            kind: string;
-            /** @description Where it is in the script. */
-            span: components["schemas"]["ScriptSpan"];
-            /** @description The statement in canonical AQL. */
-            statement: string;
-            /** @enum {string} */
-            type: "start";
-        } | {
-            /** @description Statement number. */
-            index: number;
-            /** @description The rows. */
-            rows: unknown[];
-            /** @enum {string} */
-            type: "rows";
-        } | {
-            /**
-             * Format: double
-             * @description Wall time of the statement in milliseconds.
-             */
-            elapsedMs: number;
-            /** @description Statement number. */
-            index: number;
-            /** @description Human summary, e.g. `1 record written`. */
-            message: string;
-            /**
-             * Format: int64
-             * @description Rows streamed (records read, listed objects) or records affected by a write.
-             */
-            rowCount: number;
-            /** @description Whether rows were cut at `maxRows`. */
-            truncated: boolean;
-            /** @enum {string} */
-            type: "end";
-        } | {
-            /**
-             * Format: double
-             * @description Wall time in milliseconds.
-             */
-            elapsedMs: number;
-            /** @description Statement number. */
-            index: number;
-            /** @description The problem (same shape as an HTTP error body). */
-            problem: components["schemas"]["Problem"];
-            /** @enum {string} */
-            type: "error";
-        } | {
-            /**
-             * Format: double
-             * @description Total wall time in milliseconds.
-             */
-            elapsedMs: number;
-            /** @description Session settings after the script's `SET` statements. */
-            settings: components["schemas"]["AqlSettings"];
-            /** @description Statements in the script. */
-            statements: number;
-            /** @description Statements that succeeded. */
-            succeeded: number;
-            /** @enum {string} */
-            type: "done";
-        };
         /**
-         * @description How the terminal renders results (`SET OUTPUT`).
-         * @enum {string}
+         * @description Desired state of an Aerospike CE cluster.
+         *
+         *     Defaults applied by [`crate::defaults::apply_defaults`] (each also documented on its field):
+         *     `aerospikeConfig.service.cluster-name` = the resource name, `service.proto-fd-max` 15000,
+         *     `network.service.port` 3000, `network.fabric.port` 3001, `network.heartbeat.port` 3002,
+         *     `network.heartbeat.mode` `mesh`, a namespace `test` when none is configured; access types `pod`; seeds LoadBalancer port/targetPort 3000;
+         *     podService `ClusterIP`; networkPolicyConfig type `kubernetes`; exporter image and port 9145;
+         *     `rollingUpdateBatchSize` 1; `maxUnavailable` 1.
+         *
+         *     CEL rules in the CRD (enforced by the apiserver, also for `kubectl scale`): `size` is 1-8,
+         *     `size` and `image` are required unless `templateRef` is set, `overrides` needs `templateRef`,
+         *     and `templateRef` cannot be added, removed or changed.
          */
-        AqlOutput: "table" | "json";
-        /** @description Problem body of a script refused before anything ran (`spans` locates each problem). */
-        AqlProblem: components["schemas"]["Problem"] & {
-            /** @description Problems located in the script. */
-            spans: components["schemas"]["ScriptError"][];
-        };
-        /** @description An AQL script to run. */
-        AqlRequest: {
-            /** @description Required to run `TRUNCATE` and `DROP INDEX`. */
-            confirm?: boolean;
+        AerospikeClusterSpec: {
             /**
-             * Format: int64
-             * @description Rows streamed per statement at most (1–100000, default 1000); a statement that had
-             *     more reports `truncated`.
+             * @description Users and roles. **Not supported by Aerospike CE**: accepted by the schema for
+             *     compatibility, rejected by validation.
              */
-            maxRows?: number | null;
-            /** @description Lua sources for `REGISTER MODULE 'path/x.lua'`, by file name (`x.lua`). */
-            modules?: {
-                [key: string]: string;
+            aerospikeAccessControl?: {
+                /** @description Admin client policy. */
+                adminPolicy?: {
+                    /**
+                     * Format: int32
+                     * @description Timeout of admin calls in milliseconds (100-30000).
+                     */
+                    timeout?: number;
+                };
+                /** @description Roles to create. */
+                roles?: {
+                    /** @description Role name. */
+                    name: string;
+                    /**
+                     * @description Privileges as `code[.namespace[.set]]`.
+                     * @default []
+                     */
+                    privileges: string[];
+                    /** @description Client CIDRs allowed for this role. */
+                    whitelist?: string[];
+                }[];
+                /** @description Users to create. */
+                users?: {
+                    /** @description User name. */
+                    name: string;
+                    /**
+                     * @description Roles granted to the user.
+                     * @default []
+                     */
+                    roles: string[];
+                    /** @description Secret holding the password under the key `password`. */
+                    secretName?: string;
+                }[];
             };
-            /** @description Session read-only: refuse every statement that writes. */
-            readOnly?: boolean;
-            /** @description Statements separated by `;` (comments `-- ...` and `/* ... *\/` allowed). */
-            script: string;
-            /** @description Session settings at the start of the script. */
-            settings?: components["schemas"]["AqlSettings"];
-        };
-        /** @description Session settings: sent by the client, changed by `SET` statements, returned in `done`. */
-        AqlSettings: {
             /**
-             * @description `SET KEY_SEND`: store the user key with records written by INSERT (default true, as
-             *     everywhere in the manager; `aql` itself defaults to false).
+             * @description The Aerospike configuration as a YAML tree (`service`, `network`, `namespaces` list,
+             *     `logging` list, ...), rendered into `aerospike.conf`. Defaults: see the type docs; without
+             *     a `namespaces` key one in-memory namespace `test` (1 GiB, replication-factor min(2, size))
+             *     is added.
              */
-            keySend?: boolean;
-            /** @description `SET OUTPUT TABLE|JSON` (rendering only). */
-            output?: components["schemas"]["AqlOutput"];
-            /** @description `SET RECORD_PRINT_METADATA`: show digest, generation and TTL columns. */
-            recordPrintMetadata?: boolean;
+            aerospikeConfig?: Record<string, never>;
+            /** @description Which addresses the nodes advertise. Default: `pod` for all three. */
+            aerospikeNetworkPolicy?: {
+                /**
+                 * @description Which address a node advertises.
+                 * @enum {string}
+                 */
+                accessType?: "pod" | "hostInternal" | "hostExternal" | "configuredIP";
+                /**
+                 * @description Which address a node advertises.
+                 * @enum {string}
+                 */
+                alternateAccessType?: "pod" | "hostInternal" | "hostExternal" | "configuredIP";
+                /** @description Network names (Multus) whose address is used when `accessType` is `configuredIP`. */
+                customAccessNetworkNames?: string[];
+                /** @description Network names used when `alternateAccessType` is `configuredIP`. */
+                customAlternateAccessNetworkNames?: string[];
+                /** @description Network names used when `fabricType` is `configuredIP`. */
+                customFabricNetworkNames?: string[];
+                /**
+                 * @description Which address a node advertises.
+                 * @enum {string}
+                 */
+                fabricType?: "pod" | "hostInternal" | "hostExternal" | "configuredIP";
+            };
+            /** @description CNI bandwidth limits (bits per second). */
+            bandwidthConfig?: {
+                /** @description Egress limit, for example `500Mbps`. */
+                egress?: string;
+                /** @description Ingress limit, for example `1Gbps`. */
+                ingress?: string;
+            };
+            /** @description Do not create a PodDisruptionBudget. Default: false. */
+            disablePDB?: boolean;
+            /**
+             * @description Apply dynamic configuration changes with `set-config` instead of restarting.
+             *     Default: false.
+             */
+            enableDynamicConfigUpdate?: boolean;
+            /** @description Metadata of the headless service `<cluster>-headless` (always created). */
+            headlessService?: {
+                /** @description Extra labels and annotations. */
+                metadata?: {
+                    /** @description Annotations added to the object. */
+                    annotations?: {
+                        [key: string]: string;
+                    };
+                    /** @description Labels added to the object. */
+                    labels?: {
+                        [key: string]: string;
+                    };
+                };
+            };
+            /**
+             * @description Server image, Community Edition 8 or later (for example `aerospike:ce-8.1.1.1`).
+             *     Required unless `templateRef` provides it. Enterprise images are rejected.
+             */
+            image?: string;
+            /** @description Nodes (by `kubernetes.io/hostname`) that must not run Aerospike pods. */
+            k8sNodeBlockList?: string[];
+            /** @description PodDisruptionBudget `maxUnavailable`: an integer or a percentage. Default: 1. */
+            maxUnavailable?: number | string;
+            /** @description Exporter, ServiceMonitor and PrometheusRule. */
+            monitoring?: {
+                /** @description Add the exporter sidecar and a `<cluster>-metrics` Service. Default: false. */
+                enabled?: boolean;
+                /** @description Extra environment variables of the exporter (appended last). */
+                env?: {
+                    name: string;
+                    value?: string;
+                    valueFrom?: {
+                        configMapKeyRef?: {
+                            key: string;
+                            name: string;
+                            optional?: boolean;
+                        };
+                        fieldRef?: {
+                            apiVersion?: string;
+                            fieldPath: string;
+                        };
+                        resourceFieldRef?: {
+                            containerName?: string;
+                            divisor?: number | string;
+                            resource: string;
+                        };
+                        secretKeyRef?: {
+                            key: string;
+                            name: string;
+                            optional?: boolean;
+                        };
+                    };
+                }[];
+                /** @description Exporter image. */
+                exporterImage?: string;
+                /** @description Labels added to every exported metric (`METRIC_LABELS`, sorted `k=v`). */
+                metricLabels?: {
+                    [key: string]: string;
+                };
+                /**
+                 * Format: int32
+                 * @description Exporter metrics port; must not be one of Aerospike's ports 3000-3003.
+                 */
+                port?: number;
+                /** @description A prometheus-operator PrometheusRule `<cluster>-alerts`. */
+                prometheusRule?: {
+                    /** @description Complete rule groups (`{name, rules: [...]}`) that replace the built-in alerts. */
+                    customRules?: Record<string, never>[];
+                    /** @description Create the PrometheusRule. Default: false. */
+                    enabled?: boolean;
+                    /** @description Labels of the PrometheusRule (to match a Prometheus `ruleSelector`). */
+                    labels?: {
+                        [key: string]: string;
+                    };
+                };
+                /** @description Resources of the exporter container. */
+                resources?: {
+                    claims?: {
+                        name: string;
+                        request?: string;
+                    }[];
+                    limits?: {
+                        [key: string]: number | string;
+                    };
+                    requests?: {
+                        [key: string]: number | string;
+                    };
+                };
+                /** @description A prometheus-operator ServiceMonitor `<cluster>-monitor`. */
+                serviceMonitor?: {
+                    /** @description Create the ServiceMonitor. Default: false. */
+                    enabled?: boolean;
+                    /** @description Scrape interval, a Prometheus duration such as `30s`. Default: `30s`. */
+                    interval?: string;
+                    /** @description Labels of the ServiceMonitor (to match a Prometheus `serviceMonitorSelector`). */
+                    labels?: {
+                        [key: string]: string;
+                    };
+                };
+            };
+            /** @description Generated NetworkPolicy. Default type: `kubernetes`. */
+            networkPolicyConfig?: {
+                /**
+                 * @description Create the policy. `false` (or no `networkPolicyConfig`) deletes a previously created one.
+                 *     Default: false.
+                 */
+                enabled?: boolean;
+                /**
+                 * @description Kind of generated network policy.
+                 * @enum {string}
+                 */
+                type?: "kubernetes" | "cilium";
+            };
+            /** @description One-shot restarts (at most one). */
+            operations?: {
+                /** @description A user-chosen id (1-20 characters); a new id starts a new run. */
+                id: string;
+                /**
+                 * @description What to do.
+                 * @enum {string}
+                 */
+                kind: "WarmRestart" | "PodRestart";
+                /** @description Pods to act on. Default: every pod. */
+                podList?: string[];
+            }[];
+            /** @description Adjustments of the referenced template (requires `templateRef`). */
+            overrides?: {
+                /** @description Aerospike configuration defaults. */
+                aerospikeConfig?: {
+                    /** @description Keys merged under every namespace of the cluster (the cluster's own keys win). */
+                    namespaceDefaults?: Record<string, never>;
+                    /** @description Network defaults. */
+                    network?: {
+                        /** @description Heartbeat defaults. */
+                        heartbeat?: {
+                            /**
+                             * Format: int64
+                             * @description Interval between heartbeats in milliseconds.
+                             */
+                            interval?: number;
+                            /** @description Heartbeat mode; only `mesh` works on Kubernetes. */
+                            mode?: string;
+                            /**
+                             * Format: int32
+                             * @description Heartbeat port; must be 3002.
+                             */
+                            port?: number;
+                            /**
+                             * Format: int64
+                             * @description Missed heartbeats before a node is considered gone.
+                             */
+                            timeout?: number;
+                        };
+                    };
+                    /** @description Keys deep-merged into the `service` stanza (for example `feature-key-file`). */
+                    service?: Record<string, never>;
+                };
+                /** @description Network access defaults (used whole when the cluster sets no `aerospikeNetworkPolicy`). */
+                aerospikeNetworkPolicy?: {
+                    /**
+                     * @description Which address a node advertises.
+                     * @enum {string}
+                     */
+                    accessType?: "pod" | "hostInternal" | "hostExternal" | "configuredIP";
+                    /**
+                     * @description Which address a node advertises.
+                     * @enum {string}
+                     */
+                    alternateAccessType?: "pod" | "hostInternal" | "hostExternal" | "configuredIP";
+                    /** @description Network names (Multus) whose address is used when `accessType` is `configuredIP`. */
+                    customAccessNetworkNames?: string[];
+                    /** @description Network names used when `alternateAccessType` is `configuredIP`. */
+                    customAlternateAccessNetworkNames?: string[];
+                    /** @description Network names used when `fabricType` is `configuredIP`. */
+                    customFabricNetworkNames?: string[];
+                    /**
+                     * @description Which address a node advertises.
+                     * @enum {string}
+                     */
+                    fabricType?: "pod" | "hostInternal" | "hostExternal" | "configuredIP";
+                };
+                /** @description Human description (at most 500 characters). */
+                description?: string;
+                /** @description Server image (CE 8 or later). */
+                image?: string;
+                /** @description Monitoring defaults (used whole when the cluster sets no `monitoring`). */
+                monitoring?: {
+                    /** @description Add the exporter sidecar and a `<cluster>-metrics` Service. Default: false. */
+                    enabled?: boolean;
+                    /** @description Extra environment variables of the exporter (appended last). */
+                    env?: {
+                        name: string;
+                        value?: string;
+                        valueFrom?: {
+                            configMapKeyRef?: {
+                                key: string;
+                                name: string;
+                                optional?: boolean;
+                            };
+                            fieldRef?: {
+                                apiVersion?: string;
+                                fieldPath: string;
+                            };
+                            resourceFieldRef?: {
+                                containerName?: string;
+                                divisor?: number | string;
+                                resource: string;
+                            };
+                            secretKeyRef?: {
+                                key: string;
+                                name: string;
+                                optional?: boolean;
+                            };
+                        };
+                    }[];
+                    /** @description Exporter image. */
+                    exporterImage?: string;
+                    /** @description Labels added to every exported metric (`METRIC_LABELS`, sorted `k=v`). */
+                    metricLabels?: {
+                        [key: string]: string;
+                    };
+                    /**
+                     * Format: int32
+                     * @description Exporter metrics port; must not be one of Aerospike's ports 3000-3003.
+                     */
+                    port?: number;
+                    /** @description A prometheus-operator PrometheusRule `<cluster>-alerts`. */
+                    prometheusRule?: {
+                        /** @description Complete rule groups (`{name, rules: [...]}`) that replace the built-in alerts. */
+                        customRules?: Record<string, never>[];
+                        /** @description Create the PrometheusRule. Default: false. */
+                        enabled?: boolean;
+                        /** @description Labels of the PrometheusRule (to match a Prometheus `ruleSelector`). */
+                        labels?: {
+                            [key: string]: string;
+                        };
+                    };
+                    /** @description Resources of the exporter container. */
+                    resources?: {
+                        claims?: {
+                            name: string;
+                            request?: string;
+                        }[];
+                        limits?: {
+                            [key: string]: number | string;
+                        };
+                        requests?: {
+                            [key: string]: number | string;
+                        };
+                    };
+                    /** @description A prometheus-operator ServiceMonitor `<cluster>-monitor`. */
+                    serviceMonitor?: {
+                        /** @description Create the ServiceMonitor. Default: false. */
+                        enabled?: boolean;
+                        /** @description Scrape interval, a Prometheus duration such as `30s`. Default: `30s`. */
+                        interval?: string;
+                        /** @description Labels of the ServiceMonitor (to match a Prometheus `serviceMonitorSelector`). */
+                        labels?: {
+                            [key: string]: string;
+                        };
+                    };
+                };
+                /** @description Rack defaults. */
+                rackConfig?: {
+                    /**
+                     * Format: int32
+                     * @description Most racks whose pods may share one node (0 = no limit). Informational: recorded for
+                     *     tools such as the manager, not enforced by the operator.
+                     */
+                    maxRacksPerNode?: number;
+                };
+                /** @description Resources of the Aerospike container. */
+                resources?: {
+                    claims?: {
+                        name: string;
+                        request?: string;
+                    }[];
+                    limits?: {
+                        [key: string]: number | string;
+                    };
+                    requests?: {
+                        [key: string]: number | string;
+                    };
+                };
+                /** @description Scheduling defaults. */
+                scheduling?: {
+                    /** @description Node affinity used when the cluster sets none. */
+                    nodeAffinity?: {
+                        preferredDuringSchedulingIgnoredDuringExecution?: {
+                            preference: {
+                                matchExpressions?: {
+                                    key: string;
+                                    operator: string;
+                                    values?: string[];
+                                }[];
+                                matchFields?: {
+                                    key: string;
+                                    operator: string;
+                                    values?: string[];
+                                }[];
+                            };
+                            /** Format: int32 */
+                            weight: number;
+                        }[];
+                        requiredDuringSchedulingIgnoredDuringExecution?: {
+                            nodeSelectorTerms: {
+                                matchExpressions?: {
+                                    key: string;
+                                    operator: string;
+                                    values?: string[];
+                                }[];
+                                matchFields?: {
+                                    key: string;
+                                    operator: string;
+                                    values?: string[];
+                                }[];
+                            }[];
+                        };
+                    };
+                    /**
+                     * @description Pod anti-affinity level of a template.
+                     * @enum {string}
+                     */
+                    podAntiAffinityLevel?: "none" | "preferred" | "required";
+                    /**
+                     * @description StatefulSet pod management policy.
+                     * @enum {string}
+                     */
+                    podManagementPolicy?: "OrderedReady" | "Parallel";
+                    /** @description Tolerations used when the cluster sets none. */
+                    tolerations?: {
+                        effect?: string;
+                        key?: string;
+                        operator?: string;
+                        /** Format: int64 */
+                        tolerationSeconds?: number;
+                        value?: string;
+                    }[];
+                    /** @description Topology spread constraints used when the cluster sets none. */
+                    topologySpreadConstraints?: {
+                        labelSelector?: {
+                            matchExpressions?: {
+                                key: string;
+                                operator: string;
+                                values?: string[];
+                            }[];
+                            matchLabels?: {
+                                [key: string]: string;
+                            };
+                        };
+                        matchLabelKeys?: string[];
+                        /** Format: int32 */
+                        maxSkew: number;
+                        /** Format: int32 */
+                        minDomains?: number;
+                        nodeAffinityPolicy?: string;
+                        nodeTaintsPolicy?: string;
+                        topologyKey: string;
+                        whenUnsatisfiable: string;
+                    }[];
+                };
+                /**
+                 * Format: int32
+                 * @description Cluster size (1-8).
+                 */
+                size?: number;
+                /**
+                 * @description Storage defaults: a single PVC volume `data` mounted at `/opt/aerospike/data`, used only
+                 *     when the cluster declares no volumes.
+                 */
+                storage?: {
+                    /** @description Access modes. Default: `[ReadWriteOnce]`. */
+                    accessModes?: string[];
+                    /** @description Delete local PVCs when their pod restarts. */
+                    deleteLocalStorageOnRestart?: boolean;
+                    /**
+                     * @description The StorageClass must be node-local (`WaitForFirstConsumer`); warned about when no
+                     *     `storageClassName` is given.
+                     */
+                    localPVRequired?: boolean;
+                    /** @description StorageClasses that provision node-local volumes. */
+                    localStorageClasses?: string[];
+                    /** @description Requested size (`resources.requests.storage`). */
+                    resources?: {
+                        requests?: {
+                            [key: string]: number | string;
+                        };
+                    };
+                    /** @description StorageClass of the `data` volume. */
+                    storageClassName?: string;
+                    /**
+                     * @description Volume mode of a persistent volume.
+                     * @enum {string}
+                     */
+                    volumeMode?: "Filesystem" | "Block";
+                };
+            };
+            /** @description Stop reconciling (phase `Paused`). Default: false. */
+            paused?: boolean;
+            /** @description Per-pod services `<pod>-pod`. Default type: `ClusterIP`. */
+            podService?: {
+                /** @description Extra labels and annotations. */
+                metadata?: {
+                    /** @description Annotations added to the object. */
+                    annotations?: {
+                        [key: string]: string;
+                    };
+                    /** @description Labels added to the object. */
+                    labels?: {
+                        [key: string]: string;
+                    };
+                };
+                /**
+                 * @description Type of the per-pod services.
+                 * @enum {string}
+                 */
+                serviceType?: "ClusterIP" | "NodePort" | "LoadBalancer";
+            };
+            /** @description Pod settings. */
+            podSpec?: {
+                /** @description Resources and security context of the Aerospike server container. */
+                aerospikeContainer?: {
+                    /** @description CPU/memory requests and limits. */
+                    resources?: {
+                        claims?: {
+                            name: string;
+                            request?: string;
+                        }[];
+                        limits?: {
+                            [key: string]: number | string;
+                        };
+                        requests?: {
+                            [key: string]: number | string;
+                        };
+                    };
+                    /** @description Container security context. */
+                    securityContext?: {
+                        allowPrivilegeEscalation?: boolean;
+                        appArmorProfile?: {
+                            localhostProfile?: string;
+                            type: string;
+                        };
+                        capabilities?: {
+                            add?: string[];
+                            drop?: string[];
+                        };
+                        privileged?: boolean;
+                        procMount?: string;
+                        readOnlyRootFilesystem?: boolean;
+                        /** Format: int64 */
+                        runAsGroup?: number;
+                        runAsNonRoot?: boolean;
+                        /** Format: int64 */
+                        runAsUser?: number;
+                        seccompProfile?: {
+                            localhostProfile?: string;
+                            type: string;
+                        };
+                        seLinuxOptions?: {
+                            level?: string;
+                            role?: string;
+                            type?: string;
+                            user?: string;
+                        };
+                        windowsOptions?: {
+                            gmsaCredentialSpec?: string;
+                            gmsaCredentialSpecName?: string;
+                            hostProcess?: boolean;
+                            runAsUserName?: string;
+                        };
+                    };
+                };
+                /** @description Affinity of all pods (racks may override; rack placement is added to it). */
+                affinity?: {
+                    nodeAffinity?: {
+                        preferredDuringSchedulingIgnoredDuringExecution?: {
+                            preference: {
+                                matchExpressions?: {
+                                    key: string;
+                                    operator: string;
+                                    values?: string[];
+                                }[];
+                                matchFields?: {
+                                    key: string;
+                                    operator: string;
+                                    values?: string[];
+                                }[];
+                            };
+                            /** Format: int32 */
+                            weight: number;
+                        }[];
+                        requiredDuringSchedulingIgnoredDuringExecution?: {
+                            nodeSelectorTerms: {
+                                matchExpressions?: {
+                                    key: string;
+                                    operator: string;
+                                    values?: string[];
+                                }[];
+                                matchFields?: {
+                                    key: string;
+                                    operator: string;
+                                    values?: string[];
+                                }[];
+                            }[];
+                        };
+                    };
+                    podAffinity?: {
+                        preferredDuringSchedulingIgnoredDuringExecution?: {
+                            podAffinityTerm: {
+                                labelSelector?: {
+                                    matchExpressions?: {
+                                        key: string;
+                                        operator: string;
+                                        values?: string[];
+                                    }[];
+                                    matchLabels?: {
+                                        [key: string]: string;
+                                    };
+                                };
+                                matchLabelKeys?: string[];
+                                mismatchLabelKeys?: string[];
+                                namespaces?: string[];
+                                namespaceSelector?: {
+                                    matchExpressions?: {
+                                        key: string;
+                                        operator: string;
+                                        values?: string[];
+                                    }[];
+                                    matchLabels?: {
+                                        [key: string]: string;
+                                    };
+                                };
+                                topologyKey: string;
+                            };
+                            /** Format: int32 */
+                            weight: number;
+                        }[];
+                        requiredDuringSchedulingIgnoredDuringExecution?: {
+                            labelSelector?: {
+                                matchExpressions?: {
+                                    key: string;
+                                    operator: string;
+                                    values?: string[];
+                                }[];
+                                matchLabels?: {
+                                    [key: string]: string;
+                                };
+                            };
+                            matchLabelKeys?: string[];
+                            mismatchLabelKeys?: string[];
+                            namespaces?: string[];
+                            namespaceSelector?: {
+                                matchExpressions?: {
+                                    key: string;
+                                    operator: string;
+                                    values?: string[];
+                                }[];
+                                matchLabels?: {
+                                    [key: string]: string;
+                                };
+                            };
+                            topologyKey: string;
+                        }[];
+                    };
+                    podAntiAffinity?: {
+                        preferredDuringSchedulingIgnoredDuringExecution?: {
+                            podAffinityTerm: {
+                                labelSelector?: {
+                                    matchExpressions?: {
+                                        key: string;
+                                        operator: string;
+                                        values?: string[];
+                                    }[];
+                                    matchLabels?: {
+                                        [key: string]: string;
+                                    };
+                                };
+                                matchLabelKeys?: string[];
+                                mismatchLabelKeys?: string[];
+                                namespaces?: string[];
+                                namespaceSelector?: {
+                                    matchExpressions?: {
+                                        key: string;
+                                        operator: string;
+                                        values?: string[];
+                                    }[];
+                                    matchLabels?: {
+                                        [key: string]: string;
+                                    };
+                                };
+                                topologyKey: string;
+                            };
+                            /** Format: int32 */
+                            weight: number;
+                        }[];
+                        requiredDuringSchedulingIgnoredDuringExecution?: {
+                            labelSelector?: {
+                                matchExpressions?: {
+                                    key: string;
+                                    operator: string;
+                                    values?: string[];
+                                }[];
+                                matchLabels?: {
+                                    [key: string]: string;
+                                };
+                            };
+                            matchLabelKeys?: string[];
+                            mismatchLabelKeys?: string[];
+                            namespaces?: string[];
+                            namespaceSelector?: {
+                                matchExpressions?: {
+                                    key: string;
+                                    operator: string;
+                                    values?: string[];
+                                }[];
+                                matchLabels?: {
+                                    [key: string]: string;
+                                };
+                            };
+                            topologyKey: string;
+                        }[];
+                    };
+                };
+                /**
+                 * @description DNS policy: `ClusterFirst`, `ClusterFirstWithHostNet`, `Default` or `None`.
+                 *     Default: `ClusterFirstWithHostNet` with `hostNetwork`, else Kubernetes' `ClusterFirst`.
+                 */
+                dnsPolicy?: string;
+                /**
+                 * @description Run pods in the node's network namespace (needed for `hostInternal`/`hostExternal`
+                 *     access types to be reachable on the service port). Default: false.
+                 */
+                hostNetwork?: boolean;
+                /** @description Secrets used to pull images. */
+                imagePullSecrets?: {
+                    name: string;
+                }[];
+                /** @description Extra init containers, run after the operator's own init container. */
+                initContainers?: {
+                    args?: string[];
+                    command?: string[];
+                    env?: {
+                        name: string;
+                        value?: string;
+                        valueFrom?: {
+                            configMapKeyRef?: {
+                                key: string;
+                                name: string;
+                                optional?: boolean;
+                            };
+                            fieldRef?: {
+                                apiVersion?: string;
+                                fieldPath: string;
+                            };
+                            resourceFieldRef?: {
+                                containerName?: string;
+                                divisor?: number | string;
+                                resource: string;
+                            };
+                            secretKeyRef?: {
+                                key: string;
+                                name: string;
+                                optional?: boolean;
+                            };
+                        };
+                    }[];
+                    envFrom?: {
+                        configMapRef?: {
+                            name: string;
+                            optional?: boolean;
+                        };
+                        prefix?: string;
+                        secretRef?: {
+                            name: string;
+                            optional?: boolean;
+                        };
+                    }[];
+                    image?: string;
+                    imagePullPolicy?: string;
+                    lifecycle?: {
+                        postStart?: {
+                            exec?: {
+                                command?: string[];
+                            };
+                            httpGet?: {
+                                host?: string;
+                                httpHeaders?: {
+                                    name: string;
+                                    value: string;
+                                }[];
+                                path?: string;
+                                port: number | string;
+                                scheme?: string;
+                            };
+                            sleep?: {
+                                /** Format: int64 */
+                                seconds: number;
+                            };
+                            tcpSocket?: {
+                                host?: string;
+                                port: number | string;
+                            };
+                        };
+                        preStop?: {
+                            exec?: {
+                                command?: string[];
+                            };
+                            httpGet?: {
+                                host?: string;
+                                httpHeaders?: {
+                                    name: string;
+                                    value: string;
+                                }[];
+                                path?: string;
+                                port: number | string;
+                                scheme?: string;
+                            };
+                            sleep?: {
+                                /** Format: int64 */
+                                seconds: number;
+                            };
+                            tcpSocket?: {
+                                host?: string;
+                                port: number | string;
+                            };
+                        };
+                        stopSignal?: string;
+                    };
+                    livenessProbe?: {
+                        exec?: {
+                            command?: string[];
+                        };
+                        /** Format: int32 */
+                        failureThreshold?: number;
+                        grpc?: {
+                            /** Format: int32 */
+                            port: number;
+                            service?: string;
+                        };
+                        httpGet?: {
+                            host?: string;
+                            httpHeaders?: {
+                                name: string;
+                                value: string;
+                            }[];
+                            path?: string;
+                            port: number | string;
+                            scheme?: string;
+                        };
+                        /** Format: int32 */
+                        initialDelaySeconds?: number;
+                        /** Format: int32 */
+                        periodSeconds?: number;
+                        /** Format: int32 */
+                        successThreshold?: number;
+                        tcpSocket?: {
+                            host?: string;
+                            port: number | string;
+                        };
+                        /** Format: int64 */
+                        terminationGracePeriodSeconds?: number;
+                        /** Format: int32 */
+                        timeoutSeconds?: number;
+                    };
+                    name: string;
+                    ports?: {
+                        /** Format: int32 */
+                        containerPort: number;
+                        hostIP?: string;
+                        /** Format: int32 */
+                        hostPort?: number;
+                        name?: string;
+                        protocol?: string;
+                    }[];
+                    readinessProbe?: {
+                        exec?: {
+                            command?: string[];
+                        };
+                        /** Format: int32 */
+                        failureThreshold?: number;
+                        grpc?: {
+                            /** Format: int32 */
+                            port: number;
+                            service?: string;
+                        };
+                        httpGet?: {
+                            host?: string;
+                            httpHeaders?: {
+                                name: string;
+                                value: string;
+                            }[];
+                            path?: string;
+                            port: number | string;
+                            scheme?: string;
+                        };
+                        /** Format: int32 */
+                        initialDelaySeconds?: number;
+                        /** Format: int32 */
+                        periodSeconds?: number;
+                        /** Format: int32 */
+                        successThreshold?: number;
+                        tcpSocket?: {
+                            host?: string;
+                            port: number | string;
+                        };
+                        /** Format: int64 */
+                        terminationGracePeriodSeconds?: number;
+                        /** Format: int32 */
+                        timeoutSeconds?: number;
+                    };
+                    resizePolicy?: {
+                        resourceName: string;
+                        restartPolicy: string;
+                    }[];
+                    resources?: {
+                        claims?: {
+                            name: string;
+                            request?: string;
+                        }[];
+                        limits?: {
+                            [key: string]: number | string;
+                        };
+                        requests?: {
+                            [key: string]: number | string;
+                        };
+                    };
+                    restartPolicy?: string;
+                    securityContext?: {
+                        allowPrivilegeEscalation?: boolean;
+                        appArmorProfile?: {
+                            localhostProfile?: string;
+                            type: string;
+                        };
+                        capabilities?: {
+                            add?: string[];
+                            drop?: string[];
+                        };
+                        privileged?: boolean;
+                        procMount?: string;
+                        readOnlyRootFilesystem?: boolean;
+                        /** Format: int64 */
+                        runAsGroup?: number;
+                        runAsNonRoot?: boolean;
+                        /** Format: int64 */
+                        runAsUser?: number;
+                        seccompProfile?: {
+                            localhostProfile?: string;
+                            type: string;
+                        };
+                        seLinuxOptions?: {
+                            level?: string;
+                            role?: string;
+                            type?: string;
+                            user?: string;
+                        };
+                        windowsOptions?: {
+                            gmsaCredentialSpec?: string;
+                            gmsaCredentialSpecName?: string;
+                            hostProcess?: boolean;
+                            runAsUserName?: string;
+                        };
+                    };
+                    startupProbe?: {
+                        exec?: {
+                            command?: string[];
+                        };
+                        /** Format: int32 */
+                        failureThreshold?: number;
+                        grpc?: {
+                            /** Format: int32 */
+                            port: number;
+                            service?: string;
+                        };
+                        httpGet?: {
+                            host?: string;
+                            httpHeaders?: {
+                                name: string;
+                                value: string;
+                            }[];
+                            path?: string;
+                            port: number | string;
+                            scheme?: string;
+                        };
+                        /** Format: int32 */
+                        initialDelaySeconds?: number;
+                        /** Format: int32 */
+                        periodSeconds?: number;
+                        /** Format: int32 */
+                        successThreshold?: number;
+                        tcpSocket?: {
+                            host?: string;
+                            port: number | string;
+                        };
+                        /** Format: int64 */
+                        terminationGracePeriodSeconds?: number;
+                        /** Format: int32 */
+                        timeoutSeconds?: number;
+                    };
+                    stdin?: boolean;
+                    stdinOnce?: boolean;
+                    terminationMessagePath?: string;
+                    terminationMessagePolicy?: string;
+                    tty?: boolean;
+                    volumeDevices?: {
+                        devicePath: string;
+                        name: string;
+                    }[];
+                    volumeMounts?: {
+                        mountPath: string;
+                        mountPropagation?: string;
+                        name: string;
+                        readOnly?: boolean;
+                        recursiveReadOnly?: string;
+                        subPath?: string;
+                        subPathExpr?: string;
+                    }[];
+                    workingDir?: string;
+                }[];
+                /** @description Extra labels and annotations of the pods. */
+                metadata?: {
+                    /** @description Annotations added to the object. */
+                    annotations?: {
+                        [key: string]: string;
+                    };
+                    /** @description Labels added to the object. */
+                    labels?: {
+                        [key: string]: string;
+                    };
+                };
+                /**
+                 * @description Allow more than one Aerospike pod per node. `false` adds a required pod anti-affinity on
+                 *     `kubernetes.io/hostname`. Default: false with `hostNetwork`, else unset (allowed).
+                 */
+                multiPodPerHost?: boolean;
+                /** @description Node selector of all pods (racks may override). */
+                nodeSelector?: {
+                    [key: string]: string;
+                };
+                /**
+                 * @description StatefulSet pod management policy.
+                 * @enum {string}
+                 */
+                podManagementPolicy?: "OrderedReady" | "Parallel";
+                /**
+                 * @description Add the `acko.io/aerospike-ready` readiness gate, set only when the node has joined the
+                 *     cluster and migrations are done. Default: false.
+                 */
+                readinessGateEnabled?: boolean;
+                /** @description Pod-level security context. */
+                securityContext?: {
+                    appArmorProfile?: {
+                        localhostProfile?: string;
+                        type: string;
+                    };
+                    /** Format: int64 */
+                    fsGroup?: number;
+                    fsGroupChangePolicy?: string;
+                    /** Format: int64 */
+                    runAsGroup?: number;
+                    runAsNonRoot?: boolean;
+                    /** Format: int64 */
+                    runAsUser?: number;
+                    seccompProfile?: {
+                        localhostProfile?: string;
+                        type: string;
+                    };
+                    seLinuxChangePolicy?: string;
+                    seLinuxOptions?: {
+                        level?: string;
+                        role?: string;
+                        type?: string;
+                        user?: string;
+                    };
+                    supplementalGroups?: number[];
+                    supplementalGroupsPolicy?: string;
+                    sysctls?: {
+                        name: string;
+                        value: string;
+                    }[];
+                    windowsOptions?: {
+                        gmsaCredentialSpec?: string;
+                        gmsaCredentialSpecName?: string;
+                        hostProcess?: boolean;
+                        runAsUserName?: string;
+                    };
+                };
+                /** @description Service account of the pods. Default: the namespace's `default` account. */
+                serviceAccountName?: string;
+                /** @description Extra containers running beside Aerospike. */
+                sidecars?: {
+                    args?: string[];
+                    command?: string[];
+                    env?: {
+                        name: string;
+                        value?: string;
+                        valueFrom?: {
+                            configMapKeyRef?: {
+                                key: string;
+                                name: string;
+                                optional?: boolean;
+                            };
+                            fieldRef?: {
+                                apiVersion?: string;
+                                fieldPath: string;
+                            };
+                            resourceFieldRef?: {
+                                containerName?: string;
+                                divisor?: number | string;
+                                resource: string;
+                            };
+                            secretKeyRef?: {
+                                key: string;
+                                name: string;
+                                optional?: boolean;
+                            };
+                        };
+                    }[];
+                    envFrom?: {
+                        configMapRef?: {
+                            name: string;
+                            optional?: boolean;
+                        };
+                        prefix?: string;
+                        secretRef?: {
+                            name: string;
+                            optional?: boolean;
+                        };
+                    }[];
+                    image?: string;
+                    imagePullPolicy?: string;
+                    lifecycle?: {
+                        postStart?: {
+                            exec?: {
+                                command?: string[];
+                            };
+                            httpGet?: {
+                                host?: string;
+                                httpHeaders?: {
+                                    name: string;
+                                    value: string;
+                                }[];
+                                path?: string;
+                                port: number | string;
+                                scheme?: string;
+                            };
+                            sleep?: {
+                                /** Format: int64 */
+                                seconds: number;
+                            };
+                            tcpSocket?: {
+                                host?: string;
+                                port: number | string;
+                            };
+                        };
+                        preStop?: {
+                            exec?: {
+                                command?: string[];
+                            };
+                            httpGet?: {
+                                host?: string;
+                                httpHeaders?: {
+                                    name: string;
+                                    value: string;
+                                }[];
+                                path?: string;
+                                port: number | string;
+                                scheme?: string;
+                            };
+                            sleep?: {
+                                /** Format: int64 */
+                                seconds: number;
+                            };
+                            tcpSocket?: {
+                                host?: string;
+                                port: number | string;
+                            };
+                        };
+                        stopSignal?: string;
+                    };
+                    livenessProbe?: {
+                        exec?: {
+                            command?: string[];
+                        };
+                        /** Format: int32 */
+                        failureThreshold?: number;
+                        grpc?: {
+                            /** Format: int32 */
+                            port: number;
+                            service?: string;
+                        };
+                        httpGet?: {
+                            host?: string;
+                            httpHeaders?: {
+                                name: string;
+                                value: string;
+                            }[];
+                            path?: string;
+                            port: number | string;
+                            scheme?: string;
+                        };
+                        /** Format: int32 */
+                        initialDelaySeconds?: number;
+                        /** Format: int32 */
+                        periodSeconds?: number;
+                        /** Format: int32 */
+                        successThreshold?: number;
+                        tcpSocket?: {
+                            host?: string;
+                            port: number | string;
+                        };
+                        /** Format: int64 */
+                        terminationGracePeriodSeconds?: number;
+                        /** Format: int32 */
+                        timeoutSeconds?: number;
+                    };
+                    name: string;
+                    ports?: {
+                        /** Format: int32 */
+                        containerPort: number;
+                        hostIP?: string;
+                        /** Format: int32 */
+                        hostPort?: number;
+                        name?: string;
+                        protocol?: string;
+                    }[];
+                    readinessProbe?: {
+                        exec?: {
+                            command?: string[];
+                        };
+                        /** Format: int32 */
+                        failureThreshold?: number;
+                        grpc?: {
+                            /** Format: int32 */
+                            port: number;
+                            service?: string;
+                        };
+                        httpGet?: {
+                            host?: string;
+                            httpHeaders?: {
+                                name: string;
+                                value: string;
+                            }[];
+                            path?: string;
+                            port: number | string;
+                            scheme?: string;
+                        };
+                        /** Format: int32 */
+                        initialDelaySeconds?: number;
+                        /** Format: int32 */
+                        periodSeconds?: number;
+                        /** Format: int32 */
+                        successThreshold?: number;
+                        tcpSocket?: {
+                            host?: string;
+                            port: number | string;
+                        };
+                        /** Format: int64 */
+                        terminationGracePeriodSeconds?: number;
+                        /** Format: int32 */
+                        timeoutSeconds?: number;
+                    };
+                    resizePolicy?: {
+                        resourceName: string;
+                        restartPolicy: string;
+                    }[];
+                    resources?: {
+                        claims?: {
+                            name: string;
+                            request?: string;
+                        }[];
+                        limits?: {
+                            [key: string]: number | string;
+                        };
+                        requests?: {
+                            [key: string]: number | string;
+                        };
+                    };
+                    restartPolicy?: string;
+                    securityContext?: {
+                        allowPrivilegeEscalation?: boolean;
+                        appArmorProfile?: {
+                            localhostProfile?: string;
+                            type: string;
+                        };
+                        capabilities?: {
+                            add?: string[];
+                            drop?: string[];
+                        };
+                        privileged?: boolean;
+                        procMount?: string;
+                        readOnlyRootFilesystem?: boolean;
+                        /** Format: int64 */
+                        runAsGroup?: number;
+                        runAsNonRoot?: boolean;
+                        /** Format: int64 */
+                        runAsUser?: number;
+                        seccompProfile?: {
+                            localhostProfile?: string;
+                            type: string;
+                        };
+                        seLinuxOptions?: {
+                            level?: string;
+                            role?: string;
+                            type?: string;
+                            user?: string;
+                        };
+                        windowsOptions?: {
+                            gmsaCredentialSpec?: string;
+                            gmsaCredentialSpecName?: string;
+                            hostProcess?: boolean;
+                            runAsUserName?: string;
+                        };
+                    };
+                    startupProbe?: {
+                        exec?: {
+                            command?: string[];
+                        };
+                        /** Format: int32 */
+                        failureThreshold?: number;
+                        grpc?: {
+                            /** Format: int32 */
+                            port: number;
+                            service?: string;
+                        };
+                        httpGet?: {
+                            host?: string;
+                            httpHeaders?: {
+                                name: string;
+                                value: string;
+                            }[];
+                            path?: string;
+                            port: number | string;
+                            scheme?: string;
+                        };
+                        /** Format: int32 */
+                        initialDelaySeconds?: number;
+                        /** Format: int32 */
+                        periodSeconds?: number;
+                        /** Format: int32 */
+                        successThreshold?: number;
+                        tcpSocket?: {
+                            host?: string;
+                            port: number | string;
+                        };
+                        /** Format: int64 */
+                        terminationGracePeriodSeconds?: number;
+                        /** Format: int32 */
+                        timeoutSeconds?: number;
+                    };
+                    stdin?: boolean;
+                    stdinOnce?: boolean;
+                    terminationMessagePath?: string;
+                    terminationMessagePolicy?: string;
+                    tty?: boolean;
+                    volumeDevices?: {
+                        devicePath: string;
+                        name: string;
+                    }[];
+                    volumeMounts?: {
+                        mountPath: string;
+                        mountPropagation?: string;
+                        name: string;
+                        readOnly?: boolean;
+                        recursiveReadOnly?: string;
+                        subPath?: string;
+                        subPathExpr?: string;
+                    }[];
+                    workingDir?: string;
+                }[];
+                /**
+                 * Format: int64
+                 * @description Grace period for asd to shut down. Default: 60.
+                 */
+                terminationGracePeriodSeconds?: number;
+                /** @description Tolerations of all pods (racks may override). */
+                tolerations?: {
+                    effect?: string;
+                    key?: string;
+                    operator?: string;
+                    /** Format: int64 */
+                    tolerationSeconds?: number;
+                    value?: string;
+                }[];
+                /** @description Topology spread constraints of the pods. */
+                topologySpreadConstraints?: {
+                    labelSelector?: {
+                        matchExpressions?: {
+                            key: string;
+                            operator: string;
+                            values?: string[];
+                        }[];
+                        matchLabels?: {
+                            [key: string]: string;
+                        };
+                    };
+                    matchLabelKeys?: string[];
+                    /** Format: int32 */
+                    maxSkew: number;
+                    /** Format: int32 */
+                    minDomains?: number;
+                    nodeAffinityPolicy?: string;
+                    nodeTaintsPolicy?: string;
+                    topologyKey: string;
+                    whenUnsatisfiable: string;
+                }[];
+            };
+            /** @description Racks (placement failure domains) and batch sizes. */
+            rackConfig?: {
+                /**
+                 * @description Pods in Pending/Failed state that a rolling restart may skip: an integer or a percentage.
+                 *     Default: 0.
+                 */
+                maxIgnorablePods?: number | string;
+                /** @description Aerospike namespaces that are rack-aware (informational on CE, at most 2). */
+                namespaces?: string[];
+                /**
+                 * @description The racks; ids must be unique and > 0 (0 is the implicit rack of clusters without racks).
+                 * @default []
+                 */
+                racks: {
+                    /** @description Aerospike configuration deep-merged over `spec.aerospikeConfig` for this rack. */
+                    aerospikeConfig?: Record<string, never>;
+                    /**
+                     * Format: int32
+                     * @description Rack id, unique and >= 1. Used in object names (`<cluster>-<id>`).
+                     */
+                    id: number;
+                    /**
+                     * @description PodDisruptionBudget of this rack: an integer or a percentage. Default: a quorum is kept
+                     *     (`minAvailable = rackSize / 2 + 1`).
+                     */
+                    maxUnavailable?: number | string;
+                    /** @description Pin the rack's pods to this node (`kubernetes.io/hostname`). */
+                    nodeName?: string;
+                    /** @description Scheduling overrides of this rack. */
+                    podSpec?: {
+                        /** @description Affinity of the rack's pods (merged with the rack placement affinity). */
+                        affinity?: {
+                            nodeAffinity?: {
+                                preferredDuringSchedulingIgnoredDuringExecution?: {
+                                    preference: {
+                                        matchExpressions?: {
+                                            key: string;
+                                            operator: string;
+                                            values?: string[];
+                                        }[];
+                                        matchFields?: {
+                                            key: string;
+                                            operator: string;
+                                            values?: string[];
+                                        }[];
+                                    };
+                                    /** Format: int32 */
+                                    weight: number;
+                                }[];
+                                requiredDuringSchedulingIgnoredDuringExecution?: {
+                                    nodeSelectorTerms: {
+                                        matchExpressions?: {
+                                            key: string;
+                                            operator: string;
+                                            values?: string[];
+                                        }[];
+                                        matchFields?: {
+                                            key: string;
+                                            operator: string;
+                                            values?: string[];
+                                        }[];
+                                    }[];
+                                };
+                            };
+                            podAffinity?: {
+                                preferredDuringSchedulingIgnoredDuringExecution?: {
+                                    podAffinityTerm: {
+                                        labelSelector?: {
+                                            matchExpressions?: {
+                                                key: string;
+                                                operator: string;
+                                                values?: string[];
+                                            }[];
+                                            matchLabels?: {
+                                                [key: string]: string;
+                                            };
+                                        };
+                                        matchLabelKeys?: string[];
+                                        mismatchLabelKeys?: string[];
+                                        namespaces?: string[];
+                                        namespaceSelector?: {
+                                            matchExpressions?: {
+                                                key: string;
+                                                operator: string;
+                                                values?: string[];
+                                            }[];
+                                            matchLabels?: {
+                                                [key: string]: string;
+                                            };
+                                        };
+                                        topologyKey: string;
+                                    };
+                                    /** Format: int32 */
+                                    weight: number;
+                                }[];
+                                requiredDuringSchedulingIgnoredDuringExecution?: {
+                                    labelSelector?: {
+                                        matchExpressions?: {
+                                            key: string;
+                                            operator: string;
+                                            values?: string[];
+                                        }[];
+                                        matchLabels?: {
+                                            [key: string]: string;
+                                        };
+                                    };
+                                    matchLabelKeys?: string[];
+                                    mismatchLabelKeys?: string[];
+                                    namespaces?: string[];
+                                    namespaceSelector?: {
+                                        matchExpressions?: {
+                                            key: string;
+                                            operator: string;
+                                            values?: string[];
+                                        }[];
+                                        matchLabels?: {
+                                            [key: string]: string;
+                                        };
+                                    };
+                                    topologyKey: string;
+                                }[];
+                            };
+                            podAntiAffinity?: {
+                                preferredDuringSchedulingIgnoredDuringExecution?: {
+                                    podAffinityTerm: {
+                                        labelSelector?: {
+                                            matchExpressions?: {
+                                                key: string;
+                                                operator: string;
+                                                values?: string[];
+                                            }[];
+                                            matchLabels?: {
+                                                [key: string]: string;
+                                            };
+                                        };
+                                        matchLabelKeys?: string[];
+                                        mismatchLabelKeys?: string[];
+                                        namespaces?: string[];
+                                        namespaceSelector?: {
+                                            matchExpressions?: {
+                                                key: string;
+                                                operator: string;
+                                                values?: string[];
+                                            }[];
+                                            matchLabels?: {
+                                                [key: string]: string;
+                                            };
+                                        };
+                                        topologyKey: string;
+                                    };
+                                    /** Format: int32 */
+                                    weight: number;
+                                }[];
+                                requiredDuringSchedulingIgnoredDuringExecution?: {
+                                    labelSelector?: {
+                                        matchExpressions?: {
+                                            key: string;
+                                            operator: string;
+                                            values?: string[];
+                                        }[];
+                                        matchLabels?: {
+                                            [key: string]: string;
+                                        };
+                                    };
+                                    matchLabelKeys?: string[];
+                                    mismatchLabelKeys?: string[];
+                                    namespaces?: string[];
+                                    namespaceSelector?: {
+                                        matchExpressions?: {
+                                            key: string;
+                                            operator: string;
+                                            values?: string[];
+                                        }[];
+                                        matchLabels?: {
+                                            [key: string]: string;
+                                        };
+                                    };
+                                    topologyKey: string;
+                                }[];
+                            };
+                        };
+                        /** @description Node selector of the rack's pods. */
+                        nodeSelector?: {
+                            [key: string]: string;
+                        };
+                        /** @description Tolerations of the rack's pods. */
+                        tolerations?: {
+                            effect?: string;
+                            key?: string;
+                            operator?: string;
+                            /** Format: int64 */
+                            tolerationSeconds?: number;
+                            value?: string;
+                        }[];
+                    };
+                    /** @description Pin the rack's pods to nodes labelled `acko.io/rack=<rackLabel>`. Unique across racks. */
+                    rackLabel?: string;
+                    /** @description Pin the rack's pods to this region (`topology.kubernetes.io/region`). */
+                    region?: string;
+                    /** @description Free-form revision marker; changing it has no effect other than being recorded. */
+                    revision?: string;
+                    /** @description Storage of this rack; replaces `spec.storage` entirely when set. */
+                    storage?: {
+                        /** @description Defaults for `Block` persistent volumes that do not set their own methods. */
+                        blockVolumePolicy?: {
+                            /** @description Delete the PVC when the pod (or cluster) is deleted. Default: false. */
+                            cascadeDelete?: boolean;
+                            /**
+                             * @description How a volume is initialised the first time a pod uses it.
+                             * @enum {string}
+                             */
+                            initMethod?: "none" | "deleteFiles" | "dd" | "blkdiscard" | "headerCleanup";
+                            /**
+                             * @description How a dirty volume is wiped.
+                             * @enum {string}
+                             */
+                            wipeMethod?: "none" | "deleteFiles" | "dd" | "blkdiscard" | "headerCleanup" | "blkdiscardWithHeaderCleanup";
+                        };
+                        /**
+                         * Format: int32
+                         * @description Threads used to initialise or wipe volumes in the init step. Default: 1.
+                         */
+                        cleanupThreads?: number;
+                        /**
+                         * @description Delete PVCs of `localStorageClasses` when their pod is restarted, so a pod rescheduled to
+                         *     another node gets a fresh volume. Requires `localStorageClasses`.
+                         */
+                        deleteLocalStorageOnRestart?: boolean;
+                        /** @description Defaults for `Filesystem` persistent volumes that do not set their own methods. */
+                        filesystemVolumePolicy?: {
+                            /** @description Delete the PVC when the pod (or cluster) is deleted. Default: false. */
+                            cascadeDelete?: boolean;
+                            /**
+                             * @description How a volume is initialised the first time a pod uses it.
+                             * @enum {string}
+                             */
+                            initMethod?: "none" | "deleteFiles" | "dd" | "blkdiscard" | "headerCleanup";
+                            /**
+                             * @description How a dirty volume is wiped.
+                             * @enum {string}
+                             */
+                            wipeMethod?: "none" | "deleteFiles" | "dd" | "blkdiscard" | "headerCleanup" | "blkdiscardWithHeaderCleanup";
+                        };
+                        /** @description StorageClasses that provision node-local volumes (for example local-path or local-static). */
+                        localStorageClasses?: string[];
+                        /** @description Volumes mounted into the Aerospike container (and optionally sidecars/init containers). */
+                        volumes?: {
+                            /** @description Mount into the Aerospike server container. */
+                            aerospike?: {
+                                /** @description Mount propagation (`None`, `HostToContainer`, `Bidirectional`). */
+                                mountPropagation?: string;
+                                /** @description Absolute mount path (or device path for `Block` volumes). */
+                                path: string;
+                                /** @description Mount read-only. */
+                                readOnly?: boolean;
+                                /** @description Mount only this sub-path of the volume (exclusive with `subPathExpr`). */
+                                subPath?: string;
+                                /** @description Like `subPath`, with `$(VAR)` expansion (exclusive with `subPath`). */
+                                subPathExpr?: string;
+                            };
+                            /**
+                             * @description Delete the PVC with its pod or cluster (persistent volumes only). Default: the matching
+                             *     volume policy, else false.
+                             */
+                            cascadeDelete?: boolean;
+                            /** @description Mounts into user init containers (by container name). */
+                            initContainers?: {
+                                containerName: string;
+                                mountPropagation?: string;
+                                path: string;
+                                readOnly?: boolean;
+                                subPath?: string;
+                                subPathExpr?: string;
+                            }[];
+                            /**
+                             * @description How a volume is initialised the first time a pod uses it.
+                             * @enum {string}
+                             */
+                            initMethod?: "none" | "deleteFiles" | "dd" | "blkdiscard" | "headerCleanup";
+                            /** @description Volume name, unique within the storage spec (a DNS-1123 label). */
+                            name: string;
+                            /** @description Mounts into sidecar containers (by container name). */
+                            sidecars?: {
+                                containerName: string;
+                                mountPropagation?: string;
+                                path: string;
+                                readOnly?: boolean;
+                                subPath?: string;
+                                subPathExpr?: string;
+                            }[];
+                            /**
+                             * @description Where the data comes from: exactly one source must be set.
+                             * @default {}
+                             */
+                            source: {
+                                /** @description A ConfigMap projected as files. */
+                                configMap?: {
+                                    /** Format: int32 */
+                                    defaultMode?: number;
+                                    items?: {
+                                        key: string;
+                                        /** Format: int32 */
+                                        mode?: number;
+                                        path: string;
+                                    }[];
+                                    name: string;
+                                    optional?: boolean;
+                                };
+                                /** @description A pod-lifetime scratch volume. */
+                                emptyDir?: {
+                                    medium?: string;
+                                    sizeLimit?: number | string;
+                                };
+                                /** @description A directory of the node. Data is tied to the node; use with care. */
+                                hostPath?: {
+                                    path: string;
+                                    type?: string;
+                                };
+                                /** @description A PersistentVolumeClaim created per pod from a claim template. */
+                                persistentVolume?: {
+                                    /** @description Access modes of the claim. Default: `[ReadWriteOnce]`. */
+                                    accessModes?: string[];
+                                    /** @description Labels and annotations of the claim. */
+                                    metadata?: {
+                                        /** @description Annotations added to the object. */
+                                        annotations?: {
+                                            [key: string]: string;
+                                        };
+                                        /** @description Labels added to the object. */
+                                        labels?: {
+                                            [key: string]: string;
+                                        };
+                                    };
+                                    /** @description Label selector to bind pre-provisioned volumes. */
+                                    selector?: {
+                                        matchExpressions?: {
+                                            key: string;
+                                            operator: string;
+                                            values?: string[];
+                                        }[];
+                                        matchLabels?: {
+                                            [key: string]: string;
+                                        };
+                                    };
+                                    /** @description Requested size (a Kubernetes quantity such as `50Gi`), must be > 0. */
+                                    size: number | string;
+                                    /** @description StorageClass of the claim. Default: the cluster's default StorageClass. */
+                                    storageClass?: string;
+                                    /**
+                                     * @description Volume mode of a persistent volume.
+                                     * @enum {string}
+                                     */
+                                    volumeMode?: "Filesystem" | "Block";
+                                };
+                                /** @description A Secret projected as files (for example a feature-key file). */
+                                secret?: {
+                                    /** Format: int32 */
+                                    defaultMode?: number;
+                                    items?: {
+                                        key: string;
+                                        /** Format: int32 */
+                                        mode?: number;
+                                        path: string;
+                                    }[];
+                                    optional?: boolean;
+                                    secretName?: string;
+                                };
+                            };
+                            /**
+                             * @description How a dirty volume is wiped.
+                             * @enum {string}
+                             */
+                            wipeMethod?: "none" | "deleteFiles" | "dd" | "blkdiscard" | "headerCleanup" | "blkdiscardWithHeaderCleanup";
+                        }[];
+                    };
+                    /** @description Pin the rack's pods to this zone (`topology.kubernetes.io/zone`). */
+                    zone?: string;
+                }[];
+                /**
+                 * @description Pods restarted at once per rack: an integer or a percentage. Takes precedence over
+                 *     `spec.rollingUpdateBatchSize`. Default: `spec.rollingUpdateBatchSize`, else 1.
+                 */
+                rollingUpdateBatchSize?: number | string;
+                /**
+                 * @description Pods removed at once per rack when scaling down: an integer or a percentage (`"25%"`) of
+                 *     the rack size. Default: 1 (one node at a time, waiting for migrations in between).
+                 */
+                scaleDownBatchSize?: number | string;
+            };
             /**
              * Format: int32
-             * @description `SET TIMEOUT ms`: total timeout of each operation; null = the profile's timeout.
+             * @description Pods restarted at once during a rolling restart (>= 1). Default: 1.
              */
-            timeoutMs?: number | null;
+            rollingUpdateBatchSize?: number;
+            /** @description Seed discovery services (a LoadBalancer). */
+            seedsFinderServices?: {
+                /** @description A LoadBalancer service `<cluster>-seeds-lb` in front of all pods. */
+                loadBalancer?: {
+                    /** @description Annotations of the service (cloud provider settings). */
+                    annotations?: {
+                        [key: string]: string;
+                    };
+                    /**
+                     * @description `Cluster` or `Local` (`Local` preserves the client source IP). Default: unset (Kubernetes
+                     *     uses `Cluster`).
+                     */
+                    externalTrafficPolicy?: string;
+                    /** @description Labels of the service. */
+                    labels?: {
+                        [key: string]: string;
+                    };
+                    /** @description Client CIDRs allowed to reach the load balancer. */
+                    loadBalancerSourceRanges?: string[];
+                    /**
+                     * Format: int32
+                     * @description External port. Default: 3000.
+                     */
+                    port?: number;
+                    /**
+                     * Format: int32
+                     * @description Container port traffic goes to. Default: 3000.
+                     */
+                    targetPort?: number;
+                };
+            };
+            /**
+             * Format: int32
+             * @description Number of Aerospike nodes, 1-8 (the CE limit). Required unless `templateRef` provides it.
+             */
+            size?: number;
+            /** @description Volumes of the pods. */
+            storage?: {
+                /** @description Defaults for `Block` persistent volumes that do not set their own methods. */
+                blockVolumePolicy?: {
+                    /** @description Delete the PVC when the pod (or cluster) is deleted. Default: false. */
+                    cascadeDelete?: boolean;
+                    /**
+                     * @description How a volume is initialised the first time a pod uses it.
+                     * @enum {string}
+                     */
+                    initMethod?: "none" | "deleteFiles" | "dd" | "blkdiscard" | "headerCleanup";
+                    /**
+                     * @description How a dirty volume is wiped.
+                     * @enum {string}
+                     */
+                    wipeMethod?: "none" | "deleteFiles" | "dd" | "blkdiscard" | "headerCleanup" | "blkdiscardWithHeaderCleanup";
+                };
+                /**
+                 * Format: int32
+                 * @description Threads used to initialise or wipe volumes in the init step. Default: 1.
+                 */
+                cleanupThreads?: number;
+                /**
+                 * @description Delete PVCs of `localStorageClasses` when their pod is restarted, so a pod rescheduled to
+                 *     another node gets a fresh volume. Requires `localStorageClasses`.
+                 */
+                deleteLocalStorageOnRestart?: boolean;
+                /** @description Defaults for `Filesystem` persistent volumes that do not set their own methods. */
+                filesystemVolumePolicy?: {
+                    /** @description Delete the PVC when the pod (or cluster) is deleted. Default: false. */
+                    cascadeDelete?: boolean;
+                    /**
+                     * @description How a volume is initialised the first time a pod uses it.
+                     * @enum {string}
+                     */
+                    initMethod?: "none" | "deleteFiles" | "dd" | "blkdiscard" | "headerCleanup";
+                    /**
+                     * @description How a dirty volume is wiped.
+                     * @enum {string}
+                     */
+                    wipeMethod?: "none" | "deleteFiles" | "dd" | "blkdiscard" | "headerCleanup" | "blkdiscardWithHeaderCleanup";
+                };
+                /** @description StorageClasses that provision node-local volumes (for example local-path or local-static). */
+                localStorageClasses?: string[];
+                /** @description Volumes mounted into the Aerospike container (and optionally sidecars/init containers). */
+                volumes?: {
+                    /** @description Mount into the Aerospike server container. */
+                    aerospike?: {
+                        /** @description Mount propagation (`None`, `HostToContainer`, `Bidirectional`). */
+                        mountPropagation?: string;
+                        /** @description Absolute mount path (or device path for `Block` volumes). */
+                        path: string;
+                        /** @description Mount read-only. */
+                        readOnly?: boolean;
+                        /** @description Mount only this sub-path of the volume (exclusive with `subPathExpr`). */
+                        subPath?: string;
+                        /** @description Like `subPath`, with `$(VAR)` expansion (exclusive with `subPath`). */
+                        subPathExpr?: string;
+                    };
+                    /**
+                     * @description Delete the PVC with its pod or cluster (persistent volumes only). Default: the matching
+                     *     volume policy, else false.
+                     */
+                    cascadeDelete?: boolean;
+                    /** @description Mounts into user init containers (by container name). */
+                    initContainers?: {
+                        containerName: string;
+                        mountPropagation?: string;
+                        path: string;
+                        readOnly?: boolean;
+                        subPath?: string;
+                        subPathExpr?: string;
+                    }[];
+                    /**
+                     * @description How a volume is initialised the first time a pod uses it.
+                     * @enum {string}
+                     */
+                    initMethod?: "none" | "deleteFiles" | "dd" | "blkdiscard" | "headerCleanup";
+                    /** @description Volume name, unique within the storage spec (a DNS-1123 label). */
+                    name: string;
+                    /** @description Mounts into sidecar containers (by container name). */
+                    sidecars?: {
+                        containerName: string;
+                        mountPropagation?: string;
+                        path: string;
+                        readOnly?: boolean;
+                        subPath?: string;
+                        subPathExpr?: string;
+                    }[];
+                    /**
+                     * @description Where the data comes from: exactly one source must be set.
+                     * @default {}
+                     */
+                    source: {
+                        /** @description A ConfigMap projected as files. */
+                        configMap?: {
+                            /** Format: int32 */
+                            defaultMode?: number;
+                            items?: {
+                                key: string;
+                                /** Format: int32 */
+                                mode?: number;
+                                path: string;
+                            }[];
+                            name: string;
+                            optional?: boolean;
+                        };
+                        /** @description A pod-lifetime scratch volume. */
+                        emptyDir?: {
+                            medium?: string;
+                            sizeLimit?: number | string;
+                        };
+                        /** @description A directory of the node. Data is tied to the node; use with care. */
+                        hostPath?: {
+                            path: string;
+                            type?: string;
+                        };
+                        /** @description A PersistentVolumeClaim created per pod from a claim template. */
+                        persistentVolume?: {
+                            /** @description Access modes of the claim. Default: `[ReadWriteOnce]`. */
+                            accessModes?: string[];
+                            /** @description Labels and annotations of the claim. */
+                            metadata?: {
+                                /** @description Annotations added to the object. */
+                                annotations?: {
+                                    [key: string]: string;
+                                };
+                                /** @description Labels added to the object. */
+                                labels?: {
+                                    [key: string]: string;
+                                };
+                            };
+                            /** @description Label selector to bind pre-provisioned volumes. */
+                            selector?: {
+                                matchExpressions?: {
+                                    key: string;
+                                    operator: string;
+                                    values?: string[];
+                                }[];
+                                matchLabels?: {
+                                    [key: string]: string;
+                                };
+                            };
+                            /** @description Requested size (a Kubernetes quantity such as `50Gi`), must be > 0. */
+                            size: number | string;
+                            /** @description StorageClass of the claim. Default: the cluster's default StorageClass. */
+                            storageClass?: string;
+                            /**
+                             * @description Volume mode of a persistent volume.
+                             * @enum {string}
+                             */
+                            volumeMode?: "Filesystem" | "Block";
+                        };
+                        /** @description A Secret projected as files (for example a feature-key file). */
+                        secret?: {
+                            /** Format: int32 */
+                            defaultMode?: number;
+                            items?: {
+                                key: string;
+                                /** Format: int32 */
+                                mode?: number;
+                                path: string;
+                            }[];
+                            optional?: boolean;
+                            secretName?: string;
+                        };
+                    };
+                    /**
+                     * @description How a dirty volume is wiped.
+                     * @enum {string}
+                     */
+                    wipeMethod?: "none" | "deleteFiles" | "dd" | "blkdiscard" | "headerCleanup" | "blkdiscardWithHeaderCleanup";
+                }[];
+            };
+            /** @description Cluster-scoped `AerospikeClusterTemplate` to take defaults from. Immutable. */
+            templateRef?: {
+                /** @description Template name. */
+                name: string;
+            };
+            /** @description Switches for optional validations. */
+            validationPolicy?: {
+                /** @description Do not warn when the Aerospike work directory is not on a volume. */
+                skipWorkDirValidate?: boolean;
+            };
+        };
+        /** @description Observed state of an `AerospikeCluster`. */
+        AerospikeClusterStatus: {
+            /**
+             * Format: int32
+             * @description Cluster size reported by Aerospike itself (`cluster_size` of `statistics`).
+             */
+            aerospikeClusterSize?: number;
+            /** @description Last applied Aerospike configuration (base of dynamic config diffs). */
+            aerospikeConfig?: Record<string, never>;
+            /** @description Copy of the spec at the last `Completed` reconcile (drift detection). */
+            appliedSpec?: Record<string, never>;
+            /**
+             * @description Standard conditions (Available, Ready, ConfigApplied, MigrationComplete,
+             *     ReconciliationPaused, ReconcileHealthy, ...).
+             */
+            conditions?: {
+                /** Format: date-time */
+                lastTransitionTime: string;
+                message: string;
+                /** Format: int64 */
+                observedGeneration?: number;
+                reason: string;
+                status: string;
+                type: string;
+            }[];
+            /** @description External `host:port` of every pod (per-pod LoadBalancer/NodePort services). */
+            endpoints?: string[];
+            /**
+             * Format: int32
+             * @description Consecutive failed reconciles (drives the backoff; reset on success).
+             */
+            failedReconcileCount?: number;
+            /** @description `ready/desired`, for example `3/3`. */
+            health?: string;
+            /** @description Message of the last failed reconcile (truncated). */
+            lastReconcileError?: string;
+            /**
+             * Format: date-time
+             * @description Time of the last reconcile.
+             */
+            lastReconcileTime?: string;
+            /** @description Data migration state. */
+            migrationStatus?: {
+                /**
+                 * @description Any node still migrates partitions.
+                 * @default false
+                 */
+                inProgress: boolean;
+                /**
+                 * Format: date-time
+                 * @description When this was measured.
+                 */
+                lastChecked?: string;
+                /**
+                 * Format: int64
+                 * @description Partitions left to migrate, summed over nodes.
+                 */
+                remainingPartitions?: number;
+            };
+            /**
+             * Format: int64
+             * @description The `metadata.generation` this status describes.
+             */
+            observedGeneration?: number;
+            /** @description Progress of the current on-demand operation. */
+            operationStatus?: {
+                /** @description Pods done. */
+                completedPods?: string[];
+                /** @description Pods that failed. */
+                failedPods?: string[];
+                /** @description Operation id (from the spec). */
+                id: string;
+                /**
+                 * @description Operation kind.
+                 * @enum {string}
+                 */
+                kind: "WarmRestart" | "PodRestart";
+                /**
+                 * @description Phase of the operation.
+                 * @enum {string}
+                 */
+                phase: "InProgress" | "Completed" | "Error";
+            };
+            /** @description Version of the operator that wrote this status. */
+            operatorVersion?: string;
+            /** @description Pods waiting for a restart. */
+            pendingRestartPods?: string[];
+            /**
+             * @description Coarse state of a cluster.
+             * @enum {string}
+             */
+            phase?: "InProgress" | "Completed" | "Error" | "ScalingUp" | "ScalingDown" | "WaitingForMigration" | "RollingRestart" | "ACLSync" | "Paused" | "Deleting" | "ConfigDegraded" | "BackoffActive";
+            /** @description Why the cluster is in this phase, for humans. */
+            phaseReason?: string;
+            /** @description Per-pod status, by pod name. */
+            pods?: {
+                [key: string]: {
+                    /** @description Addresses the node advertises (info `service`). */
+                    accessEndpoints?: string[];
+                    /**
+                     * Format: int64
+                     * @description Cluster size as seen by this node (`statistics` `cluster_size`).
+                     */
+                    aerospikeClusterSize?: number;
+                    /** @description Cluster name reported by the node. */
+                    clusterName?: string;
+                    /** @description Hash of the rendered configuration the pod runs. */
+                    configHash?: string;
+                    /** @description Volumes to wipe before next use. */
+                    dirtyVolumes?: string[];
+                    /** @description Dynamic configuration changes of the last update. */
+                    dynamicConfigChanges?: {
+                        /** @description Value after. */
+                        newValue?: string;
+                        /** @description Value before. */
+                        oldValue?: string;
+                        /** @description Config path, for example `namespace.test.default-ttl`. */
+                        path: string;
+                        /** @description Outcome: `Applied`, `Failed`, `RolledBack` or `RollbackFailed`. */
+                        result?: string;
+                    }[];
+                    /**
+                     * @description Result of a dynamic configuration update.
+                     * @enum {string}
+                     */
+                    dynamicConfigStatus?: "Applied" | "Failed" | "Pending";
+                    /** @description Node IP. */
+                    hostIP?: string;
+                    /** @description Image the pod runs. */
+                    image?: string;
+                    /** @description Volumes already initialised (never initialised again). */
+                    initializedVolumes?: string[];
+                    /** @description Pod is running and ready. */
+                    isRunningAndReady?: boolean;
+                    /**
+                     * @description Why a pod was restarted.
+                     * @enum {string}
+                     */
+                    lastRestartReason?: "ConfigChanged" | "ImageChanged" | "PodSpecChanged" | "ManualRestart" | "WarmRestart";
+                    /**
+                     * Format: date-time
+                     * @description When the pod was last restarted.
+                     */
+                    lastRestartTime?: string;
+                    /**
+                     * Format: int64
+                     * @description Partitions this node still has to migrate.
+                     */
+                    migratingPartitions?: number;
+                    /** @description Aerospike node id. */
+                    nodeID?: string;
+                    /** @description Pod IP. */
+                    podIP?: string;
+                    /**
+                     * Format: int32
+                     * @description Service port the pod listens on.
+                     */
+                    podPort?: number;
+                    /** @description Hash of the pod template the pod runs. */
+                    podSpecHash?: string;
+                    /**
+                     * Format: int32
+                     * @description Rack id of the pod.
+                     */
+                    rack?: number;
+                    /** @description The `acko.io/aerospike-ready` readiness gate is satisfied. */
+                    readinessGateSatisfied?: boolean;
+                    /**
+                     * Format: int32
+                     * @description Port clients use to reach the pod.
+                     */
+                    servicePort?: number;
+                    /**
+                     * Format: date-time
+                     * @description Since when the pod has been unstable (not ready).
+                     */
+                    unstableSince?: string;
+                };
+            };
+            /** @description External `host:port` of the seeds LoadBalancer. */
+            seedsEndpoint?: string;
+            /** @description Label selector of the pods, as a string (scale subresource, for HPAs). */
+            selector?: string;
+            /**
+             * Format: int32
+             * @description Ready pods (scale subresource `status.replicas`).
+             */
+            size?: number;
+            /** @description The template the cluster was last resolved against. */
+            templateSnapshot?: {
+                /** @description Template name. */
+                name: string;
+                /** @description Template `resourceVersion` at snapshot time. */
+                resourceVersion?: string;
+                /**
+                 * Format: date-time
+                 * @description When the snapshot was taken.
+                 */
+                snapshotTimestamp?: string;
+                /** @description The template spec that was used (kept free-form in the CRD schema to keep it small). */
+                spec?: Record<string, never>;
+                /**
+                 * @description False once the template changed after the snapshot (resync with the
+                 *     `acko.io/resync-template: "true"` annotation).
+                 * @default false
+                 */
+                synced: boolean;
+            };
+        };
+        /** @description Spec of an `AerospikeClusterTemplate`; also the type of a cluster's `spec.overrides`. */
+        AerospikeClusterTemplateSpec: {
+            /** @description Aerospike configuration defaults. */
+            aerospikeConfig?: {
+                /** @description Keys merged under every namespace of the cluster (the cluster's own keys win). */
+                namespaceDefaults?: Record<string, never>;
+                /** @description Network defaults. */
+                network?: {
+                    /** @description Heartbeat defaults. */
+                    heartbeat?: {
+                        /**
+                         * Format: int64
+                         * @description Interval between heartbeats in milliseconds.
+                         */
+                        interval?: number;
+                        /** @description Heartbeat mode; only `mesh` works on Kubernetes. */
+                        mode?: string;
+                        /**
+                         * Format: int32
+                         * @description Heartbeat port; must be 3002.
+                         */
+                        port?: number;
+                        /**
+                         * Format: int64
+                         * @description Missed heartbeats before a node is considered gone.
+                         */
+                        timeout?: number;
+                    };
+                };
+                /** @description Keys deep-merged into the `service` stanza (for example `feature-key-file`). */
+                service?: Record<string, never>;
+            };
+            /** @description Network access defaults (used whole when the cluster sets no `aerospikeNetworkPolicy`). */
+            aerospikeNetworkPolicy?: {
+                /**
+                 * @description Which address a node advertises.
+                 * @enum {string}
+                 */
+                accessType?: "pod" | "hostInternal" | "hostExternal" | "configuredIP";
+                /**
+                 * @description Which address a node advertises.
+                 * @enum {string}
+                 */
+                alternateAccessType?: "pod" | "hostInternal" | "hostExternal" | "configuredIP";
+                /** @description Network names (Multus) whose address is used when `accessType` is `configuredIP`. */
+                customAccessNetworkNames?: string[];
+                /** @description Network names used when `alternateAccessType` is `configuredIP`. */
+                customAlternateAccessNetworkNames?: string[];
+                /** @description Network names used when `fabricType` is `configuredIP`. */
+                customFabricNetworkNames?: string[];
+                /**
+                 * @description Which address a node advertises.
+                 * @enum {string}
+                 */
+                fabricType?: "pod" | "hostInternal" | "hostExternal" | "configuredIP";
+            };
+            /** @description Human description (at most 500 characters). */
+            description?: string;
+            /** @description Server image (CE 8 or later). */
+            image?: string;
+            /** @description Monitoring defaults (used whole when the cluster sets no `monitoring`). */
+            monitoring?: {
+                /** @description Add the exporter sidecar and a `<cluster>-metrics` Service. Default: false. */
+                enabled?: boolean;
+                /** @description Extra environment variables of the exporter (appended last). */
+                env?: {
+                    name: string;
+                    value?: string;
+                    valueFrom?: {
+                        configMapKeyRef?: {
+                            key: string;
+                            name: string;
+                            optional?: boolean;
+                        };
+                        fieldRef?: {
+                            apiVersion?: string;
+                            fieldPath: string;
+                        };
+                        resourceFieldRef?: {
+                            containerName?: string;
+                            divisor?: number | string;
+                            resource: string;
+                        };
+                        secretKeyRef?: {
+                            key: string;
+                            name: string;
+                            optional?: boolean;
+                        };
+                    };
+                }[];
+                /** @description Exporter image. */
+                exporterImage?: string;
+                /** @description Labels added to every exported metric (`METRIC_LABELS`, sorted `k=v`). */
+                metricLabels?: {
+                    [key: string]: string;
+                };
+                /**
+                 * Format: int32
+                 * @description Exporter metrics port; must not be one of Aerospike's ports 3000-3003.
+                 */
+                port?: number;
+                /** @description A prometheus-operator PrometheusRule `<cluster>-alerts`. */
+                prometheusRule?: {
+                    /** @description Complete rule groups (`{name, rules: [...]}`) that replace the built-in alerts. */
+                    customRules?: Record<string, never>[];
+                    /** @description Create the PrometheusRule. Default: false. */
+                    enabled?: boolean;
+                    /** @description Labels of the PrometheusRule (to match a Prometheus `ruleSelector`). */
+                    labels?: {
+                        [key: string]: string;
+                    };
+                };
+                /** @description Resources of the exporter container. */
+                resources?: {
+                    claims?: {
+                        name: string;
+                        request?: string;
+                    }[];
+                    limits?: {
+                        [key: string]: number | string;
+                    };
+                    requests?: {
+                        [key: string]: number | string;
+                    };
+                };
+                /** @description A prometheus-operator ServiceMonitor `<cluster>-monitor`. */
+                serviceMonitor?: {
+                    /** @description Create the ServiceMonitor. Default: false. */
+                    enabled?: boolean;
+                    /** @description Scrape interval, a Prometheus duration such as `30s`. Default: `30s`. */
+                    interval?: string;
+                    /** @description Labels of the ServiceMonitor (to match a Prometheus `serviceMonitorSelector`). */
+                    labels?: {
+                        [key: string]: string;
+                    };
+                };
+            };
+            /** @description Rack defaults. */
+            rackConfig?: {
+                /**
+                 * Format: int32
+                 * @description Most racks whose pods may share one node (0 = no limit). Informational: recorded for
+                 *     tools such as the manager, not enforced by the operator.
+                 */
+                maxRacksPerNode?: number;
+            };
+            /** @description Resources of the Aerospike container. */
+            resources?: {
+                claims?: {
+                    name: string;
+                    request?: string;
+                }[];
+                limits?: {
+                    [key: string]: number | string;
+                };
+                requests?: {
+                    [key: string]: number | string;
+                };
+            };
+            /** @description Scheduling defaults. */
+            scheduling?: {
+                /** @description Node affinity used when the cluster sets none. */
+                nodeAffinity?: {
+                    preferredDuringSchedulingIgnoredDuringExecution?: {
+                        preference: {
+                            matchExpressions?: {
+                                key: string;
+                                operator: string;
+                                values?: string[];
+                            }[];
+                            matchFields?: {
+                                key: string;
+                                operator: string;
+                                values?: string[];
+                            }[];
+                        };
+                        /** Format: int32 */
+                        weight: number;
+                    }[];
+                    requiredDuringSchedulingIgnoredDuringExecution?: {
+                        nodeSelectorTerms: {
+                            matchExpressions?: {
+                                key: string;
+                                operator: string;
+                                values?: string[];
+                            }[];
+                            matchFields?: {
+                                key: string;
+                                operator: string;
+                                values?: string[];
+                            }[];
+                        }[];
+                    };
+                };
+                /**
+                 * @description Pod anti-affinity level of a template.
+                 * @enum {string}
+                 */
+                podAntiAffinityLevel?: "none" | "preferred" | "required";
+                /**
+                 * @description StatefulSet pod management policy.
+                 * @enum {string}
+                 */
+                podManagementPolicy?: "OrderedReady" | "Parallel";
+                /** @description Tolerations used when the cluster sets none. */
+                tolerations?: {
+                    effect?: string;
+                    key?: string;
+                    operator?: string;
+                    /** Format: int64 */
+                    tolerationSeconds?: number;
+                    value?: string;
+                }[];
+                /** @description Topology spread constraints used when the cluster sets none. */
+                topologySpreadConstraints?: {
+                    labelSelector?: {
+                        matchExpressions?: {
+                            key: string;
+                            operator: string;
+                            values?: string[];
+                        }[];
+                        matchLabels?: {
+                            [key: string]: string;
+                        };
+                    };
+                    matchLabelKeys?: string[];
+                    /** Format: int32 */
+                    maxSkew: number;
+                    /** Format: int32 */
+                    minDomains?: number;
+                    nodeAffinityPolicy?: string;
+                    nodeTaintsPolicy?: string;
+                    topologyKey: string;
+                    whenUnsatisfiable: string;
+                }[];
+            };
+            /**
+             * Format: int32
+             * @description Cluster size (1-8).
+             */
+            size?: number;
+            /**
+             * @description Storage defaults: a single PVC volume `data` mounted at `/opt/aerospike/data`, used only
+             *     when the cluster declares no volumes.
+             */
+            storage?: {
+                /** @description Access modes. Default: `[ReadWriteOnce]`. */
+                accessModes?: string[];
+                /** @description Delete local PVCs when their pod restarts. */
+                deleteLocalStorageOnRestart?: boolean;
+                /**
+                 * @description The StorageClass must be node-local (`WaitForFirstConsumer`); warned about when no
+                 *     `storageClassName` is given.
+                 */
+                localPVRequired?: boolean;
+                /** @description StorageClasses that provision node-local volumes. */
+                localStorageClasses?: string[];
+                /** @description Requested size (`resources.requests.storage`). */
+                resources?: {
+                    requests?: {
+                        [key: string]: number | string;
+                    };
+                };
+                /** @description StorageClass of the `data` volume. */
+                storageClassName?: string;
+                /**
+                 * @description Volume mode of a persistent volume.
+                 * @enum {string}
+                 */
+                volumeMode?: "Filesystem" | "Block";
+            };
+        };
+        /** @description Status of a template. */
+        AerospikeClusterTemplateStatus: {
+            /** @description Clusters (`namespace/name`) that reference this template. */
+            usedBy?: string[];
+        };
+        /** @description What auto-connect did. */
+        AutoConnect: {
+            /** @description Why no profile was created (the cluster itself was created). */
+            error?: string | null;
+            /** @description Seed address of the profile. */
+            host: string;
+            /**
+             * Format: int64
+             * @description The created profile, when it was created.
+             */
+            profileId?: number | null;
+        };
+        /** @description Events of one category. */
+        CategoryCount: {
+            /** @description Category. */
+            category: components["schemas"]["EventCategory"];
+            /** @description Events in it. */
+            count: number;
+            /** @description Label for humans. */
+            label: string;
+        };
+        /** @description Everything about one cluster. */
+        ClusterDetail: {
+            /** @description Annotations. */
+            annotations: {
+                [key: string]: string;
+            };
+            /** @description Creation time (RFC 3339). */
+            createdAt?: string | null;
+            /**
+             * Format: int64
+             * @description `metadata.generation`.
+             */
+            generation?: number | null;
+            /** @description Labels. */
+            labels: {
+                [key: string]: string;
+            };
+            /** @description Name. */
+            name: string;
+            /** @description Kubernetes namespace. */
+            namespace: string;
+            /** @description Pods of the cluster. */
+            pods: components["schemas"]["PodInfo"][];
+            /** @description Connection profiles the manager created for this cluster (auto-connect). */
+            profileIds: number[];
+            /** @description Send this back in PATCH for optimistic concurrency. */
+            resourceVersion?: string | null;
+            spec: components["schemas"]["AerospikeClusterSpec"];
+            status?: components["schemas"]["AerospikeClusterStatus"];
+            /** @description The phase is transitional: poll (or stream) this cluster. */
+            transitional: boolean;
+        };
+        /** @description One event. */
+        ClusterEvent: {
+            /** @description Category (see `?category=`). */
+            category: components["schemas"]["EventCategory"];
+            /**
+             * Format: int32
+             * @description Occurrences.
+             */
+            count: number;
+            /** @description First seen (RFC 3339). */
+            firstTimestamp?: string | null;
+            /** @description Last seen (RFC 3339). */
+            lastTimestamp?: string | null;
+            /** @description Message. */
+            message?: string | null;
+            /** @description Kind of the object the event is about. */
+            objectKind?: string | null;
+            /** @description Name of the object the event is about. */
+            objectName?: string | null;
+            /** @description Machine-readable reason, e.g. `RollingRestartStarted`. */
+            reason?: string | null;
+            /** @description Component that reported it. */
+            source?: string | null;
+            /** @description `Normal` or `Warning`. */
+            type?: string | null;
+        };
+        /** @description Health summary of a cluster. */
+        ClusterHealth: {
+            /**
+             * Format: int32
+             * @description Cluster size Aerospike reports.
+             */
+            aerospikeClusterSize?: number | null;
+            /** @description Conditions. */
+            conditions: components["schemas"]["ConditionView"][];
+            /**
+             * Format: int32
+             * @description Desired pods.
+             */
+            desired?: number | null;
+            /** @description Every desired pod is ready and nothing migrates. */
+            healthy: boolean;
+            migration?: components["schemas"]["MigrationView"] | null;
+            /** @description Phase. */
+            phase?: string | null;
+            /** @description The pods. */
+            podList: components["schemas"]["PodInfo"][];
+            /** @description Pods that exist. */
+            pods: number;
+            /** @description Pods per rack. */
+            racks: components["schemas"]["RackHealth"][];
+            /** @description Ready pods. */
+            ready: number;
+        };
+        /** @description Clusters (all namespaces, or one). */
+        ClusterList: {
+            /** @description Sorted by namespace, then name. */
+            items: components["schemas"]["ClusterSummary"][];
+        };
+        /** @description A cluster that references a template. */
+        ClusterRef: {
+            /** @description Name. */
+            name: string;
+            /** @description Namespace. */
+            namespace: string;
+        };
+        /** @description One row of the cluster list. */
+        ClusterSummary: {
+            /** @description Creation time (RFC 3339). */
+            createdAt?: string | null;
+            /** @description `ready/desired`. */
+            health?: string | null;
+            /** @description Image. */
+            image?: string | null;
+            /** @description Name. */
+            name: string;
+            /** @description Kubernetes namespace. */
+            namespace: string;
+            /** @description `spec.paused`. */
+            paused: boolean;
+            /** @description Phase (`InProgress`, `Completed`, `Error`, `ScalingUp`, ...). */
+            phase?: string | null;
+            /** @description Why it is in this phase. */
+            phaseReason?: string | null;
+            /**
+             * Format: int32
+             * @description Desired size (`spec.size`; from the template when unset).
+             */
+            size?: number | null;
+            /** @description Template the cluster references. */
+            templateRef?: string | null;
+            /** @description The phase is transitional: poll (or stream) this cluster. */
+            transitional: boolean;
+        };
+        /** @description A Kubernetes condition. */
+        ConditionView: {
+            /** @description Last transition (RFC 3339). */
+            lastTransitionTime: string;
+            /** @description Message. */
+            message: string;
+            /** @description Reason. */
+            reason: string;
+            /** @description `True`, `False` or `Unknown`. */
+            status: string;
+            /** @description Type, e.g. `Available`. */
+            type: string;
+        };
+        /** @description Configuration drift. */
+        ConfigDrift: {
+            /** @description The operator has recorded an applied spec yet. */
+            appliedSpecKnown: boolean;
+            /** @description The spec differs from the applied spec, or pods run different configurations. */
+            drifted: boolean;
+            /** @description Fields of the spec that differ from `status.appliedSpec`. */
+            fields: components["schemas"]["DriftField"][];
+            /**
+             * Format: int64
+             * @description `metadata.generation` vs `status.observedGeneration`.
+             */
+            generation?: number | null;
+            /** @description Pods grouped by (config hash, pod-spec hash); more than one group = partial rollout. */
+            hashGroups: components["schemas"]["HashGroup"][];
+            /**
+             * Format: int64
+             * @description Generation the status describes.
+             */
+            observedGeneration?: number | null;
         };
         /** @description A confirmation token for a destructive operation. */
         ConfirmToken: {
@@ -827,6 +3740,32 @@ export interface components {
             namespaces: string[];
             /** @description Nodes. */
             nodes: components["schemas"]["NodeSummary"][];
+        };
+        /** @description A new cluster: metadata plus the CRD spec itself (every field the wizard collects). */
+        CreateCluster: {
+            /** @description Annotations of the resource. */
+            annotations?: {
+                [key: string]: string;
+            };
+            /** @description Create a connection profile for the cluster's headless Service (default true). */
+            autoConnect?: boolean;
+            /** @description Labels of the resource. */
+            labels?: {
+                [key: string]: string;
+            };
+            /** @description Cluster name (RFC 1123 label). */
+            name: string;
+            /** @description Kubernetes namespace (must exist). */
+            namespace: string;
+            spec: components["schemas"]["AerospikeClusterSpec"];
+        };
+        /** @description A created cluster. */
+        Created: {
+            autoConnect?: components["schemas"]["AutoConnect"] | null;
+            /** @description The cluster as stored. */
+            cluster: components["schemas"]["ClusterDetail"];
+            /** @description Validation warnings (the cluster was created anyway). */
+            warnings: components["schemas"]["FieldError"][];
         };
         /** @description A new secondary index. */
         CreateIndex: {
@@ -864,6 +3803,12 @@ export interface components {
              */
             writeQuota?: number;
         };
+        /** @description A new template. */
+        CreateTemplate: {
+            /** @description Name (RFC 1123 subdomain). */
+            name: string;
+            spec: components["schemas"]["AerospikeClusterTemplateSpec"];
+        };
         /** @description New user. */
         CreateUser: {
             /** @description Password. */
@@ -872,6 +3817,32 @@ export interface components {
             roles?: string[];
             /** @description Name. */
             user: string;
+        };
+        /** @description A metric value the autoscaler observed. */
+        CurrentMetric: {
+            /**
+             * Format: int32
+             * @description Average utilization in percent.
+             */
+            averageUtilization?: number | null;
+            /** @description `cpu` or `memory`. */
+            resource: string;
+        };
+        /** @description What a delete did. */
+        Deleted: {
+            /** @description The cluster is being deleted (the operator removes its objects). */
+            deleted: boolean;
+            /** @description Connection profiles removed with it (created by auto-connect). */
+            removedProfiles: number[];
+        };
+        /** @description One spec field that differs from the applied spec. */
+        DriftField: {
+            /** @description Applied value (null when it was absent). */
+            applied: Record<string, never>;
+            /** @description Desired value (null when removed). */
+            desired: Record<string, never>;
+            /** @description Dotted path, e.g. `spec.size`. */
+            path: string;
         };
         /** @description Duplicate request. */
         DuplicateRequest: {
@@ -885,6 +3856,18 @@ export interface components {
             newKey: unknown;
             /** @description Target set (default: same set). */
             newSet?: string | null;
+        };
+        /**
+         * @description Category of an event (the 11 filter chips of the timeline).
+         * @enum {string}
+         */
+        EventCategory: "Lifecycle" | "RollingRestart" | "Configuration" | "ACLSecurity" | "Scaling" | "RackManagement" | "Network" | "Monitoring" | "Template" | "CircuitBreaker" | "Other";
+        /** @description Events of a cluster. */
+        EventList: {
+            /** @description Count per category over all events (before the filter), for the chips. */
+            counts: components["schemas"]["CategoryCount"][];
+            /** @description Newest first. */
+            items: components["schemas"]["ClusterEvent"][];
         };
         /** @description Execute a UDF function on one record. */
         ExecuteUdf: {
@@ -934,6 +3917,15 @@ export interface components {
             /** @description Operand in the lossless value encoding. */
             value?: unknown;
         };
+        /** @description Pods running the same configuration. */
+        HashGroup: {
+            /** @description `acko.io/config-hash`. */
+            configHash?: string | null;
+            /** @description Pods in the group. */
+            pods: string[];
+            /** @description `acko.io/pod-spec-hash`. */
+            podSpecHash?: string | null;
+        };
         /** @description Health report. */
         Health: {
             /** @description Connected profiles. */
@@ -949,6 +3941,70 @@ export interface components {
             uptimeSeconds: number;
             /** @description Manager version. */
             version: string;
+        };
+        /** @description Desired autoscaling. */
+        HpaRequest: {
+            /**
+             * Format: int32
+             * @description Target average CPU utilization in percent of requests (1-1000).
+             */
+            cpuUtilization?: number | null;
+            /**
+             * Format: int32
+             * @description Most pods (min-8).
+             */
+            maxReplicas: number;
+            /**
+             * Format: int32
+             * @description Target average memory utilization in percent of requests (1-1000).
+             */
+            memoryUtilization?: number | null;
+            /**
+             * Format: int32
+             * @description Fewest pods (1-8, default 1).
+             */
+            minReplicas?: number;
+        };
+        /** @description An HPA and its status. */
+        HpaView: {
+            /** @description Conditions (AbleToScale, ScalingActive, ScalingLimited). */
+            conditions: components["schemas"]["ConditionView"][];
+            /**
+             * Format: int32
+             * @description CPU target (percent).
+             */
+            cpuUtilization?: number | null;
+            /** @description Observed metrics. */
+            currentMetrics: components["schemas"]["CurrentMetric"][];
+            /**
+             * Format: int32
+             * @description Pods now.
+             */
+            currentReplicas?: number | null;
+            /**
+             * Format: int32
+             * @description Pods the autoscaler wants.
+             */
+            desiredReplicas?: number | null;
+            /** @description Last scaling (RFC 3339). */
+            lastScaleTime?: string | null;
+            /**
+             * Format: int32
+             * @description Most pods.
+             */
+            maxReplicas: number;
+            /**
+             * Format: int32
+             * @description Memory target (percent).
+             */
+            memoryUtilization?: number | null;
+            /**
+             * Format: int32
+             * @description Fewest pods.
+             */
+            minReplicas: number;
+            /** @description HPA name. */
+            name: string;
         };
         /** @description Outcome of an import. */
         ImportResult: {
@@ -1047,6 +4103,30 @@ export interface components {
             intervalMs: number;
             /** @description Samples, oldest first. */
             samples: components["schemas"]["Sample"][];
+        };
+        /** @description Migration state. */
+        MigrationView: {
+            /** @description Any node still migrates. */
+            inProgress: boolean;
+            /** @description When measured (RFC 3339). */
+            lastChecked?: string | null;
+            /**
+             * Format: int64
+             * @description Partitions left, summed over nodes.
+             */
+            remainingPartitions?: number | null;
+        };
+        /** @description A namespace. */
+        NamespaceItem: {
+            /** @description Name. */
+            name: string;
+            /** @description `Active` or `Terminating`. */
+            phase?: string | null;
+        };
+        /** @description Namespaces. */
+        NamespaceList: {
+            /** @description Sorted by name. */
+            items: components["schemas"]["NamespaceItem"][];
         };
         /** @description Rates of one namespace over one interval, summed over nodes. */
         NamespaceRates: {
@@ -1237,6 +4317,30 @@ export interface components {
              */
             uptime: number;
         };
+        /** @description A node. */
+        NodeItem: {
+            /** @description `InternalIP` address. */
+            internalIp?: string | null;
+            /** @description Name. */
+            name: string;
+            /** @description Condition `Ready` is true. */
+            ready: boolean;
+            /** @description `topology.kubernetes.io/region` (or the legacy label). */
+            region?: string | null;
+            /** @description Taints as `key=value:effect`. */
+            taints: string[];
+            /** @description Cordoned. */
+            unschedulable: boolean;
+            /** @description `topology.kubernetes.io/zone` (or the legacy `failure-domain.beta.kubernetes.io/zone`). */
+            zone?: string | null;
+        };
+        /** @description Nodes. */
+        NodeList: {
+            /** @description Sorted by name. */
+            items: components["schemas"]["NodeItem"][];
+            /** @description Distinct zones, sorted. */
+            zones: string[];
+        };
         /** @description One node's answer to an info command. */
         NodeReply: {
             /** @description Node address (`host:port`). */
@@ -1296,10 +4400,52 @@ export interface components {
              */
             uptimeSeconds?: number | null;
         };
+        /** @description An operation to run. */
+        OperationRequest: {
+            /** @description Operation id, 1-20 characters (default: generated). A new id starts a new run. */
+            id?: string | null;
+            /**
+             * @description `WarmRestart` (restart asd in place) or `PodRestart` (recreate the pod).
+             * @example WarmRestart
+             */
+            kind: string;
+            /** @description Pods to act on (default: every pod). Each must be a pod of the cluster. */
+            podList?: string[] | null;
+            /** @description Optional optimistic-concurrency guard (see PATCH). */
+            resourceVersion?: string | null;
+        };
+        /** @description The started operation. */
+        OperationStarted: components["schemas"]["Patched"] & {
+            /** @description Operation id (watch `status.operationStatus` for progress). */
+            id: string;
+        };
         /** @description New password. */
         PasswordChange: {
             /** @description New password. */
             password: string;
+        };
+        /** @description A change to a cluster: a JSON merge patch of the spec (send only what changed). */
+        PatchCluster: {
+            /**
+             * @description `resourceVersion` the change is based on (from GET); a newer stored version answers
+             *     409. Without it the change applies to the version read now.
+             */
+            resourceVersion?: string | null;
+            /**
+             * @description JSON merge patch (RFC 7386) of the spec: changed fields only, `null` removes a field,
+             *     lists are replaced whole. E.g. `{"size": 4}`, `{"paused": true}`,
+             *     `{"aerospikeConfig": {"namespaces": [...]}}`.
+             */
+            spec: Record<string, never>;
+        };
+        /** @description The result of a change. */
+        Patched: {
+            /** @description Spec paths that changed (empty: nothing to do, nothing was written). */
+            changed: string[];
+            /** @description The cluster after the change. */
+            cluster: components["schemas"]["ClusterDetail"];
+            /** @description Validation warnings. */
+            warnings: components["schemas"]["FieldError"][];
         };
         /** @description Primary-key match (keys must have been stored with the record). */
         PkMatch: {
@@ -1309,6 +4455,43 @@ export interface components {
             op: string;
             /** @description Key (lossless encoding) for `eq`; string prefix or POSIX regex otherwise. */
             value: unknown;
+        };
+        /** @description A pod of a cluster: Kubernetes facts plus the operator's per-pod status. */
+        PodInfo: {
+            /** @description `acko.io/config-hash` of the pod. */
+            configHash?: string | null;
+            /** @description Container names (for the logs viewer). */
+            containers: string[];
+            /** @description Node IP. */
+            hostIP?: string | null;
+            /** @description Image of the Aerospike container. */
+            image?: string | null;
+            /** @description Pod name. */
+            name: string;
+            /** @description Kubernetes node. */
+            nodeName?: string | null;
+            /** @description The operator's status of this pod (`status.pods[name]`), when it wrote one. */
+            operatorStatus?: Record<string, never> | null;
+            /** @description Kubernetes phase (`Pending`, `Running`, ...). */
+            phase?: string | null;
+            /** @description Pod IP. */
+            podIP?: string | null;
+            /** @description `acko.io/pod-spec-hash` of the pod. */
+            podSpecHash?: string | null;
+            /**
+             * Format: int32
+             * @description Rack id (`acko.io/rack` label).
+             */
+            rack?: number | null;
+            /** @description Pod condition `Ready` is true. */
+            ready: boolean;
+            /**
+             * Format: int32
+             * @description Container restarts.
+             */
+            restarts: number;
+            /** @description Start time (RFC 3339). */
+            startedAt?: string | null;
         };
         /** @description A secondary-index predicate. */
         Predicate: {
@@ -1491,6 +4674,54 @@ export interface components {
             /** @description Set (omit for the whole namespace). */
             set?: string | null;
         };
+        /** @description Pods of one rack. */
+        RackHealth: {
+            /** @description Pods in the rack. */
+            pods: string[];
+            /**
+             * Format: int32
+             * @description Rack id (0 = no rack configuration).
+             */
+            rack: number;
+            /** @description Ready pods in the rack. */
+            ready: number;
+            /** @description Zone of the rack (spec), if any. */
+            zone?: string | null;
+        };
+        /** @description Reconciliation health (circuit breaker). */
+        ReconciliationStatus: {
+            /**
+             * Format: int64
+             * @description Current backoff between reconciles, in seconds (0 when closed).
+             */
+            backoffSeconds: number;
+            condition?: components["schemas"]["ConditionView"] | null;
+            /**
+             * Format: int32
+             * @description Consecutive failed reconciles.
+             */
+            failedReconcileCount: number;
+            /** @description Message of the last failure. */
+            lastReconcileError?: string | null;
+            /** @description Last reconcile (RFC 3339). */
+            lastReconcileTime?: string | null;
+            /** @description When the operator retries next (RFC 3339), when backing off. */
+            nextRetryAt?: string | null;
+            /** @description Phase. */
+            phase?: string | null;
+            /** @description A reset was requested and not yet handled (the annotation is still there). */
+            resetRequested: boolean;
+            /**
+             * @description `closed` (reconciling normally), `degraded` (failures below the threshold) or `open`
+             *     (backing off).
+             */
+            state: string;
+            /**
+             * Format: int32
+             * @description Failures that open the breaker.
+             */
+            threshold: number;
+        };
         /** @description Documentation schema of a record key. */
         RecordKeyView: {
             /** @description RIPEMD-160 digest, hex. */
@@ -1569,6 +4800,13 @@ export interface components {
              */
             ttl?: number | null;
         };
+        /** @description Result of a resync request. */
+        ResyncRequested: {
+            /** @description Annotation set on the cluster. */
+            annotation: string;
+            /** @description The template the cluster will be re-resolved against. */
+            template: string;
+        };
         /** @description Grant or revoke roles. */
         RoleChange: {
             /** @description Roles to grant. */
@@ -1627,25 +4865,31 @@ export interface components {
              */
             writeTps: number;
         };
-        /** @description A problem located in the script. */
-        ScriptError: {
-            /** @description What would have been accepted there. */
-            expected: string[];
-            /** @description What is wrong. */
-            message: string;
-            /** @description Where. */
-            span: components["schemas"]["ScriptSpan"];
+        /** @description A new size. */
+        ScaleRequest: {
+            /** @description Optional optimistic-concurrency guard (see PATCH). */
+            resourceVersion?: string | null;
+            /**
+             * Format: int32
+             * @description Pods, 1-8 (the Community Edition limit).
+             */
+            size: number;
         };
-        /** @description A byte range of the script (and the same range in UTF-16 code units, for editors). */
-        ScriptSpan: {
-            /** @description End byte (exclusive). */
-            end: number;
-            /** @description End in UTF-16 code units. */
-            endUtf16: number;
-            /** @description Start byte. */
-            start: number;
-            /** @description Start in UTF-16 code units. */
-            startUtf16: number;
+        /** @description A secret: its name and the names of its keys. Never its values. */
+        SecretItem: {
+            /** @description Key names (values are never returned). */
+            keys: string[];
+            /** @description Name. */
+            name: string;
+            /** @description Namespace. */
+            namespace: string;
+            /** @description Secret type, e.g. `Opaque`. */
+            type?: string | null;
+        };
+        /** @description Secrets. */
+        SecretList: {
+            /** @description Sorted by namespace, then name. */
+            items: components["schemas"]["SecretItem"][];
         };
         /** @description A set-config request. */
         SetConfigRequest: {
@@ -1696,6 +4940,11 @@ export interface components {
             /** @description Whether the info console accepts state-changing commands (`--allow-info-writes`). */
             infoWritesAllowed: boolean;
             /**
+             * @description Whether the Kubernetes management endpoints (`/api/v1/k8s/...`) are on
+             *     (`K8S_MANAGEMENT_ENABLED`); when off they answer 404 and the UI hides them.
+             */
+            k8sManagementEnabled: boolean;
+            /**
              * Format: int64
              * @description Metrics sampling interval in milliseconds (`--sample-interval`).
              */
@@ -1744,6 +4993,70 @@ export interface components {
              * @description Last truncate time (server clock, ms since 2010-01-01), 0 if never.
              */
             truncateLut: number;
+        };
+        /** @description A storage class. */
+        StorageClassItem: {
+            /** @description Volumes can grow. */
+            allowVolumeExpansion: boolean;
+            /** @description Marked as the default class. */
+            isDefault: boolean;
+            /** @description Name. */
+            name: string;
+            /** @description Provisioner. */
+            provisioner: string;
+            /** @description `Delete` or `Retain`. */
+            reclaimPolicy?: string | null;
+            /** @description `Immediate` or `WaitForFirstConsumer`. */
+            volumeBindingMode?: string | null;
+        };
+        /** @description Storage classes. */
+        StorageClassList: {
+            /** @description Sorted by name. */
+            items: components["schemas"]["StorageClassItem"][];
+        };
+        /** @description A created template. */
+        TemplateCreated: {
+            /** @description The template as stored. */
+            template: components["schemas"]["TemplateDetail"];
+            /** @description Validation warnings. */
+            warnings: components["schemas"]["FieldError"][];
+        };
+        /** @description A template in full. */
+        TemplateDetail: {
+            /** @description Creation time (RFC 3339). */
+            createdAt?: string | null;
+            /** @description Name. */
+            name: string;
+            /** @description `resourceVersion`. */
+            resourceVersion?: string | null;
+            spec: components["schemas"]["AerospikeClusterTemplateSpec"];
+            /** @description Template status, as stored (the manager computes `usedBy` itself). */
+            status?: Record<string, never> | null;
+            /** @description Clusters referencing it ("Referenced By"). */
+            usedBy: components["schemas"]["ClusterRef"][];
+        };
+        /** @description Templates. */
+        TemplateList: {
+            /** @description Sorted by name. */
+            items: components["schemas"]["TemplateSummary"][];
+        };
+        /** @description One row of the template list. */
+        TemplateSummary: {
+            /** @description Creation time (RFC 3339). */
+            createdAt?: string | null;
+            /** @description Description. */
+            description?: string | null;
+            /** @description Default image. */
+            image?: string | null;
+            /** @description Name. */
+            name: string;
+            /**
+             * Format: int32
+             * @description Default size.
+             */
+            size?: number | null;
+            /** @description Clusters referencing it. */
+            usedBy: components["schemas"]["ClusterRef"][];
         };
         /** @description Confirmation of a truncate. */
         TruncateRequest: {
@@ -1822,59 +5135,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
-                };
-            };
-        };
-    };
-    run_aql: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Profile id */
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["AqlRequest"];
-            };
-        };
-        responses: {
-            /** @description NDJSON stream, one AqlEvent per line */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/x-ndjson": components["schemas"]["AqlEvent"];
-                };
-            };
-            /** @description syntax error, unsupported statement or missing confirmation; nothing ran */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["AqlProblem"];
-                };
-            };
-            /** @description a write in a read-only session or profile; nothing ran */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["AqlProblem"];
-                };
-            };
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3157,6 +6417,954 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+        };
+    };
+    list_clusters: {
+        parameters: {
+            query?: {
+                /** @description Only this namespace (default: all namespaces). */
+                namespace?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterList"];
+                };
+            };
+            /** @description Kubernetes management is off */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Kubernetes API unreachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    create_cluster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCluster"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Created"];
+                };
+            };
+            /** @description A cluster with this name exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid spec (every field path listed) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Kubernetes API unreachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    get_cluster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Cluster name. */
+                name: string;
+                /** @description Kubernetes namespace. */
+                namespace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterDetail"];
+                };
+            };
+            /** @description No such cluster, or Kubernetes management is off */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Kubernetes API unreachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    delete_cluster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Cluster name. */
+                name: string;
+                /** @description Kubernetes namespace. */
+                namespace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Deleted"];
+                };
+            };
+            /** @description No such cluster */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    patch_cluster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Cluster name. */
+                name: string;
+                /** @description Kubernetes namespace. */
+                namespace: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PatchCluster"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Patched"];
+                };
+            };
+            /** @description No such cluster */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Changed by someone else: reload and retry */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The result would be invalid (every field path listed) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    config_drift: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Cluster name. */
+                name: string;
+                /** @description Kubernetes namespace. */
+                namespace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfigDrift"];
+                };
+            };
+            /** @description No such cluster */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    cluster_events: {
+        parameters: {
+            query?: {
+                /**
+                 * @description One of Lifecycle, RollingRestart, Configuration, ACLSecurity, Scaling,
+                 *     RackManagement, Network, Monitoring, Template, CircuitBreaker, Other (labels such as
+                 *     `Rolling Restart` are accepted too).
+                 */
+                category?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Cluster name. */
+                name: string;
+                /** @description Kubernetes namespace. */
+                namespace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventList"];
+                };
+            };
+            /** @description Unknown category */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such cluster */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    cluster_health: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Cluster name. */
+                name: string;
+                /** @description Kubernetes namespace. */
+                namespace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterHealth"];
+                };
+            };
+            /** @description No such cluster */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    get_hpa: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Cluster name. */
+                name: string;
+                /** @description Kubernetes namespace. */
+                namespace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HpaView"];
+                };
+            };
+            /** @description No cluster or no HPA */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    put_hpa: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Cluster name. */
+                name: string;
+                /** @description Kubernetes namespace. */
+                namespace: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HpaRequest"];
+            };
+        };
+        responses: {
+            /** @description Updated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HpaView"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HpaView"];
+                };
+            };
+            /** @description Invalid bounds or targets */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    delete_hpa: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Cluster name. */
+                name: string;
+                /** @description Kubernetes namespace. */
+                namespace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No cluster or no HPA */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    trigger_operation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Cluster name. */
+                name: string;
+                /** @description Kubernetes namespace. */
+                namespace: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OperationRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperationStarted"];
+                };
+            };
+            /** @description An operation is already in progress, or the cluster changed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unknown pods or invalid id */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    pod_logs: {
+        parameters: {
+            query?: {
+                /** @description Container (default: the Aerospike container `aerospike-server`). */
+                container?: string;
+                /** @description Answer as a file download (`<pod>-<container>.log`). */
+                download?: boolean;
+                /** @description Keep the response open and stream new lines as they are written. */
+                follow?: boolean;
+                /** @description Logs of the previous (crashed) container instance. */
+                previous?: boolean;
+                /** @description Last lines to return (1-100000, default 1000). */
+                tailLines?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Cluster name. */
+                name: string;
+                /** @description Kubernetes namespace. */
+                namespace: string;
+                /** @description Pod name. */
+                pod: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Log text */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description No such pod in this cluster */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unknown container or tailLines out of range */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    reconciliation_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Cluster name. */
+                name: string;
+                /** @description Kubernetes namespace. */
+                namespace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReconciliationStatus"];
+                };
+            };
+            /** @description No such cluster */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    reset_circuit_breaker: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Cluster name. */
+                name: string;
+                /** @description Kubernetes namespace. */
+                namespace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReconciliationStatus"];
+                };
+            };
+            /** @description No such cluster */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    resync_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Cluster name. */
+                name: string;
+                /** @description Kubernetes namespace. */
+                namespace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResyncRequested"];
+                };
+            };
+            /** @description No such cluster */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The cluster references no template */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    scale_cluster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Cluster name. */
+                name: string;
+                /** @description Kubernetes namespace. */
+                namespace: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScaleRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Patched"];
+                };
+            };
+            /** @description Changed by someone else */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Size out of range */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    cluster_stream: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Cluster name. */
+                name: string;
+                /** @description Kubernetes namespace. */
+                namespace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream of `cluster`, `pod`, `podDeleted`, `event`, `deleted`, `error` events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description No such cluster */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    export_yaml: {
+        parameters: {
+            query?: {
+                /** @description Answer as a file download (`<name>.yaml`). */
+                download?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description Cluster name. */
+                name: string;
+                /** @description Kubernetes namespace. */
+                namespace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The resource as YAML */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/yaml": string;
+                };
+            };
+            /** @description No such cluster */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    k8s_namespaces: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NamespaceList"];
+                };
+            };
+            /** @description Kubernetes management is off */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    k8s_nodes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NodeList"];
+                };
+            };
+            /** @description Kubernetes management is off */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    k8s_secrets: {
+        parameters: {
+            query?: {
+                /** @description Namespace (default `default`; the ACL picker asks for the cluster's namespace). */
+                namespace?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecretList"];
+                };
+            };
+            /** @description Kubernetes management is off */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    k8s_storage_classes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StorageClassList"];
+                };
+            };
+            /** @description Kubernetes management is off */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    list_templates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateList"];
+                };
+            };
+            /** @description Kubernetes management is off */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    create_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTemplate"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateCreated"];
+                };
+            };
+            /** @description Exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid template */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    get_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Template name. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateDetail"];
+                };
+            };
+            /** @description No such template */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    delete_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Template name. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such template */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Still referenced by clusters */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -19,10 +19,10 @@ use crate::state::AppState;
 /// Routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(list_namespaces))
-        .routes(routes!(list_storage_classes))
-        .routes(routes!(list_secrets))
-        .routes(routes!(list_nodes))
+        .routes(routes!(k8s_namespaces))
+        .routes(routes!(k8s_storage_classes))
+        .routes(routes!(k8s_secrets))
+        .routes(routes!(k8s_nodes))
 }
 
 /// A namespace.
@@ -44,7 +44,7 @@ pub struct NamespaceList {
 /// Kubernetes namespaces.
 #[utoipa::path(get, path = "/k8s/namespaces", tag = "k8s",
     responses((status = 200, body = NamespaceList), (status = 404, description = "Kubernetes management is off")))]
-async fn list_namespaces(kube: Kube) -> ApiResult<Json<NamespaceList>> {
+async fn k8s_namespaces(kube: Kube) -> ApiResult<Json<NamespaceList>> {
     let api: Api<Namespace> = Api::all(kube.client.clone());
     let list = kube
         .call("namespaces", api.list(&ListParams::default()))
@@ -89,7 +89,7 @@ pub struct StorageClassList {
 /// Kubernetes storage classes.
 #[utoipa::path(get, path = "/k8s/storageclasses", tag = "k8s",
     responses((status = 200, body = StorageClassList), (status = 404, description = "Kubernetes management is off")))]
-async fn list_storage_classes(kube: Kube) -> ApiResult<Json<StorageClassList>> {
+async fn k8s_storage_classes(kube: Kube) -> ApiResult<Json<StorageClassList>> {
     let api: Api<StorageClass> = Api::all(kube.client.clone());
     let list = kube
         .call("storage classes", api.list(&ListParams::default()))
@@ -169,7 +169,7 @@ pub fn secret_item(s: Secret) -> SecretItem {
 /// Secrets of a namespace for the ACL picker: names, types and key names, never values.
 #[utoipa::path(get, path = "/k8s/secrets", tag = "k8s", params(SecretsQuery),
     responses((status = 200, body = SecretList), (status = 404, description = "Kubernetes management is off")))]
-async fn list_secrets(
+async fn k8s_secrets(
     kube: Kube,
     ApiQuery(q): ApiQuery<SecretsQuery>,
 ) -> ApiResult<Json<SecretList>> {
@@ -259,7 +259,7 @@ pub fn node_item(n: Node) -> NodeItem {
 /// Kubernetes nodes with zone and region (for rack placement and the node block list).
 #[utoipa::path(get, path = "/k8s/nodes", tag = "k8s",
     responses((status = 200, body = NodeList), (status = 404, description = "Kubernetes management is off")))]
-async fn list_nodes(kube: Kube) -> ApiResult<Json<NodeList>> {
+async fn k8s_nodes(kube: Kube) -> ApiResult<Json<NodeList>> {
     let api: Api<Node> = Api::all(kube.client.clone());
     let list = kube.call("nodes", api.list(&ListParams::default())).await?;
     let mut items: Vec<NodeItem> = list.items.into_iter().map(node_item).collect();
