@@ -19,6 +19,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/clusters/{id}/aql": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run an AQL script; the answer is an NDJSON stream of [`AqlEvent`] lines. */
+        post: operations["run_aql"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/clusters/{id}/config": {
         parameters: {
             query?: never;
@@ -3527,6 +3544,119 @@ export interface components {
             /** @description Clusters (`namespace/name`) that reference this template. */
             usedBy?: string[];
         };
+        /** @description One NDJSON line of the result stream (documentation schema; see the module docs). */
+        AqlEvent: {
+            /** @description Statement number (0-based). */
+            index: number;
+            /** @description Leading keyword(s), e.g. `SELECT`, `CREATE INDEX`. */
+            kind: string;
+            /** @description Where it is in the script. */
+            span: components["schemas"]["ScriptSpan"];
+            /** @description The statement in canonical AQL. */
+            statement: string;
+            /** @enum {string} */
+            type: "start";
+        } | {
+            /** @description Statement number. */
+            index: number;
+            /** @description The rows. */
+            rows: unknown[];
+            /** @enum {string} */
+            type: "rows";
+        } | {
+            /**
+             * Format: double
+             * @description Wall time of the statement in milliseconds.
+             */
+            elapsedMs: number;
+            /** @description Statement number. */
+            index: number;
+            /** @description Human summary, e.g. `1 record written`. */
+            message: string;
+            /**
+             * Format: int64
+             * @description Rows streamed (records read, listed objects) or records affected by a write.
+             */
+            rowCount: number;
+            /** @description Whether rows were cut at `maxRows`. */
+            truncated: boolean;
+            /** @enum {string} */
+            type: "end";
+        } | {
+            /**
+             * Format: double
+             * @description Wall time in milliseconds.
+             */
+            elapsedMs: number;
+            /** @description Statement number. */
+            index: number;
+            /** @description The problem (same shape as an HTTP error body). */
+            problem: components["schemas"]["Problem"];
+            /** @enum {string} */
+            type: "error";
+        } | {
+            /**
+             * Format: double
+             * @description Total wall time in milliseconds.
+             */
+            elapsedMs: number;
+            /** @description Session settings after the script's `SET` statements. */
+            settings: components["schemas"]["AqlSettings"];
+            /** @description Statements in the script. */
+            statements: number;
+            /** @description Statements that succeeded. */
+            succeeded: number;
+            /** @enum {string} */
+            type: "done";
+        };
+        /**
+         * @description How the terminal renders results (`SET OUTPUT`).
+         * @enum {string}
+         */
+        AqlOutput: "table" | "json";
+        /** @description Problem body of a script refused before anything ran (`spans` locates each problem). */
+        AqlProblem: components["schemas"]["Problem"] & {
+            /** @description Problems located in the script. */
+            spans: components["schemas"]["ScriptError"][];
+        };
+        /** @description An AQL script to run. */
+        AqlRequest: {
+            /** @description Required to run `TRUNCATE` and `DROP INDEX`. */
+            confirm?: boolean;
+            /**
+             * Format: int64
+             * @description Rows streamed per statement at most (1–100000, default 1000); a statement that had
+             *     more reports `truncated`.
+             */
+            maxRows?: number | null;
+            /** @description Lua sources for `REGISTER MODULE 'path/x.lua'`, by file name (`x.lua`). */
+            modules?: {
+                [key: string]: string;
+            };
+            /** @description Session read-only: refuse every statement that writes. */
+            readOnly?: boolean;
+            /** @description Statements separated by `;` (comments `-- ...` and `/* ... *\/` allowed). */
+            script: string;
+            /** @description Session settings at the start of the script. */
+            settings?: components["schemas"]["AqlSettings"];
+        };
+        /** @description Session settings: sent by the client, changed by `SET` statements, returned in `done`. */
+        AqlSettings: {
+            /**
+             * @description `SET KEY_SEND`: store the user key with records written by INSERT (default true, as
+             *     everywhere in the manager; `aql` itself defaults to false).
+             */
+            keySend?: boolean;
+            /** @description `SET OUTPUT TABLE|JSON` (rendering only). */
+            output?: components["schemas"]["AqlOutput"];
+            /** @description `SET RECORD_PRINT_METADATA`: show digest, generation and TTL columns. */
+            recordPrintMetadata?: boolean;
+            /**
+             * Format: int32
+             * @description `SET TIMEOUT ms`: total timeout of each operation; null = the profile's timeout.
+             */
+            timeoutMs?: number | null;
+        };
         /** @description What auto-connect did. */
         AutoConnect: {
             /** @description Why no profile was created (the cluster itself was created). */
@@ -4875,6 +5005,26 @@ export interface components {
              */
             size: number;
         };
+        /** @description A problem located in the script. */
+        ScriptError: {
+            /** @description What would have been accepted there. */
+            expected: string[];
+            /** @description What is wrong. */
+            message: string;
+            /** @description Where. */
+            span: components["schemas"]["ScriptSpan"];
+        };
+        /** @description A byte range of the script (and the same range in UTF-16 code units, for editors). */
+        ScriptSpan: {
+            /** @description End byte (exclusive). */
+            end: number;
+            /** @description End in UTF-16 code units. */
+            endUtf16: number;
+            /** @description Start byte. */
+            start: number;
+            /** @description Start in UTF-16 code units. */
+            startUtf16: number;
+        };
         /** @description A secret: its name and the names of its keys. Never its values. */
         SecretItem: {
             /** @description Key names (values are never returned). */
@@ -5135,6 +5285,59 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    run_aql: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Profile id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AqlRequest"];
+            };
+        };
+        responses: {
+            /** @description NDJSON stream, one AqlEvent per line */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": components["schemas"]["AqlEvent"];
+                };
+            };
+            /** @description syntax error, unsupported statement or missing confirmation; nothing ran */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["AqlProblem"];
+                };
+            };
+            /** @description a write in a read-only session or profile; nothing ran */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["AqlProblem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
