@@ -1,0 +1,192 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { createMemoryRouter, RouterProvider } from "react-router";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import K8sClusterDetailPage from "./K8sClusterDetailPage";
+import K8sClustersPage from "./K8sClustersPage";
+import { clusterDetail, clusterList, drift, events, health, reconciliation } from "./fixtures";
+
+beforeAll(() => {
+  // jsdom has no <dialog> methods.
+  HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
+    this.setAttribute("open", "");
+  };
+  HTMLDialogElement.prototype.close ??= function (this: HTMLDialogElement) {
+    this.removeAttribute("open");
+  };
+});
+afterEach(() => vi.unstubAllGlobals());
+
+interface Call {
+  method: string;
+  path: string;
+  body: unknown;
+}
+
+/** A fake manager: settings with K8s on/off and the /k8s/ answers from the fixtures. */
+function fakeServer(k8sOn: boolean, override: Record<string, () => Response> = {}) {
+  const calls: Call[] = [];
+  const json = (v: unknown, status = 200) => new Response(JSON.stringify(v), { status, headers: { "content-type": "application/json" } });
+  vi.stubGlobal(
+    "fetch",
+    vi.fn(async (input: Request | string, init?: RequestInit) => {
+      const req = typeof input === "string" ? new Request(new URL(input, "http://localhost"), init) : input;
+      const u = new URL(req.url);
+      const text = req.method === "GET" ? "" : await req.text();
+      calls.push({ method: req.method, path: u.pathname + u.search, body: text ? JSON.parse(text) : undefined });
+      const key = `${req.method} ${u.pathname}`;
+      if (override[key]) return override[key]();
+      const base = "/api/v1/k8s/clusters/db/alpha";
+      switch (key) {
+        case "GET /api/v1/settings":
+          return json({ k8sManagementEnabled: k8sOn, demo: false, infoWritesAllowed: false, sampleIntervalMs: 1000, historySeconds: 600, historySamples: 600, bodyLimitBytes: 1, version: "t" });
+        case "GET /api/v1/k8s/clusters":
+          return json(clusterList);
+        case `GET ${base}`:
+          return json(clusterDetail);
+        case `GET ${base}/health`:
+          return json(health);
+        case `GET ${base}/config-drift`:
+          return json(drift);
+        case `GET ${base}/reconciliation-status`:
+          return json(reconciliation);
+        case `GET ${base}/events`:
+          return json(events);
+        case `POST ${base}/operations`:
+          return json({ id: "warm-abc", cluster: clusterDetail, changed: ["spec.operations"], warnings: [] });
+        case `POST ${base}/scale`:
+          return json({ cluster: { ...clusterDetail, spec: { ...clusterDetail.spec, size: 5 } }, changed: ["spec.size"], warnings: [] });
+        case `DELETE ${base}`:
+          return json({ deleted: true, removedProfiles: [] });
+        case `GET ${base}/pods/alpha-0-1/logs`:
+          return new Response("line 1\nline 2\n", { status: 200, headers: { "content-type": "text/plain" } });
+      }
+      return json({ type: "about:blank", title: "Not Found", status: 404, detail: `no fake for ${key}` }, 404);
+    }),
+  );
+  return calls;
+}
+
+function renderAt(path: string) {
+  const router = createMemoryRouter(
+    [
+      { path: "/k8s", element: <K8sClustersPage /> },
+      { path: "/k8s/clusters/:namespace/:name", element: <K8sClusterDetailPage /> },
+    ],
+    { initialEntries: [path] },
+  );
+  const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  render(
+    <QueryClientProvider client={qc}>
+      <RouterProvider router={router} />
+    </QueryClientProvider>,
+  );
+  return router;
+}
+
+describe("K8s cluster list", () => {
+  it("says Kubernetes management is off and calls no /k8s/ endpoint", async () => {
+    const calls = fakeServer(false);
+    renderAt("/k8s");
+    await screen.findByText("Kubernetes management is off");
+    expect(calls.filter((c) => c.path.startsWith("/api/v1/k8s"))).toEqual([]);
+  });
+
+  it("lists clusters with coloured phase badges, ready/size, image, template and age", async () => {
+    fakeServer(true);
+    renderAt("/k8s");
+    const rows = await screen.findAllByTestId("k8s-cluster-row");
+    expect(rows).toHaveLength(3);
+    const badges = rows.map((r) => within(r).getByTestId("phase-badge"));
+    expect(badges.map((b) => [b.textContent?.split(":")[0], b.getAttribute("data-tone")])).toEqual([
+      ["Completed", "ok"],
+      ["ScalingUp", "info"],
+      ["BackoffActive", "err"],
+    ]);
+    const cells = (r: HTMLElement) => [...r.querySelectorAll("td")].map((td) => td.textContent);
+    expect(cells(rows[0]!).slice(0, 6)).toEqual(["alpha", "db", "Completed: Healthy and fully reconciled", "3/3", "aerospike:ce-8.1.2.0", "prod-defaults"]);
+    expect(cells(rows[1]!)[2]).toContain("adding 1 pod");
+    expect(cells(rows[2]!)[3]).toBe("?/2");
+    expect(within(rows[0]!).getByRole("link", { name: "alpha" }).getAttribute("href")).toBe("/k8s/clusters/db/alpha");
+  });
+});
+
+describe("K8s cluster detail", () => {
+  it("renders phase reason, operation progress, cards, pods and events from the API", async () => {
+    fakeServer(true);
+    renderAt("/k8s/clusters/db/alpha");
+    expect((await screen.findByTestId("phase-reason")).textContent).toBe("restarting alpha-0-2 (config changed)");
+    const progress = screen.getByRole("progressbar", { name: "WarmRestart progress" });
+    expect(progress.getAttribute("aria-valuenow")).toBe("33");
+    const pods = screen.getAllByTestId("pod-row");
+    expect(pods).toHaveLength(3);
+    const cells = [...pods[2]!.querySelectorAll("td")].map((td) => td.textContent);
+    expect(cells[2]).toContain("not ready");
+    expect(cells[2]).toContain("unstable for");
+    expect(cells.slice(3, 9)).toEqual(["10.0.0.12", "node-2192.168.1.2", "1", "not satisfied", "confighash / podspec123", "—"]);
+    expect(cells[9]).toContain("ConfigChanged");
+    await screen.findByText("512 partitions remaining");
+    expect(screen.getByText("Out of Sync")).toBeTruthy();
+    await screen.findByText("ConfigApplied");
+    expect(await screen.findAllByTestId("event-item")).toHaveLength(3);
+    await screen.findByText("drifted");
+  });
+
+  it("warm-restarts only the selected pods", async () => {
+    const calls = fakeServer(true);
+    renderAt("/k8s/clusters/db/alpha");
+    fireEvent.click(await screen.findByRole("checkbox", { name: "Select pod alpha-0-0" }));
+    fireEvent.click(screen.getByRole("checkbox", { name: "Select pod alpha-0-2" }));
+    fireEvent.click(screen.getByRole("button", { name: "Warm restart (2)" }));
+    const dialog = await screen.findByRole("dialog");
+    expect(dialog.textContent).toContain("alpha-0-0, alpha-0-2");
+    fireEvent.click(within(dialog).getByRole("button", { name: "Start" }));
+    await screen.findByText("WarmRestart warm-abc started.");
+    expect(calls.find((c) => c.method === "POST" && c.path.endsWith("/operations"))?.body).toEqual({ kind: "WarmRestart", podList: ["alpha-0-0", "alpha-0-2"] });
+  });
+
+  it("scales within 1–8 only and shows the server's field error", async () => {
+    const calls = fakeServer(true, {
+      "POST /api/v1/k8s/clusters/db/alpha/scale": () =>
+        new Response(JSON.stringify({ type: "about:blank", title: "Invalid request", status: 422, detail: "invalid", errors: [{ field: "size", message: "size is locked by the HPA" }] }), {
+          status: 422,
+          headers: { "content-type": "application/problem+json" },
+        }),
+    });
+    renderAt("/k8s/clusters/db/alpha");
+    fireEvent.click(await screen.findByRole("button", { name: "Scale" }));
+    const input = await screen.findByLabelText("Pods (1–8)");
+    fireEvent.change(input, { target: { value: "9" } });
+    expect(screen.getByText("Community Edition clusters have 1 to 8 nodes")).toBeTruthy();
+    const dialog = screen.getByRole("dialog");
+    expect((within(dialog).getByRole("button", { name: "Scale" }) as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.change(input, { target: { value: "5" } });
+    fireEvent.click(within(dialog).getByRole("button", { name: "Scale" }));
+    await waitFor(() => expect(within(dialog).getAllByText("size is locked by the HPA").length).toBeGreaterThan(0));
+    expect(calls.find((c) => c.path.endsWith("/scale"))?.body).toEqual({ size: 5, resourceVersion: "42" });
+  });
+
+  it("deletes only after the name is typed", async () => {
+    const calls = fakeServer(true);
+    const router = renderAt("/k8s/clusters/db/alpha");
+    fireEvent.click(await screen.findByRole("button", { name: "Delete" }));
+    const dialog = await screen.findByRole("dialog");
+    const confirm = within(dialog).getByRole("button", { name: "Delete" }) as HTMLButtonElement;
+    expect(confirm.disabled).toBe(true);
+    fireEvent.change(within(dialog).getByLabelText('Type "alpha" to confirm'), { target: { value: "alpha" } });
+    expect(confirm.disabled).toBe(false);
+    fireEvent.click(confirm);
+    await waitFor(() => expect(router.state.location.pathname).toBe("/k8s"));
+    expect(calls.some((c) => c.method === "DELETE" && c.path === "/api/v1/k8s/clusters/db/alpha")).toBe(true);
+  });
+
+  it("shows pod logs with the chosen tail", async () => {
+    const calls = fakeServer(true);
+    renderAt("/k8s/clusters/db/alpha");
+    fireEvent.click(await screen.findByRole("button", { name: "Logs of alpha-0-1" }));
+    expect((await screen.findByTestId("log-text")).textContent).toBe("line 1\nline 2\n");
+    expect(calls.some((c) => c.path === "/api/v1/k8s/clusters/db/alpha/pods/alpha-0-1/logs?tailLines=500&container=aerospike-server")).toBe(true);
+    const download = screen.getByRole("link", { name: "Download" });
+    expect(download.getAttribute("href")).toContain("tailLines=500&download=true");
+  });
+});
