@@ -5,6 +5,7 @@ import { endpoints, keys } from "../../api/endpoints";
 import { Badge, EmptyState, ErrorState, Loading, PageHeader } from "../../components/ui";
 import { k8s, k8sKeys, type ClusterSummary } from "./api";
 import { K8sOff } from "./K8sOff";
+import { K8sTabs } from "./K8sTabs";
 import { PhaseBadge } from "./PhaseBadge";
 import { age } from "./phase";
 
@@ -33,6 +34,7 @@ export default function K8sClustersPage() {
           ) : null
         }
       />
+      {enabled ? <K8sTabs /> : null}
       {settings.isLoading ? <Loading what="Loading settings" /> : null}
       {settings.isError ? <ErrorState error={settings.error} onRetry={() => settings.refetch()} /> : null}
       {settings.data && !enabled ? <K8sOff /> : null}

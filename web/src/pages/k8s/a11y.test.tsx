@@ -52,6 +52,22 @@ describe("axe on the K8s pages (fixtures)", () => {
     }
   });
 
+  it("templates list, delete dialog and template detail", async () => {
+    fakeServer(true);
+    renderAt("/k8s/templates");
+    await screen.findAllByTestId("k8s-template-row");
+    expect(await violations(document.body)).toEqual([]);
+    fireEvent.click(screen.getByRole("button", { name: "Delete template scratch" }));
+    expect(await violations(await screen.findByRole("dialog"))).toEqual([]);
+  });
+
+  it("template detail", async () => {
+    fakeServer(true);
+    renderAt("/k8s/templates/prod-defaults");
+    await screen.findByRole("link", { name: "db/alpha" });
+    expect(await violations(document.body)).toEqual([]);
+  });
+
   it("the off state", async () => {
     fakeServer(false);
     renderAt("/k8s");

@@ -23,6 +23,8 @@ export type EventList = S["EventList"];
 export type ClusterEvent = S["ClusterEvent"];
 export type EventCategory = S["EventCategory"];
 export type ClusterStatus = S["AerospikeClusterStatus"];
+export type TemplateSummary = S["TemplateSummary"];
+export type TemplateDetail = S["TemplateDetail"];
 
 /**
  * The operator's per-pod status (`status.pods[name]`; the OpenAPI document types it as a free
@@ -48,6 +50,8 @@ const cp = (namespace: string, name: string) => ({ params: { path: { namespace, 
 
 export const k8sKeys = {
   clusters: ["k8s", "clusters"] as const,
+  templates: ["k8s", "templates"] as const,
+  template: (name: string) => ["k8s", "template", name] as const,
   cluster: (ns: string, name: string) => ["k8s", "cluster", ns, name] as const,
   part: (ns: string, name: string, part: string) => ["k8s", "cluster", ns, name, part] as const,
 };
@@ -85,6 +89,9 @@ export const k8s = {
         body: { kind, ...(podList && podList.length ? { podList } : {}) },
       }),
     ),
+  templates: () => unwrap(client.GET("/api/v1/k8s/templates")),
+  template: (name: string) => unwrap(client.GET("/api/v1/k8s/templates/{name}", { params: { path: { name } } })),
+  removeTemplate: (name: string) => unwrap(client.DELETE("/api/v1/k8s/templates/{name}", { params: { path: { name } } })),
   /** Log text of a pod (plain text, so not through the JSON client). */
   logs: (ns: string, name: string, pod: string, tailLines: number, container?: string) =>
     requestText("GET", `/k8s/clusters/${enc(ns)}/${enc(name)}/pods/${enc(pod)}/logs`, { query: { tailLines, container } }),

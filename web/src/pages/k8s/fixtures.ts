@@ -1,5 +1,8 @@
 /** Test fixtures typed with the generated OpenAPI types (a shape change fails `tsc`). */
-import type { ClusterDetail, ClusterHealth, ClusterList, ConfigDrift, EventList, ReconciliationStatus } from "./api";
+import type { ClusterDetail, ClusterHealth, ClusterList, ConfigDrift, EventList, ReconciliationStatus, TemplateDetail } from "./api";
+import type { components } from "../../api/schema.gen";
+
+type TemplateList = components["schemas"]["TemplateList"];
 
 export const NOW = Date.parse("2026-01-10T12:00:00Z");
 
@@ -102,4 +105,20 @@ export const events: EventList = {
     { category: "CircuitBreaker", label: "Circuit Breaker", count: 1 },
     { category: "Scaling", label: "Scaling", count: 1 },
   ],
+};
+
+export const templateList: TemplateList = {
+  items: [
+    { name: "prod-defaults", description: "3 nodes, persistent storage", image: "aerospike:ce-8.1.2.0", size: 3, usedBy: [{ namespace: "db", name: "alpha" }], createdAt: "2026-01-01T00:00:00Z" },
+    { name: "scratch", description: null, image: null, size: null, usedBy: [], createdAt: "2026-01-02T00:00:00Z" },
+  ],
+};
+
+export const templateDetail: TemplateDetail = {
+  name: "prod-defaults",
+  resourceVersion: "7",
+  createdAt: "2026-01-01T00:00:00Z",
+  spec: { image: "aerospike:ce-8.1.2.0", size: 3 },
+  status: null,
+  usedBy: [{ namespace: "db", name: "alpha" }],
 };

@@ -108,3 +108,35 @@ describe("K8s cluster detail", () => {
     expect(download.getAttribute("href")).toContain("tailLines=500&download=true");
   });
 });
+
+describe("K8s templates", () => {
+  it("lists templates with the clusters referencing them", async () => {
+    fakeServer(true);
+    renderAt("/k8s/templates");
+    const rows = await screen.findAllByTestId("k8s-template-row");
+    expect(rows.map((r) => [...r.querySelectorAll("td")].slice(0, 4).map((td) => td.textContent))).toEqual([
+      ["prod-defaults3 nodes, persistent storage", "aerospike:ce-8.1.2.0", "3", "db/alpha"],
+      ["scratch", "—", "—", "none"],
+    ]);
+  });
+
+  it("shows the server's 409 plainly when a referenced template is deleted", async () => {
+    const calls = fakeServer(true);
+    renderAt("/k8s/templates");
+    fireEvent.click(await screen.findByRole("button", { name: "Delete template prod-defaults" }));
+    const dialog = await screen.findByRole("dialog");
+    expect(dialog.textContent).toContain("refuses the delete");
+    fireEvent.click(within(dialog).getByRole("button", { name: "Delete" }));
+    await within(dialog).findByText(/referenced by 1 cluster\(s\): db\/alpha/);
+    expect(calls.some((c) => c.method === "DELETE" && c.path === "/api/v1/k8s/templates/prod-defaults")).toBe(true);
+  });
+
+  it("template detail lists 'Referenced by' with links to the clusters", async () => {
+    fakeServer(true);
+    renderAt("/k8s/templates/prod-defaults");
+    const card = await screen.findByTestId("referenced-by");
+    await within(card).findByRole("link", { name: "db/alpha" });
+    expect(within(card).getByRole("link", { name: "db/alpha" }).getAttribute("href")).toBe("/k8s/clusters/db/alpha");
+    expect(screen.getByTestId("template-spec").textContent).toContain('"size": 3');
+  });
+});

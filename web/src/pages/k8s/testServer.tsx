@@ -5,7 +5,9 @@ import { createMemoryRouter, RouterProvider } from "react-router";
 import { afterEach, beforeAll, vi } from "vitest";
 import K8sClusterDetailPage from "./K8sClusterDetailPage";
 import K8sClustersPage from "./K8sClustersPage";
-import { clusterDetail, clusterList, drift, events, health, reconciliation } from "./fixtures";
+import { clusterDetail, clusterList, drift, events, health, reconciliation, templateDetail, templateList } from "./fixtures";
+import K8sTemplateDetailPage from "./K8sTemplateDetailPage";
+import K8sTemplatesPage from "./K8sTemplatesPage";
 
 beforeAll(() => {
   // jsdom has no <dialog> methods.
@@ -59,6 +61,14 @@ export function fakeServer(k8sOn: boolean, override: Record<string, () => Respon
           return json({ cluster: { ...clusterDetail, spec: { ...clusterDetail.spec, size: 5 } }, changed: ["spec.size"], warnings: [] });
         case `DELETE ${base}`:
           return json({ deleted: true, removedProfiles: [] });
+        case "GET /api/v1/k8s/templates":
+          return json(templateList);
+        case "GET /api/v1/k8s/templates/prod-defaults":
+          return json(templateDetail);
+        case "DELETE /api/v1/k8s/templates/scratch":
+          return new Response(null, { status: 204 });
+        case "DELETE /api/v1/k8s/templates/prod-defaults":
+          return json({ type: "about:blank", title: "Conflict", status: 409, detail: "AerospikeClusterTemplate prod-defaults is referenced by 1 cluster(s): db/alpha; delete them or move them off the template first" }, 409);
         case `GET ${base}/pods/alpha-0-1/logs`:
           return new Response("line 1\nline 2\n", { status: 200, headers: { "content-type": "text/plain" } });
       }
@@ -73,6 +83,8 @@ export function renderAt(path: string) {
     [
       { path: "/k8s", element: <K8sClustersPage /> },
       { path: "/k8s/clusters/:namespace/:name", element: <K8sClusterDetailPage /> },
+      { path: "/k8s/templates", element: <K8sTemplatesPage /> },
+      { path: "/k8s/templates/:name", element: <K8sTemplateDetailPage /> },
     ],
     { initialEntries: [path] },
   );
