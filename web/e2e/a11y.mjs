@@ -17,6 +17,7 @@ function routes({ C, ns, set, unreachable }) {
     // their data states are covered by vitest (src/pages/k8s/*.test.tsx).
     ["k8s-clusters", "/k8s", "Kubernetes clusters"],
     ["k8s-cluster-detail", "/k8s/clusters/default/demo", "Cluster default/demo"],
+    ["k8s-create", "/k8s/new", "Create Aerospike cluster"],
     ["k8s-templates", "/k8s/templates", "Cluster templates"],
     ["k8s-template-detail", "/k8s/templates/demo", "Template demo"],
     ["not-found", "/no/such/page", "Page not found"],

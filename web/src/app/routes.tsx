@@ -30,6 +30,7 @@ export const routes: RouteObject[] = [
       { path: "settings", lazy: page(() => import("../pages/SettingsPage")) },
       // Kubernetes management (one lazily loaded chunk; the nav entry is hidden when the server has it off).
       { path: "k8s", lazy: page(() => import("../pages/k8s/K8sClustersPage")) },
+      { path: "k8s/new", lazy: page(() => import("../pages/k8s/K8sCreateClusterPage")) },
       { path: "k8s/clusters/:namespace/:name", lazy: page(() => import("../pages/k8s/K8sClusterDetailPage")) },
       { path: "k8s/templates", lazy: page(() => import("../pages/k8s/K8sTemplatesPage")) },
       { path: "k8s/templates/:name", lazy: page(() => import("../pages/k8s/K8sTemplateDetailPage")) },

@@ -28,9 +28,14 @@ export default function K8sClustersPage() {
         description="AerospikeCluster resources managed by the operator."
         actions={
           enabled ? (
-            <button type="button" className="btn" onClick={() => list.refetch()}>
-              Refresh
-            </button>
+            <>
+              <button type="button" className="btn" onClick={() => list.refetch()}>
+                Refresh
+              </button>
+              <Link className="btn btn-primary" to="/k8s/new">
+                Create cluster
+              </Link>
+            </>
           ) : null
         }
       />

@@ -68,6 +68,21 @@ describe("axe on the K8s pages (fixtures)", () => {
     expect(await violations(document.body)).toEqual([]);
   });
 
+  it("create wizard, every step", async () => {
+    fakeServer(true);
+    renderAt("/k8s/new");
+    await screen.findByText("Step 1 of 3: Basic");
+    fireEvent.change(screen.getByLabelText("Cluster name"), { target: { value: "orders" } });
+    expect(await violations(document.body)).toEqual([]);
+    fireEvent.click(screen.getByRole("button", { name: "Next" }));
+    await screen.findByText("Step 2 of 3: Namespace & Storage");
+    fireEvent.click(screen.getByRole("radio", { name: "Persistent volume (PVC)" }));
+    expect(await violations(document.body)).toEqual([]);
+    fireEvent.click(screen.getByRole("button", { name: "Next" }));
+    await screen.findByTestId("review-yaml");
+    expect(await violations(document.body)).toEqual([]);
+  });
+
   it("the off state", async () => {
     fakeServer(false);
     renderAt("/k8s");

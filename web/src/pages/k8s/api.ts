@@ -90,6 +90,9 @@ export const k8s = {
       }),
     ),
   templates: () => unwrap(client.GET("/api/v1/k8s/templates")),
+  create: (body: S["CreateCluster"]) => unwrap(client.POST("/api/v1/k8s/clusters", { body })),
+  k8sNamespaces: () => unwrap(client.GET("/api/v1/k8s/namespaces")),
+  storageClasses: () => unwrap(client.GET("/api/v1/k8s/storageclasses")),
   template: (name: string) => unwrap(client.GET("/api/v1/k8s/templates/{name}", { params: { path: { name } } })),
   removeTemplate: (name: string) => unwrap(client.DELETE("/api/v1/k8s/templates/{name}", { params: { path: { name } } })),
   /** Log text of a pod (plain text, so not through the JSON client). */

@@ -8,6 +8,7 @@ import K8sClustersPage from "./K8sClustersPage";
 import { clusterDetail, clusterList, drift, events, health, reconciliation, templateDetail, templateList } from "./fixtures";
 import K8sTemplateDetailPage from "./K8sTemplateDetailPage";
 import K8sTemplatesPage from "./K8sTemplatesPage";
+import K8sCreateClusterPage from "./K8sCreateClusterPage";
 
 beforeAll(() => {
   // jsdom has no <dialog> methods.
@@ -61,6 +62,28 @@ export function fakeServer(k8sOn: boolean, override: Record<string, () => Respon
           return json({ cluster: { ...clusterDetail, spec: { ...clusterDetail.spec, size: 5 } }, changed: ["spec.size"], warnings: [] });
         case `DELETE ${base}`:
           return json({ deleted: true, removedProfiles: [] });
+        case "GET /api/v1/k8s/namespaces":
+          return json({ items: [{ name: "db", phase: "Active" }, { name: "default", phase: "Active" }] });
+        case "GET /api/v1/k8s/storageclasses":
+          return json({ items: [{ name: "gp3", provisioner: "ebs.csi.aws.com", isDefault: true, allowVolumeExpansion: true }] });
+        case "POST /api/v1/k8s/clusters": {
+          const body = JSON.parse(text) as { name: string; namespace: string };
+          if (body.name === "taken")
+            return json(
+              {
+                type: "about:blank",
+                title: "Invalid request",
+                status: 422,
+                detail: "2 problems",
+                errors: [
+                  { field: "spec.aerospikeConfig.namespaces[0].replication-factor", message: "replication-factor 3 needs at least 3 nodes on CE" },
+                  { field: "spec.podSpec.x", message: "unknown field x" },
+                ],
+              },
+              422,
+            );
+          return json({ cluster: { ...clusterDetail, name: body.name, namespace: body.namespace }, warnings: [] }, 201);
+        }
         case "GET /api/v1/k8s/templates":
           return json(templateList);
         case "GET /api/v1/k8s/templates/prod-defaults":
@@ -84,6 +107,7 @@ export function renderAt(path: string) {
       { path: "/k8s", element: <K8sClustersPage /> },
       { path: "/k8s/clusters/:namespace/:name", element: <K8sClusterDetailPage /> },
       { path: "/k8s/templates", element: <K8sTemplatesPage /> },
+      { path: "/k8s/new", element: <K8sCreateClusterPage /> },
       { path: "/k8s/templates/:name", element: <K8sTemplateDetailPage /> },
     ],
     { initialEntries: [path] },
