@@ -80,6 +80,13 @@ export default function K8sClusterDetailPage() {
       void refresh();
     },
   });
+  const resync = useMutation({
+    mutationFn: () => k8s.resyncTemplate(namespace, name),
+    onSuccess: () => {
+      setNotice("Template resync requested.");
+      void refresh();
+    },
+  });
   const reset = useMutation({
     mutationFn: () => k8s.resetBreaker(namespace, name),
     onSuccess: (r) => {
@@ -166,7 +173,7 @@ export default function K8sClusterDetailPage() {
               resetError={reset.error ?? undefined}
             />
             <DriftCard drift={drift.data} error={drift.error ?? undefined} />
-            {d.status?.templateSnapshot ? <TemplateCard snapshot={d.status.templateSnapshot} /> : null}
+            {d.status?.templateSnapshot ? <TemplateCard snapshot={d.status.templateSnapshot} onResync={() => resync.mutate()} resyncing={resync.isPending} resyncError={resync.error ?? undefined} /> : null}
           </div>
           <ConditionsCard conditions={health.data?.conditions ?? []} />
           <Card title={`Pods (${d.pods.length})`} testId="pods-card">

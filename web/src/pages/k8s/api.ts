@@ -64,6 +64,7 @@ export const k8s = {
   drift: (ns: string, name: string): Promise<ConfigDrift> => unwrap(client.GET("/api/v1/k8s/clusters/{namespace}/{name}/config-drift", cp(ns, name))),
   reconciliation: (ns: string, name: string) =>
     unwrap(client.GET("/api/v1/k8s/clusters/{namespace}/{name}/reconciliation-status", cp(ns, name))),
+  resyncTemplate: (ns: string, name: string) => unwrap(client.POST("/api/v1/k8s/clusters/{namespace}/{name}/resync-template", cp(ns, name))),
   resetBreaker: (ns: string, name: string) =>
     unwrap(client.POST("/api/v1/k8s/clusters/{namespace}/{name}/reconciliation-status/reset", cp(ns, name))),
   events: (ns: string, name: string) => unwrap(client.GET("/api/v1/k8s/clusters/{namespace}/{name}/events", cp(ns, name))),

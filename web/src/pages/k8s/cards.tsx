@@ -245,10 +245,30 @@ export function ReconciliationCard({
   );
 }
 
-export function TemplateCard({ snapshot }: { snapshot: NonNullable<ClusterStatus["templateSnapshot"]> }) {
+export function TemplateCard({
+  snapshot,
+  onResync,
+  resyncing,
+  resyncError,
+}: {
+  snapshot: NonNullable<ClusterStatus["templateSnapshot"]>;
+  onResync: () => void;
+  resyncing: boolean;
+  resyncError?: unknown;
+}) {
   const [open, setOpen] = useState(false);
   return (
-    <Card title="Template" testId="template-card">
+    <Card
+      title="Template"
+      testId="template-card"
+      actions={
+        <button type="button" className="btn" onClick={onResync} disabled={resyncing}>
+          {resyncing ? <Spinner label="Resyncing" /> : null}
+          Resync template
+        </button>
+      }
+    >
+      {resyncError ? <ErrorState error={resyncError} compact /> : null}
       <div className="space-y-1 text-sm">
         <p>
           <span className="font-medium">{snapshot.name}</span>{" "}

@@ -50,6 +50,14 @@ describe("K8s cluster detail", () => {
     await screen.findByText("drifted");
   });
 
+  it("requests a template resync from the template card", async () => {
+    const calls = fakeServer(true);
+    renderAt("/k8s/clusters/db/alpha");
+    fireEvent.click(await screen.findByRole("button", { name: "Resync template" }));
+    await screen.findByText("Template resync requested.");
+    expect(calls.some((c) => c.method === "POST" && c.path === "/api/v1/k8s/clusters/db/alpha/resync-template")).toBe(true);
+  });
+
   it("warm-restarts only the selected pods", async () => {
     const calls = fakeServer(true);
     renderAt("/k8s/clusters/db/alpha");

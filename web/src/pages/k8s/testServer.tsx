@@ -56,6 +56,8 @@ export function fakeServer(k8sOn: boolean, override: Record<string, () => Respon
           return json(reconciliation);
         case `GET ${base}/events`:
           return json(events);
+        case `POST ${base}/resync-template`:
+          return json({ cluster: clusterDetail, changed: [], warnings: [] });
         case `POST ${base}/operations`:
           return json({ id: "warm-abc", cluster: clusterDetail, changed: ["spec.operations"], warnings: [] });
         case `POST ${base}/scale`:
