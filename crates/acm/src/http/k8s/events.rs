@@ -142,6 +142,9 @@ pub const REASONS: &[(&str, EventCategory)] = &[
     ("ReconcileError", EventCategory::Lifecycle),
     ("ReconcileFailed", EventCategory::Lifecycle),
     ("ClusterReady", EventCategory::Lifecycle),
+    ("ClusterCompleted", EventCategory::Lifecycle),
+    ("InvalidSpec", EventCategory::Lifecycle),
+    ("ReadinessGateUpdated", EventCategory::Lifecycle),
     ("ValidationFailed", EventCategory::Lifecycle),
     ("StatefulSetCreated", EventCategory::Lifecycle),
     ("StatefulSetUpdated", EventCategory::Lifecycle),
@@ -162,6 +165,8 @@ pub const REASONS: &[(&str, EventCategory)] = &[
     ("OperationFailed", EventCategory::RollingRestart),
     ("UnstablePodSkipped", EventCategory::RollingRestart),
     ("NodeQuiesceFailed", EventCategory::RollingRestart),
+    ("WarmRestartRequested", EventCategory::RollingRestart),
+    ("WarmRestartConfirmed", EventCategory::RollingRestart),
     // Configuration
     ("ConfigChanged", EventCategory::Configuration),
     ("ConfigMapCreated", EventCategory::Configuration),
@@ -171,6 +176,8 @@ pub const REASONS: &[(&str, EventCategory)] = &[
     ("DynamicConfigRolledBack", EventCategory::Configuration),
     ("ConfigDegraded", EventCategory::Configuration),
     ("InvalidConfig", EventCategory::Configuration),
+    ("ObjectsApplied", EventCategory::Configuration),
+    ("ObjectsPruned", EventCategory::Configuration),
     // ACL / security
     ("ACLSyncStarted", EventCategory::AclSecurity),
     ("ACLSynced", EventCategory::AclSecurity),
@@ -187,6 +194,7 @@ pub const REASONS: &[(&str, EventCategory)] = &[
     ("WaitingForMigration", EventCategory::Scaling),
     ("MigrationComplete", EventCategory::Scaling),
     ("SuccessfulRescale", EventCategory::Scaling),
+    ("ClaimsDeleted", EventCategory::Scaling),
     ("FailedGetScale", EventCategory::Scaling),
     ("FailedComputeMetricsReplicas", EventCategory::Scaling),
     // Racks
@@ -214,9 +222,11 @@ pub const REASONS: &[(&str, EventCategory)] = &[
     ("PrometheusRuleCreated", EventCategory::Monitoring),
     ("PrometheusRuleSkipped", EventCategory::Monitoring),
     ("MetricsServiceCreated", EventCategory::Monitoring),
+    ("OptionalCrdMissing", EventCategory::Monitoring),
     // Template
     ("TemplateResolved", EventCategory::Template),
     ("TemplateNotFound", EventCategory::Template),
+    ("TemplateUnavailable", EventCategory::Template),
     ("TemplateDrifted", EventCategory::Template),
     ("TemplateResynced", EventCategory::Template),
     ("TemplateResyncRequested", EventCategory::Template),
@@ -441,6 +451,34 @@ mod tests {
         );
         assert_eq!(category_of("Scheduled"), EventCategory::Other);
         assert_eq!(category_of(""), EventCategory::Other);
+    }
+
+    /// The reasons the acko operator emits (`acko-operator` `shell::events::Reason`) with the
+    /// category it declares for each: the manager must agree.
+    #[test]
+    fn operator_reasons_have_the_operator_category() {
+        let operator = [
+            ("FinalizerAdded", "Lifecycle"),
+            ("ClusterDeleted", "Lifecycle"),
+            ("ClusterCompleted", "Lifecycle"),
+            ("InvalidSpec", "Lifecycle"),
+            ("ReconcileFailed", "Lifecycle"),
+            ("ReadinessGateUpdated", "Lifecycle"),
+            ("ObjectsApplied", "Configuration"),
+            ("ObjectsPruned", "Configuration"),
+            ("ScaledUp", "Scaling"),
+            ("ScaledDown", "Scaling"),
+            ("ClaimsDeleted", "Scaling"),
+            ("PodRestarted", "RollingRestart"),
+            ("WarmRestartRequested", "RollingRestart"),
+            ("WarmRestartConfirmed", "RollingRestart"),
+            ("WarmRestartFailed", "RollingRestart"),
+            ("OptionalCrdMissing", "Monitoring"),
+            ("TemplateUnavailable", "Template"),
+        ];
+        for (reason, cat) in operator {
+            assert_eq!(category_of(reason).id(), cat, "{reason}");
+        }
     }
 
     #[test]
