@@ -12,6 +12,7 @@ import { K8sOff } from "./K8sOff";
 import { PhaseBadge } from "./PhaseBadge";
 import { PodsTable } from "./PodsTable";
 import { age } from "./phase";
+import { useClusterStream } from "./useClusterStream";
 
 /** Poll interval while the cluster is changing (the seed's 5 s for the detail page). */
 export const DETAIL_POLL_MS = 5_000;
@@ -32,6 +33,7 @@ export default function K8sClusterDetailPage() {
     refetchInterval: (q) => poll(q.state.data?.transitional || q.state.data?.status?.operationStatus?.phase === "InProgress"),
   });
   const fast = detail.data?.transitional ?? false;
+  useClusterStream(namespace, name, enabled && detail.isSuccess);
   const part = <T,>(key: string, fn: () => Promise<T>) => ({
     queryKey: k8sKeys.part(namespace, name, key),
     queryFn: fn,

@@ -1,5 +1,5 @@
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { fakeServer, renderAt } from "./testServer";
 
 describe("K8s cluster list", () => {
@@ -56,6 +56,35 @@ describe("K8s cluster detail", () => {
     fireEvent.click(await screen.findByRole("button", { name: "Resync template" }));
     await screen.findByText("Template resync requested.");
     expect(calls.some((c) => c.method === "POST" && c.path === "/api/v1/k8s/clusters/db/alpha/resync-template")).toBe(true);
+  });
+
+  it("refetches the cluster when its SSE stream reports a change", async () => {
+    const sources: Array<{ url: string; fire: (type: string) => void; closed: boolean }> = [];
+    vi.stubGlobal(
+      "EventSource",
+      class {
+        listeners = new Map<string, () => void>();
+        entry: { url: string; fire: (type: string) => void; closed: boolean };
+        constructor(url: string) {
+          this.entry = { url, fire: (t) => this.listeners.get(t)?.(), closed: false };
+          sources.push(this.entry);
+        }
+        addEventListener(t: string, f: () => void) {
+          this.listeners.set(t, f);
+        }
+        close() {
+          this.entry.closed = true;
+        }
+      },
+    );
+    const calls = fakeServer(true);
+    renderAt("/k8s/clusters/db/alpha");
+    await screen.findByTestId("phase-reason");
+    await waitFor(() => expect(sources.map((s) => s.url)).toEqual(["/api/v1/k8s/clusters/db/alpha/stream"]));
+    const gets = () => calls.filter((c) => c.method === "GET" && c.path === "/api/v1/k8s/clusters/db/alpha").length;
+    const before = gets();
+    sources[0]!.fire("cluster");
+    await waitFor(() => expect(gets()).toBe(before + 1));
   });
 
   it("warm-restarts only the selected pods", async () => {
