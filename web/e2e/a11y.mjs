@@ -13,6 +13,13 @@ function routes({ C, ns, set, unreachable }) {
     // [name, path, heading, needs a connection]
     ["connections", "/connections", "Connections"],
     ["settings", "/settings", "Settings"],
+    // Kubernetes pages: `--demo` has Kubernetes management off, so these audit the "off" state;
+    // their data states are covered by vitest (src/pages/k8s/*.test.tsx).
+    ["k8s-clusters", "/k8s", "Kubernetes clusters"],
+    ["k8s-cluster-detail", "/k8s/clusters/default/demo", "Cluster default/demo"],
+    ["k8s-create", "/k8s/new", "Create Aerospike cluster"],
+    ["k8s-templates", "/k8s/templates", "Cluster templates"],
+    ["k8s-template-detail", "/k8s/templates/demo", "Template demo"],
     ["not-found", "/no/such/page", "Page not found"],
     ["dashboard", `${C}/dashboard`, "Dashboard", true],
     ["namespaces", `${C}/namespaces`, "Namespaces & sets", true],

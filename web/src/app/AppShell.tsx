@@ -1,6 +1,8 @@
 /** Frame of every page: left navigation, profile selector, theme toggle, content outlet. */
+import { useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { NavLink, Outlet, useLocation, useNavigate, useNavigation, useParams } from "react-router";
+import { endpoints, keys } from "../api/endpoints";
 import { Icon } from "../components/icons";
 import { groupProfiles } from "../pages/connections/grouping";
 import { ANNOUNCER_ID } from "./pageTitle";
@@ -93,6 +95,8 @@ export function AppShell() {
   const { connId } = useParams();
   const navigation = useNavigation();
   const profiles = useProfiles();
+  const settings = useQuery({ queryKey: keys.settings, queryFn: endpoints.settings, staleTime: Infinity });
+  const k8sEnabled = settings.data?.k8sManagementEnabled === true;
   const { pathname } = useLocation();
   // Narrow screens (and 400 % zoom, WCAG 1.4.10): the navigation folds behind a Menu button.
   const [navOpen, setNavOpen] = useState(false);
@@ -138,6 +142,13 @@ export function AppShell() {
               <Icon name="plug" /> Connections
             </NavLink>
           </li>
+          {k8sEnabled ? (
+            <li>
+              <NavLink to="/k8s" className={linkCls}>
+                <Icon name="layers" /> Kubernetes
+              </NavLink>
+            </li>
+          ) : null}
           <li className="mt-3 mb-1 flex items-center gap-2 px-2.5 text-xs font-semibold uppercase tracking-wide muted">
             {active ? (
               <>

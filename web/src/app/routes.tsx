@@ -28,6 +28,12 @@ export const routes: RouteObject[] = [
       { index: true, element: <Navigate to="/connections" replace /> },
       { path: "connections", lazy: page(() => import("../pages/connections/ConnectionsPage")) },
       { path: "settings", lazy: page(() => import("../pages/SettingsPage")) },
+      // Kubernetes management (one lazily loaded chunk; the nav entry is hidden when the server has it off).
+      { path: "k8s", lazy: page(() => import("../pages/k8s/K8sClustersPage")) },
+      { path: "k8s/new", lazy: page(() => import("../pages/k8s/K8sCreateClusterPage")) },
+      { path: "k8s/clusters/:namespace/:name", lazy: page(() => import("../pages/k8s/K8sClusterDetailPage")) },
+      { path: "k8s/templates", lazy: page(() => import("../pages/k8s/K8sTemplatesPage")) },
+      { path: "k8s/templates/:name", lazy: page(() => import("../pages/k8s/K8sTemplateDetailPage")) },
       {
         path: "clusters/:connId",
         children: [

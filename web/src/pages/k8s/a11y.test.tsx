@@ -1,0 +1,92 @@
+/**
+ * The axe gate on the K8s pages and dialogs with data (the e2e runs against `--demo`, which has
+ * no Kubernetes, so there these pages are audited only in their "off" state). jsdom has no layout,
+ * so colour contrast is not checked here (the badges reuse the audited badge colours); every
+ * structural WCAG 2.1 A/AA rule is.
+ */
+import { fireEvent, screen } from "@testing-library/react";
+import axe from "axe-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { fakeServer, renderAt } from "./testServer";
+
+beforeAll(() => {
+  // jsdom has no canvas; axe only uses it to detect icon ligatures (none here).
+  HTMLCanvasElement.prototype.getContext = (() => null) as unknown as HTMLCanvasElement["getContext"];
+});
+
+async function violations(root: Element) {
+  const r = await axe.run(root, {
+    runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+    rules: { "color-contrast": { enabled: false } },
+    resultTypes: ["violations"],
+  });
+  const extra = await axe.run(root, { runOnly: { type: "rule", values: ["empty-table-header"] }, resultTypes: ["violations"] });
+  return [...r.violations, ...extra.violations].map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+describe("axe on the K8s pages (fixtures)", () => {
+  it("cluster list", async () => {
+    fakeServer(true);
+    renderAt("/k8s");
+    await screen.findAllByTestId("k8s-cluster-row");
+    expect(await violations(document.body)).toEqual([]);
+  });
+
+  it("cluster detail and its dialogs", async () => {
+    fakeServer(true);
+    renderAt("/k8s/clusters/db/alpha");
+    await screen.findAllByTestId("event-item");
+    await screen.findByText("drifted");
+    expect(await violations(document.body)).toEqual([]);
+    for (const [button, ready] of [
+      ["Scale", () => screen.findByLabelText("Pods (1–8)")],
+      ["Delete", () => screen.findByLabelText('Type "alpha" to confirm')],
+      ["Warm restart", () => screen.findByRole("button", { name: "Start" })],
+      ["Logs of alpha-0-1", () => screen.findByTestId("log-text")],
+    ] as const) {
+      fireEvent.click(screen.getByRole("button", { name: button }));
+      await ready();
+      const dialog = document.querySelector("dialog[open]")!;
+      expect(await violations(dialog), button).toEqual([]);
+      fireEvent.click(screen.getAllByRole("button", { name: "Close dialog" }).find((b) => b.closest("dialog[open]"))!);
+    }
+  });
+
+  it("templates list, delete dialog and template detail", async () => {
+    fakeServer(true);
+    renderAt("/k8s/templates");
+    await screen.findAllByTestId("k8s-template-row");
+    expect(await violations(document.body)).toEqual([]);
+    fireEvent.click(screen.getByRole("button", { name: "Delete template scratch" }));
+    expect(await violations(await screen.findByRole("dialog"))).toEqual([]);
+  });
+
+  it("template detail", async () => {
+    fakeServer(true);
+    renderAt("/k8s/templates/prod-defaults");
+    await screen.findByRole("link", { name: "db/alpha" });
+    expect(await violations(document.body)).toEqual([]);
+  });
+
+  it("create wizard, every step", async () => {
+    fakeServer(true);
+    renderAt("/k8s/new");
+    await screen.findByText("Step 1 of 3: Basic");
+    fireEvent.change(screen.getByLabelText("Cluster name"), { target: { value: "orders" } });
+    expect(await violations(document.body)).toEqual([]);
+    fireEvent.click(screen.getByRole("button", { name: "Next" }));
+    await screen.findByText("Step 2 of 3: Namespace & Storage");
+    fireEvent.click(screen.getByRole("radio", { name: "Persistent volume (PVC)" }));
+    expect(await violations(document.body)).toEqual([]);
+    fireEvent.click(screen.getByRole("button", { name: "Next" }));
+    await screen.findByTestId("review-yaml");
+    expect(await violations(document.body)).toEqual([]);
+  });
+
+  it("the off state", async () => {
+    fakeServer(false);
+    renderAt("/k8s");
+    await screen.findByText("Kubernetes management is off");
+    expect(await violations(document.body)).toEqual([]);
+  });
+});
