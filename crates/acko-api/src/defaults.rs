@@ -7,7 +7,7 @@
 //! |---|---|
 //! | `aerospikeConfig.service.cluster-name` | `metadata.name` |
 //! | `aerospikeConfig.service.proto-fd-max` | 15000 |
-//! | `aerospikeConfig.namespaces` (when absent) | one in-memory namespace `test`, 1 GiB, replication-factor min(2, size) |
+//! | `aerospikeConfig.namespaces` (when absent) | one in-memory namespace `test`, 1 GiB, replication-factor [`DEFAULT_REPLICATION_FACTOR`] (2, whatever the size: scaling never changes it) |
 //! | `aerospikeConfig.network.service.port` | 3000 |
 //! | `aerospikeConfig.network.fabric.port` | 3001 |
 //! | `aerospikeConfig.network.heartbeat.port` / `.mode` | 3002 / `mesh` |
@@ -168,11 +168,21 @@ pub fn default_aerospike_config(config: &mut Map<String, Value>, name: Option<&s
     }
 }
 
+/// `replication-factor` of the default namespace, independent of `spec.size`.
+pub const DEFAULT_REPLICATION_FACTOR: i64 = 2;
+
 /// Adds [`DEFAULT_NAMESPACE`] when the config has no `namespaces` key: an in-memory namespace
-/// `test` with `data-size` 1 GiB and `replication-factor` min(2, size).
+/// `test` with `data-size` 1 GiB and `replication-factor` [`DEFAULT_REPLICATION_FACTOR`].
+///
+/// The factor does not depend on the size on purpose: it is part of every pod's
+/// aerospike.conf, so a size-dependent default would change the config hash of running pods
+/// on every scale (1→2 would restart the only node). Aerospike keeps
+/// min(replication-factor, cluster size) copies, so 2 on a one-node cluster is one copy until
+/// a second node joins. `size` is unused and kept for API stability.
 pub fn default_namespace(config: &mut Map<String, Value>, size: i32) {
+    let _ = size;
     if !config.contains_key("namespaces") {
-        let rf = size.clamp(1, 2);
+        let rf = DEFAULT_REPLICATION_FACTOR;
         config.insert(
             "namespaces".into(),
             serde_json::json!([{

@@ -60,9 +60,9 @@ fn at_most_two_namespaces() {
 }
 
 #[test]
-fn replication_factor_is_1_to_min_4_size() {
+fn replication_factor_is_1_to_4_and_above_size_is_a_warning() {
     accepts(ns(json!({"replication-factor": 3})));
-    rejects(
+    warns(
         ns(json!({"replication-factor": 4})),
         "spec.aerospikeConfig.namespaces[0].replication-factor",
     );

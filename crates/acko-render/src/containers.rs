@@ -31,16 +31,7 @@ use crate::storage::Attachments;
 pub const INIT_CONTAINER: &str = acko_api::pod_spec::ACKO_INIT_CONTAINER_NAME;
 /// Name of the Aerospike server container.
 pub const AEROSPIKE_CONTAINER: &str = acko_api::pod_spec::AEROSPIKE_CONTAINER_NAME;
-/// Volume holding the rack ConfigMap.
-pub const VOLUME_CONFIG: &str = "acko-config";
-/// Volume with the pod's own labels and annotations (downward API).
-pub const VOLUME_PODINFO: &str = "acko-podinfo";
-/// Volume with the final aerospike.conf.
-pub const VOLUME_CONF: &str = "aerospike-conf";
-/// Volume with the acko-init binary.
-pub const VOLUME_BIN: &str = "acko-bin";
-/// Volume with the supervisor state.
-pub const VOLUME_RUN: &str = "acko-run";
+pub use acko_api::names::{VOLUME_BIN, VOLUME_CONF, VOLUME_CONFIG, VOLUME_PODINFO, VOLUME_RUN};
 /// Mount path of the ConfigMap.
 pub const CONFIG_DIR: &str = "/etc/acko/config";
 /// Mount path of the downward-API files.

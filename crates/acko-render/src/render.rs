@@ -4,7 +4,7 @@ use acko_api::{AerospikeCluster, AerospikeClusterSpec, NetworkPolicyType, PodSer
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use serde_json::Value;
 
-use crate::configmap::{self, InitSettings, NetworkSettings, PodServiceSettings};
+use crate::configmap::{self, InitSettings, PodServiceSettings};
 use crate::error::RenderError;
 use crate::objects::{DesiredObjects, RackSummary};
 use crate::pod_template::{self, PodInputs};
@@ -131,11 +131,10 @@ pub fn render(
         let rendered_storage = storage::render(name, rack_id, rack_storage);
         let settings = InitSettings {
             config_hash: String::new(),
-            network: NetworkSettings::new(spec.aerospike_network_policy.as_ref(), ports),
+            network: configmap::network_settings(spec.aerospike_network_policy.as_ref(), ports),
             pod_service: pod_service_type.map(|service_type| PodServiceSettings { service_type }),
             external_address_timeout_seconds: configmap::EXTERNAL_ADDRESS_TIMEOUT_SECONDS,
             volumes: rendered_storage.init_settings.clone(),
-            dirty_volumes: Vec::new(),
         };
         let rack_cm = configmap::build(name, namespace, rack_id, conf.render(), settings);
         let pod = pod_template::build(

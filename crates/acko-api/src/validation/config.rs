@@ -458,16 +458,22 @@ fn validate_replication_factor(v: &Value, size: Option<i32>, path: &str, p: &mut
         );
         return;
     };
-    let max = size.map_or(4, |s| i64::from(s).min(4));
-    if !(1..=max).contains(&rf) {
-        let why = match size {
-            Some(s) if rf > i64::from(s) && rf <= 4 => format!("the cluster has only {s} node(s)"),
-            _ => "the server allows 1 to 4".to_string(),
-        };
+    if !(1..=4).contains(&rf) {
         p.error(
             path,
-            format!("replication-factor {rf} is not allowed: {why}"),
-            format!("use a value between 1 and {max}"),
+            format!("replication-factor {rf} is not allowed: the server allows 1 to 4"),
+            "use a value between 1 and 4",
+        );
+    } else if let Some(s) = size.filter(|s| rf > i64::from(*s)) {
+        // Not an error: Aerospike keeps min(replication-factor, cluster size) copies, and
+        // refusing it would make the default (2) invalid on one node and force a config
+        // change (a restart of every pod) on scaling.
+        p.warning(
+            path,
+            format!(
+                "replication-factor {rf} is more than the {s} node(s) of the cluster: Aerospike keeps only {s} copy(ies) until the cluster grows"
+            ),
+            format!("this is fine if you plan to scale to {rf} or more nodes; otherwise use at most {s}"),
         );
     }
 }
@@ -526,7 +532,8 @@ mod tests {
     fn replication_factor_bounded_by_size_and_four() {
         assert!(check(ns(json!({"replication-factor": 3})), Some(3)).is_empty());
         let path = "spec.aerospikeConfig.namespaces[0].replication-factor";
-        assert!(check(ns(json!({"replication-factor": 3})), Some(2)).has_path(path));
+        let over = check(ns(json!({"replication-factor": 3})), Some(2));
+        assert!(!over.has_errors() && over.has_path(path), "{over}");
         assert!(check(ns(json!({"replication-factor": 5})), Some(8)).has_path(path));
         assert!(check(ns(json!({"replication-factor": 0})), Some(8)).has_path(path));
         assert!(check(ns(json!({"replication-factor": "two"})), Some(8)).has_path(path));
