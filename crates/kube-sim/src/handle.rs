@@ -124,6 +124,106 @@ impl SimHandle {
         self.state.store.set_history_limit(n);
     }
 
+    /// Turn a Node Ready or NotReady (its pods follow: NotReady pods, no new pods scheduled).
+    pub fn set_node_ready(&self, node: &str, ready: bool) -> Result<Value, ApiError> {
+        self.mutate("v1", "Node", "", node, "status", |n| {
+            let (s, reason) = if ready {
+                ("True", "KubeletReady")
+            } else {
+                ("Unknown", "NodeStatusUnknown")
+            };
+            crate::controllers::set_condition(n, "Ready", s, reason, "set by the test");
+        })
+    }
+
+    /// Make a pod never become Ready (its readiness probe keeps failing).
+    pub fn pod_never_ready(&self, ns: &str, pod: &str, never: bool) {
+        let key = (ns.to_string(), pod.to_string());
+        let mut set = self.state.faults.never_ready.lock();
+        if never {
+            set.insert(key);
+        } else {
+            set.remove(&key);
+        }
+        drop(set);
+        self.poke();
+    }
+
+    /// Make a LoadBalancer Service never get an address (`("*", "*")` = every Service).
+    pub fn lb_never(&self, ns: &str, svc: &str, never: bool) {
+        let key = (ns.to_string(), svc.to_string());
+        let mut set = self.state.faults.lb_never.lock();
+        if never {
+            set.insert(key);
+        } else {
+            set.remove(&key);
+        }
+    }
+
+    /// Restart a pod's containers as the kubelet would after a crash (`restartCount` + 1).
+    pub fn restart_containers(&self, ns: &str, pod: &str) -> Result<Value, ApiError> {
+        let r = self.mutate("v1", "Pod", ns, pod, "status", |p| {
+            for c in p["status"]["containerStatuses"].as_array_mut().into_iter().flatten() {
+                let n = c["restartCount"].as_i64().unwrap_or(0);
+                c["restartCount"] = json!(n + 1);
+                c["lastState"] = json!({"terminated": {"exitCode": 137, "reason": "Error", "finishedAt": crate::store::now()}});
+            }
+        })?;
+        self.state
+            .logs
+            .lock()
+            .entry((ns.to_string(), pod.to_string()))
+            .or_default()
+            .push_str(&format!(
+                "{} kube-sim: containers restarted\n",
+                crate::store::now()
+            ));
+        Ok(r)
+    }
+
+    /// Events recorded in a namespace (reason, message), oldest first.
+    pub fn events(&self, ns: &str) -> Vec<(String, String)> {
+        let Some(rt) = self.state.store.find_kind("v1", "Event") else {
+            return Vec::new();
+        };
+        let mut evs = self
+            .state
+            .store
+            .with(|i| i.list(&rt, Some(ns), &Default::default(), &Default::default()));
+        evs.sort_by_key(|e| {
+            e["metadata"]["resourceVersion"]
+                .as_str()
+                .and_then(|r| r.parse::<u64>().ok())
+                .unwrap_or(0)
+        });
+        evs.iter()
+            .map(|e| {
+                (
+                    e["reason"].as_str().unwrap_or_default().to_string(),
+                    e["message"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect()
+    }
+
+    /// Wake the controllers (after changing a fault that is not an object).
+    pub fn poke(&self) {
+        let rt = self
+            .state
+            .store
+            .find_kind("v1", "Namespace")
+            .expect("built in");
+        let _ = self.state.store.with_mut(|i, tx| {
+            i.mutate(tx, &rt, "", "kube-system", "", "kube-sim", |n| {
+                let c = n["metadata"]["annotations"]["kube-sim.dev/poke"]
+                    .as_str()
+                    .and_then(|s| s.parse::<u64>().ok())
+                    .unwrap_or(0);
+                n["metadata"]["annotations"]["kube-sim.dev/poke"] = json!((c + 1).to_string());
+            })
+        });
+    }
+
     /// Current object as JSON (None when absent).
     pub fn get_json(&self, api_version: &str, kind: &str, ns: &str, name: &str) -> Option<Value> {
         let rt = self.state.store.find_kind(api_version, kind)?;

@@ -19,6 +19,7 @@
 
 #![allow(clippy::collapsible_if, clippy::too_many_arguments)]
 
+pub mod aerospike;
 pub mod apply;
 pub mod controllers;
 pub mod defaults;
