@@ -7,6 +7,7 @@
 //! |---|---|
 //! | `aerospikeConfig.service.cluster-name` | `metadata.name` |
 //! | `aerospikeConfig.service.proto-fd-max` | 15000 |
+//! | `aerospikeConfig.logging` (when absent) | `[{name: console, any: info}]`: asd logs nothing without it; console is what `kubectl logs` shows |
 //! | `aerospikeConfig.namespaces` (when absent) | one in-memory namespace `test`, 1 GiB, replication-factor [`DEFAULT_REPLICATION_FACTOR`] (2, whatever the size: scaling never changes it) |
 //! | `aerospikeConfig.network.service.port` | 3000 |
 //! | `aerospikeConfig.network.fabric.port` | 3001 |
@@ -18,6 +19,7 @@
 //! | `monitoring.exporterImage` / `.port` (when enabled) | [`DEFAULT_EXPORTER_IMAGE`] / 9145 |
 //! | `monitoring.serviceMonitor.interval` | `30s` |
 //! | `podSpec.terminationGracePeriodSeconds` | 60 |
+//! | `podSpec.readinessGateEnabled` | true |
 //! | `podSpec.podManagementPolicy` | `Parallel` |
 //! | `podSpec.multiPodPerHost` / `.dnsPolicy` (with `hostNetwork: true`) | false / `ClusterFirstWithHostNet` |
 //! | `rollingUpdateBatchSize` | 1 |
@@ -113,6 +115,7 @@ pub fn apply_spec_defaults(spec: &mut AerospikeClusterSpec, name: Option<&str>) 
     }
 
     let pod = spec.pod_spec.get_or_insert_with(Default::default);
+    pod.readiness_gate_enabled.get_or_insert(true);
     pod.termination_grace_period_seconds
         .get_or_insert(DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS);
     pod.pod_management_policy
@@ -143,6 +146,10 @@ pub fn apply_spec_defaults(spec: &mut AerospikeClusterSpec, name: Option<&str>) 
 /// Fills the `service` and `network` defaults of an Aerospike config tree. Keys whose parent is
 /// not an object are left alone (validation reports them).
 pub fn default_aerospike_config(config: &mut Map<String, Value>, name: Option<&str>) {
+    // Without a logging stanza asd logs nothing at all (kubectl logs would be empty).
+    config
+        .entry("logging")
+        .or_insert_with(aerospike_conf::knowledge::logging::default_container_logging);
     if let Some(service) = object_entry(config, "service") {
         if let Some(name) = name.filter(|n| !n.is_empty()) {
             service

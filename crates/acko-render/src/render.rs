@@ -227,11 +227,7 @@ fn render_services(
     ));
     if let Some(ty) = pod_service_type {
         let meta = spec.pod_service.as_ref().and_then(|p| p.metadata.as_ref());
-        let ty = match ty {
-            PodServiceType::ClusterIP => "ClusterIP",
-            PodServiceType::NodePort => "NodePort",
-            PodServiceType::LoadBalancer => "LoadBalancer",
-        };
+        let ty = ty.as_str();
         for pod in all_pods {
             out.services.push(services::pod_service(
                 name,
@@ -272,14 +268,6 @@ fn render_services(
     }
 }
 
-fn service_account(spec: &AerospikeClusterSpec) -> &str {
-    spec.pod_spec
-        .as_ref()
-        .and_then(|p| p.service_account_name.as_deref())
-        .filter(|s| !s.is_empty())
-        .unwrap_or("default")
-}
-
 fn render_rbac(
     out: &mut DesiredObjects,
     name: &str,
@@ -288,11 +276,20 @@ fn render_rbac(
     pod_service_type: Option<PodServiceType>,
     all_pods: &[String],
 ) {
-    let sa = service_account(spec);
-    if matches!(
-        pod_service_type,
-        Some(PodServiceType::NodePort | PodServiceType::LoadBalancer)
-    ) {
+    let Some(sa) = pod_template::pod_service_account(spec, name) else {
+        return;
+    };
+    let user_given = spec
+        .pod_spec
+        .as_ref()
+        .and_then(|p| p.service_account_name.as_deref())
+        .is_some_and(|s| !s.is_empty());
+    if !user_given && pod_template::needs_api(spec) {
+        out.service_accounts
+            .push(rbac::service_account(name, namespace));
+    }
+    let sa = sa.as_str();
+    if pod_service_type.is_some_and(PodServiceType::is_external) {
         out.roles
             .push(rbac::pod_service_reader_role(name, namespace, all_pods));
         out.role_bindings
