@@ -57,8 +57,8 @@ pub async fn render(
         .as_str()
         .ok_or("the rack ConfigMap has no key aerospike.conf")?
         .to_string();
-    let settings = InitSettings::from_json(settings_text, "ConfigMap key acko-init.json")
-        .map_err(|e| e.to_string())?;
+    let settings = InitSettings::from_json(settings_text)
+        .map_err(|e| format!("ConfigMap key acko-init.json: {e}"))?;
     let config_hash = settings.config_hash.clone();
     let raw = RawFacts {
         pod_name: pod["metadata"]["name"].as_str().map(String::from),
