@@ -45,7 +45,7 @@ pub struct Knobs {
     pub max_ignorable: u32,
     /// Volume names whose PVCs are deleted with their pod or cluster (`cascadeDelete`).
     pub cascade_volumes: BTreeSet<String>,
-    /// `podSpec.readinessGateEnabled`.
+    /// The rendered pods carry the `acko.io/aerospike-ready` readiness gate.
     pub readiness_gate: bool,
     /// `spec.paused`.
     pub paused: bool,
@@ -175,11 +175,8 @@ fn knobs(v: &ValidatedCluster) -> Knobs {
             0,
         ),
         cascade_volumes: cascade,
-        readiness_gate: spec
-            .pod_spec
-            .as_ref()
-            .and_then(|p| p.readiness_gate_enabled)
-            .unwrap_or(false),
+        // Set from the rendered pods in `desired` (the renderer decides the default).
+        readiness_gate: false,
         paused: spec.paused.unwrap_or(false),
     }
 }
@@ -248,7 +245,7 @@ pub fn desired(
     let rendered = acko_render::render_validated(&validated, options)
         .map_err(|e| DesiredError::Render(e.to_string()))?;
     let uid = cluster.metadata.uid.clone().unwrap_or_default();
-    let objects = rendered
+    let objects: Vec<DesiredObject> = rendered
         .to_list()
         .into_iter()
         .filter_map(|v| {
@@ -275,10 +272,22 @@ pub fn desired(
         Ok(Value::Object(m)) => m,
         _ => Default::default(),
     };
+    let mut knobs = knobs(&validated);
+    knobs.readiness_gate = objects.iter().any(|o: &DesiredObject| {
+        o.value
+            .pointer("/spec/template/spec/readinessGates")
+            .and_then(Value::as_array)
+            .is_some_and(|gates| {
+                gates.iter().any(|g| {
+                    g.get("conditionType").and_then(Value::as_str)
+                        == Some(acko_render::pod_template::READINESS_GATE)
+                })
+            })
+    });
     Ok(Desired {
         objects,
         racks: rendered.racks.clone(),
-        knobs: knobs(&validated),
+        knobs,
         selector,
         spec_json,
         warnings: validated.warnings().to_vec(),

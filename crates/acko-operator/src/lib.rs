@@ -10,6 +10,7 @@
 pub mod desired;
 pub mod observed;
 pub mod plan;
+pub mod shell;
 pub mod status;
 
 /// Installs the rustls `ring` crypto provider (idempotent). Call first in `main` and in tests
