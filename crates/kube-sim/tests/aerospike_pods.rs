@@ -20,6 +20,9 @@ metadata:
 spec:
   size: 3
   image: aerospike:ce-8.1.1.1
+  # No operator runs here to set the acko.io/aerospike-ready gate: plain TCP readiness.
+  podSpec:
+    readinessGateEnabled: false
   aerospikeConfig:
     namespaces:
       - name: test

@@ -151,9 +151,19 @@ pub struct Runtime {
 }
 
 impl Runtime {
-    /// A fresh pod IP.
+    /// A fresh pod IP. Simulators in other processes (parallel test runs) use the same
+    /// 127.10.x.y range and fake nodes bind fixed ports there, so each process starts at its
+    /// own offset and an address whose Aerospike port is already taken is skipped.
     pub fn allocate_ip(&self) -> String {
-        kubelet::pod_ip(self.next_ip.fetch_add(1, Ordering::Relaxed))
+        static PROCESS_OFFSET: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+        let offset = *PROCESS_OFFSET.get_or_init(|| (std::process::id() % 200) * 250);
+        loop {
+            let n = self.next_ip.fetch_add(1, Ordering::Relaxed);
+            let ip = kubelet::pod_ip(offset.wrapping_add(n));
+            if std::net::TcpListener::bind((ip.as_str(), 3000)).is_ok() || n % 62_500 == 62_499 {
+                return ip;
+            }
+        }
     }
 
     /// Whether the pod's readiness probe passes.
