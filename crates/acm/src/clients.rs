@@ -24,6 +24,36 @@ pub struct Conn {
     pub profile_name: String,
     /// Per-request total timeout (ms).
     pub timeout_ms: u32,
+    /// Last time a request used this client (tokio clock, so tests can pause it).
+    last_used: Mutex<tokio::time::Instant>,
+}
+
+impl Conn {
+    /// A connected client for a profile, used now.
+    pub fn new(client: Client, profile_id: i64, profile_name: String, timeout_ms: u32) -> Self {
+        Self {
+            client,
+            profile_id,
+            profile_name,
+            timeout_ms,
+            last_used: Mutex::new(tokio::time::Instant::now()),
+        }
+    }
+
+    /// Mark the client as used by a request now.
+    pub fn touch(&self) {
+        *self.last_used.lock() = tokio::time::Instant::now();
+    }
+
+    /// Time since a request last used the client.
+    pub fn idle_for(&self) -> std::time::Duration {
+        self.last_used.lock().elapsed()
+    }
+
+    /// The policy of info and admin calls: the profile's request timeout.
+    pub fn admin_policy(&self) -> AdminPolicy {
+        admin(self.timeout_ms)
+    }
 }
 
 impl std::fmt::Debug for Conn {
@@ -73,13 +103,7 @@ impl ConnectSpec {
         Ok(Self {
             hosts: seeds
                 .iter()
-                .map(|s| {
-                    if s.host.contains(':') {
-                        format!("[{}]:{}", s.host, s.port)
-                    } else {
-                        format!("{}:{}", s.host, s.port)
-                    }
-                })
+                .map(|s| seed_address(&s.host, s.port))
                 .collect::<Vec<_>>()
                 .join(","),
             cluster_name: p.cluster_name.clone(),
@@ -96,11 +120,7 @@ impl ConnectSpec {
         let mut hosts = Vec::new();
         for h in &pr.hosts {
             let s = parse_host(h, pr.port).map_err(ApiError::bad_request)?;
-            hosts.push(if s.host.contains(':') {
-                format!("[{}]:{}", s.host, s.port)
-            } else {
-                format!("{}:{}", s.host, s.port)
-            });
+            hosts.push(seed_address(&s.host, s.port));
         }
         Ok(Self {
             hosts: hosts.join(","),
@@ -132,7 +152,17 @@ impl ConnectSpec {
     }
 }
 
-fn admin(timeout_ms: u32) -> AdminPolicy {
+/// `host:port` for the client's seed list, with IPv6 hosts in brackets.
+pub fn seed_address(host: &str, port: u16) -> String {
+    if host.contains(':') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
+    }
+}
+
+/// The policy of info and admin calls with this timeout (the one place it is built).
+pub fn admin(timeout_ms: u32) -> AdminPolicy {
     AdminPolicy {
         timeout: timeout_ms,
     }
@@ -199,6 +229,7 @@ impl Clients {
     pub async fn get(&self, store: &ProfileStore, id: i64) -> ApiResult<Arc<Conn>> {
         let existing = self.cells.lock().get(&id).and_then(|c| c.get().cloned());
         if let Some(conn) = existing {
+            conn.touch();
             return Ok(conn);
         }
         let stored = store.get_with_secret(id).await?;
@@ -208,12 +239,12 @@ impl Clients {
                 let spec = ConnectSpec::from_stored(&stored)?;
                 tracing::info!(profile = id, hosts = %spec.hosts, "connecting");
                 let client = connect(&spec).await?;
-                Ok::<_, ApiError>(Arc::new(Conn {
+                Ok::<_, ApiError>(Arc::new(Conn::new(
                     client,
-                    profile_id: id,
-                    profile_name: stored.profile.name.clone(),
-                    timeout_ms: stored.profile.timeout_ms,
-                }))
+                    id,
+                    stored.profile.name.clone(),
+                    stored.profile.timeout_ms,
+                )))
             })
             .await
             .cloned();
@@ -243,6 +274,40 @@ impl Clients {
             .values()
             .filter_map(|c| c.get().cloned())
             .collect()
+    }
+
+    /// Close the clients no request used for `idle` or longer, except those `in_use`
+    /// says are still wanted (a live metrics stream). Returns the released profile ids;
+    /// their next request reconnects, and the sampler stops sampling them.
+    pub fn release_idle(
+        &self,
+        idle: std::time::Duration,
+        in_use: impl Fn(i64) -> bool,
+    ) -> Vec<i64> {
+        let released: Vec<(i64, Arc<Conn>)> = {
+            let mut cells = self.cells.lock();
+            let ids: Vec<i64> = cells
+                .iter()
+                .filter_map(|(id, c)| {
+                    let conn = c.get()?;
+                    (conn.idle_for() >= idle && !in_use(*id)).then_some(*id)
+                })
+                .collect();
+            ids.into_iter()
+                .filter_map(|id| {
+                    let conn = cells.remove(&id)?.get()?.clone();
+                    Some((id, conn))
+                })
+                .collect()
+        };
+        for (id, conn) in &released {
+            tracing::info!(profile = id, "closing an idle client");
+            let conn = conn.clone();
+            tokio::spawn(async move {
+                let _ = conn.client.close().await;
+            });
+        }
+        released.into_iter().map(|(id, _)| id).collect()
     }
 
     /// Close every client (shutdown).

@@ -45,6 +45,11 @@ pub struct Config {
     #[arg(long, env = "ACM_HISTORY", default_value = "1h", value_parser = parse_duration)]
     pub history: Duration,
 
+    /// Close a cluster's client (and stop sampling it) when no request and no live
+    /// metrics stream used it for this long, e.g. `10m`; the next request reconnects.
+    #[arg(long, env = "ACM_CLIENT_IDLE", default_value = "10m", value_parser = parse_duration)]
+    pub client_idle: Duration,
+
     /// Allow info commands that change state (set-config, truncate, ...) in the console.
     #[arg(long, env = "ACM_ALLOW_INFO_WRITES", default_value_t = false)]
     pub allow_info_writes: bool,
@@ -120,6 +125,7 @@ mod tests {
         assert_eq!(c.sample_interval, Duration::from_secs(2));
         assert_eq!(c.history, Duration::from_secs(3600));
         assert!(!c.allow_info_writes);
+        assert_eq!(c.client_idle, Duration::from_secs(600));
         assert_eq!(c.demo_traffic, 50);
         let c = Config::parse_from(["acm", "--demo-traffic", "0"]);
         assert_eq!(c.demo_traffic, 0);

@@ -28,12 +28,27 @@ pub async fn open(path: &str) -> anyhow::Result<SqlitePool> {
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         .foreign_keys(true);
-    let pool = SqlitePoolOptions::new()
-        .max_connections(max)
+    let pool = pool_options(max, path == ":memory:")
         .connect_with(opts)
         .await?;
     migrator().run(&pool).await?;
     Ok(pool)
+}
+
+/// Pool settings. An in-memory database lives exactly as long as its one connection, so
+/// that connection is never recycled: no idle timeout, no maximum lifetime, and the pool
+/// keeps it open (a recycled connection would open a new, empty database: profiles gone,
+/// later requests failing on missing tables).
+pub fn pool_options(max: u32, in_memory: bool) -> SqlitePoolOptions {
+    let opts = SqlitePoolOptions::new().max_connections(max);
+    if in_memory {
+        opts.min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .test_before_acquire(false)
+    } else {
+        opts
+    }
 }
 
 fn migrator() -> Migrator {
@@ -298,6 +313,19 @@ fn name_taken(name: &str) -> ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn in_memory_connection_lives_for_the_process() {
+        let m = pool_options(1, true);
+        assert_eq!(m.get_idle_timeout(), None);
+        assert_eq!(m.get_max_lifetime(), None);
+        assert_eq!(m.get_min_connections(), 1);
+        assert_eq!(m.get_max_connections(), 1);
+        // A file database may recycle connections (sqlx defaults).
+        let f = pool_options(4, false);
+        assert!(f.get_idle_timeout().is_some());
+        assert!(f.get_max_lifetime().is_some());
+    }
 
     async fn store() -> ProfileStore {
         ProfileStore::new(

@@ -25,8 +25,17 @@ pub struct FieldError {
     pub message: String,
 }
 
+/// A field problem (the one shorthand every module uses).
+pub fn fe(field: &str, message: impl Into<String>) -> FieldError {
+    FieldError {
+        field: field.to_string(),
+        message: message.into(),
+    }
+}
+
 /// Body of every error response (`application/problem+json`).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct Problem {
     /// URI identifying the problem type (`urn:acm:problem:<code>`).
     #[serde(rename = "type")]
@@ -190,6 +199,9 @@ impl ApiError {
                 }
                 ErrorKind::InvalidNamespace => Self::not_found("namespace_not_found", msg),
                 ErrorKind::InvalidArgument => Self::bad_request(msg),
+                ErrorKind::UdfBadResponse => {
+                    Self::from_result_code(ResultCode::UdfBadResponse, what, msg)
+                }
                 _ if err.is_client_timeout() => {
                     Self::new(StatusCode::GATEWAY_TIMEOUT, "timeout", msg)
                 }
@@ -242,6 +254,11 @@ impl ApiError {
             ResultCode::EnterpriseOnly | ResultCode::UnsupportedFeature => {
                 Self::new(StatusCode::CONFLICT, "unsupported_feature", msg)
             }
+            ResultCode::UdfBadResponse => Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "udf_failed",
+                format!("{msg} (the UDF ran and failed: check the function and its arguments)"),
+            ),
             ResultCode::IndexNotFound => Self::not_found("index_not_found", msg),
             ResultCode::IndexFound => Self::conflict("index_exists", msg),
             ResultCode::Timeout => Self::new(StatusCode::GATEWAY_TIMEOUT, "timeout", msg),

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value as J;
 use utoipa::ToSchema;
 
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, FieldError, fe};
 use crate::values;
 
 const MAX_DEPTH: usize = 32;
@@ -64,13 +64,6 @@ pub struct FilterNode {
 
 struct Ctx {
     nodes: usize,
-}
-
-fn fe(path: &str, msg: impl Into<String>) -> FieldError {
-    FieldError {
-        field: path.to_string(),
-        message: msg.into(),
-    }
 }
 
 /// Translate a filter tree; `path` is the JSON path of the root (e.g. `filter`).

@@ -148,6 +148,26 @@ pub fn render_samples(samples: &[(i64, String, std::sync::Arc<Sample>)]) -> Stri
         &mut ns_rows(|n| n.write_tps).into_iter(),
     );
     gauge(
+        "aerospike_namespace_batch_tps",
+        "Batch sub-transactions per second over the last interval (batch_sub_* deltas)",
+        &mut ns_rows(|n| n.batch_tps).into_iter(),
+    );
+    gauge(
+        "aerospike_namespace_delete_tps",
+        "Deletes per second over the last interval (client_delete_* deltas)",
+        &mut ns_rows(|n| n.delete_tps).into_iter(),
+    );
+    gauge(
+        "aerospike_namespace_udf_tps",
+        "UDF calls per second over the last interval (client_udf_* deltas)",
+        &mut ns_rows(|n| n.udf_tps).into_iter(),
+    );
+    gauge(
+        "aerospike_namespace_query_tps",
+        "Queries and scans finished per second over the last interval (pi_query_*/si_query_* deltas)",
+        &mut ns_rows(|n| n.query_tps).into_iter(),
+    );
+    gauge(
         "aerospike_namespace_read_success_ratio",
         "Successful reads / all reads over the last interval",
         &mut ns_rows(|n| n.read_success_rate).into_iter(),

@@ -1,6 +1,8 @@
-//! Info commands through a profile's client, on one node or all nodes.
+//! Info commands through a profile's client, on one node or all nodes. Commands are
+//! [`InfoCommand`]s only, built from checked parts, so no route can send a name that
+//! starts a second command.
 
-use aerospike::AdminPolicy;
+use asinfo::command::InfoCommand;
 use futures::future::join_all;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -22,14 +24,9 @@ pub struct NodeReply {
     pub error: Option<String>,
 }
 
-fn policy(conn: &Conn) -> AdminPolicy {
-    AdminPolicy {
-        timeout: conn.timeout_ms,
-    }
-}
-
 /// Run `cmd` on every node (concurrently).
-pub async fn all_nodes(conn: &Conn, cmd: &str) -> ApiResult<Vec<NodeReply>> {
+pub async fn all_nodes(conn: &Conn, cmd: &InfoCommand) -> ApiResult<Vec<NodeReply>> {
+    let cmd = cmd.as_str();
     let nodes = conn.client.nodes();
     if nodes.is_empty() {
         return Err(ApiError::new(
@@ -38,7 +35,7 @@ pub async fn all_nodes(conn: &Conn, cmd: &str) -> ApiResult<Vec<NodeReply>> {
             "the client has no live node; the cluster is down or unreachable",
         ));
     }
-    let pol = policy(conn);
+    let pol = conn.admin_policy();
     let futs = nodes.iter().map(|n| async move {
         let res = n.info(&pol, &[cmd]).await;
         let (response, error) = match res {
@@ -56,7 +53,8 @@ pub async fn all_nodes(conn: &Conn, cmd: &str) -> ApiResult<Vec<NodeReply>> {
 }
 
 /// Run `cmd` on one node (by name) or on a random node.
-pub async fn one_node(conn: &Conn, node: Option<&str>, cmd: &str) -> ApiResult<String> {
+pub async fn one_node(conn: &Conn, node: Option<&str>, cmd: &InfoCommand) -> ApiResult<String> {
+    let cmd = cmd.as_str();
     let n = match node {
         Some(name) => conn.client.get_node(name).map_err(|_| {
             ApiError::not_found(
@@ -70,7 +68,7 @@ pub async fn one_node(conn: &Conn, node: Option<&str>, cmd: &str) -> ApiResult<S
             .map_err(|e| ApiError::from_aerospike(&e, "pick a node"))?,
     };
     let mut m = n
-        .info(&policy(conn), &[cmd])
+        .info(&conn.admin_policy(), &[cmd])
         .await
         .map_err(|e| ApiError::from_aerospike(&e, &format!("info `{cmd}`")))?;
     Ok(m.swap_remove(cmd).unwrap_or_default())

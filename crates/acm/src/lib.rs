@@ -18,6 +18,7 @@ pub mod expr;
 pub mod http;
 pub mod http_metrics;
 pub mod info;
+pub mod names;
 pub mod profiles;
 pub mod sampler;
 pub mod scan;
@@ -31,6 +32,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Method, Request, header};
+use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
@@ -114,6 +116,9 @@ pub fn app(state: AppState) -> Router {
         None => router,
     };
     router
+        // gzip or brotli, as the client accepts, for the UI and JSON; the default
+        // predicate leaves Server-Sent Events, images and tiny bodies alone.
+        .layer(CompressionLayer::new().gzip(true).br(true))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
                 let id = req

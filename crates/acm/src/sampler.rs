@@ -1,9 +1,13 @@
 //! Metrics from real server counters: a background sampler per connected profile,
 //! a bounded in-memory history and a broadcast channel for Server-Sent Events.
 //!
-//! TPS and success rates are computed from deltas of the `client_read_*` /
-//! `client_write_*` namespace counters between two samples of the same node; a counter
-//! that went down (node restart) contributes nothing for that interval.
+//! TPS and success rates are computed from deltas of the namespace counters between two
+//! samples of the same node; a counter that went down (node restart) contributes nothing
+//! for that interval. Reads and writes come from `client_read_*` / `client_write_*`; the
+//! other traffic has its own series with the CE 8.1 counter names (see [`ns_raw`]):
+//! batch sub-transactions (`batch_sub_*`), deletes (`client_delete_*`), UDF calls
+//! (`client_udf_*`) and queries/scans (`pi_query_*` primary-index, `si_query_*`
+//! secondary-index).
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
@@ -27,6 +31,24 @@ pub struct NsRaw {
     pub write_success: u64,
     /// `client_write_error` (+ `client_write_timeout`).
     pub write_error: u64,
+    /// Batch sub-transactions that succeeded (`batch_sub_{read,write,delete}_success`,
+    /// `batch_sub_{read,delete}_not_found`, `batch_sub_udf_complete`).
+    pub batch_success: u64,
+    /// Batch sub-transactions that failed (`batch_sub_*_error`, `batch_sub_*_timeout`).
+    pub batch_error: u64,
+    /// `client_delete_success` + `client_delete_not_found`.
+    pub delete_success: u64,
+    /// `client_delete_error` + `client_delete_timeout`.
+    pub delete_error: u64,
+    /// `client_udf_complete`.
+    pub udf_success: u64,
+    /// `client_udf_error` + `client_udf_timeout`.
+    pub udf_error: u64,
+    /// Finished queries and scans (`pi_query_*_complete` + `si_query_*_complete`).
+    pub query_success: u64,
+    /// Failed queries and scans (`*_error`, `*_abort`, `*_timeout` of `pi_query_*` /
+    /// `si_query_*`).
+    pub query_error: u64,
     /// `master_objects`.
     pub master_objects: u64,
     /// `data_used_bytes`.
@@ -87,6 +109,18 @@ pub struct NamespaceRates {
     pub read_success_rate: f64,
     /// Successful writes / all writes in the interval (1.0 when idle).
     pub write_success_rate: f64,
+    /// Batch sub-transactions per second (`batch_sub_*`).
+    #[serde(default)]
+    pub batch_tps: f64,
+    /// Deletes per second (`client_delete_*`).
+    #[serde(default)]
+    pub delete_tps: f64,
+    /// UDF calls per second (`client_udf_*`).
+    #[serde(default)]
+    pub udf_tps: f64,
+    /// Queries and scans finished per second (`pi_query_*`, `si_query_*`).
+    #[serde(default)]
+    pub query_tps: f64,
     /// Master objects (cluster total).
     pub objects: u64,
     /// Data bytes used (cluster total).
@@ -123,6 +157,18 @@ pub struct Sample {
     pub read_tps: f64,
     /// Writes per second, all namespaces.
     pub write_tps: f64,
+    /// Batch sub-transactions per second, all namespaces.
+    #[serde(default)]
+    pub batch_tps: f64,
+    /// Deletes per second, all namespaces.
+    #[serde(default)]
+    pub delete_tps: f64,
+    /// UDF calls per second, all namespaces.
+    #[serde(default)]
+    pub udf_tps: f64,
+    /// Queries and scans finished per second, all namespaces.
+    #[serde(default)]
+    pub query_tps: f64,
     /// Client connections, all nodes.
     pub client_connections: u64,
     /// Per namespace.
@@ -147,32 +193,44 @@ fn rate(ok: u64, err: u64) -> f64 {
 pub fn compute(prev: Option<&RawSnapshot>, cur: &RawSnapshot) -> Sample {
     let dt_ms = prev.map_or(0, |p| (cur.ts_ms - p.ts_ms).max(0));
     let secs = dt_ms as f64 / 1000.0;
-    let mut per_ns: BTreeMap<&str, (u64, u64, u64, u64, NamespaceRates)> = BTreeMap::new();
+    // Per namespace: the summed deltas of every counter, and the rates being built.
+    let mut per_ns: BTreeMap<&str, (NsRaw, NamespaceRates)> = BTreeMap::new();
     for (node, raw) in &cur.nodes {
         let prev_node = prev.and_then(|p| p.nodes.get(node));
         for (ns, c) in &raw.namespaces {
-            let e = per_ns.entry(ns.as_str()).or_default();
-            e.4.objects += c.master_objects;
-            e.4.data_used_bytes += c.data_used_bytes;
-            e.4.data_total_bytes += c.data_total_bytes;
+            let (d, r) = per_ns.entry(ns.as_str()).or_default();
+            r.objects += c.master_objects;
+            r.data_used_bytes += c.data_used_bytes;
+            r.data_total_bytes += c.data_total_bytes;
             if let Some(p) = prev_node.and_then(|n| n.namespaces.get(ns)) {
-                e.0 += delta(c.read_success, p.read_success);
-                e.1 += delta(c.read_error, p.read_error);
-                e.2 += delta(c.write_success, p.write_success);
-                e.3 += delta(c.write_error, p.write_error);
+                d.read_success += delta(c.read_success, p.read_success);
+                d.read_error += delta(c.read_error, p.read_error);
+                d.write_success += delta(c.write_success, p.write_success);
+                d.write_error += delta(c.write_error, p.write_error);
+                d.batch_success += delta(c.batch_success, p.batch_success);
+                d.batch_error += delta(c.batch_error, p.batch_error);
+                d.delete_success += delta(c.delete_success, p.delete_success);
+                d.delete_error += delta(c.delete_error, p.delete_error);
+                d.udf_success += delta(c.udf_success, p.udf_success);
+                d.udf_error += delta(c.udf_error, p.udf_error);
+                d.query_success += delta(c.query_success, p.query_success);
+                d.query_error += delta(c.query_error, p.query_error);
             }
         }
     }
+    let per_sec = |n: u64| if secs > 0.0 { n as f64 / secs } else { 0.0 };
     let namespaces: Vec<NamespaceRates> = per_ns
         .into_iter()
-        .map(|(ns, (rs, re, ws, we, mut r))| {
+        .map(|(ns, (d, mut r))| {
             r.namespace = ns.to_string();
-            if secs > 0.0 {
-                r.read_tps = (rs + re) as f64 / secs;
-                r.write_tps = (ws + we) as f64 / secs;
-            }
-            r.read_success_rate = rate(rs, re);
-            r.write_success_rate = rate(ws, we);
+            r.read_tps = per_sec(d.read_success + d.read_error);
+            r.write_tps = per_sec(d.write_success + d.write_error);
+            r.batch_tps = per_sec(d.batch_success + d.batch_error);
+            r.delete_tps = per_sec(d.delete_success + d.delete_error);
+            r.udf_tps = per_sec(d.udf_success + d.udf_error);
+            r.query_tps = per_sec(d.query_success + d.query_error);
+            r.read_success_rate = rate(d.read_success, d.read_error);
+            r.write_success_rate = rate(d.write_success, d.write_error);
             r
         })
         .collect();
@@ -187,25 +245,71 @@ pub fn compute(prev: Option<&RawSnapshot>, cur: &RawSnapshot) -> Sample {
             latencies: raw.latencies.clone(),
         })
         .collect();
+    let sum = |f: fn(&NamespaceRates) -> f64| namespaces.iter().map(f).sum::<f64>();
     Sample {
         ts_ms: cur.ts_ms,
         interval_ms: dt_ms,
-        read_tps: namespaces.iter().map(|n| n.read_tps).sum(),
-        write_tps: namespaces.iter().map(|n| n.write_tps).sum(),
+        read_tps: sum(|n| n.read_tps),
+        write_tps: sum(|n| n.write_tps),
+        batch_tps: sum(|n| n.batch_tps),
+        delete_tps: sum(|n| n.delete_tps),
+        udf_tps: sum(|n| n.udf_tps),
+        query_tps: sum(|n| n.query_tps),
         client_connections: nodes.iter().map(|n| n.client_connections).sum(),
         namespaces,
         nodes,
     }
 }
 
+/// Counter names of CE 8.1 (checked against the fixture `namespace_test.txt`).
+const BATCH_OK: &[&str] = &[
+    "batch_sub_read_success",
+    "batch_sub_read_not_found",
+    "batch_sub_write_success",
+    "batch_sub_delete_success",
+    "batch_sub_delete_not_found",
+    "batch_sub_udf_complete",
+];
+const BATCH_ERR: &[&str] = &[
+    "batch_sub_read_error",
+    "batch_sub_read_timeout",
+    "batch_sub_write_error",
+    "batch_sub_write_timeout",
+    "batch_sub_delete_error",
+    "batch_sub_delete_timeout",
+    "batch_sub_udf_error",
+    "batch_sub_udf_timeout",
+];
+/// Query kinds, each counted under `pi_query_` and `si_query_`.
+const QUERY_KINDS: &[&str] = &["short_basic", "long_basic", "aggr", "udf_bg", "ops_bg"];
+
 fn ns_raw(reply: &str) -> NsRaw {
     let f = asinfo::parse::kv::semicolon_pairs(reply);
     let g = |k: &str| f.get(k).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    let sum = |keys: &[&str]| keys.iter().map(|k| g(k)).sum::<u64>();
+    let (mut query_success, mut query_error) = (0, 0);
+    for index in ["pi", "si"] {
+        for kind in QUERY_KINDS {
+            let base = format!("{index}_query_{kind}");
+            query_success += g(&format!("{base}_complete"));
+            query_error += g(&format!("{base}_error"))
+                + g(&format!("{base}_abort"))
+                + g(&format!("{base}_timeout"));
+        }
+    }
     NsRaw {
         read_success: g("client_read_success") + g("client_read_not_found"),
         read_error: g("client_read_error") + g("client_read_timeout"),
         write_success: g("client_write_success"),
         write_error: g("client_write_error") + g("client_write_timeout"),
+        batch_success: sum(BATCH_OK),
+        batch_error: sum(BATCH_ERR),
+        delete_success: g("client_delete_success") + g("client_delete_not_found"),
+        delete_error: g("client_delete_error") + g("client_delete_timeout"),
+        udf_success: g("client_udf_complete"),
+        udf_error: g("client_udf_error") + g("client_udf_timeout"),
+        query_success,
+        query_error,
         master_objects: g("master_objects"),
         data_used_bytes: g("data_used_bytes"),
         data_total_bytes: g("data_total_bytes"),
@@ -242,9 +346,7 @@ pub async fn snapshot(conn: &Conn) -> RawSnapshot {
         ts_ms: jiff::Timestamp::now().as_millisecond(),
         nodes: BTreeMap::new(),
     };
-    let policy = aerospike::AdminPolicy {
-        timeout: conn.timeout_ms,
-    };
+    let policy = conn.admin_policy();
     for node in conn.client.nodes() {
         let Ok(base) = node
             .info(&policy, &["statistics", "namespaces", "latencies:"])
@@ -274,13 +376,11 @@ pub async fn snapshot(conn: &Conn) -> RawSnapshot {
         };
         let names: Vec<String> = base
             .get("namespaces")
-            .map(|n| {
-                n.split(';')
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default();
+            .and_then(|n| asinfo::parse::parse_namespaces(n).ok())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|n| crate::names::namespace("namespace", n).is_ok())
+            .collect();
         let cmds: Vec<String> = names.iter().map(|n| format!("namespace/{n}")).collect();
         let refs: Vec<&str> = cmds.iter().map(String::as_str).collect();
         if let Ok(replies) = node.info(&policy, &refs).await {
@@ -380,6 +480,14 @@ impl Sampler {
             .collect()
     }
 
+    /// Whether a live metrics stream (SSE) of the profile is open.
+    pub fn has_subscribers(&self, profile: i64) -> bool {
+        self.series
+            .lock()
+            .get(&profile)
+            .is_some_and(|s| s.tx.receiver_count() > 0)
+    }
+
     /// Forget profiles that are no longer connected.
     pub fn retain(&self, live: &[i64]) {
         self.series
@@ -412,6 +520,9 @@ pub async fn run(state: crate::state::AppState, mut shutdown: tokio::sync::watch
     loop {
         tokio::select! {
             _ = tick.tick() => {
+                state
+                    .clients
+                    .release_idle(state.config.client_idle, |id| state.sampler.has_subscribers(id));
                 let conns = state.clients.connected();
                 state.sampler.tick(&conns).await;
             }
@@ -479,6 +590,64 @@ mod tests {
         assert_eq!(s.history(1, Some(3000)).len(), 1);
         assert_eq!(rx.try_recv().unwrap().ts_ms, 0);
         assert_eq!(s.latest()[0].1, "p");
+    }
+
+    /// Every counter name the sampler reads exists in a real CE 8.1 `namespace/<ns>`
+    /// reply, and the real reply's batch/query/UDF traffic is counted.
+    #[test]
+    fn traffic_counters_use_the_real_names() {
+        let Some(reply) =
+            asinfo::fixtures::ce81_value("acm sampler counters", "namespace_test.txt")
+        else {
+            return;
+        };
+        let real = asinfo::parse::kv::semicolon_pairs(&reply);
+        let mut names: Vec<String> = BATCH_OK
+            .iter()
+            .chain(BATCH_ERR)
+            .map(|s| s.to_string())
+            .collect();
+        for index in ["pi", "si"] {
+            for kind in QUERY_KINDS {
+                names.push(format!("{index}_query_{kind}_complete"));
+                names.push(format!("{index}_query_{kind}_error"));
+            }
+        }
+        for n in [
+            "client_delete_success",
+            "client_delete_not_found",
+            "client_delete_error",
+            "client_delete_timeout",
+            "client_udf_complete",
+            "client_udf_error",
+            "client_udf_timeout",
+        ] {
+            names.push(n.to_string());
+        }
+        let missing: Vec<&String> = names.iter().filter(|n| !real.contains_key(*n)).collect();
+        assert!(missing.is_empty(), "not in the real reply: {missing:?}");
+        // The capture: 958,700 batch reads, 1 UDF call, 1 + 4 + 1 finished queries.
+        let raw = ns_raw(&reply);
+        assert_eq!(raw.batch_success, 958_700);
+        assert_eq!(raw.udf_success, 1);
+        assert_eq!(raw.query_success, 6);
+        // Rates: from zero to the capture over 10 s.
+        let at = |ts: i64, ns: NsRaw| RawSnapshot {
+            ts_ms: ts,
+            nodes: [(
+                "A".to_string(),
+                NodeRaw {
+                    namespaces: [("test".to_string(), ns)].into(),
+                    ..NodeRaw::default()
+                },
+            )]
+            .into(),
+        };
+        let s = compute(Some(&at(0, NsRaw::default())), &at(10_000, raw));
+        assert!((s.batch_tps - 95_870.0).abs() < 1e-6);
+        assert!((s.query_tps - 0.6).abs() < 1e-9);
+        assert!((s.namespaces[0].udf_tps - 0.1).abs() < 1e-9);
+        assert_eq!(s.delete_tps, 0.0);
     }
 
     #[test]

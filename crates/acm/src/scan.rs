@@ -24,7 +24,7 @@ use serde::{Serialize, Serializer};
 use utoipa::ToSchema;
 
 use crate::clients::Conn;
-use crate::cursor::CursorState;
+use crate::cursor::{CursorState, PartState};
 use crate::error::{ApiError, ApiResult};
 use crate::values::JsonValue;
 
@@ -108,22 +108,25 @@ pub struct Page {
 }
 
 /// Read one page.
+///
+/// The end of the scan is found while filling the page, so the last full page already
+/// says `next: None` (no extra request that returns nothing). A scan (no secondary-index
+/// predicate) reads one record beyond the page and hands it back to the cursor: its
+/// partition resumes after the last record kept. A secondary-index query cannot hand a
+/// record back (its resume point also needs the index value), so when its page is full
+/// a one-record probe from a copy of the cursor tells whether anything is left.
 pub async fn page(
     conn: &Conn,
     spec: &ScanSpec,
     mut cursor: CursorState,
     page_size: usize,
 ) -> ApiResult<Page> {
-    let mut records = Vec::with_capacity(page_size);
+    let lookahead = spec.filter.is_none();
+    let target = if lookahead { page_size + 1 } else { page_size };
+    let mut records = Vec::with_capacity(target);
     let mut idle = 0;
-    while records.len() < page_size {
-        if cursor.is_complete() {
-            return Ok(Page {
-                records,
-                next: None,
-            });
-        }
-        let want = (page_size - records.len()) as u64;
+    while records.len() < target && !cursor.is_complete() {
+        let want = (target - records.len()) as u64;
         let rs = conn
             .client
             .query(&spec.policy(want), cursor.to_filter(), spec.statement())
@@ -139,6 +142,16 @@ pub async fn page(
             .partition_filter()
             .ok_or_else(|| ApiError::internal("the query finished without a resume cursor"))?;
         let got = records.len() - before;
+        if records.len() > page_size {
+            // One record beyond the page: more remain. Keep the page, give the extra
+            // record back to the cursor.
+            let extra = records.pop().unwrap_or_else(|| unreachable!());
+            let mut next = CursorState::from_filter(&filter);
+            next.seen = cursor.seen;
+            give_back(&mut next, &cursor, &records[before..], &extra);
+            cursor = next;
+            break;
+        }
         let next = if filter.done() {
             // Every node finished this window below its share of the budget: the window
             // is complete, move to the next one, sized from the density just seen.
@@ -167,13 +180,73 @@ pub async fn page(
         }
         cursor = next;
     }
-    cursor.seen += records.len() as u64;
-    let next = if cursor.is_complete() {
-        None
+    let finished = if cursor.is_complete() {
+        true
+    } else if !lookahead && records.len() == page_size {
+        nothing_left(conn, spec, &cursor).await?
     } else {
-        Some(cursor)
+        false
     };
-    Ok(Page { records, next })
+    cursor.seen += records.len() as u64;
+    Ok(Page {
+        records,
+        next: (!finished).then_some(cursor),
+    })
+}
+
+/// The partition of a record (from its digest).
+fn partition_of(r: &Record) -> Option<usize> {
+    r.key.as_ref().map(aerospike::Key::partition_id)
+}
+
+/// Undo the cursor's step over `extra` (pure): its partition resumes after the last
+/// record of that partition kept in this round, or where the round started it.
+pub fn give_back(
+    next: &mut CursorState,
+    round_start: &CursorState,
+    kept: &[Record],
+    extra: &Record,
+) {
+    let Some(p) = partition_of(extra) else {
+        return;
+    };
+    let Some(slot) = p
+        .checked_sub(next.begin)
+        .and_then(|i| next.parts.get_mut(i))
+    else {
+        return;
+    };
+    *slot = match kept.iter().rev().find(|r| partition_of(r) == Some(p)) {
+        Some(r) => PartState::Resume {
+            digest: r.key.as_ref().map(aerospike::Key::digest),
+            bval: None,
+        },
+        None => p
+            .checked_sub(round_start.begin)
+            .and_then(|i| round_start.parts.get(i))
+            .cloned()
+            .unwrap_or(PartState::Fresh),
+    };
+}
+
+/// Whether no record is left after `cursor` (its window, then every later partition):
+/// a one-record probe whose result is dropped, so the cursor itself does not move.
+async fn nothing_left(conn: &Conn, spec: &ScanSpec, cursor: &CursorState) -> ApiResult<bool> {
+    let mut rest = cursor.clone();
+    let end = (rest.begin + rest.parts.len()).min(PARTITIONS);
+    rest.parts
+        .extend(std::iter::repeat_n(PartState::Fresh, PARTITIONS - end));
+    let rs = conn
+        .client
+        .query(&spec.policy(1), rest.to_filter(), spec.statement())
+        .await
+        .map_err(|e| ApiError::from_aerospike(&e, "query"))?;
+    let mut stream = rs.into_stream();
+    if let Some(item) = stream.next().await {
+        item.map_err(|e| ApiError::from_aerospike(&e, "query"))?;
+        return Ok(false);
+    }
+    Ok(stream.partition_filter().is_some_and(|f| f.done()))
 }
 
 /// Size of the next partition window (pure): aim at about two pages of records, from

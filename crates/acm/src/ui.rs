@@ -31,13 +31,43 @@ pub async fn serve(uri: Uri) -> Response {
     let candidate = if path.is_empty() { "index.html" } else { path };
     if let Some(file) = Assets::get(candidate) {
         return (
-            [(header::CONTENT_TYPE, file.metadata.mimetype().to_string())],
+            [
+                (header::CONTENT_TYPE, file.metadata.mimetype().to_string()),
+                (header::CACHE_CONTROL, cache_control(candidate).to_string()),
+            ],
             file.data.into_owned(),
         )
             .into_response();
     }
+    let no_cache = [(header::CACHE_CONTROL, cache_control("index.html"))];
     match Assets::get("index.html") {
-        Some(index) => Html(index.data.into_owned()).into_response(),
-        None => (StatusCode::OK, Html(NOT_BUILT)).into_response(),
+        Some(index) => (no_cache, Html(index.data.into_owned())).into_response(),
+        None => (StatusCode::OK, no_cache, Html(NOT_BUILT)).into_response(),
+    }
+}
+
+/// Cache policy of a UI file (pure): Vite's hashed `assets/*` never change under their
+/// name, so browsers keep them a year without asking; everything else (`index.html`,
+/// which names the current assets, and unhashed files) is revalidated on every load.
+pub fn cache_control(path: &str) -> &'static str {
+    if path.starts_with("assets/") {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashed_assets_are_immutable_and_the_page_is_revalidated() {
+        assert_eq!(
+            cache_control("assets/index-3f2a91c0.js"),
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(cache_control("index.html"), "no-cache");
+        assert_eq!(cache_control("favicon.svg"), "no-cache");
     }
 }

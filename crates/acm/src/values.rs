@@ -324,8 +324,8 @@ pub fn bins_from_json(
     let mut errors = Vec::new();
     for (name, v) in bins {
         let path = format!("{field}.{name}");
-        if name.is_empty() || name.len() > 15 {
-            errors.push(err(&path, "bin names must be 1 to 15 bytes"));
+        if let Err(e) = crate::names::bin(&path, name) {
+            errors.extend(e.fields);
             continue;
         }
         match from_json(v, &path) {

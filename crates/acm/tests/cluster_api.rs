@@ -192,6 +192,25 @@ async fn users_and_roles_on_ce_answer_security_not_supported() {
     )
     .await
     .problem(400, "validation_failed");
+    // Role update: grant/revoke privileges (Enterprise), the same CE answer.
+    post(
+        &f.app,
+        &f.url("/roles/r/privileges"),
+        json!({"grant": [{"code": "read-write", "namespace": "test"}], "revoke": [{"code": "read"}]}),
+    )
+    .await
+    .problem(409, "security_not_supported");
+    let p = post(
+        &f.app,
+        &f.url("/roles/r/privileges"),
+        json!({"revoke": [{"code": "read", "namespace": "te;st"}]}),
+    )
+    .await
+    .problem(400, "validation_failed");
+    assert_eq!(p["errors"][0]["field"], "revoke[0].namespace", "{p}");
+    post(&f.app, &f.url("/roles/r/privileges"), json!({}))
+        .await
+        .problem(400, "validation_failed");
 }
 
 #[tokio::test]
@@ -200,7 +219,7 @@ async fn info_console_is_read_only_by_default() {
     let r = post(&f.app, &f.url("/info"), json!({"command": "build"})).await;
     assert_eq!(r.status, 200, "{}", r.text());
     let j = r.json();
-    assert_eq!(j["read_only"], true);
+    assert_eq!(j["readOnly"], true);
     let n = j["replies"].as_array().unwrap().len();
     assert!(n >= 1);
     let node = j["replies"][0]["node"].as_str().unwrap().to_string();
@@ -260,7 +279,7 @@ async fn info_writes_when_enabled() {
     )
     .await;
     assert_eq!(r.status, 200, "{}", r.text());
-    assert_eq!(r.json()["read_only"], false);
+    assert_eq!(r.json()["readOnly"], false);
     assert_eq!(r.json()["replies"][0]["response"], "ok");
 }
 
@@ -301,7 +320,7 @@ async fn secondary_index_lifecycle() {
     let p = post(
         &f.app,
         &f.url("/indexes"),
-        json!({"namespace": "test", "name": "bad name", "bin": "i", "type": "float"}),
+        json!({"namespace": "test", "name": "bad;name", "bin": "i", "type": "float"}),
     )
     .await
     .problem(400, "validation_failed");
@@ -354,24 +373,29 @@ async fn udf_upload_uses_the_chosen_name_and_decodes_errors() {
     put(&f.app, &f.url("/udfs/bad.txt"), json!({"content": "x"}))
         .await
         .problem(400, "validation_failed");
-    if !f.real {
-        // the fake reports a compile error for unbalanced sources like the real server
-        let r = put(
-            &f.app,
-            &f.url("/udfs/broken.lua"),
-            json!({"content": "function broken(rec\n  return 1\nend\n"}),
-        )
-        .await;
-        if r.status == 400 {
-            let p = r.problem(400, "udf_compile_error");
-            assert!(
-                p["errors"][0]["message"]
-                    .as_str()
-                    .unwrap()
-                    .starts_with("line ")
-            );
-        }
-    }
+    // A module that does not compile: the real server's reply (fixture
+    // udf-put_filename_broken.lua.txt), decoded into a field error; the fake answers the same.
+    let r = put(
+        &f.app,
+        &f.url("/udfs/broken.lua"),
+        json!({"content": "function broken(rec\n  return 1\nend\n"}),
+    )
+    .await;
+    let p = r.problem(400, "udf_compile_error");
+    assert_eq!(p["errors"][0]["field"], "content", "{p}");
+    assert_eq!(
+        p["errors"][0]["message"], "line 2: ')' expected near 'return'",
+        "{p}"
+    );
+    let list = get(&f.app, &f.url("/udfs")).await.json();
+    assert!(
+        !list
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["filename"] == "broken.lua"),
+        "a module that does not compile is not registered: {list}"
+    );
     assert_eq!(delete(&f.app, &f.url("/udfs/greet.lua")).await.status, 204);
     delete(&f.app, &f.url("/udfs/greet.lua"))
         .await
@@ -452,4 +476,52 @@ async fn config_of_one_node() {
     get(&f.app, &f.url("/config?context=service&node=NOPE"))
         .await
         .problem(404, "node_not_found");
+}
+
+#[tokio::test]
+async fn udf_execute_validates_and_reports_the_server_answer() {
+    let f = cluster(1).await;
+    let src = "function add_to(rec, bin, amount)\n  local v = rec[bin]\n  if v == nil then v = 0 end\n  rec[bin] = v + amount\n  if aerospike:exists(rec) then aerospike:update(rec) else aerospike:create(rec) end\n  return rec[bin]\nend\n";
+    let r = put(&f.app, &f.url("/udfs/counter.lua"), json!({"content": src})).await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    let set = set_name("udfx");
+    f.load(&set, 1).await;
+    let exec = |body: serde_json::Value| {
+        let app = f.app.clone();
+        let url = f.url("/udfs/counter.lua/execute");
+        async move { post(&app, &url, body).await }
+    };
+    // Bad input: 400 naming the field, before anything is sent.
+    exec(json!({"namespace": "test", "set": set, "key": "k0", "function": "", "args": []}))
+        .await
+        .problem(400, "validation_failed");
+    let p = exec(
+        json!({"namespace": "test", "set": set, "key": "k0", "function": "add_to",
+        "args": ["i", {"$int": "x"}]}),
+    )
+    .await
+    .problem(400, "invalid_value");
+    assert_eq!(p["errors"][0]["field"], "args[1].$int", "{p}");
+    exec(json!({"namespace": "test", "set": set, "key": "k0", "function": "add_to", "keyType": "integer"}))
+        .await
+        .problem(400, "invalid_key");
+    let r = exec(
+        json!({"namespace": "test", "set": set, "key": "k0", "function": "add_to",
+        "args": ["i", 5]}),
+    )
+    .await;
+    if f.real {
+        // A real server runs it: bin `i` of k0 was 0.
+        assert_eq!(r.status, 200, "{}", r.text());
+        assert_eq!(r.json()["result"], 5);
+    } else {
+        // aerospike-fake does not run Lua: the server's UDF failure comes back as a 422
+        // with its message, not as a 5xx.
+        let p = r.problem(422, "udf_failed");
+        assert!(
+            p["detail"].as_str().unwrap().contains("aerospike-fake"),
+            "{p}"
+        );
+        assert_eq!(p["resultCode"], 100, "{p}");
+    }
 }

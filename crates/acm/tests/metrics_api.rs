@@ -124,3 +124,48 @@ async fn sse_pushes_samples() {
     let v: serde_json::Value = serde_json::from_str(data).unwrap();
     assert!(v["namespaces"].is_array());
 }
+
+/// A client no request and no metrics stream used for `--client-idle` is closed and no
+/// longer sampled; a request or an open stream keeps it (paused tokio clock).
+#[tokio::test]
+async fn idle_clients_are_released_and_no_longer_sampled() {
+    use std::time::Duration;
+    let f = cluster(1).await;
+    let idle = f.state.config.client_idle;
+    assert_eq!(idle, Duration::from_secs(600));
+    assert_eq!(get(&f.app, &f.url("/nodes")).await.status, 200);
+    let ids = |f: &Fixture| -> Vec<i64> {
+        f.state
+            .clients
+            .connected()
+            .iter()
+            .map(|c| c.profile_id)
+            .collect()
+    };
+    assert_eq!(ids(&f), [f.pid]);
+    let in_use = |id: i64| f.state.sampler.has_subscribers(id);
+
+    tokio::time::pause();
+    tokio::time::advance(idle - Duration::from_secs(1)).await;
+    assert!(f.state.clients.release_idle(idle, in_use).is_empty());
+    // A request resets the idle time.
+    f.state.conn(f.pid).await.unwrap();
+    tokio::time::advance(Duration::from_secs(2)).await;
+    assert!(f.state.clients.release_idle(idle, in_use).is_empty());
+    // An open metrics stream keeps the client however long it lasts.
+    let stream = f.state.sampler.subscribe(f.pid);
+    tokio::time::advance(idle * 3).await;
+    assert!(f.state.clients.release_idle(idle, in_use).is_empty());
+    assert_eq!(ids(&f), [f.pid]);
+    // Neither: released, and the sampler has nothing to sample.
+    drop(stream);
+    assert_eq!(f.state.clients.release_idle(idle, in_use), [f.pid]);
+    assert!(ids(&f).is_empty());
+    tokio::time::resume();
+    let before = f.state.sampler.history(f.pid, None).len();
+    f.state.sampler.tick(&f.state.clients.connected()).await;
+    assert_eq!(f.state.sampler.history(f.pid, None).len(), before);
+    // The next request reconnects.
+    assert_eq!(get(&f.app, &f.url("/nodes")).await.status, 200);
+    assert_eq!(ids(&f), [f.pid]);
+}

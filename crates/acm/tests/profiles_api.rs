@@ -275,3 +275,89 @@ async fn prometheus_metrics_include_http_metrics() {
     );
     assert!(t.trim_end().ends_with("# EOF"));
 }
+
+/// Every property of every schema in the API is camelCase (the one naming of the API), and
+/// so is every query parameter.
+#[test]
+fn every_api_property_is_camel_case() {
+    fn camel(name: &str) -> bool {
+        let mut chars = name.chars();
+        chars
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase() || c == '$')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '$')
+    }
+    fn walk(v: &serde_json::Value, at: &str, bad: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                if let Some(serde_json::Value::Object(props)) = m.get("properties") {
+                    for k in props.keys() {
+                        if !camel(k) {
+                            bad.push(format!("{at}.{k}"));
+                        }
+                    }
+                }
+                for (k, child) in m {
+                    walk(child, &format!("{at}/{k}"), bad);
+                }
+            }
+            serde_json::Value::Array(a) => {
+                for (i, child) in a.iter().enumerate() {
+                    walk(child, &format!("{at}[{i}]"), bad);
+                }
+            }
+            _ => {}
+        }
+    }
+    let doc = serde_json::to_value(acm::openapi()).unwrap();
+    let mut bad = Vec::new();
+    walk(&doc["components"], "components", &mut bad);
+    walk(&doc["paths"], "paths", &mut bad);
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for op in item.as_object().unwrap().values() {
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                if p["in"] == "query" && !camel(p["name"].as_str().unwrap()) {
+                    bad.push(format!("{path} ?{}", p["name"]));
+                }
+            }
+        }
+    }
+    assert!(bad.is_empty(), "not camelCase: {bad:?}");
+}
+
+/// Responses are compressed as the client accepts (brotli or gzip); the UI's page is
+/// revalidated on every load.
+#[tokio::test]
+async fn responses_are_compressed_and_the_page_revalidated() {
+    let (app, _) = app().await;
+    let plain = get(&app, "/api/openapi.json").await;
+    assert!(plain.headers.get(header::CONTENT_ENCODING).is_none());
+    for enc in ["br", "gzip"] {
+        let r = raw(
+            &app,
+            http::Request::get("/api/openapi.json")
+                .header(header::ACCEPT_ENCODING, enc)
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(r.status, 200);
+        assert_eq!(r.headers.get(header::CONTENT_ENCODING).unwrap(), enc);
+        assert!(
+            r.bytes.len() * 4 < plain.bytes.len(),
+            "{enc}: {} of {} bytes",
+            r.bytes.len(),
+            plain.bytes.len()
+        );
+    }
+    let r = raw(
+        &app,
+        http::Request::get("/")
+            .header(header::ACCEPT_ENCODING, "gzip")
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.headers.get(header::CACHE_CONTROL).unwrap(), "no-cache");
+}

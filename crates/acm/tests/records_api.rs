@@ -5,10 +5,11 @@ mod common;
 
 use std::collections::HashSet;
 
+use aerospike::{Bin, Key, Value, WritePolicy};
 use common::*;
 use serde_json::{Value as J, json};
 
-async fn page_through(f: &Fixture, set: &str, page_size: usize) -> Vec<String> {
+async fn page_through(f: &Fixture, set: &str, page_size: usize) -> (Vec<String>, usize) {
     let mut keys = Vec::new();
     let mut cursor: Option<String> = None;
     let mut pages = 0;
@@ -42,15 +43,17 @@ async fn page_through(f: &Fixture, set: &str, page_size: usize) -> Vec<String> {
         }
         assert!(pages < 100_000);
     }
-    keys
+    (keys, pages)
 }
 
 async fn pages_see_every_record_exactly_once(nodes: usize, n: usize, page: usize) {
     let f = cluster(nodes).await;
     let set = set_name(&format!("pg{nodes}_"));
     f.load(&set, n).await;
-    let keys = page_through(&f, &set, page).await;
+    let (keys, pages) = page_through(&f, &set, page).await;
     assert_eq!(keys.len(), n, "records returned");
+    // The last full page already carries `nextCursor: null`: no extra empty request.
+    assert_eq!(pages, n.div_ceil(page), "pages for {n} records of {page}");
     let uniq: HashSet<&String> = keys.iter().collect();
     assert_eq!(uniq.len(), n, "duplicates returned");
     for i in 0..n {
@@ -412,4 +415,151 @@ async fn export_streams_ndjson_and_csv() {
     )
     .await
     .problem(400, "validation_failed");
+}
+
+/// Export with `maxRecords` on 3 nodes holding uneven data: the client splits the budget
+/// between nodes, so one round comes back short; the export continues from the partition
+/// cursor until the budget is met.
+#[tokio::test]
+async fn export_max_records_is_met_on_uneven_nodes() {
+    let f = cluster(3).await;
+    let Some(fake) = f.fake.clone() else {
+        eprintln!(
+            "SKIPPED export_max_records_is_met_on_uneven_nodes: needs the fake's partition map (AEROSPIKE_HOSTS is set)"
+        );
+        return;
+    };
+    let set = "uneven";
+    // 40 records mastered by node 0, 5 by node 1, 5 by node 2.
+    let mut want = [40usize, 5, 5];
+    let mut keys = Vec::new();
+    for i in 0.. {
+        if want.iter().all(|w| *w == 0) {
+            break;
+        }
+        let key = Key::new("test", set, Value::String(format!("u{i}"))).unwrap();
+        let pid = key.partition_id();
+        let node = (0..3)
+            .find(|n| fake.with_state(|st| st.is_master(*n, pid)))
+            .unwrap();
+        if want[node] > 0 {
+            want[node] -= 1;
+            keys.push(key);
+        }
+    }
+    let c = f.client().await;
+    let wp = WritePolicy {
+        send_key: true,
+        ..WritePolicy::default()
+    };
+    for k in &keys {
+        c.put(&wp, k, &[Bin::new("i", Value::Int(1))])
+            .await
+            .unwrap();
+    }
+    let _ = c.close().await;
+    for max in [30u64, 49, 50] {
+        let r = post(
+            &f.app,
+            &f.url("/export"),
+            json!({"namespace": "test", "set": set, "maxRecords": max}),
+        )
+        .await;
+        assert_eq!(r.status, 200, "{}", r.text());
+        let lines: HashSet<String> = r.text().lines().map(str::to_string).collect();
+        assert_eq!(lines.len() as u64, max, "maxRecords {max}");
+    }
+    // More than exist: all of them, once.
+    let r = post(
+        &f.app,
+        &f.url("/export?format=csv"),
+        json!({"namespace": "test", "set": set, "maxRecords": 500}),
+    )
+    .await;
+    assert_eq!(r.text().split("\r\n").filter(|l| !l.is_empty()).count(), 51);
+}
+
+/// The export's file name survives any set name (RFC 6266 `filename*`).
+#[tokio::test]
+async fn export_file_name_is_encoded() {
+    let f = cluster(1).await;
+    let set = "caf\u{e9} \"q\"";
+    let c = f.client().await;
+    let key = Key::new("test", set, Value::Int(1)).unwrap();
+    c.put(
+        &WritePolicy::default(),
+        &key,
+        &[Bin::new("i", Value::Int(1))],
+    )
+    .await
+    .unwrap();
+    let _ = c.close().await;
+    let r = get(
+        &f.app,
+        &f.url("/namespaces/test/sets/caf%C3%A9%20%22q%22/export"),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(
+        r.headers.get("content-disposition").unwrap(),
+        "attachment; filename=\"test-caf_ _q_.ndjson\"; filename*=UTF-8''test-caf%C3%A9%20%22q%22.ndjson"
+    );
+    assert_eq!(r.text().lines().count(), 1);
+}
+
+/// Query paging (filter expression: read-ahead; secondary-index predicate: probe) sees
+/// every record once and ends on the last full page.
+async fn query_pages_end_on_the_last_full_page(nodes: usize) {
+    let f = cluster(nodes).await;
+    let set = set_name(&format!("qend{nodes}_"));
+    let (n, page) = (1200usize, 100usize);
+    f.load(&set, n).await;
+    let idx = format!("{set}_i");
+    let r = post(
+        &f.app,
+        &f.url("/indexes"),
+        json!({"namespace": "test", "set": set, "name": idx, "bin": "i", "type": "numeric"}),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    for query in [
+        json!({"namespace": "test", "set": set, "filter": {"op": "ge", "bin": "i", "value": 0}}),
+        json!({"namespace": "test", "set": set, "predicate": {"bin": "i", "op": "range", "value": 0, "end": n}}),
+    ] {
+        let mut seen = HashSet::new();
+        let mut cursor: Option<String> = None;
+        let mut pages = 0;
+        loop {
+            let mut body = query.clone();
+            body["pageSize"] = json!(page);
+            if let Some(c) = &cursor {
+                body["cursor"] = json!(c);
+            }
+            let r = post(&f.app, &f.url("/query"), body).await;
+            assert_eq!(r.status, 200, "{}", r.text());
+            let j = r.json();
+            pages += 1;
+            for rec in j["records"].as_array().unwrap() {
+                let k = rec["key"]["userKey"].as_str().unwrap().to_string();
+                assert!(seen.insert(k.clone()), "{k} twice ({query})");
+            }
+            cursor = j["nextCursor"].as_str().map(str::to_string);
+            if cursor.is_none() {
+                break;
+            }
+            assert!(pages < 1000);
+        }
+        assert_eq!(seen.len(), n, "{query}");
+        assert_eq!(pages, n / page, "{query}");
+    }
+}
+
+#[tokio::test]
+async fn query_pages_end_on_the_last_full_page_1_node() {
+    query_pages_end_on_the_last_full_page(1).await;
+}
+
+#[tokio::test]
+async fn query_pages_end_on_the_last_full_page_3_nodes() {
+    query_pages_end_on_the_last_full_page(3).await;
 }

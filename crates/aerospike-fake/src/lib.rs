@@ -25,6 +25,7 @@ pub mod expr;
 pub mod geo;
 pub mod info;
 pub mod latency;
+pub mod lua_check;
 pub mod msg;
 pub mod particle;
 pub mod scenario;
@@ -40,7 +41,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::Mutex as AsyncMutex;
 
-pub use scenario::{InfoFailure, Migrations, MsgFailure, MsgKind, SetConfigCall};
+pub use scenario::{InfoFailure, Migrations, MsgFailure, MsgKind, ReceivedInfo, SetConfigCall};
 use server::{Listener, Shared};
 use state::{ClusterState, NodeState};
 
@@ -274,6 +275,23 @@ impl FakeCluster {
     /// builds indexes instantly.
     pub fn set_sindex_build_step(&self, step_pct: Option<u32>) {
         self.shared.lock().scenario.sindex_build_step = step_pct.map(|s| s.max(1));
+    }
+
+    /// Starts (or stops) logging every info command the nodes receive, in arrival order;
+    /// starting clears the log. Tests use it to prove which commands reached a node.
+    pub fn log_info_commands(&self, on: bool) {
+        self.shared.lock().scenario.info_log = on.then(Vec::new);
+    }
+
+    /// Info commands received since logging started (empty when it is off), each as
+    /// the node split it: a request `a\nb` shows as two commands.
+    pub fn info_commands(&self) -> Vec<ReceivedInfo> {
+        self.shared
+            .lock()
+            .scenario
+            .info_log
+            .clone()
+            .unwrap_or_default()
     }
 
     /// Every `set-config` call received so far.

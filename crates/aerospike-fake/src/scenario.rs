@@ -51,6 +51,15 @@ pub struct SetConfigCall {
     pub reply: String,
 }
 
+/// One info command as a node received it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceivedInfo {
+    /// Node index (0-based).
+    pub node: usize,
+    /// The command, one line of the request body.
+    pub command: String,
+}
+
 /// Migration progress reported by the nodes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Migrations {
@@ -78,6 +87,8 @@ pub struct Scenario {
     /// `load_pct` gained per index status poll by indexes created while set; `None` builds
     /// indexes instantly (state `RW` at once).
     pub sindex_build_step: Option<u32>,
+    /// Every info command received, when logging is on (`Some`).
+    pub info_log: Option<Vec<ReceivedInfo>>,
 }
 
 impl Scenario {

@@ -7,21 +7,7 @@ use std::path::{Path, PathBuf};
 use aerospike_fake::{FakeCluster, FakeOptions};
 
 fn fixtures() -> Option<PathBuf> {
-    let dir = std::env::var("AEROSPIKE_FIXTURES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("../../../shared/fixtures/aerospike-ce-8.1")
-        });
-    if dir.join("MANIFEST.tsv").exists() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "notice: CE fixtures not found at {}; skipping conformance test",
-            dir.display()
-        );
-        None
-    }
+    asinfo::fixtures::ce81_or_skip("aerospike-fake conformance")
 }
 
 /// (command, value) of a one-command fixture file.
@@ -85,6 +71,7 @@ async fn exact_replies_match_the_capture() {
         "cluster-stable_size_3_ignore-migrations_false.txt",
         "udf-get_filename_nosuch.lua.txt",
         "udf-put_missing_filename.txt",
+        "udf-put_filename_broken.lua.txt",
         "truncate_namespace_nosuch_set_x.txt",
         "sindex-delete_namespace_test_indexname_nosuch.txt",
         "sindex-exists_namespace_test_indexname_nosuch.txt",

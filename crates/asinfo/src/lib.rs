@@ -3,6 +3,8 @@
 //!
 //! - [`proto`]: pure framing codec (8-byte header, `cmd\tvalue\n` bodies), for clients and
 //!   servers (the `aerospike-fake` test node reuses it).
+//! - [`command`]: [`command::InfoCommand`], the one way to build a command from names:
+//!   separators (`\n`, `:`, `;`, `=`, `/`) in a part are refused.
 //! - [`connection`]: buffered framed IO over any stream.
 //! - [`client`]: [`Client`], one node at a time, with connection reuse and timeouts.
 //! - [`reply`]: the shared reply-level error model (`ERROR:`, `FAIL:`, `error=`,
@@ -38,8 +40,10 @@
 
 pub mod client;
 pub mod cluster;
+pub mod command;
 pub mod connection;
 pub mod error;
+pub mod fixtures;
 pub mod parse;
 pub mod probe;
 pub mod proto;

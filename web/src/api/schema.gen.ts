@@ -411,6 +411,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/clusters/{id}/roles/{role}/privileges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Grant and/or revoke a role's privileges (Enterprise; Community Edition answers
+         *     `security_not_supported`).
+         */
+        post: operations["update_role_privileges"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/clusters/{id}/udfs": {
         parameters: {
             query?: never;
@@ -836,7 +856,7 @@ export interface components {
             collection?: string | null;
             /** @description CDT context, e.g. `[{"mapKey": "city"}]`. */
             context?: unknown[] | null;
-            /** @description Index name (1–63 characters: letters, digits, `_`, `-`, `.`). */
+            /** @description Index name (1–255 bytes, no control characters, `:`, `;`, `=` or `/`). */
             name: string;
             /** @description Namespace. */
             namespace: string;
@@ -1006,7 +1026,7 @@ export interface components {
             /** @description The command that ran. */
             command: string;
             /** @description Whether it was classified as read-only. */
-            read_only: boolean;
+            readOnly: boolean;
             /** @description Per node. */
             replies: components["schemas"]["NodeReply"][];
         };
@@ -1051,6 +1071,11 @@ export interface components {
         /** @description Rates of one namespace over one interval, summed over nodes. */
         NamespaceRates: {
             /**
+             * Format: double
+             * @description Batch sub-transactions per second (`batch_sub_*`).
+             */
+            batchTps?: number;
+            /**
              * Format: int64
              * @description Data bytes total (cluster total).
              */
@@ -1060,6 +1085,11 @@ export interface components {
              * @description Data bytes used (cluster total).
              */
             dataUsedBytes: number;
+            /**
+             * Format: double
+             * @description Deletes per second (`client_delete_*`).
+             */
+            deleteTps?: number;
             /** @description Namespace. */
             namespace: string;
             /**
@@ -1067,6 +1097,11 @@ export interface components {
              * @description Master objects (cluster total).
              */
             objects: number;
+            /**
+             * Format: double
+             * @description Queries and scans finished per second (`pi_query_*`, `si_query_*`).
+             */
+            queryTps?: number;
             /**
              * Format: double
              * @description Successful reads / all reads in the interval (1.0 when idle).
@@ -1077,6 +1112,11 @@ export interface components {
              * @description Successful + failed reads per second.
              */
             readTps: number;
+            /**
+             * Format: double
+             * @description UDF calls per second (`client_udf_*`).
+             */
+            udfTps?: number;
             /**
              * Format: double
              * @description Successful writes / all writes in the interval (1.0 when idle).
@@ -1199,7 +1239,7 @@ export interface components {
             storageEngine?: string | null;
             /**
              * Format: int64
-             * @description Tombstones (all copies).
+             * @description Tombstones (unique: sum of `master_tombstones`).
              */
             tombstones: number;
         };
@@ -1332,6 +1372,13 @@ export interface components {
             /** @description Operand (lossless encoding); for `range` the lower bound. */
             value: unknown;
         };
+        /** @description Privileges to add to or remove from a role. */
+        PrivilegeChange: {
+            /** @description Privileges to grant. */
+            grant?: components["schemas"]["PrivilegeView"][];
+            /** @description Privileges to revoke. */
+            revoke?: components["schemas"]["PrivilegeView"][];
+        };
         /** @description A privilege. */
         PrivilegeView: {
             /**
@@ -1356,7 +1403,7 @@ export interface components {
              * Format: int32
              * @description Aerospike result code, when the server answered with an error.
              */
-            result_code?: number | null;
+            resultCode?: number | null;
             /**
              * Format: int32
              * @description HTTP status code.
@@ -1598,10 +1645,20 @@ export interface components {
         /** @description One metrics sample, as kept in history and pushed over SSE. */
         Sample: {
             /**
+             * Format: double
+             * @description Batch sub-transactions per second, all namespaces.
+             */
+            batchTps?: number;
+            /**
              * Format: int64
              * @description Client connections, all nodes.
              */
             clientConnections: number;
+            /**
+             * Format: double
+             * @description Deletes per second, all namespaces.
+             */
+            deleteTps?: number;
             /**
              * Format: int64
              * @description Length of the interval the rates cover, in ms (0 for the first sample).
@@ -1613,6 +1670,11 @@ export interface components {
             nodes: components["schemas"]["NodeGauges"][];
             /**
              * Format: double
+             * @description Queries and scans finished per second, all namespaces.
+             */
+            queryTps?: number;
+            /**
+             * Format: double
              * @description Reads per second, all namespaces.
              */
             readTps: number;
@@ -1621,6 +1683,11 @@ export interface components {
              * @description Unix time in ms.
              */
             tsMs: number;
+            /**
+             * Format: double
+             * @description UDF calls per second, all namespaces.
+             */
+            udfTps?: number;
             /**
              * Format: double
              * @description Writes per second, all namespaces.
@@ -1681,6 +1748,12 @@ export interface components {
              * @description Largest accepted request body in bytes (`--body-limit`).
              */
             bodyLimitBytes: number;
+            /**
+             * Format: int64
+             * @description A cluster's client is closed (and no longer sampled) after this many seconds
+             *     without requests or live metrics streams (`--client-idle`).
+             */
+            clientIdleSeconds: number;
             /** @description Whether the manager runs its built-in demo node (`--demo`). */
             demo: boolean;
             /**
@@ -2832,6 +2905,49 @@ export interface operations {
                 };
                 content?: never;
             };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_role_privileges: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Profile id */
+                id: number;
+                /** @description Role */
+                role: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PrivilegeChange"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Community Edition: security_not_supported */
             409: {
                 headers: {
                     [name: string]: unknown;

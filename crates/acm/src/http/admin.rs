@@ -1,7 +1,7 @@
 //! Users and roles through the client's admin API. Community Edition has no security:
 //! every call answers the typed problem `security_not_supported` (HTTP 409).
 
-use aerospike::{AdminPolicy, Privilege, PrivilegeCode};
+use aerospike::{Privilege, PrivilegeCode};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -23,6 +23,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(set_user_roles))
         .routes(routes!(list_roles, create_role))
         .routes(routes!(drop_role))
+        .routes(routes!(update_role_privileges))
 }
 
 /// A user.
@@ -68,10 +69,8 @@ pub struct RoleView {
     pub write_quota: u32,
 }
 
-fn policy(conn: &Conn) -> AdminPolicy {
-    AdminPolicy {
-        timeout: conn.timeout_ms,
-    }
+fn policy(conn: &Conn) -> aerospike::AdminPolicy {
+    conn.admin_policy()
 }
 
 fn map_err(e: &aerospike::Error, what: &str) -> ApiError {
@@ -319,16 +318,7 @@ async fn create_role(
     Path(id): Path<i64>,
     ApiJson(req): ApiJson<CreateRole>,
 ) -> ApiResult<StatusCode> {
-    let mut privileges = Vec::new();
-    for (i, p) in req.privileges.iter().enumerate() {
-        let Some(code) = parse_code(&p.code) else {
-            return Err(ApiError::field(
-                format!("privileges[{i}].code"),
-                format!("unknown privilege `{}`", p.code),
-            ));
-        };
-        privileges.push(Privilege::new(code, p.namespace.clone(), p.set.clone()));
-    }
+    let privileges = privileges_of(&req.privileges, "privileges")?;
     let conn = state.conn(id).await?;
     let allow: Vec<&str> = req.allowlist.iter().map(String::as_str).collect();
     conn.client
@@ -343,6 +333,79 @@ async fn create_role(
         .await
         .map_err(|e| map_err(&e, "create role"))?;
     Ok(StatusCode::CREATED)
+}
+
+/// Privileges of a request, checked (pure): known codes, valid namespace and set scopes.
+pub fn privileges_of(list: &[PrivilegeView], field: &str) -> ApiResult<Vec<Privilege>> {
+    let mut out = Vec::with_capacity(list.len());
+    for (i, p) in list.iter().enumerate() {
+        let Some(code) = parse_code(&p.code) else {
+            return Err(ApiError::field(
+                format!("{field}[{i}].code"),
+                format!(
+                    "unknown privilege `{}`; use user-admin, sys-admin, data-admin, udf-admin, \
+                     sindex-admin, read, read-write, read-write-udf, write or truncate",
+                    p.code
+                ),
+            ));
+        };
+        if let Some(ns) = &p.namespace {
+            crate::names::namespace(&format!("{field}[{i}].namespace"), ns)?;
+        }
+        if let Some(set) = &p.set {
+            crate::names::set(&format!("{field}[{i}].set"), set)?;
+        }
+        out.push(Privilege::new(code, p.namespace.clone(), p.set.clone()));
+    }
+    Ok(out)
+}
+
+/// Privileges to add to or remove from a role.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PrivilegeChange {
+    /// Privileges to grant.
+    #[serde(default)]
+    pub grant: Vec<PrivilegeView>,
+    /// Privileges to revoke.
+    #[serde(default)]
+    pub revoke: Vec<PrivilegeView>,
+}
+
+/// Grant and/or revoke a role's privileges (Enterprise; Community Edition answers
+/// `security_not_supported`).
+#[utoipa::path(post, path = "/clusters/{id}/roles/{role}/privileges", tag = "admin", request_body = PrivilegeChange,
+    params(("id" = i64, Path, description = "Profile id"), ("role" = String, Path, description = "Role")),
+    responses((status = 204), (status = 400, body = Problem, content_type = "application/problem+json"),
+              (status = 409, description = "Community Edition: security_not_supported", body = Problem, content_type = "application/problem+json")))]
+async fn update_role_privileges(
+    State(state): State<AppState>,
+    Path((id, role)): Path<(i64, String)>,
+    ApiJson(req): ApiJson<PrivilegeChange>,
+) -> ApiResult<StatusCode> {
+    let grant = privileges_of(&req.grant, "grant")?;
+    let revoke = privileges_of(&req.revoke, "revoke")?;
+    if grant.is_empty() && revoke.is_empty() {
+        return Err(ApiError::field(
+            "grant",
+            "give at least one privilege to grant or revoke",
+        ));
+    }
+    let conn = state.conn(id).await?;
+    let p = policy(&conn);
+    if !grant.is_empty() {
+        conn.client
+            .grant_privileges(&p, &role, &grant)
+            .await
+            .map_err(|e| map_err(&e, "grant privileges"))?;
+    }
+    if !revoke.is_empty() {
+        conn.client
+            .revoke_privileges(&p, &role, &revoke)
+            .await
+            .map_err(|e| map_err(&e, "revoke privileges"))?;
+    }
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Drop a role.

@@ -16,7 +16,9 @@ use utoipa_axum::routes;
 use crate::clients::Conn;
 use crate::error::{ApiError, ApiJson, ApiPath as Path, ApiQuery, ApiResult, FieldError, Problem};
 use crate::info::{self, ok_replies};
+use crate::names;
 use crate::state::AppState;
+use asinfo::command::InfoCommand;
 
 /// Routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -72,9 +74,7 @@ async fn list_nodes(
     Path(id): Path<i64>,
 ) -> ApiResult<Json<Vec<NodeView>>> {
     let conn = state.conn(id).await?;
-    let policy = aerospike::AdminPolicy {
-        timeout: conn.timeout_ms,
-    };
+    let policy = conn.admin_policy();
     let nodes = conn.client.nodes();
     let views = futures::future::join_all(nodes.iter().map(|n| async move {
         let mut v = NodeView {
@@ -128,7 +128,7 @@ pub struct NamespaceView {
     pub objects: u64,
     /// All copies including replicas (sum of `objects`).
     pub replicated_objects: u64,
-    /// Tombstones (all copies).
+    /// Tombstones (unique: sum of `master_tombstones`).
     pub tombstones: u64,
     /// Configured replication factor.
     pub replication_factor: Option<u64>,
@@ -175,43 +175,47 @@ pub struct NamespaceView {
     pub sets: Option<Vec<SetView>>,
 }
 
-/// Aggregate the `namespace/<ns>` replies of several nodes (pure).
+/// Aggregate the `namespace/<ns>` replies of several nodes (pure). Sums come from
+/// [`asinfo::cluster::namespace_totals`]; replies that do not parse are skipped.
 pub fn aggregate_namespace(name: &str, replies: &[&str]) -> NamespaceView {
+    let infos: Vec<asinfo::parse::NamespaceInfo> = replies
+        .iter()
+        .filter_map(|r| asinfo::parse::parse_namespace(r).ok())
+        .collect();
+    let t = asinfo::cluster::namespace_totals(&infos);
     let mut v = NamespaceView {
         name: name.to_string(),
+        nodes: t.nodes,
+        objects: t.objects,
+        replicated_objects: t.objects_all_copies,
+        tombstones: t.tombstones,
+        data_used_bytes: t.data_used_bytes,
+        data_total_bytes: t.data_total_bytes,
+        migrate_partitions_remaining: t.migrate_partitions_remaining,
+        stop_writes: t.stop_writes,
         ..Default::default()
     };
-    for r in replies {
-        let f = asinfo::parse::kv::semicolon_pairs(r);
-        let n = |k: &str| f.get(k).and_then(|x| x.parse::<u64>().ok());
-        let b = |k: &str| f.get(k).is_some_and(|x| x == "true");
-        v.nodes += 1;
-        v.objects += n("master_objects").unwrap_or(0);
-        v.replicated_objects += n("objects").unwrap_or(0);
-        v.tombstones += n("tombstones").unwrap_or(0);
-        v.data_used_bytes += n("data_used_bytes").unwrap_or(0);
-        v.data_total_bytes += n("data_total_bytes").unwrap_or(0);
+    for ns in &infos {
+        let n = |k: &str| ns.other.get(k).and_then(|x| x.parse::<u64>().ok());
+        v.stop_writes |= ns.clock_skew_stop_writes == Some(true);
+        v.evicting |= ns.hwm_breached == Some(true);
         v.evicted_objects += n("evicted_objects").unwrap_or(0);
         v.expired_objects += n("expired_objects").unwrap_or(0);
-        v.migrate_partitions_remaining += n("migrate_tx_partitions_remaining").unwrap_or(0)
-            + n("migrate_rx_partitions_remaining").unwrap_or(0);
-        v.stop_writes |= b("stop_writes") || b("clock_skew_stop_writes");
-        v.evicting |= b("hwm_breached");
-        if let Some(p) = n("data_used_pct") {
+        if let Some(p) = ns.data_used_pct {
             v.data_used_pct_max = Some(v.data_used_pct_max.map_or(p, |m| m.max(p)));
         }
-        if let Some(p) = n("data_avail_pct") {
+        if let Some(p) = ns.data_avail_pct {
             v.data_avail_pct_min = Some(v.data_avail_pct_min.map_or(p, |m| m.min(p)));
         }
-        v.replication_factor = v.replication_factor.or(n("replication-factor"));
+        v.replication_factor = v.replication_factor.or(ns.replication_factor);
         v.effective_replication_factor = v
             .effective_replication_factor
-            .or(n("effective_replication_factor"));
+            .or(ns.effective_replication_factor);
         v.storage_engine = v
             .storage_engine
             .take()
-            .or_else(|| f.get("storage-engine").cloned());
-        v.default_ttl = v.default_ttl.or(n("default-ttl"));
+            .or_else(|| ns.storage_engine.clone());
+        v.default_ttl = v.default_ttl.or(ns.default_ttl);
         v.nsup_period = v.nsup_period.or(n("nsup-period"));
         v.evict_tenths_pct = v.evict_tenths_pct.or(n("evict-tenths-pct"));
         v.evict_used_pct = v.evict_used_pct.or(n("storage-engine.evict-used-pct"));
@@ -230,12 +234,13 @@ pub fn aggregate_namespace(name: &str, replies: &[&str]) -> NamespaceView {
 }
 
 pub(crate) async fn namespace_names(conn: &Conn) -> ApiResult<Vec<String>> {
-    let raw = info::one_node(conn, None, "namespaces").await?;
+    let raw = info::one_node(conn, None, &names::verb_cmd("namespaces")?).await?;
     asinfo::parse::parse_namespaces(&raw).map_err(path_err)
 }
 
 async fn namespace_view(conn: &Conn, ns: &str) -> ApiResult<NamespaceView> {
-    let replies = info::all_nodes(conn, &format!("namespace/{ns}")).await?;
+    names::namespace("ns", ns)?;
+    let replies = info::all_nodes(conn, &names::path_cmd("namespace", &[ns])?).await?;
     let ok: Vec<&str> = ok_replies(&replies)
         .map(|(_, r)| r)
         .filter(|r| r.contains("objects="))
@@ -273,6 +278,7 @@ async fn get_namespace(
     State(state): State<AppState>,
     Path((id, ns)): Path<(i64, String)>,
 ) -> ApiResult<Json<NamespaceView>> {
+    names::namespace("ns", &ns)?;
     let conn = state.conn(id).await?;
     let mut v = namespace_view(&conn, &ns).await?;
     v.sets = Some(set_views(&conn, &ns, v.effective_replication_factor).await?);
@@ -303,38 +309,44 @@ pub struct SetView {
     pub default_ttl: Option<u64>,
 }
 
-/// Aggregate `sets/<ns>` replies of several nodes (pure).
+/// Aggregate `sets/<ns>` replies of several nodes (pure): sums and the unique-record
+/// estimate from [`asinfo::cluster::set_totals`], the per-set settings from the replies.
 pub fn aggregate_sets(ns: &str, replies: &[&str], erf: u64) -> Vec<SetView> {
     let erf = erf.max(1);
-    let mut sets: BTreeMap<String, SetView> = BTreeMap::new();
-    for r in replies {
-        let Ok(list) = asinfo::parse::parse_sets(r) else {
-            continue;
-        };
-        for s in list {
-            let Some(name) = s.set.clone() else { continue };
-            let e = sets.entry(name.clone()).or_insert_with(|| SetView {
-                namespace: ns.to_string(),
-                name,
-                ..Default::default()
-            });
-            e.objects += s.objects.unwrap_or(0);
-            e.tombstones += s.tombstones.unwrap_or(0);
-            e.data_used_bytes += s.data_used_bytes.unwrap_or(0);
-            e.sindexes = e.sindexes.max(s.sindexes.unwrap_or(0));
-            e.truncate_lut = e.truncate_lut.max(s.truncate_lut.unwrap_or(0));
-            e.stop_writes_count = e.stop_writes_count.max(s.stop_writes_count.unwrap_or(0));
-            e.default_ttl = e.default_ttl.or(s.default_ttl);
-        }
-    }
-    sets.into_values()
+    let infos: Vec<asinfo::parse::SetInfo> = replies
+        .iter()
+        .filter_map(|r| asinfo::parse::parse_sets(r).ok())
+        .flatten()
         .map(|mut s| {
-            s.objects /= erf;
-            s.tombstones /= erf;
-            s.data_used_bytes /= erf;
+            s.ns.get_or_insert_with(|| ns.to_string());
             s
         })
-        .collect()
+        .collect();
+    let mut sets: BTreeMap<String, SetView> = asinfo::cluster::set_totals(&infos, |_| Some(erf))
+        .into_iter()
+        .filter(|t| t.ns == ns)
+        .map(|t| {
+            let v = SetView {
+                namespace: ns.to_string(),
+                name: t.set.clone(),
+                objects: t.objects_estimated,
+                tombstones: t.tombstones / erf,
+                data_used_bytes: t.data_used_bytes / erf,
+                ..Default::default()
+            };
+            (t.set, v)
+        })
+        .collect();
+    for s in &infos {
+        let Some(e) = s.set.as_ref().and_then(|n| sets.get_mut(n)) else {
+            continue;
+        };
+        e.sindexes = e.sindexes.max(s.sindexes.unwrap_or(0));
+        e.truncate_lut = e.truncate_lut.max(s.truncate_lut.unwrap_or(0));
+        e.stop_writes_count = e.stop_writes_count.max(s.stop_writes_count.unwrap_or(0));
+        e.default_ttl = e.default_ttl.or(s.default_ttl);
+    }
+    sets.into_values().collect()
 }
 
 pub(crate) async fn set_views(conn: &Conn, ns: &str, erf: Option<u64>) -> ApiResult<Vec<SetView>> {
@@ -345,7 +357,7 @@ pub(crate) async fn set_views(conn: &Conn, ns: &str, erf: Option<u64>) -> ApiRes
             .effective_replication_factor
             .unwrap_or(1),
     };
-    let replies = info::all_nodes(conn, &format!("sets/{ns}")).await?;
+    let replies = info::all_nodes(conn, &names::path_cmd("sets", &[ns])?).await?;
     let ok: Vec<&str> = ok_replies(&replies).map(|(_, r)| r).collect();
     Ok(aggregate_sets(ns, &ok, erf))
 }
@@ -358,6 +370,7 @@ async fn list_sets(
     State(state): State<AppState>,
     Path((id, ns)): Path<(i64, String)>,
 ) -> ApiResult<Json<Vec<SetView>>> {
+    names::namespace("ns", &ns)?;
     let conn = state.conn(id).await?;
     let v = namespace_view(&conn, &ns).await?;
     Ok(Json(
@@ -416,6 +429,7 @@ async fn truncate_token(
     Path((id, ns, set)): Path<(i64, String, String)>,
 ) -> ApiResult<Json<ConfirmToken>> {
     let set = crate::http::address::truncatable_set(&set)?;
+    names::ns_set(&ns, &set)?;
     let conn = state.conn(id).await?;
     let sets = set_views(&conn, &ns, None).await?;
     let objects = sets.iter().find(|s| s.name == set).map_or(0, |s| s.objects);
@@ -447,6 +461,7 @@ async fn truncate_set(
     ApiJson(req): ApiJson<TruncateRequest>,
 ) -> ApiResult<StatusCode> {
     let set = crate::http::address::truncatable_set(&set)?;
+    names::ns_set(&ns, &set)?;
     check_token(
         &state.token_secret,
         &format!("{id}/{ns}/{set}"),
@@ -454,9 +469,7 @@ async fn truncate_set(
         jiff::Timestamp::now().as_second(),
     )?;
     let conn = state.conn(id).await?;
-    let policy = aerospike::AdminPolicy {
-        timeout: conn.timeout_ms,
-    };
+    let policy = conn.admin_policy();
     conn.client
         .truncate(&policy, &ns, &set, 0)
         .await
@@ -497,7 +510,7 @@ pub struct NodeConfig {
 
 const CONTEXTS: &[&str] = &["service", "network", "namespace", "logging", "mod-lua"];
 
-fn config_command(context: &str, namespace: Option<&str>) -> ApiResult<String> {
+fn config_command(context: &str, namespace: Option<&str>) -> ApiResult<InfoCommand> {
     if !CONTEXTS.contains(&context) {
         return Err(ApiError::field(
             "context",
@@ -506,13 +519,14 @@ fn config_command(context: &str, namespace: Option<&str>) -> ApiResult<String> {
     }
     match (context, namespace) {
         ("namespace", Some(ns)) if !ns.is_empty() => {
-            Ok(format!("get-config:context=namespace;id={ns}"))
+            names::namespace("namespace", ns)?;
+            names::params_cmd("get-config", &[("context", "namespace"), ("id", ns)])
         }
         ("namespace", _) => Err(ApiError::field(
             "namespace",
             "required for context `namespace`",
         )),
-        (c, _) => Ok(format!("get-config:context={c}")),
+        (c, _) => names::params_cmd("get-config", &[("context", c)]),
     }
 }
 
@@ -601,12 +615,15 @@ pub struct SetConfigResult {
 }
 
 /// Check every key is dynamic in server 8.x and build the commands (pure).
-pub fn set_config_commands(req: &SetConfigRequest) -> ApiResult<Vec<(String, String)>> {
+pub fn set_config_commands(req: &SetConfigRequest) -> ApiResult<Vec<(String, InfoCommand)>> {
     let mut errs = Vec::new();
     let mut cmds = Vec::new();
-    let base = match req.context.as_str() {
+    let base: Vec<(&str, &str)> = match req.context.as_str() {
         "namespace" => match req.namespace.as_deref() {
-            Some(ns) if !ns.is_empty() => format!("set-config:context=namespace;id={ns}"),
+            Some(ns) if !ns.is_empty() => {
+                names::namespace("namespace", ns)?;
+                vec![("context", "namespace"), ("id", ns)]
+            }
             _ => {
                 return Err(ApiError::field(
                     "namespace",
@@ -614,7 +631,7 @@ pub fn set_config_commands(req: &SetConfigRequest) -> ApiResult<Vec<(String, Str
                 ));
             }
         },
-        c @ ("service" | "network" | "logging") => format!("set-config:context={c}"),
+        c @ ("service" | "network" | "logging") => vec![("context", c)],
         other => {
             return Err(ApiError::field(
                 "context",
@@ -661,7 +678,15 @@ pub fn set_config_commands(req: &SetConfigRequest) -> ApiResult<Vec<(String, Str
             });
             continue;
         }
-        cmds.push((key.clone(), format!("{base};{key}={value}")));
+        let mut params = base.clone();
+        params.push((key, value));
+        match InfoCommand::with_params("set-config", &params) {
+            Ok(cmd) => cmds.push((key.clone(), cmd)),
+            Err(e) => errs.push(FieldError {
+                field,
+                message: e.to_string(),
+            }),
+        }
     }
     if errs.is_empty() {
         Ok(cmds)
@@ -713,27 +738,17 @@ async fn set_config(
 mod tests {
     use super::*;
 
-    const FIX: &str = "../../../shared/fixtures/aerospike-ce-8.1";
-
-    fn fixture(p: &str) -> Option<String> {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join(FIX)
-            .join(p);
-        std::fs::read_to_string(path).ok().map(|s| {
-            s.split_once('\t')
-                .map_or(s.clone(), |(_, v)| v.trim_end_matches('\n').to_string())
-        })
-    }
+    const TEST: &str = "acm namespace aggregation";
 
     #[test]
     fn namespace_aggregation_on_real_3_node_replies() {
-        let replies: Vec<String> = (1..=3)
-            .filter_map(|i| fixture(&format!("cluster-3/node{i}/namespace_test.txt")))
-            .collect();
-        if replies.len() != 3 {
-            eprintln!("fixtures not found; skipping");
+        if asinfo::fixtures::ce81_or_skip(TEST).is_none() {
             return;
         }
+        let fixture = |p: &str| asinfo::fixtures::ce81_value(TEST, p).unwrap();
+        let replies: Vec<String> = (1..=3)
+            .map(|i| fixture(&format!("cluster-3/node{i}/namespace_test.txt")))
+            .collect();
         let refs: Vec<&str> = replies.iter().map(String::as_str).collect();
         let v = aggregate_namespace("test", &refs);
         assert_eq!(v.nodes, 3);
@@ -742,13 +757,24 @@ mod tests {
         // 1,000 users records at RF 2 (before the bulk load): unique = master sum
         assert_eq!(v.replicated_objects, 2 * v.objects);
         assert_eq!(v.stop_writes_used_pct, Some(70));
+        // The same sums as asinfo's cluster totals (one implementation).
+        let infos: Vec<_> = refs
+            .iter()
+            .map(|r| asinfo::parse::parse_namespace(r).unwrap())
+            .collect();
+        let t = asinfo::cluster::namespace_totals(&infos);
+        assert_eq!(
+            (v.objects, v.replicated_objects, v.data_used_bytes),
+            (t.objects, t.objects_all_copies, t.data_used_bytes)
+        );
         let sets: Vec<String> = (1..=3)
-            .filter_map(|i| fixture(&format!("cluster-3/node{i}/sets_test.txt")))
+            .map(|i| fixture(&format!("cluster-3/node{i}/sets_test.txt")))
             .collect();
         let refs: Vec<&str> = sets.iter().map(String::as_str).collect();
         let s = aggregate_sets("test", &refs, 2);
         let users = s.iter().find(|s| s.name == "users").unwrap();
-        assert_eq!(users.objects, v.objects.min(users.objects));
+        assert!(users.objects > 0 && users.objects <= v.objects);
+        assert_eq!(users.namespace, "test");
     }
 
     #[test]
@@ -761,7 +787,7 @@ mod tests {
         };
         let cmds = set_config_commands(&req("namespace", "default-ttl")).unwrap();
         assert_eq!(
-            cmds[0].1,
+            cmds[0].1.as_str(),
             "set-config:context=namespace;id=test;default-ttl=10"
         );
         let e = set_config_commands(&req("namespace", "replication-factor")).unwrap_err();

@@ -10,6 +10,9 @@ use axum::response::Response;
 use bytes::Bytes;
 use futures::StreamExt;
 
+use std::sync::Arc;
+
+use crate::clients::Conn;
 use crate::error::{ApiError, ApiJson, ApiPath as Path, ApiQuery, ApiResult, Problem};
 use crate::http::address::{set_expression, set_from_segment};
 use crate::http::query::{ExportParams, QueryRequest, compile};
@@ -152,9 +155,79 @@ const CHANNEL_CHUNKS: usize = 4;
 
 type Chunk = Result<Bytes, std::io::Error>;
 
+/// The records of a query with an optional budget. With several nodes the client splits
+/// `maxRecords` between them, so one round can come back short while records remain on
+/// other partitions: the scan then continues from the partition cursor until the budget
+/// is met or the cursor says the scan is complete.
+struct Scan {
+    conn: Arc<Conn>,
+    spec: ScanSpec,
+    stream: aerospike::query::RecordStream,
+    /// Records still wanted (None: no limit).
+    remaining: Option<u64>,
+    /// Records of the current round.
+    round: u64,
+    /// Rounds in a row that returned nothing while the cursor was not complete.
+    idle_rounds: u32,
+}
+
+/// Rounds without progress before an export with `maxRecords` gives up.
+const MAX_IDLE_ROUNDS: u32 = 3;
+
+impl Scan {
+    async fn next(&mut self) -> Option<Result<Record, ApiError>> {
+        loop {
+            if self.remaining == Some(0) {
+                return None;
+            }
+            match self.stream.next().await {
+                Some(Ok(r)) => {
+                    if let Some(n) = self.remaining.as_mut() {
+                        *n -= 1;
+                    }
+                    self.round += 1;
+                    return Some(Ok(r));
+                }
+                Some(Err(e)) => return Some(Err(ApiError::from_aerospike(&e, "export"))),
+                None => {
+                    // Without a budget the client ran the query to its end.
+                    let want = self.remaining?;
+                    let filter = self.stream.partition_filter()?;
+                    if filter.done() {
+                        return None;
+                    }
+                    if self.round == 0 {
+                        self.idle_rounds += 1;
+                        if self.idle_rounds >= MAX_IDLE_ROUNDS {
+                            return Some(Err(ApiError::new(
+                                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                                "incomplete_export",
+                                "the cluster returned no records for unfinished partitions \
+                                 several times (partitions unavailable or migrating?)",
+                            )));
+                        }
+                    } else {
+                        self.idle_rounds = 0;
+                    }
+                    self.round = 0;
+                    match self
+                        .conn
+                        .client
+                        .query(&self.spec.policy(want), filter, self.spec.statement())
+                        .await
+                    {
+                        Ok(rs) => self.stream = rs.into_stream(),
+                        Err(e) => return Some(Err(ApiError::from_aerospike(&e, "export"))),
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Records to encode: those read ahead for CSV column discovery, then the scan.
 struct Source {
-    stream: aerospike::query::RecordStream,
+    scan: Scan,
     pending: std::vec::IntoIter<Record>,
     csv: Option<CsvWriter>,
     ns: String,
@@ -169,10 +242,9 @@ impl Source {
         loop {
             let rec = match self.pending.next() {
                 Some(r) => r,
-                None => match self.stream.next().await {
+                None => match self.scan.next().await {
                     Some(Ok(r)) => r,
                     Some(Err(e)) => {
-                        let e = ApiError::from_aerospike(&e, "export");
                         tracing::warn!(error = %e, "export aborted");
                         if self.csv.is_none() {
                             buf.extend_from_slice(&problem_line(&e));
@@ -225,7 +297,14 @@ async fn stream_export(
         )
         .await
         .map_err(|e| ApiError::from_aerospike(&e, "export"))?;
-    let mut stream = rs.into_stream();
+    let mut stream = Scan {
+        conn: conn.clone(),
+        spec: spec.clone(),
+        stream: rs.into_stream(),
+        remaining: max_records,
+        round: 0,
+        idle_rounds: 0,
+    };
     let ns = spec.namespace.clone();
     let set = spec.set.clone();
     // CSV needs its columns first: take them from `bins` or from the first records.
@@ -245,7 +324,7 @@ async fn stream_export(
                             }
                             pending.push(r);
                         }
-                        Some(Err(e)) => return Err(ApiError::from_aerospike(&e, "export")),
+                        Some(Err(e)) => return Err(e),
                         None => break,
                     }
                 }
@@ -266,7 +345,7 @@ async fn stream_export(
     // closes the channel, which ends the task and drops (cancels) the scan.
     let (tx, rx) = tokio::sync::mpsc::channel(CHANNEL_CHUNKS);
     let source = Source {
-        stream,
+        scan: stream,
         pending: pending.into_iter(),
         csv,
         ns,
@@ -282,13 +361,38 @@ async fn stream_export(
     };
     Response::builder()
         .header(header::CONTENT_TYPE, ctype)
-        .header(
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{name}.{ext}\""),
-        )
+        .header(header::CONTENT_DISPOSITION, content_disposition(name, ext))
         .header(header::CACHE_CONTROL, "no-store")
         .body(Body::from_stream(body))
         .map_err(|e| ApiError::internal(e.to_string()))
+}
+
+/// `attachment` with the file name for any namespace/set text (RFC 6266): an ASCII
+/// fallback `filename` (other bytes, quotes and backslashes replaced by `_`) and the exact
+/// name UTF-8 percent-encoded in `filename*` (RFC 8187). Always a valid header value.
+pub fn content_disposition(name: &str, ext: &str) -> axum::http::HeaderValue {
+    let full = format!("{name}.{ext}");
+    let fallback: String = full
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let mut encoded = String::with_capacity(full.len() * 3);
+    for b in full.bytes() {
+        if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
+            encoded.push(char::from(b));
+        } else {
+            encoded.push_str(&format!("%{b:02X}"));
+        }
+    }
+    let value = format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}");
+    axum::http::HeaderValue::from_str(&value)
+        .unwrap_or_else(|_| axum::http::HeaderValue::from_static("attachment"))
 }
 
 /// Export the result of a query (all pages) as NDJSON or CSV, streamed.
@@ -331,6 +435,7 @@ pub async fn export_set(
 ) -> ApiResult<Response> {
     let format = parse_format(p.format.as_deref())?;
     let set = set_from_segment(&set);
+    crate::names::ns_set(&ns, &set)?;
     let spec = ScanSpec {
         namespace: ns.clone(),
         set: set.clone(),
@@ -386,6 +491,21 @@ mod tests {
         assert_eq!(text.lines().count(), 2);
         let v: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
         assert_eq!(v["bins"]["n"], 5);
+    }
+
+    #[test]
+    fn content_disposition_takes_any_name() {
+        let v = content_disposition("test-caf\u{e9} \"x\"\n\\", "csv");
+        let text = v.to_str().unwrap();
+        assert_eq!(
+            text,
+            "attachment; filename=\"test-caf_ _x___.csv\"; filename*=UTF-8''test-caf%C3%A9%20%22x%22%0A%5C.csv"
+        );
+        let v = content_disposition("test-users", "ndjson");
+        assert_eq!(
+            v.to_str().unwrap(),
+            "attachment; filename=\"test-users.ndjson\"; filename*=UTF-8''test-users.ndjson"
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use aerospike::{AdminPolicy, IndexType};
+use aerospike::IndexType;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -15,6 +15,7 @@ use crate::error::{ApiError, ApiJson, ApiPath as Path, ApiQuery, ApiResult, Fiel
 use crate::http::cluster::namespace_names;
 use crate::http::query::{parse_collection, parse_context};
 use crate::info::{self, ok_replies};
+use crate::names;
 use crate::state::AppState;
 
 /// Routes of this module.
@@ -132,6 +133,9 @@ async fn list_indexes(
     Path(id): Path<i64>,
     ApiQuery(q): ApiQuery<IndexListParams>,
 ) -> ApiResult<Json<Vec<IndexView>>> {
+    if let Some(ns) = &q.namespace {
+        names::namespace("namespace", ns)?;
+    }
     let conn = state.conn(id).await?;
     let namespaces = match q.namespace {
         Some(ns) => vec![ns],
@@ -139,13 +143,18 @@ async fn list_indexes(
     };
     let mut all = Vec::new();
     for ns in namespaces {
-        let replies = info::all_nodes(&conn, &format!("sindex-list:ns={ns}")).await?;
+        let replies =
+            info::all_nodes(&conn, &names::params_cmd("sindex-list", &[("ns", &ns)])?).await?;
         let ok: Vec<(&str, &str)> = ok_replies(&replies).collect();
         let mut views = merge_lists(&ok);
         for v in &mut views {
             for n in &mut v.nodes {
                 if n.state != "ready" {
-                    let cmd = format!("sindex/{}/{}", v.namespace, v.name);
+                    // Names come from the server's own list; one that cannot form a
+                    // command is shown without progress.
+                    let Ok(cmd) = names::path_cmd("sindex", &[&v.namespace, &v.name]) else {
+                        continue;
+                    };
                     if let Ok(raw) = info::one_node(&conn, Some(&n.node), &cmd).await {
                         n.load_pct = asinfo::parse::kv::semicolon_pairs(&raw)
                             .get("load_pct")
@@ -168,7 +177,7 @@ pub struct CreateIndex {
     /// Set (omit to index the whole namespace).
     #[serde(default)]
     pub set: Option<String>,
-    /// Index name (1–63 characters: letters, digits, `_`, `-`, `.`).
+    /// Index name (1–255 bytes, no control characters, `:`, `;`, `=` or `/`).
     pub name: String,
     /// Bin to index.
     pub bin: String,
@@ -183,13 +192,6 @@ pub struct CreateIndex {
     pub context: Option<Vec<serde_json::Value>>,
 }
 
-fn valid_name(n: &str) -> bool {
-    !n.is_empty()
-        && n.len() <= 63
-        && n.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
-}
-
 /// Create a secondary index. The answer comes once the server accepted it; the build
 /// continues in the background (see the list's `loadPct`).
 #[utoipa::path(post, path = "/clusters/{id}/indexes", tag = "indexes", request_body = CreateIndex,
@@ -202,17 +204,15 @@ async fn create_index(
     ApiJson(req): ApiJson<CreateIndex>,
 ) -> ApiResult<(StatusCode, Json<IndexView>)> {
     let mut errs = Vec::new();
-    if !valid_name(&req.name) {
-        errs.push(FieldError {
-            field: "name".into(),
-            message: "1–63 characters: letters, digits, `_`, `-`, `.`".into(),
-        });
-    }
-    if req.bin.is_empty() || req.bin.len() > 15 {
-        errs.push(FieldError {
-            field: "bin".into(),
-            message: "bin names are 1 to 15 bytes".into(),
-        });
+    for check in [
+        names::namespace("namespace", &req.namespace),
+        names::set("set", req.set.as_deref().unwrap_or("")),
+        names::index("name", &req.name),
+        names::bin("bin", &req.bin),
+    ] {
+        if let Err(e) = check {
+            errs.extend(e.fields);
+        }
     }
     let index_type = match req.type_.as_str() {
         "numeric" => Some(IndexType::Numeric),
@@ -241,9 +241,7 @@ async fn create_index(
         return Err(ApiError::fields(errs));
     }
     let conn = state.conn(id).await?;
-    let policy = AdminPolicy {
-        timeout: conn.timeout_ms,
-    };
+    let policy = conn.admin_policy();
     conn.client
         .create_index_on_bin(
             &policy,
@@ -257,7 +255,11 @@ async fn create_index(
         )
         .await
         .map_err(|e| ApiError::from_aerospike(&e, &format!("create index `{}`", req.name)))?;
-    let replies = info::all_nodes(&conn, &format!("sindex-list:ns={}", req.namespace)).await?;
+    let replies = info::all_nodes(
+        &conn,
+        &names::params_cmd("sindex-list", &[("ns", &req.namespace)])?,
+    )
+    .await?;
     let ok: Vec<(&str, &str)> = ok_replies(&replies).collect();
     let view = merge_lists(&ok)
         .into_iter()
@@ -286,8 +288,11 @@ async fn drop_index(
     State(state): State<AppState>,
     Path((id, ns, name)): Path<(i64, String, String)>,
 ) -> ApiResult<StatusCode> {
+    names::namespace("ns", &ns)?;
+    names::index("name", &name)?;
     let conn = state.conn(id).await?;
-    let replies = info::all_nodes(&conn, &format!("sindex-list:ns={ns}")).await?;
+    let replies =
+        info::all_nodes(&conn, &names::params_cmd("sindex-list", &[("ns", &ns)])?).await?;
     let ok: Vec<(&str, &str)> = ok_replies(&replies).collect();
     let Some(existing) = merge_lists(&ok).into_iter().find(|v| v.name == name) else {
         return Err(ApiError::not_found(
@@ -295,9 +300,7 @@ async fn drop_index(
             format!("no secondary index `{name}` in namespace `{ns}`"),
         ));
     };
-    let policy = AdminPolicy {
-        timeout: conn.timeout_ms,
-    };
+    let policy = conn.admin_policy();
     conn.client
         .drop_index(&policy, &ns, existing.set.as_deref().unwrap_or(""), &name)
         .await
@@ -321,12 +324,5 @@ mod tests {
         assert_eq!(v[0].state, "ready");
         assert_eq!(v[0].type_.as_deref(), Some("numeric"));
         assert!(merge_lists(&[("A", "")]).is_empty());
-    }
-
-    #[test]
-    fn names() {
-        assert!(valid_name("idx_users-age.1"));
-        assert!(!valid_name("bad name"));
-        assert!(!valid_name(""));
     }
 }

@@ -12,6 +12,7 @@ use utoipa_axum::routes;
 use crate::error::{ApiError, ApiJson, ApiPath as Path, ApiResult, Problem};
 use crate::info::{self, NodeReply};
 use crate::state::AppState;
+use asinfo::command::InfoCommand;
 
 /// Routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -109,6 +110,7 @@ pub struct InfoRequest {
 
 /// Answers of the nodes.
 #[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct InfoResponse {
     /// The command that ran.
     pub command: String,
@@ -129,12 +131,12 @@ async fn run_info(
     ApiJson(req): ApiJson<InfoRequest>,
 ) -> ApiResult<Json<InfoResponse>> {
     let command = req.command.trim().to_string();
-    if command.is_empty() || command.contains(['\n', '\t']) || command.len() > 4096 {
-        return Err(ApiError::field(
+    let cmd = InfoCommand::one_line(&command, 4096).map_err(|_| {
+        ApiError::field(
             "command",
-            "one command, without newlines or tabs, at most 4096 characters",
-        ));
-    }
+            "one command, without newlines, tabs or other control characters, at most 4096 bytes",
+        )
+    })?;
     let read_only = is_read_only(&command);
     if !read_only {
         if !state.config.allow_info_writes {
@@ -155,7 +157,7 @@ async fn run_info(
             let node = conn.client.get_node(n).map_err(|_| {
                 ApiError::not_found("node_not_found", format!("no node `{n}` in this cluster"))
             })?;
-            let response = info::one_node(&conn, Some(n), &command).await?;
+            let response = info::one_node(&conn, Some(n), &cmd).await?;
             vec![NodeReply {
                 node: n.clone(),
                 address: node.address().to_string(),
@@ -163,7 +165,7 @@ async fn run_info(
                 error: None,
             }]
         }
-        None => info::all_nodes(&conn, &command).await?,
+        None => info::all_nodes(&conn, &cmd).await?,
     };
     Ok(Json(InfoResponse {
         command,

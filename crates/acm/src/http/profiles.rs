@@ -59,9 +59,7 @@ pub struct ConnectionStatus {
 }
 
 pub(crate) async fn summarize(conn: &Conn, started: Instant) -> ConnectionStatus {
-    let policy = aerospike::AdminPolicy {
-        timeout: conn.timeout_ms,
-    };
+    let policy = conn.admin_policy();
     let mut nodes = Vec::new();
     let mut cluster_name = None;
     let mut namespaces = Vec::new();
@@ -76,11 +74,7 @@ pub(crate) async fn summarize(conn: &Conn, started: Instant) -> ConnectionStatus
         if namespaces.is_empty()
             && let Some(ns) = info.get("namespaces")
         {
-            namespaces = ns
-                .split(';')
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect();
+            namespaces = asinfo::parse::parse_namespaces(ns).unwrap_or_default();
         }
         nodes.push(NodeSummary {
             name: n.name().to_string(),
@@ -175,12 +169,7 @@ async fn test_connection(
     let started = Instant::now();
     let spec = ConnectSpec::from_input(&input)?;
     let client = connect(&spec).await?;
-    let conn = Conn {
-        client,
-        profile_id: 0,
-        profile_name: input.name.clone(),
-        timeout_ms: input.timeout_ms,
-    };
+    let conn = Conn::new(client, 0, input.name.clone(), input.timeout_ms);
     let status = summarize(&conn, started).await;
     let _ = conn.client.close().await;
     Ok(Json(status))

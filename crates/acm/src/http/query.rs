@@ -13,8 +13,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::cursor::{CursorState, fingerprint};
-use crate::error::{ApiError, ApiJson, ApiPath as Path, ApiResult, FieldError, Problem};
+use crate::error::{ApiError, ApiJson, ApiPath as Path, ApiResult, FieldError, Problem, fe};
 use crate::expr::{self, FilterNode};
+use crate::names;
 use crate::scan::{self, PageJson, RecordPage, ScanSpec, json_response};
 use crate::state::AppState;
 use crate::values;
@@ -97,13 +98,6 @@ pub struct QueryRequest {
     pub cursor: Option<String>,
 }
 
-fn fe(field: &str, msg: impl Into<String>) -> FieldError {
-    FieldError {
-        field: field.to_string(),
-        message: msg.into(),
-    }
-}
-
 /// Parse a CDT context list (pure).
 pub fn parse_context(
     items: &[serde_json::Value],
@@ -161,8 +155,12 @@ fn indexable(v: &Value) -> bool {
 /// Translate a predicate into a secondary-index filter (pure).
 pub fn predicate_filter(p: &Predicate) -> Result<Filter, FieldError> {
     let path = "predicate";
-    if p.bin.is_empty() || p.bin.len() > 15 {
-        return Err(fe("predicate.bin", "bin names are 1 to 15 bytes"));
+    if let Err(e) = names::bin("predicate.bin", &p.bin) {
+        return Err(e
+            .fields
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| fe("predicate.bin", "invalid")));
     }
     let cit = parse_collection(p.collection.as_deref(), "predicate.collection")?;
     let value = values::from_json(&p.value, "predicate.value")?;
@@ -277,8 +275,13 @@ pub fn compile(q: &QueryRequest, timeout_ms: u32) -> ApiResult<Compiled> {
     let mut errs = Vec::new();
     if q.namespace.is_empty() {
         errs.push(fe("namespace", "required"));
+    } else if let Err(e) = names::namespace("namespace", &q.namespace) {
+        errs.extend(e.fields);
     }
     let set = q.set.clone().unwrap_or_default();
+    if let Err(e) = names::set("set", &set) {
+        errs.extend(e.fields);
+    }
     let filter = match &q.predicate {
         Some(p) => predicate_filter(p).map_err(|e| errs.push(e)).ok(),
         None => None,
@@ -329,13 +332,10 @@ pub fn compile(q: &QueryRequest, timeout_ms: u32) -> ApiResult<Compiled> {
             )),
         }
     }
-    if let Some(bins) = &q.bins
-        && let Some((i, _)) = bins
-            .iter()
-            .enumerate()
-            .find(|(_, b)| b.is_empty() || b.len() > 15)
-    {
-        errs.push(fe(&format!("bins[{i}]"), "bin names are 1 to 15 bytes"));
+    for (i, b) in q.bins.iter().flatten().enumerate() {
+        if let Err(e) = names::bin(&format!("bins[{i}]"), b) {
+            errs.extend(e.fields);
+        }
     }
     if q.max_records == Some(0) {
         errs.push(fe(

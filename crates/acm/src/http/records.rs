@@ -18,6 +18,7 @@ use crate::cursor::{CursorState, fingerprint};
 use crate::error::{ApiError, ApiJson, ApiPath as Path, ApiQuery, ApiResult, Problem};
 use crate::http::address::{self, Either, set_from_segment};
 use crate::http::cluster::set_views;
+use crate::names;
 use crate::scan::{self, PageJson, RecordJson, RecordPage, RecordView, ScanSpec, json_response};
 use crate::state::AppState;
 use crate::values;
@@ -52,11 +53,8 @@ pub(crate) fn split_bins(bins: Option<&str>) -> ApiResult<Option<Vec<String>>> {
         .filter(|s| !s.is_empty())
         .map(str::to_string)
         .collect();
-    if let Some(bad) = list.iter().find(|b| b.len() > 15) {
-        return Err(ApiError::field(
-            "bins",
-            format!("bin name `{bad}` is longer than 15 bytes"),
-        ));
+    for b in &list {
+        names::bin("bins", b)?;
     }
     Ok(if list.is_empty() { None } else { Some(list) })
 }
@@ -75,6 +73,7 @@ async fn browse(
     ApiQuery(q): ApiQuery<BrowseParams>,
 ) -> ApiResult<Response> {
     let set = set_from_segment(&set);
+    names::ns_set(&ns, &set)?;
     let page_size = scan::check_page_size(q.page_size)?;
     let bins = split_bins(q.bins.as_deref())?;
     let bins_key = bins.as_ref().map(|b| b.join(",")).unwrap_or_default();
@@ -249,6 +248,7 @@ async fn get_record(
     ApiQuery(q): ApiQuery<KeyParams>,
 ) -> ApiResult<Response> {
     let set = set_from_segment(&set);
+    names::ns_set(&ns, &set)?;
     let keys = q.keys(&ns, &set)?;
     let conn = state.conn(id).await?;
     let (_, rec) = get_first(&conn, keys).await?;
@@ -366,6 +366,7 @@ async fn write_record(
     ApiJson(req): ApiJson<RecordWrite>,
 ) -> ApiResult<Response> {
     let set = set_from_segment(&set);
+    names::ns_set(&ns, &set)?;
     let key = match address::one_address(req.key.as_ref(), req.digest.as_deref(), "key", "digest")?
     {
         Either::Key(k) => key_from_json(&ns, &set, k, "key")?,
@@ -396,6 +397,7 @@ async fn delete_record(
     ApiQuery(q): ApiQuery<KeyParams>,
 ) -> ApiResult<StatusCode> {
     let set = set_from_segment(&set);
+    names::ns_set(&ns, &set)?;
     let keys = q.keys(&ns, &set)?;
     let conn = state.conn(id).await?;
     let (key, _) = get_first(&conn, keys).await?;
@@ -425,6 +427,8 @@ async fn delete_bin(
     ApiQuery(q): ApiQuery<KeyParams>,
 ) -> ApiResult<Response> {
     let set = set_from_segment(&set);
+    names::ns_set(&ns, &set)?;
+    names::bin("bin", &bin)?;
     let keys = q.keys(&ns, &set)?;
     let conn = state.conn(id).await?;
     let (key, rec) = get_first(&conn, keys).await?;
@@ -481,6 +485,7 @@ async fn duplicate_record(
     ApiJson(req): ApiJson<DuplicateRequest>,
 ) -> ApiResult<Response> {
     let set = set_from_segment(&set);
+    names::ns_set(&ns, &set)?;
     let keys = address_keys(
         &ns,
         &set,
@@ -490,6 +495,7 @@ async fn duplicate_record(
         ("key", "digest"),
     )?;
     let target_set = req.new_set.clone().unwrap_or_else(|| set.clone());
+    names::set("newSet", &target_set)?;
     let new_key = key_from_json(&ns, &target_set, &req.new_key, "newKey")?;
     let conn = state.conn(id).await?;
     let (_, src) = get_first(&conn, keys).await?;

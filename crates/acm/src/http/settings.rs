@@ -33,6 +33,9 @@ pub struct Settings {
     pub demo: bool,
     /// Largest accepted request body in bytes (`--body-limit`).
     pub body_limit_bytes: u64,
+    /// A cluster's client is closed (and no longer sampled) after this many seconds
+    /// without requests or live metrics streams (`--client-idle`).
+    pub client_idle_seconds: u64,
 }
 
 impl Settings {
@@ -50,6 +53,7 @@ impl Settings {
             info_writes_allowed: c.allow_info_writes,
             demo: c.demo,
             body_limit_bytes: c.body_limit as u64,
+            client_idle_seconds: c.client_idle.as_secs(),
         }
     }
 }

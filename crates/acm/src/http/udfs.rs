@@ -60,22 +60,7 @@ pub struct UdfUpload {
     pub content: String,
 }
 
-fn check_filename(name: &str) -> ApiResult<()> {
-    let ok = name.len() <= 128
-        && name.ends_with(".lua")
-        && name.len() > 4
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c));
-    if ok {
-        Ok(())
-    } else {
-        Err(ApiError::field(
-            "filename",
-            "must end in `.lua` and use only letters, digits, `_`, `-`, `.` (at most 128 characters)",
-        ))
-    }
-}
+use crate::names::{self, udf_filename as check_filename};
 
 /// Decode a `udf-put` error reply such as
 /// `error=compile_error;file=x.lua;line=2;message=<base64>` (pure).
@@ -103,7 +88,7 @@ async fn list_udfs(
     Path(id): Path<i64>,
 ) -> ApiResult<Json<Vec<UdfInfo>>> {
     let conn = state.conn(id).await?;
-    let raw = info::one_node(&conn, None, "udf-list").await?;
+    let raw = info::one_node(&conn, None, &names::verb_cmd("udf-list")?).await?;
     let list =
         asinfo::parse::parse_udf_list(&raw).map_err(|e| ApiError::internal(e.to_string()))?;
     Ok(Json(
@@ -127,7 +112,12 @@ async fn get_udf(
 ) -> ApiResult<Json<UdfSource>> {
     check_filename(&filename)?;
     let conn = state.conn(id).await?;
-    let raw = info::one_node(&conn, None, &format!("udf-get:filename={filename}")).await?;
+    let raw = info::one_node(
+        &conn,
+        None,
+        &names::params_cmd("udf-get", &[("filename", &filename)])?,
+    )
+    .await?;
     match asinfo::parse::parse_udf_get(&raw) {
         Ok(src) => Ok(Json(UdfSource {
             filename,
@@ -157,10 +147,17 @@ async fn put_udf(
     }
     let conn = state.conn(id).await?;
     let b64 = B64.encode(body.content.as_bytes());
-    let cmd = format!(
-        "udf-put:filename={filename};content={b64};content-len={};udf-type=LUA;",
-        b64.len()
-    );
+    let len = b64.len().to_string();
+    let cmd = asinfo::command::InfoCommand::with_opaque_last(
+        "udf-put",
+        &[
+            ("filename", &filename),
+            ("content-len", &len),
+            ("udf-type", "LUA"),
+        ],
+        ("content", &b64),
+    )
+    .map_err(names::unsafe_part)?;
     let reply = info::one_node(&conn, None, &cmd).await?;
     let reply = reply.trim();
     if !reply.is_empty() && reply != "ok" {
@@ -182,7 +179,7 @@ async fn put_udf(
             format!("udf-put: {reply}"),
         ));
     }
-    let raw = info::one_node(&conn, None, "udf-list")
+    let raw = info::one_node(&conn, None, &names::verb_cmd("udf-list")?)
         .await
         .unwrap_or_default();
     let hash = asinfo::parse::parse_udf_list(&raw)
@@ -209,7 +206,7 @@ async fn delete_udf(
 ) -> ApiResult<StatusCode> {
     check_filename(&filename)?;
     let conn = state.conn(id).await?;
-    let raw = info::one_node(&conn, None, "udf-list").await?;
+    let raw = info::one_node(&conn, None, &names::verb_cmd("udf-list")?).await?;
     let exists = asinfo::parse::parse_udf_list(&raw)
         .map(|l| l.iter().any(|m| m.filename == filename))
         .unwrap_or(false);
@@ -219,7 +216,12 @@ async fn delete_udf(
             format!("no UDF module `{filename}` is registered"),
         ));
     }
-    let reply = info::one_node(&conn, None, &format!("udf-remove:filename={filename};")).await?;
+    let reply = info::one_node(
+        &conn,
+        None,
+        &names::params_cmd("udf-remove", &[("filename", &filename)])?,
+    )
+    .await?;
     if reply.trim() != "ok" && !reply.trim().is_empty() {
         return Err(ApiError::new(
             StatusCode::BAD_GATEWAY,
@@ -267,6 +269,8 @@ async fn execute_udf(
     ApiJson(req): ApiJson<ExecuteUdf>,
 ) -> ApiResult<Json<UdfResult>> {
     check_filename(&filename)?;
+    names::namespace("namespace", &req.namespace)?;
+    names::set("set", &req.set)?;
     let module = filename.trim_end_matches(".lua").to_string();
     let kt = if req.key_type == KeyType::Auto {
         KeyType::String
@@ -306,13 +310,11 @@ mod tests {
 
     #[test]
     fn decodes_real_compile_error() {
-        let raw = std::fs::read_to_string(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("../../../shared/fixtures/aerospike-ce-8.1/udf-put_filename_broken.lua.txt"),
-        );
-        let reply = match raw {
-            Ok(r) => r.split_once('\t').map(|(_, v)| v.to_string()).unwrap_or(r),
-            Err(_) => "error=compile_error;file=broken.lua;line=2;message=JyknIGV4cGVjdGVkIG5lYXIgJ3JldHVybic=".into(),
+        let Some(reply) = asinfo::fixtures::ce81_value(
+            "acm udf compile error",
+            "udf-put_filename_broken.lua.txt",
+        ) else {
+            return;
         };
         let (kind, line, msg) = decode_udf_error(&reply).unwrap();
         assert_eq!(kind, "compile_error");

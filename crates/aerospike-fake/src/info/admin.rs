@@ -181,6 +181,15 @@ fn udf_put(st: &mut ClusterState, params: &[(String, String)]) -> String {
     let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(content) else {
         return "error=invalid_content".to_string();
     };
+    // A module that does not compile is refused as the server does (fixture
+    // udf-put_filename_broken.lua.txt): `;`-separated, the message in base64.
+    if let Err(e) = crate::lua_check::check(&String::from_utf8_lossy(&bytes)) {
+        return format!(
+            "error=compile_error;file={filename};line={};message={}",
+            e.line,
+            base64::engine::general_purpose::STANDARD.encode(e.message)
+        );
+    }
     st.udfs.insert(
         filename.to_string(),
         UdfModule {

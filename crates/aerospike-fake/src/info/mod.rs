@@ -99,6 +99,12 @@ pub fn answer(st: &mut ClusterState, node: usize, peer: &str, cmd: &str) -> Stri
 /// Answers a whole info request body and returns the reply frame.
 pub fn answer_request(st: &mut ClusterState, node: usize, peer: &str, body: &[u8]) -> Vec<u8> {
     let commands = asinfo::proto::decode_info_request(body);
+    if let Some(log) = st.scenario.info_log.as_mut() {
+        log.extend(commands.iter().map(|c| crate::scenario::ReceivedInfo {
+            node,
+            command: c.clone(),
+        }));
+    }
     let pairs: Vec<(String, String)> = if body.is_empty() {
         vec![]
     } else {
