@@ -5,6 +5,7 @@
 # for FUZZ_SECONDS (default 60). Crashes land in fuzz/artifacts/<target>/ and fail the script.
 #   scripts/fuzz.sh                    # every target
 #   FUZZ_SECONDS=300 scripts/fuzz.sh conf_parse acm_values
+#   FUZZ_NO_BUILD=1 scripts/fuzz.sh    # rerun without rebuilding
 # The stable, bounded equivalents are the proptests each crate runs in CI.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -27,8 +28,12 @@ export RUSTFLAGS="-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4
 -Cllvm-args=-sanitizer-coverage-trace-compares --cfg fuzzing -Cdebug-assertions -Coverflow-checks"
 bins=()
 for t in "${targets[@]}"; do bins+=(--bin "$t"); done
-echo "== building ${targets[*]} (nightly, libFuzzer instrumentation)"
-cargo +nightly build --release --target "$triple" "${bins[@]}"
+if [ "${FUZZ_NO_BUILD:-}" = "1" ]; then
+  echo "== FUZZ_NO_BUILD=1: running the targets as last built"
+else
+  echo "== building ${targets[*]} (nightly, libFuzzer instrumentation)"
+  cargo +nightly build --release --target "$triple" "${bins[@]}"
+fi
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

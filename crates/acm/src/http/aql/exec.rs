@@ -10,6 +10,7 @@ use aerospike::{
     AdminPolicy, Bin, Bins, CollectionIndexType, IndexType, Key, PartitionFilter, ReadPolicy, Value,
 };
 use aql::{Collection, Predicate, Select, Setting, Show, Statement, Target};
+use asinfo::command::InfoCommand;
 use axum::http::StatusCode;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
@@ -84,25 +85,22 @@ fn done(rows: u64, message: impl Into<String>) -> Result<Outcome, Stop> {
 
 /// Build `verb:k1=v1;k2=v2`. Values must not contain a field separator or a control
 /// character (names were checked by the parser; this is the last line of defence).
-pub fn info_command(verb: &str, params: &[(&str, &str)]) -> Result<String, ApiError> {
-    let mut cmd = String::from(verb);
-    for (i, (k, v)) in params.iter().enumerate() {
+pub fn info_command(verb: &str, params: &[(&str, &str)]) -> Result<InfoCommand, ApiError> {
+    for (_, v) in params {
         if v.is_empty() || v.contains([';', ':', '\t', '\n']) || v.chars().any(char::is_control) {
             return Err(ApiError::field(
                 "script",
                 format!("`{}` cannot be sent in an info command", v.escape_debug()),
             ));
         }
-        cmd.push(if i == 0 { ':' } else { ';' });
-        cmd.push_str(k);
-        cmd.push('=');
-        cmd.push_str(v);
     }
-    Ok(cmd)
+    // Checked above with the script's own message, then once more by the one builder every
+    // info command goes through.
+    crate::names::params_cmd(verb, params)
 }
 
 /// Build `a/b/c`; no segment may contain `/` or an info separator.
-pub fn info_path(segments: &[&str]) -> Result<String, ApiError> {
+pub fn info_path(segments: &[&str]) -> Result<InfoCommand, ApiError> {
     for s in segments {
         if s.is_empty()
             || s.contains(['/', ';', ':', '\t', '\n'])
@@ -114,7 +112,10 @@ pub fn info_path(segments: &[&str]) -> Result<String, ApiError> {
             ));
         }
     }
-    Ok(segments.join("/"))
+    match segments.split_first() {
+        Some((verb, parts)) => crate::names::path_cmd(verb, parts),
+        None => Err(ApiError::internal("empty info command path")),
+    }
 }
 
 impl Ctx {
@@ -280,7 +281,7 @@ pub async fn run(ctx: &mut Ctx, st: &Statement) -> Result<Outcome, Stop> {
         }
         Statement::RegisterModule { path } => register(ctx, path).await,
         Statement::RemoveModule { filename } => {
-            let raw = info::one_node(&ctx.conn, None, "udf-list").await?;
+            let raw = info::one_node(&ctx.conn, None, &crate::names::verb_cmd("udf-list")?).await?;
             let exists = asinfo::parse::parse_udf_list(&raw)
                 .map(|l| l.iter().any(|m| &m.filename == filename))
                 .unwrap_or(false);
@@ -722,7 +723,7 @@ async fn show(ctx: &mut Ctx, what: &Show) -> Result<Outcome, Stop> {
             ctx.list(rows, "indexes").await
         }
         Show::Udfs => {
-            let raw = info::one_node(&ctx.conn, None, "udf-list").await?;
+            let raw = info::one_node(&ctx.conn, None, &crate::names::verb_cmd("udf-list")?).await?;
             let list = asinfo::parse::parse_udf_list(&raw)
                 .map_err(|e| ApiError::internal(e.to_string()))?;
             let rows = list
@@ -733,7 +734,7 @@ async fn show(ctx: &mut Ctx, what: &Show) -> Result<Outcome, Stop> {
         }
         Show::Queries => {
             let mut rows = Vec::new();
-            for r in info::all_nodes(&ctx.conn, "query-show").await? {
+            for r in info::all_nodes(&ctx.conn, &crate::names::verb_cmd("query-show")?).await? {
                 let Some(raw) = r.response else { continue };
                 for j in asinfo::parse::parse_query_show(&raw).unwrap_or_default() {
                     rows.push(json!({"node": r.node, "trid": j.trid.to_string(),
@@ -756,15 +757,19 @@ async fn register(ctx: &mut Ctx, path: &str) -> Result<Outcome, Stop> {
     }
     let b64 = B64.encode(content.as_bytes());
     let len = b64.len().to_string();
-    let cmd = info_command(
+    // Check the file name with the script's message first; the base64 content (with `=`
+    // padding) goes last, as the one opaque parameter.
+    info_command("udf-put", &[("filename", &file)])?;
+    let cmd = InfoCommand::with_opaque_last(
         "udf-put",
         &[
             ("filename", &file),
-            ("content", &b64),
             ("content-len", &len),
             ("udf-type", "LUA"),
         ],
-    )?;
+        ("content", &b64),
+    )
+    .map_err(crate::names::unsafe_part)?;
     let reply = info::one_node(&ctx.conn, None, &cmd).await?;
     let reply = reply.trim();
     if !reply.is_empty() && reply != "ok" {
@@ -837,12 +842,16 @@ mod tests {
     #[test]
     fn info_commands_refuse_separators() {
         assert_eq!(
-            info_command("sindex-list", &[("ns", "test")]).unwrap(),
+            info_command("sindex-list", &[("ns", "test")])
+                .unwrap()
+                .as_str(),
             "sindex-list:ns=test"
         );
         assert_eq!(
-            info_command("udf-put", &[("filename", "a.lua"), ("content", "YQ==")]).unwrap(),
-            "udf-put:filename=a.lua;content=YQ=="
+            info_command("udf-get", &[("filename", "a.lua")])
+                .unwrap()
+                .as_str(),
+            "udf-get:filename=a.lua"
         );
         for bad in ["a;b", "a:b", "a\nb", "", "\u{1}"] {
             assert!(
@@ -853,7 +862,7 @@ mod tests {
         }
         assert!(info_path(&["sindex", "test", "a/b"]).is_err());
         assert_eq!(
-            info_path(&["sindex", "test", "i"]).unwrap(),
+            info_path(&["sindex", "test", "i"]).unwrap().as_str(),
             "sindex/test/i"
         );
     }
@@ -900,12 +909,12 @@ mod tests {
             use_services_alternate: false,
             connect_timeout_ms: 5000,
         };
-        let conn = Arc::new(Conn {
-            client: crate::clients::connect(&spec).await.unwrap(),
-            profile_id: 1,
-            profile_name: "t".into(),
-            timeout_ms: 5000,
-        });
+        let conn = Arc::new(Conn::new(
+            crate::clients::connect(&spec).await.unwrap(),
+            1,
+            "t".into(),
+            5000,
+        ));
         let (tx, rx) = tokio::sync::mpsc::channel(16);
         let mut ctx = Ctx {
             conn,
