@@ -21,6 +21,9 @@ if [ -x web/scripts/test.sh ]; then
   web/scripts/test.sh
 fi
 
+echo "== API fuzzing of the manager (schemathesis, bounded)"
+scripts/schemathesis.sh
+
 echo "== rust tests"
 if cargo nextest --version >/dev/null 2>&1; then
   # nextest does not run doc tests; run them first so the nextest summary closes the output.

@@ -435,6 +435,17 @@ fn metadata_and_node_block_list() {
         "metadata.name",
     );
     rejects(json!({"metadata": {"name": null}}), "metadata.name");
+    // Found by the acko_validate fuzz target: a namespace with spaces validated, then failed to
+    // render (it is part of every mesh seed name in aerospike.conf).
+    accepts(json!({"metadata": {"namespace": "aerospike-prod"}}));
+    rejects(
+        json!({"metadata": {"namespace": "aero each pod gets an IP"}}),
+        "metadata.namespace",
+    );
+    rejects(
+        json!({"metadata": {"namespace": "Prod"}}),
+        "metadata.namespace",
+    );
 }
 
 fn template(spec: Value) -> Value {

@@ -1,13 +1,17 @@
 //! Manager benchmark (run on demand: `cargo bench -p acm --bench manager`).
 //!
-//! Starts an in-process fake Aerospike node (or uses `AEROSPIKE_HOSTS`), loads 10k and
-//! 100k records, then runs the real `aerospike-cluster-manager` binary as a child
+//! Starts an in-process fake Aerospike cluster of `ACKO_BENCH_NODES` nodes (default 1) or
+//! uses `AEROSPIKE_HOSTS`, loads 10k and 100k records of 8 bins (strings, ints, a float, a
+//! list, a map), then runs the real `aerospike-cluster-manager` binary as a child
 //! process and measures, against it:
 //! - export throughput over HTTP (NDJSON) vs a raw client scan of the same set;
 //! - the manager's peak RSS (VmHWM) while exporting 10k and 100k records (fresh process
 //!   each), plus idle RSS and RSS after the paging load;
 //! - 100-record page latency (p50/p99) and throughput with 8 concurrent clients;
+//! - a 10,000-record secondary-index range query: first page of 1000 and the whole result;
 //! - serialising a 10,000-record result to JSON (in-process) and reading it over HTTP.
+//!
+//! `scripts/bench.sh` runs it for 1 and 3 nodes and records the figures in docs/benchmarks.md.
 
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -103,6 +107,18 @@ async fn load(client: &Arc<Client>, set: &str, n: usize) {
             let set = set.to_string();
             async move {
                 let key = Key::new("test", set, Value::String(format!("user{k:07}"))).unwrap();
+                let attrs: std::collections::HashMap<Value, Value> = [
+                    (
+                        Value::from("plan".to_string()),
+                        Value::from(["free", "pro", "team"][k % 3].to_string()),
+                    ),
+                    (
+                        Value::from("logins".to_string()),
+                        Value::Int((k % 1000) as i64),
+                    ),
+                ]
+                .into_iter()
+                .collect();
                 let bins = [
                     Bin::new("name", Value::String(format!("name-{k}"))),
                     Bin::new("age", Value::Int((k % 90) as i64)),
@@ -111,6 +127,10 @@ async fn load(client: &Arc<Client>, set: &str, n: usize) {
                         "tags",
                         Value::List(vec![Value::String("a".into()), Value::Int(k as i64)]),
                     ),
+                    Bin::new("attrs", Value::HashMap(attrs)),
+                    Bin::new("city", Value::String(format!("city-{}", k % 500))),
+                    Bin::new("visits", Value::Int((k * 7 % 10_000) as i64)),
+                    Bin::new("created", Value::Int(1_700_000_000 + k as i64)),
                 ];
                 client.put(&wp, &key, &bins).await.unwrap();
             }
@@ -157,6 +177,54 @@ async fn http_export(http: &reqwest::Client, m: &Manager, id: i64, set: &str) ->
     (lines, start.elapsed())
 }
 
+/// A secondary-index range query selecting ~10,000 of the 100k records (`age` 0..=8):
+/// time to the first page of 1000, and to the whole result in pages of 1000.
+async fn sindex_query(http: &reqwest::Client, client: &Client, m: &Manager, id: i64) {
+    client
+        .create_index_on_bin(
+            &aerospike::AdminPolicy::default(),
+            "test",
+            "b100k",
+            "age",
+            "bench_age",
+            aerospike::IndexType::Numeric,
+            aerospike::CollectionIndexType::Default,
+            None,
+        )
+        .await
+        .unwrap();
+    let mut first = None;
+    let mut cursor: Option<String> = None;
+    let mut n = 0;
+    let t = Instant::now();
+    loop {
+        let mut body = serde_json::json!({"namespace": "test", "set": "b100k", "pageSize": 1000,
+            "predicate": {"bin": "age", "op": "range", "value": 0, "end": 8}});
+        if let Some(c) = &cursor {
+            body["cursor"] = serde_json::Value::String(c.clone());
+        }
+        let r = http
+            .post(format!("{}/api/v1/clusters/{id}/query", m.base))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success(), "sindex query: {}", r.status());
+        let j: serde_json::Value = r.json().await.unwrap();
+        n += j["records"].as_array().map_or(0, Vec::len);
+        first.get_or_insert(t.elapsed());
+        cursor = j["nextCursor"].as_str().map(str::to_string);
+        if cursor.is_none() {
+            break;
+        }
+    }
+    println!(
+        "sindex range query (age 0..=8): {n} records; first page of 1000 in {:.1} ms, whole result in {:.0} ms",
+        first.unwrap_or_default().as_secs_f64() * 1000.0,
+        t.elapsed().as_secs_f64() * 1000.0
+    );
+}
+
 fn pct(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p) as usize]
 }
@@ -169,9 +237,15 @@ async fn main() {
     let hosts = match std::env::var("AEROSPIKE_HOSTS") {
         Ok(h) if !h.is_empty() => h,
         _ => {
-            fake = aerospike_fake::FakeCluster::start(1, aerospike_fake::FakeOptions::default())
-                .await
-                .unwrap();
+            let nodes: usize = std::env::var("ACKO_BENCH_NODES")
+                .ok()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(1);
+            println!("target: aerospike-fake, {nodes} node(s)");
+            fake =
+                aerospike_fake::FakeCluster::start(nodes, aerospike_fake::FakeOptions::default())
+                    .await
+                    .unwrap();
             fake.hosts()
         }
     };
@@ -226,9 +300,10 @@ async fn main() {
     }
     single.sort();
     println!(
-        "pages, 1 client: {} x 100 records; p50 {:.2} ms, p99 {:.2} ms",
+        "pages, 1 client: {} x 100 records; p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms",
         single.len(),
         pct(&single, 0.5).as_secs_f64() * 1000.0,
+        pct(&single, 0.9).as_secs_f64() * 1000.0,
         pct(&single, 0.99).as_secs_f64() * 1000.0
     );
     let deadline = Instant::now() + Duration::from_secs(5);
@@ -297,6 +372,7 @@ async fn main() {
         "query 10k over HTTP (10 pages of 1000): {n} records in {:.0} ms",
         t.elapsed().as_secs_f64() * 1000.0
     );
+    sindex_query(&http, &client, &m, id).await;
     println!(
         "manager RSS idle {idle} KB, after paging load {} KB (peak {} KB)",
         rss_kb(pid, "VmRSS:"),

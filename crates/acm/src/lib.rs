@@ -19,6 +19,7 @@ pub mod http;
 pub mod http_metrics;
 pub mod info;
 pub mod names;
+pub mod openapi_errors;
 pub mod profiles;
 pub mod sampler;
 pub mod scan;
@@ -89,10 +90,12 @@ impl MakeRequestId for RequestIds {
 
 /// Router with every documented route, and the OpenAPI document.
 pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(http::system::router())
         .nest("/api/v1", http::router())
-        .split_for_parts()
+        .split_for_parts();
+    openapi_errors::document_common_errors(&mut doc);
+    (router, doc)
 }
 
 /// The OpenAPI document (what `/api/openapi.json` serves).

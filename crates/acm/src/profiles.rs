@@ -124,6 +124,28 @@ pub struct SeedHost {
     pub port: u16,
 }
 
+/// An IPv6 address (when bracketed), an IPv4 address, or a DNS name (RFC 1123 labels; `_` is
+/// accepted as some resolvers and Kubernetes service records use it).
+fn valid_host(host: &str, bracketed: bool) -> bool {
+    if bracketed {
+        return host.parse::<std::net::Ipv6Addr>().is_ok();
+    }
+    if host.parse::<std::net::Ipv4Addr>().is_ok() {
+        return true;
+    }
+    let name = host.strip_suffix('.').unwrap_or(host);
+    !name.is_empty()
+        && name.len() <= 253
+        && name.split('.').all(|label| {
+            (1..=63).contains(&label.len())
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+}
+
 /// Parse `host`, `host:port`, `[v6]` or `[v6]:port`.
 pub fn parse_host(text: &str, default_port: u16) -> Result<SeedHost, String> {
     let text = text.trim();
@@ -148,8 +170,12 @@ pub fn parse_host(text: &str, default_port: u16) -> Result<SeedHost, String> {
             None => (text.to_string(), None),
         }
     };
-    if host.is_empty() || host.contains(char::is_whitespace) || host.contains('/') {
-        return Err(format!("`{host}` is not a valid host name or address"));
+    if !valid_host(&host, text.starts_with('[')) {
+        return Err(format!(
+            "`{}` is not an IP address or a DNS name (letters, digits, `-`, `_` and dots; \
+             labels of 1 to 63 characters)",
+            host.escape_debug()
+        ));
     }
     let port = match port {
         None => default_port,

@@ -59,6 +59,15 @@ pub fn validate_cluster(cluster: &AerospikeCluster) -> Problems {
             &mut p,
         );
     }
+    // The namespace ends up in every service DNS name and in aerospike.conf (mesh seeds).
+    if let Some(ns) = cluster
+        .metadata
+        .namespace
+        .as_deref()
+        .filter(|ns| !ns.is_empty())
+    {
+        fields::dns_label(ns, "metadata.namespace", &mut p);
+    }
     validate_spec(&cluster.spec, "spec", &mut p);
     p
 }

@@ -148,7 +148,10 @@ pub struct AqlProblem {
     /// The problem.
     #[serde(flatten)]
     pub problem: Problem,
-    /// Problems located in the script.
+    /// Problems located in the script (absent when the request itself was invalid, e.g.
+    /// `maxRows` out of range: then `errors` names the field).
+    #[serde(default)]
+    #[schema(required = false)]
     pub spans: Vec<ScriptError>,
 }
 

@@ -169,6 +169,8 @@ struct Scan {
     round: u64,
     /// Rounds in a row that returned nothing while the cursor was not complete.
     idle_rounds: u32,
+    /// The scan ended (or failed): `next` returns None from now on.
+    finished: bool,
 }
 
 /// Rounds without progress before an export with `maxRecords` gives up.
@@ -176,6 +178,17 @@ const MAX_IDLE_ROUNDS: u32 = 3;
 
 impl Scan {
     async fn next(&mut self) -> Option<Result<Record, ApiError>> {
+        if self.finished {
+            return None;
+        }
+        let item = self.next_inner().await;
+        if !matches!(item, Some(Ok(_))) {
+            self.finished = true;
+        }
+        item
+    }
+
+    async fn next_inner(&mut self) -> Option<Result<Record, ApiError>> {
         loop {
             if self.remaining == Some(0) {
                 return None;
@@ -304,6 +317,7 @@ async fn stream_export(
         remaining: max_records,
         round: 0,
         idle_rounds: 0,
+        finished: false,
     };
     let ns = spec.namespace.clone();
     let set = spec.set.clone();
@@ -333,6 +347,14 @@ async fn stream_export(
         };
         Some(CsvWriter::new(cols, other))
     } else {
+        // Read the first record before answering, so that an error the scan reports at once
+        // (unknown namespace, unreachable node) is a plain HTTP error with its status, not a
+        // 200 whose body breaks off after an `$error` line.
+        match stream.next().await {
+            Some(Ok(r)) => pending.push(r),
+            Some(Err(e)) => return Err(e),
+            None => {}
+        }
         None
     };
     let mut header = Vec::with_capacity(CHUNK + CHUNK / 4);

@@ -102,6 +102,7 @@ pub fn is_read_only(command: &str) -> bool {
 #[serde(deny_unknown_fields)]
 pub struct InfoRequest {
     /// The command, e.g. `statistics` or `get-config:context=service`.
+    #[schema(min_length = 1, max_length = 4096)]
     pub command: String,
     /// Node id; omit to run on every node.
     #[serde(default)]

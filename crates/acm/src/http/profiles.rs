@@ -133,7 +133,8 @@ async fn get_profile(
 #[utoipa::path(put, path = "/profiles/{id}", tag = "profiles", request_body = ProfileInput,
     params(("id" = i64, Path, description = "Profile id")),
     responses((status = 200, body = Profile), (status = 400, body = Problem, content_type = "application/problem+json"),
-              (status = 404, body = Problem, content_type = "application/problem+json")))]
+              (status = 404, body = Problem, content_type = "application/problem+json"),
+              (status = 409, body = Problem, content_type = "application/problem+json")))]
 async fn update_profile(
     State(state): State<AppState>,
     Path(id): Path<i64>,

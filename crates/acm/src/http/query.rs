@@ -92,6 +92,7 @@ pub struct QueryRequest {
     pub max_records: Option<u64>,
     /// Records per page, 1–1000 (default 100). Ignored by export.
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 1000)]
     pub page_size: Option<usize>,
     /// Cursor from the previous page. Ignored by export.
     #[serde(default)]

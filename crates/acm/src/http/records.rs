@@ -38,6 +38,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[into_params(parameter_in = Query)]
 pub struct BrowseParams {
     /// Records per page, 1–1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     pub page_size: Option<usize>,
     /// Cursor from the previous page's `nextCursor`.
     pub cursor: Option<String>,
