@@ -108,7 +108,8 @@ pub struct AerospikeClusterSpec {
     pub image: Option<String>,
     /// The Aerospike configuration as a YAML tree (`service`, `network`, `namespaces` list,
     /// `logging` list, ...), rendered into `aerospike.conf`. Defaults: see the type docs; without
-    /// a `namespaces` key one in-memory namespace `test` (1 GiB, replication-factor min(2, size))
+    /// a `namespaces` key one in-memory namespace `test` (1 GiB, replication-factor 2
+    /// whatever the size, so scaling never restarts running pods)
     /// is added.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(schema_with = "crate::schema::free_form_object")]

@@ -7,7 +7,8 @@
 //! |---|---|
 //! | `aerospikeConfig.service.cluster-name` | `metadata.name` |
 //! | `aerospikeConfig.service.proto-fd-max` | 15000 |
-//! | `aerospikeConfig.namespaces` (when absent) | one in-memory namespace `test`, 1 GiB, replication-factor min(2, size) |
+//! | `aerospikeConfig.logging` (when absent) | `[{name: console, any: info}]`: asd logs nothing without it; console is what `kubectl logs` shows |
+//! | `aerospikeConfig.namespaces` (when absent) | one in-memory namespace `test`, 1 GiB, replication-factor [`DEFAULT_REPLICATION_FACTOR`] (2, whatever the size: scaling never changes it) |
 //! | `aerospikeConfig.network.service.port` | 3000 |
 //! | `aerospikeConfig.network.fabric.port` | 3001 |
 //! | `aerospikeConfig.network.heartbeat.port` / `.mode` | 3002 / `mesh` |
@@ -18,6 +19,7 @@
 //! | `monitoring.exporterImage` / `.port` (when enabled) | [`DEFAULT_EXPORTER_IMAGE`] / 9145 |
 //! | `monitoring.serviceMonitor.interval` | `30s` |
 //! | `podSpec.terminationGracePeriodSeconds` | 60 |
+//! | `podSpec.readinessGateEnabled` | true |
 //! | `podSpec.podManagementPolicy` | `Parallel` |
 //! | `podSpec.multiPodPerHost` / `.dnsPolicy` (with `hostNetwork: true`) | false / `ClusterFirstWithHostNet` |
 //! | `rollingUpdateBatchSize` | 1 |
@@ -113,6 +115,7 @@ pub fn apply_spec_defaults(spec: &mut AerospikeClusterSpec, name: Option<&str>) 
     }
 
     let pod = spec.pod_spec.get_or_insert_with(Default::default);
+    pod.readiness_gate_enabled.get_or_insert(true);
     pod.termination_grace_period_seconds
         .get_or_insert(DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS);
     pod.pod_management_policy
@@ -143,6 +146,10 @@ pub fn apply_spec_defaults(spec: &mut AerospikeClusterSpec, name: Option<&str>) 
 /// Fills the `service` and `network` defaults of an Aerospike config tree. Keys whose parent is
 /// not an object are left alone (validation reports them).
 pub fn default_aerospike_config(config: &mut Map<String, Value>, name: Option<&str>) {
+    // Without a logging stanza asd logs nothing at all (kubectl logs would be empty).
+    config
+        .entry("logging")
+        .or_insert_with(aerospike_conf::knowledge::logging::default_container_logging);
     if let Some(service) = object_entry(config, "service") {
         if let Some(name) = name.filter(|n| !n.is_empty()) {
             service
@@ -168,11 +175,21 @@ pub fn default_aerospike_config(config: &mut Map<String, Value>, name: Option<&s
     }
 }
 
+/// `replication-factor` of the default namespace, independent of `spec.size`.
+pub const DEFAULT_REPLICATION_FACTOR: i64 = 2;
+
 /// Adds [`DEFAULT_NAMESPACE`] when the config has no `namespaces` key: an in-memory namespace
-/// `test` with `data-size` 1 GiB and `replication-factor` min(2, size).
+/// `test` with `data-size` 1 GiB and `replication-factor` [`DEFAULT_REPLICATION_FACTOR`].
+///
+/// The factor does not depend on the size on purpose: it is part of every pod's
+/// aerospike.conf, so a size-dependent default would change the config hash of running pods
+/// on every scale (1→2 would restart the only node). Aerospike keeps
+/// min(replication-factor, cluster size) copies, so 2 on a one-node cluster is one copy until
+/// a second node joins. `size` is unused and kept for API stability.
 pub fn default_namespace(config: &mut Map<String, Value>, size: i32) {
+    let _ = size;
     if !config.contains_key("namespaces") {
-        let rf = size.clamp(1, 2);
+        let rf = DEFAULT_REPLICATION_FACTOR;
         config.insert(
             "namespaces".into(),
             serde_json::json!([{

@@ -8,6 +8,8 @@
 //!   message and a hint; [`validation::ValidatedCluster`] is what rendering consumes.
 //! * [`update`]: rules between an old and a new spec (immutable storage, racks, operations).
 //! * [`parse`]: multi-document YAML to typed resources with precise errors.
+//! * [`names`]: every derived Kubernetes name and its limit; [`contract`]: the render ↔ init
+//!   contract (`acko-init.json`, per-pod wipe requests), defined once.
 //!
 //! The crate does no IO.
 
@@ -16,10 +18,12 @@
 pub mod access_control;
 pub mod bandwidth;
 pub mod cluster;
+pub mod contract;
 pub mod defaults;
 pub mod locate;
 pub mod metadata;
 pub mod monitoring;
+pub mod names;
 pub mod network;
 pub mod operations;
 pub mod parse;

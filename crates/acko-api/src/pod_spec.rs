@@ -89,8 +89,12 @@ pub struct AerospikePodSpec {
     /// Extra labels and annotations of the pods.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<AerospikeObjectMeta>,
-    /// Add the `acko.io/aerospike-ready` readiness gate, set only when the node has joined the
-    /// cluster and migrations are done. Default: false.
+    /// Add the `acko.io/aerospike-ready` readiness gate
+    /// ([`crate::contract::READINESS_GATE_CONDITION`]): the pod is Ready only once the operator
+    /// has seen the node join the cluster with migrations done, not merely once the service
+    /// port accepts connections. The PodDisruptionBudgets and the seeds Service count only
+    /// Ready pods, so they rely on it. Default: true (set false only when no acko operator
+    /// manages the pods, e.g. `acko render` applied by hand: nothing would set the condition).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub readiness_gate_enabled: Option<bool>,
 }

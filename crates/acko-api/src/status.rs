@@ -179,6 +179,9 @@ pub struct AerospikePodStatus {
     /// Partitions this node still has to migrate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub migrating_partitions: Option<i64>,
+    /// Cluster size as seen by this node (`statistics` `cluster_size`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aerospike_cluster_size: Option<i64>,
 }
 
 /// Result of a dynamic configuration update.

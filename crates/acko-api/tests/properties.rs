@@ -133,6 +133,7 @@ proptest! {
         with_lb in any::<bool>(),
         monitoring in any::<bool>(),
         host_network in any::<bool>(),
+        default_namespace in any::<bool>(),
     ) {
         let racks = racks.min(size as usize);
         let mut spec = serde_json::json!({
@@ -143,6 +144,9 @@ proptest! {
             "podSpec": {"hostNetwork": host_network},
             "monitoring": {"enabled": monitoring, "serviceMonitor": {"enabled": monitoring}},
         });
+        if default_namespace {
+            spec["aerospikeConfig"] = serde_json::json!({});
+        }
         if racks > 0 {
             spec["rackConfig"] = serde_json::json!({"racks": (1..=racks).map(|i| serde_json::json!({"id": i})).collect::<Vec<_>>()});
         }

@@ -60,9 +60,9 @@ fn at_most_two_namespaces() {
 }
 
 #[test]
-fn replication_factor_is_1_to_min_4_size() {
+fn replication_factor_is_1_to_4_and_above_size_is_a_warning() {
     accepts(ns(json!({"replication-factor": 3})));
-    rejects(
+    warns(
         ns(json!({"replication-factor": 4})),
         "spec.aerospikeConfig.namespaces[0].replication-factor",
     );
@@ -451,4 +451,43 @@ fn per_node_keys_cannot_be_cluster_wide() {
         json!({"spec": {"aerospikeConfig": {"service": {"node-id": "a1"}}}}),
         "spec.aerospikeConfig.service.node-id",
     );
+}
+
+#[test]
+fn logging_defaults_to_the_console_and_container_unfriendly_sinks_warn() {
+    use acko_api::defaults::with_defaults;
+    let cluster: acko_api::AerospikeCluster = serde_json::from_value(base()).unwrap();
+    let defaulted = with_defaults(&cluster);
+    assert_eq!(
+        defaulted.spec.aerospike_config.as_ref().unwrap()["logging"],
+        json!([{"name": "console", "any": "info"}])
+    );
+    // A user's logging is kept as given.
+    let mut own = base();
+    merge(
+        &mut own,
+        &json!({"spec": {"aerospikeConfig": {"logging": [{"name": "console", "any": "warning"}]}}}),
+    );
+    let own: acko_api::AerospikeCluster = serde_json::from_value(own).unwrap();
+    assert_eq!(
+        with_defaults(&own).spec.aerospike_config.unwrap()["logging"],
+        json!([{"name": "console", "any": "warning"}])
+    );
+    warns(
+        json!({"spec": {"aerospikeConfig": {"logging": [
+            {"name": "console", "any": "info"},
+            {"name": "/var/log/aerospike/aerospike.log", "any": "info"}]}}}),
+        "spec.aerospikeConfig.logging[1].name",
+    );
+    warns(
+        json!({"spec": {"aerospikeConfig": {"logging": [{"name": "syslog", "any": "info"}]}}}),
+        "spec.aerospikeConfig.logging",
+    );
+    // A file on a volume is fine.
+    let on_volume = problems(json!({"spec": {
+        "storage": {"volumes": [{"name": "logs", "source": {"emptyDir": {}}, "aerospike": {"path": "/var/log/aerospike"}}]},
+        "aerospikeConfig": {"logging": [
+            {"name": "console", "any": "info"},
+            {"name": "/var/log/aerospike/aerospike.log", "any": "info"}]}}}));
+    assert!(on_volume.is_empty(), "{on_volume}");
 }

@@ -545,3 +545,68 @@ fn validated_cluster_needs_a_resolved_valid_cluster() {
         "{err}"
     );
 }
+
+fn named(name: &str) -> Value {
+    json!({"metadata": {"name": name}})
+}
+
+fn error_at(patch: Value, path: &str) -> String {
+    let p = problems(patch);
+    p.errors()
+        .filter(|e| e.path == path)
+        .map(|e| format!("{} ({})", e.message, e.hint))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn cluster_name_must_be_a_dns1035_label() {
+    accepts(named("a1"));
+    rejects(named("1abc"), "metadata.name");
+    assert!(error_at(named("1abc"), "metadata.name").contains("DNS-1035"));
+    rejects(named("Abc"), "metadata.name");
+}
+
+#[test]
+fn cluster_name_leaves_room_for_every_derived_name() {
+    use acko_api::names;
+    // With one rack (id 1) the StatefulSet `<name>-1` must leave room for the
+    // controller-revision-hash suffix: 50 characters are the most.
+    let rack1 = |name: &str| {
+        let mut v = named(name);
+        merge(&mut v, &racks(json!([{"id": 1}])));
+        v
+    };
+    accepts(rack1(&"a".repeat(50)));
+    let msg = error_at(rack1(&"a".repeat(51)), "metadata.name");
+    assert!(msg.contains("StatefulSet") && msg.contains("50"), "{msg}");
+    // A 55-character name fails even without racks (implicit rack 0).
+    let msg = error_at(named(&"a".repeat(55)), "metadata.name");
+    assert!(msg.contains("limit is 50") && msg.contains("52"), "{msg}");
+    // The rule is derived from the builders: at the limit every derived name fits.
+    for ids in [vec![], vec![1], vec![1, 2, 3], vec![1000]] {
+        let (max, _) = names::max_cluster_name_len("db", &ids);
+        let name = "a".repeat(max);
+        for d in names::derived_names(&name, "db", &ids) {
+            assert!(d.name.len() <= d.max_len, "{d:?}");
+        }
+        let longer = "a".repeat(max + 1);
+        assert!(
+            names::derived_names(&longer, "db", &ids)
+                .iter()
+                .any(|d| d.name.len() > d.max_len)
+        );
+    }
+}
+
+#[test]
+fn every_reserved_volume_name_is_rejected() {
+    for name in acko_api::names::RESERVED_VOLUME_NAMES {
+        rejects(
+            json!({"spec": {"storage": {"volumes": [
+                {"name": name, "source": {"emptyDir": {}}, "aerospike": {"path": "/x"}}]}}}),
+            "spec.storage.volumes[0].name",
+        );
+    }
+    assert!(acko_api::names::RESERVED_VOLUME_NAMES.contains(&"acko-run"));
+}

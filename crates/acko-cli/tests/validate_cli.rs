@@ -102,11 +102,16 @@ fn missing_template_is_a_warning_not_a_failure() {
 fn template_values_are_checked_after_merging() {
     let input = format!(
         "apiVersion: acko.io/v1alpha1\nkind: AerospikeClusterTemplate\nmetadata:\n  name: small\nspec:\n  size: 2\n  image: aerospike:ce-8.1.1.1\n---\n{}",
-        VALID.replace("  size: 3\n  image: aerospike:ce-8.1.1.1\n", "  templateRef:\n    name: small\n  aerospikeConfig:\n    namespaces:\n      - name: test\n        replication-factor: 3\n")
+        VALID.replace("  size: 3\n  image: aerospike:ce-8.1.1.1\n", "  templateRef:\n    name: small\n  rackConfig:\n    racks:\n      - id: 1\n      - id: 2\n      - id: 3\n")
     );
     let out = validate_stdin(input.as_bytes(), &[]);
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
-    assert!(stdout(&out).contains("spec.aerospikeConfig.namespaces[0].replication-factor: replication-factor 3 is not allowed: the cluster has only 2 node(s)"), "{}", stdout(&out));
+    assert!(
+        stdout(&out)
+            .contains("spec.rackConfig.racks: 3 racks for 2 node(s): some racks would be empty"),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[test]
@@ -235,5 +240,29 @@ fn yaml_that_is_not_a_resource_exits_1() {
         stdout(&out).contains("error: kind: the document has no kind"),
         "{}",
         stdout(&out)
+    );
+}
+
+#[test]
+fn names_kubernetes_would_refuse_are_rejected_with_path_and_limit() {
+    let out = validate_stdin(VALID.replace("name: demo", "name: 1abc").as_bytes(), &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(
+        text.contains("error: metadata.name: \"1abc\" is not a DNS-1035 label"),
+        "{text}"
+    );
+    let long = "a".repeat(55);
+    let out = validate_stdin(
+        VALID
+            .replace("name: demo", &format!("name: {long}"))
+            .as_bytes(),
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(
+        text.contains("error: metadata.name: name is too long (55 characters, the limit is 50)"),
+        "{text}"
     );
 }

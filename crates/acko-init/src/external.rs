@@ -6,7 +6,8 @@
 //! - NodePort: the `nodePort` of that Service port.
 //!
 //! The Service port is the one whose `targetPort` is the Aerospike service port (number),
-//! else whose `port` is, else the only port.
+//! else whose `targetPort` is the named container port `service` (what acko-render writes),
+//! else whose `port` is the service port, else the only port.
 //!
 //! A missing Service (404), an unassigned ingress or another transient API failure is
 //! retried every poll interval until the deadline; a 403 fails at once (RBAC will not fix
@@ -115,6 +116,11 @@ fn pick_port(ports: &[ServicePort], service_port: u16) -> Option<&ServicePort> {
     ports
         .iter()
         .find(|p| p.target_port == Some(IntOrString::Int(wanted)))
+        .or_else(|| {
+            ports
+                .iter()
+                .find(|p| p.target_port == Some(IntOrString::String("service".to_owned())))
+        })
         .or_else(|| ports.iter().find(|p| p.port == wanted))
         .or(if ports.len() == 1 {
             ports.first()

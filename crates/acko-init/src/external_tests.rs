@@ -109,6 +109,24 @@ fn port_is_chosen_by_target_port_then_port() {
     );
 }
 
+#[test]
+fn a_named_service_target_port_is_followed() {
+    // What acko-render writes for per-pod Services: targetPort is the container port name,
+    // and here the Service port differs from the container port.
+    let svc = service(json!({
+        "metadata": {"name": "s"},
+        "spec": {"type": "NodePort", "ports": [
+            {"name": "fabric", "port": 3001, "targetPort": "fabric", "nodePort": 30001},
+            {"name": "service", "port": 4000, "targetPort": "service", "nodePort": 30000},
+            {"name": "heartbeat", "port": 3002, "targetPort": "heartbeat", "nodePort": 30002}
+        ]}
+    }));
+    assert_eq!(
+        endpoint_from_service(&svc, ServiceType::NodePort, 3000).unwrap(),
+        Lookup::Ready(ExternalEndpoint::NodePort { node_port: 30000 })
+    );
+}
+
 type Reply = Box<dyn Fn(u32) -> Result<Service, InitError> + Send + Sync>;
 
 /// A [`ClusterApi`] whose n-th Service read (from 1) answers `reply(n)`; records the

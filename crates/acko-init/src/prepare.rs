@@ -26,10 +26,10 @@ use crate::resolve::{self, Resolved};
 use crate::settings::{InitSettings, ServiceType};
 use crate::volumes::{self, Owner, VolumeReport};
 
-/// The ConfigMap key holding the template.
-pub const CONF_KEY: &str = "aerospike.conf";
-/// The ConfigMap key holding [`InitSettings`].
-pub const SETTINGS_KEY: &str = "acko-init.json";
+/// The ConfigMap key holding the template (defined in [`acko_api::contract`]).
+pub const CONF_KEY: &str = acko_api::contract::CONF_KEY;
+/// The ConfigMap key holding [`InitSettings`] (defined in [`acko_api::contract`]).
+pub const SETTINGS_KEY: &str = acko_api::contract::INIT_SETTINGS_KEY;
 
 /// Where things are read and written (defaults from docs/pod-contract.md).
 #[derive(Debug, Clone)]
@@ -88,9 +88,19 @@ pub struct ConfigSource {
 }
 
 impl ConfigSource {
+    /// The two keys of a rack ConfigMap as text (`data["acko-init.json"]`,
+    /// `data["aerospike.conf"]`): how another crate (e.g. kube-sim) feeds a rendered
+    /// ConfigMap to [`build`] without files.
+    pub fn from_texts(settings_json: &str, template: &str) -> Result<ConfigSource, InitError> {
+        Ok(ConfigSource {
+            settings: crate::settings::from_json(settings_json, SETTINGS_KEY)?,
+            template: template.to_owned(),
+        })
+    }
+
     /// Reads both keys from the mounted ConfigMap directory.
     pub fn load(config_dir: &Path) -> Result<ConfigSource, InitError> {
-        let settings = InitSettings::load(&config_dir.join(SETTINGS_KEY))?;
+        let settings = crate::settings::load(&config_dir.join(SETTINGS_KEY))?;
         let conf_path = config_dir.join(CONF_KEY);
         let template = std::fs::read_to_string(&conf_path).map_err(|e| {
             InitError::input(
@@ -225,9 +235,10 @@ pub async fn run(
             pod: facts.pod_name.clone(),
             namespace: facts.namespace.clone(),
         };
+        let wipe = crate::settings::load_wipe_request(&paths.config_dir, &facts.pod_name)?;
         volumes::prepare_all(
             &source.settings.volumes,
-            &source.settings.dirty_volumes,
+            wipe.as_ref(),
             &owner,
             opts.dry_run,
         )?
@@ -342,7 +353,7 @@ pub fn dry_run_report(p: &Prepared) -> String {
                 format!("would initialise with {}", method.as_str())
             }
             volumes::VolumeAction::Wiped { method } => {
-                format!("would wipe (dirty) with {}", method.as_str())
+                format!("would wipe (wipe request) with {}", method.as_str())
             }
             volumes::VolumeAction::Skipped { reason } => format!("left alone: {reason}"),
         };

@@ -240,3 +240,88 @@ async fn configured_ip_waits_for_the_annotation_to_reach_the_file() {
     assert_eq!(start.elapsed(), Duration::from_secs(30));
     assert!(err.contains("no such annotation"), "{err}");
 }
+
+/// Two pods of one rack share the ConfigMap; the volume of each pod is mounted at the same
+/// path (moved into place before that pod "starts").
+#[tokio::test]
+async fn a_wipe_request_wipes_only_the_pod_it_names() {
+    use acko_api::contract::{WipeRequest, wipe_request_key};
+    let f = fixture(json!({"configHash": "h5", "network": {}}));
+    let mount = f.dir.path().join("mnt/data");
+    std::fs::create_dir_all(mount.parent().unwrap()).unwrap();
+    let mut settings: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(f.paths.config_dir.join(SETTINGS_KEY)).unwrap(),
+    )
+    .unwrap();
+    settings["volumes"] = json!([{"name": "data", "path": mount.display().to_string(),
+                                  "initMethod": "deleteFiles", "wipeMethod": "deleteFiles"}]);
+    std::fs::write(f.paths.config_dir.join(SETTINGS_KEY), settings.to_string()).unwrap();
+    let pod = |name: &str| {
+        let mut fx = facts();
+        fx.pod_name = name.into();
+        fx.pod_ip = Some("127.0.0.1".parse().unwrap());
+        fx
+    };
+    let volume_of = |name: &str| f.dir.path().join(format!("pv-{name}"));
+    // Start a pod: mount its own volume, run prepare, unmount.
+    let start = |name: &'static str| {
+        let paths = f.paths.clone();
+        let mount = mount.clone();
+        let pv = volume_of(name);
+        let facts = pod(name);
+        async move {
+            std::fs::rename(&pv, &mount).unwrap();
+            let r = run(&paths, &facts, &FileApi::default(), &Options::default()).await;
+            std::fs::rename(&mount, &pv).unwrap();
+            r
+        }
+    };
+    for name in ["demo-1-0", "demo-1-1"] {
+        std::fs::create_dir_all(volume_of(name)).unwrap();
+        start(name).await.unwrap();
+        std::fs::write(volume_of(name).join("test.dat"), b"records").unwrap();
+    }
+    // The operator asks to wipe demo-1-1's volume, then both pods restart.
+    let request = WipeRequest::new("demo-1-1", "req-1", &["data"]);
+    std::fs::write(
+        f.paths.config_dir.join(wipe_request_key("demo-1-1")),
+        serde_json::to_string(&request).unwrap(),
+    )
+    .unwrap();
+    start("demo-1-0").await.unwrap();
+    start("demo-1-1").await.unwrap();
+    assert!(
+        volume_of("demo-1-0").join("test.dat").exists(),
+        "the other pod's data was wiped"
+    );
+    assert!(
+        !volume_of("demo-1-1").join("test.dat").exists(),
+        "the named pod was not wiped"
+    );
+
+    // The same request is carried out once: new data survives another restart.
+    std::fs::write(volume_of("demo-1-1").join("test.dat"), b"new").unwrap();
+    start("demo-1-1").await.unwrap();
+    assert!(volume_of("demo-1-1").join("test.dat").exists());
+
+    // A request under a pod's key that names another pod or claim is refused, untouched.
+    let mut wrong = WipeRequest::new("demo-1-1", "req-2", &["data"]);
+    wrong.volumes[0].claim = "data-demo-1-0".into();
+    std::fs::write(
+        f.paths.config_dir.join(wipe_request_key("demo-1-1")),
+        serde_json::to_string(&wrong).unwrap(),
+    )
+    .unwrap();
+    let err = start("demo-1-1").await.unwrap_err().to_string();
+    assert!(err.contains("data-demo-1-0"), "{err}");
+    assert!(volume_of("demo-1-1").join("test.dat").exists());
+    let other_pod = WipeRequest::new("demo-1-0", "req-3", &["data"]);
+    std::fs::write(
+        f.paths.config_dir.join(wipe_request_key("demo-1-1")),
+        serde_json::to_string(&other_pod).unwrap(),
+    )
+    .unwrap();
+    let err = start("demo-1-1").await.unwrap_err().to_string();
+    assert!(err.contains("demo-1-0"), "{err}");
+    assert!(volume_of("demo-1-1").join("test.dat").exists());
+}

@@ -501,10 +501,9 @@ pub async fn wait_for_config(
     loop {
         let seen = match ConfigSource::load(config_dir) {
             Ok(source) => {
-                let again =
-                    crate::settings::InitSettings::load(&config_dir.join(prepare::SETTINGS_KEY))
-                        .map(|s| s.config_hash)
-                        .ok();
+                let again = crate::settings::load(&config_dir.join(prepare::SETTINGS_KEY))
+                    .map(|s| s.config_hash)
+                    .ok();
                 let stable = again.as_deref() == Some(source.settings.config_hash.as_str());
                 match requested {
                     _ if !stable => "a ConfigMap update in progress".to_string(),

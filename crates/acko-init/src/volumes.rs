@@ -1,4 +1,12 @@
-//! Volume initialisation (once per PVC) and wiping (only volumes listed as dirty).
+//! Volume initialisation (once per PVC) and wiping (only volumes named by this pod's own
+//! wipe request, `wipe-<pod>.json` in the ConfigMap: see [`acko_api::contract::WipeRequest`]).
+//!
+//! ## Wiping is per pod, never per rack
+//! The ConfigMap is shared by every pod of the rack, so a wipe request names the pod and the
+//! claim; [`prepare_all`] refuses (touching nothing) a request whose pod or claim is not this
+//! pod's. A filesystem volume records the request id in its marker, so the same request is
+//! never carried out twice (a pod restarting before the operator removed the request keeps
+//! its new data).
 //!
 //! ## How "already initialised" is recorded — on the volume itself
 //! - **Filesystem volumes**: a marker file `.acko-initialized` in the volume root, holding
@@ -31,7 +39,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::error::InitError;
-use crate::settings::{VolumeMethod, VolumeSettings};
+use crate::settings::{VolumeMethod, VolumeSettings, WipeRequest};
 
 /// The marker file in filesystem volumes.
 pub const MARKER_FILE: &str = ".acko-initialized";
@@ -72,7 +80,7 @@ pub enum VolumeAction {
         /// The init method.
         method: VolumeMethod,
     },
-    /// Wiped with `method` because the operator listed it as dirty.
+    /// Wiped with `method` because this pod's wipe request named it.
     Wiped {
         /// The wipe method.
         method: VolumeMethod,
@@ -93,35 +101,54 @@ struct Marker<'a> {
     namespace: &'a str,
     method: &'a str,
     initialized_at_unix: u64,
+    /// The wipe request carried out last (absent when never wiped).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    wipe_request_id: Option<&'a str>,
 }
 
-/// Initialises or wipes every volume; `dirty` are the names to wipe.
+/// Initialises or wipes every volume. `wipe` is this pod's wipe request (if any): it must
+/// name this pod and this pod's claims, else nothing is touched and an error is returned.
 pub fn prepare_all(
     volumes: &[VolumeSettings],
-    dirty: &[String],
+    wipe: Option<&WipeRequest>,
     owner: &Owner,
     dry_run: bool,
 ) -> Result<Vec<VolumeReport>, InitError> {
-    if let Some(unknown) = dirty
-        .iter()
-        .find(|d| !volumes.iter().any(|v| &v.name == *d))
+    if let Some(request) = wipe
+        && let Err(why) = request.check(&owner.pod, volumes)
     {
         return Err(InitError::input(
-            "dirtyVolumes",
-            "names of entries in volumes",
-            format!("{unknown:?}, which is not a volume"),
+            acko_api::contract::wipe_request_key(&owner.pod),
+            format!(
+                "a wipe request for pod {:?} and its claims <volume>-{}",
+                owner.pod, owner.pod
+            ),
+            why,
         ));
     }
     volumes
         .iter()
-        .map(|v| prepare_volume(v, dirty.contains(&v.name), owner, dry_run))
+        .map(|v| {
+            let request = wipe
+                .filter(|r| r.names(&v.name))
+                .map(|r| r.request_id.as_str());
+            prepare_volume(v, request, owner, dry_run)
+        })
         .collect()
 }
 
-/// Initialises (once) or wipes (when `dirty`) one volume.
+/// The wipe request id recorded in a filesystem volume's marker, if any.
+fn recorded_wipe(dir: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(dir.join(MARKER_FILE)).ok()?;
+    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+    v.get("wipe_request_id")?.as_str().map(str::to_owned)
+}
+
+/// Initialises (once) or wipes (when `wipe` is the id of a wipe request naming it, not yet
+/// carried out on this volume) one volume.
 pub fn prepare_volume(
     vol: &VolumeSettings,
-    dirty: bool,
+    wipe: Option<&str>,
     owner: &Owner,
     dry_run: bool,
 ) -> Result<VolumeReport, InitError> {
@@ -154,11 +181,22 @@ pub fn prepare_volume(
         warnings,
     };
 
-    if dirty && vol.wipe_method != VolumeMethod::None {
+    let wipe = match wipe {
+        Some(id) if !vol.block && recorded_wipe(path).as_deref() == Some(id) => {
+            warnings.push(format!(
+                "wipe request {id:?} was already carried out on this volume: not wiped again"
+            ));
+            None
+        }
+        other => other,
+    };
+    if let Some(id) = wipe
+        && vol.wipe_method != VolumeMethod::None
+    {
         if !dry_run {
             run_method(vol, vol.wipe_method).map_err(err)?;
             if !vol.block {
-                write_marker(path, vol, owner, vol.wipe_method).map_err(err)?;
+                write_marker(path, vol, owner, vol.wipe_method, Some(id)).map_err(err)?;
             }
         }
         return Ok(report(
@@ -168,8 +206,8 @@ pub fn prepare_volume(
             warnings,
         ));
     }
-    if dirty {
-        warnings.push("listed as dirty but wipeMethod is none: not wiped".to_string());
+    if wipe.is_some() {
+        warnings.push("named by the wipe request but wipeMethod is none: not wiped".to_string());
     }
 
     if vol.block {
@@ -238,7 +276,7 @@ pub fn prepare_volume(
         if let VolumeAction::Initialized { method } = action {
             run_method(vol, method).map_err(err)?;
         }
-        write_marker(path, vol, owner, vol.init_method).map_err(err)?;
+        write_marker(path, vol, owner, vol.init_method, None).map_err(err)?;
     }
     Ok(report(action, warnings))
 }
@@ -308,10 +346,11 @@ fn write_marker(
     vol: &VolumeSettings,
     owner: &Owner,
     method: VolumeMethod,
+    wipe_request_id: Option<&str>,
 ) -> Result<(), String> {
     let marker = Marker {
         volume: &vol.name,
-        claim: format!("{}-{}", vol.name, owner.pod),
+        claim: acko_api::names::claim(&vol.name, &owner.pod),
         pod: &owner.pod,
         namespace: &owner.namespace,
         method: method.as_str(),
@@ -319,6 +358,7 @@ fn write_marker(
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_secs())
             .unwrap_or(0),
+        wipe_request_id,
     };
     let json = serde_json::to_vec_pretty(&marker).map_err(|e| e.to_string())?;
     crate::conf::write_atomically(&dir.join(MARKER_FILE), &json).map_err(|e| e.to_string())

@@ -52,7 +52,7 @@ fn filesystem_init_runs_once_per_volume() {
     let dir = tempfile::tempdir().unwrap();
     let vol = fs_volume(dir.path(), VolumeMethod::DeleteFiles, VolumeMethod::None);
 
-    let first = prepare_volume(&vol, false, &owner(), false).unwrap();
+    let first = prepare_volume(&vol, None, &owner(), false).unwrap();
     assert_eq!(
         first.action,
         VolumeAction::Initialized {
@@ -66,7 +66,7 @@ fn filesystem_init_runs_once_per_volume() {
 
     // asd writes data; an ordinary restart must keep it.
     std::fs::write(dir.path().join("test.dat"), b"records").unwrap();
-    let second = prepare_volume(&vol, false, &owner(), false).unwrap();
+    let second = prepare_volume(&vol, None, &owner(), false).unwrap();
     assert!(matches!(second.action, VolumeAction::Skipped { .. }));
     assert_eq!(
         std::fs::read(dir.path().join("test.dat")).unwrap(),
@@ -78,13 +78,13 @@ fn filesystem_init_runs_once_per_volume() {
 fn filesystem_wipe_only_when_dirty() {
     let dir = tempfile::tempdir().unwrap();
     let vol = fs_volume(dir.path(), VolumeMethod::None, VolumeMethod::DeleteFiles);
-    prepare_volume(&vol, false, &owner(), false).unwrap();
+    prepare_volume(&vol, None, &owner(), false).unwrap();
     std::fs::create_dir_all(dir.path().join("sub/deeper")).unwrap();
     std::fs::write(dir.path().join("sub/deeper/x"), b"x").unwrap();
     std::fs::write(dir.path().join("test.dat"), b"records").unwrap();
     std::fs::create_dir(dir.path().join("lost+found")).unwrap();
 
-    let clean = prepare_volume(&vol, false, &owner(), false).unwrap();
+    let clean = prepare_volume(&vol, None, &owner(), false).unwrap();
     assert!(matches!(clean.action, VolumeAction::Skipped { .. }));
     assert_eq!(
         names(dir.path()),
@@ -92,7 +92,7 @@ fn filesystem_wipe_only_when_dirty() {
     );
 
     // dry run reports but does nothing
-    let dry = prepare_volume(&vol, true, &owner(), true).unwrap();
+    let dry = prepare_volume(&vol, Some("r1"), &owner(), true).unwrap();
     assert_eq!(
         dry.action,
         VolumeAction::Wiped {
@@ -101,7 +101,7 @@ fn filesystem_wipe_only_when_dirty() {
     );
     assert_eq!(names(dir.path()).len(), 4);
 
-    let wiped = prepare_volume(&vol, true, &owner(), false).unwrap();
+    let wiped = prepare_volume(&vol, Some("r1"), &owner(), false).unwrap();
     assert_eq!(wiped.action, dry.action);
     assert_eq!(names(dir.path()), [MARKER_FILE, "lost+found"]);
 }
@@ -111,7 +111,7 @@ fn existing_data_without_marker_is_adopted_not_deleted() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("old.dat"), b"precious").unwrap();
     let vol = fs_volume(dir.path(), VolumeMethod::DeleteFiles, VolumeMethod::None);
-    let r = prepare_volume(&vol, false, &owner(), false).unwrap();
+    let r = prepare_volume(&vol, None, &owner(), false).unwrap();
     assert!(matches!(r.action, VolumeAction::Skipped { .. }));
     assert!(r.warnings[0].contains("adopted"), "{:?}", r.warnings);
     assert_eq!(
@@ -127,7 +127,7 @@ fn block_header_cleanup_zeroes_exactly_the_header_region() {
     let size = (AEROSPIKE_HEADER_REGION as usize) + 4096;
     let dev = device(dir.path(), size, false);
     let vol = block_volume(&dev, VolumeMethod::HeaderCleanup, VolumeMethod::None);
-    let r = prepare_volume(&vol, false, &owner(), false).unwrap();
+    let r = prepare_volume(&vol, None, &owner(), false).unwrap();
     assert_eq!(
         r.action,
         VolumeAction::Initialized {
@@ -146,11 +146,11 @@ fn block_device_in_use_is_never_reinitialised_but_wiped_when_dirty() {
     let dir = tempfile::tempdir().unwrap();
     let dev = device(dir.path(), 64 * 1024, true);
     let vol = block_volume(&dev, VolumeMethod::Dd, VolumeMethod::Dd);
-    let r = prepare_volume(&vol, false, &owner(), false).unwrap();
+    let r = prepare_volume(&vol, None, &owner(), false).unwrap();
     assert!(matches!(r.action, VolumeAction::Skipped { .. }), "{r:?}");
     assert_eq!(device_state(&dev).unwrap(), DeviceState::Aerospike);
 
-    let r = prepare_volume(&vol, true, &owner(), false).unwrap();
+    let r = prepare_volume(&vol, Some("r1"), &owner(), false).unwrap();
     assert_eq!(
         r.action,
         VolumeAction::Wiped {
@@ -174,7 +174,7 @@ fn blkdiscard_on_a_file_zeroes_it_and_keeps_its_size() {
     ] {
         std::fs::write(&dev, vec![0xABu8; 3 * 1024 * 1024 + 512]).unwrap();
         let vol = block_volume(&dev, method, VolumeMethod::None);
-        let r = prepare_volume(&vol, false, &owner(), false).unwrap();
+        let r = prepare_volume(&vol, None, &owner(), false).unwrap();
         assert_eq!(r.action, VolumeAction::Initialized { method });
         let data = std::fs::read(&dev).unwrap();
         assert_eq!(data.len(), 3 * 1024 * 1024 + 512);
@@ -187,7 +187,7 @@ fn foreign_device_without_init_method_warns() {
     let dir = tempfile::tempdir().unwrap();
     let dev = device(dir.path(), 8192, false);
     let vol = block_volume(&dev, VolumeMethod::None, VolumeMethod::None);
-    let r = prepare_volume(&vol, false, &owner(), false).unwrap();
+    let r = prepare_volume(&vol, None, &owner(), false).unwrap();
     assert!(r.warnings[0].contains("asd will refuse it"), "{r:?}");
     assert_eq!(std::fs::read(&dev).unwrap(), vec![0xABu8; 8192]);
 }
@@ -223,7 +223,7 @@ fn wrong_method_kind_and_paths_are_rejected() {
         ),
     ];
     for (vol, want) in cases {
-        let err = prepare_volume(&vol, false, &owner(), false)
+        let err = prepare_volume(&vol, None, &owner(), false)
             .unwrap_err()
             .to_string();
         assert!(
@@ -232,8 +232,13 @@ fn wrong_method_kind_and_paths_are_rejected() {
         );
         assert!(err.contains(want), "{err}");
     }
-    let err = prepare_all(&[], &["ghost".into()], &owner(), false)
-        .unwrap_err()
-        .to_string();
+    let err = prepare_all(
+        &[],
+        Some(&WipeRequest::new("demo-1-0", "r1", &["ghost"])),
+        &owner(),
+        false,
+    )
+    .unwrap_err()
+    .to_string();
     assert!(err.contains("\"ghost\""), "{err}");
 }

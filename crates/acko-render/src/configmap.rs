@@ -4,16 +4,15 @@
 //! per-pod addresses) and `acko-init.json` ([`InitSettings`]).
 //!
 //! The config hash is the SHA-256 of the `aerospike.conf` text, a NUL byte, and the canonical
-//! JSON of the [`InitSettings`] with `configHash` empty and `dirtyVolumes` empty: everything
+//! JSON of the [`InitSettings`] with `configHash` empty: everything
 //! that determines the final aerospike.conf a pod runs with, and nothing else. It never depends
 //! on the cluster size (see `seeds`), so scaling does not restart existing pods.
 
 use std::collections::BTreeMap;
 
-use acko_api::{AerospikeConfig, AerospikeNetworkPolicy, NetworkAccessType, PodServiceType};
+use acko_api::{AerospikeConfig, AerospikeNetworkPolicy};
 use aerospike_conf::{AerospikeConf, deep_merge};
 use k8s_openapi::api::core::v1::ConfigMap;
-use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::RenderError;
@@ -21,84 +20,32 @@ use crate::hash;
 use crate::labels;
 use crate::names;
 use crate::services::AerospikePorts;
-use crate::storage::VolumeSettings;
 
-/// ConfigMap key of the rendered aerospike.conf.
-pub const CONF_KEY: &str = "aerospike.conf";
-/// ConfigMap key of the acko-init settings.
-pub const INIT_SETTINGS_KEY: &str = "acko-init.json";
+pub use acko_api::contract::{
+    CONF_KEY, INIT_SETTINGS_KEY, InitSettings, NetworkSettings, PodServiceSettings,
+};
 /// How long acko-init waits for a LoadBalancer address or node port (the guide's 120 s).
-pub const EXTERNAL_ADDRESS_TIMEOUT_SECONDS: u64 = 120;
+pub const EXTERNAL_ADDRESS_TIMEOUT_SECONDS: u64 =
+    acko_api::contract::DEFAULT_EXTERNAL_ADDRESS_TIMEOUT_SECONDS;
 
-/// `acko-init.json`: what acko-init needs besides aerospike.conf (docs/pod-contract.md).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct InitSettings {
-    /// The rack's config hash (what the pods are annotated with).
-    pub config_hash: String,
-    /// Address policy and ports.
-    pub network: NetworkSettings,
-    /// Per-pod Service settings, absent when `spec.podService` is unset.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pod_service: Option<PodServiceSettings>,
-    /// How long to wait for an external address.
-    pub external_address_timeout_seconds: u64,
-    /// Persistent volumes to initialise once or wipe when dirty.
-    pub volumes: Vec<VolumeSettings>,
-    /// Volumes the operator wants wiped on the next start (always empty when rendered; the
-    /// operator sets it during a cold restart).
-    pub dirty_volumes: Vec<String>,
-}
-
-/// `network` of [`InitSettings`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NetworkSettings {
-    /// Address advertised to clients.
-    pub access_type: NetworkAccessType,
-    /// Address advertised to clients of the alternate network.
-    pub alternate_access_type: NetworkAccessType,
-    /// Address used between nodes.
-    pub fabric_type: NetworkAccessType,
-    /// Network names for `configuredIP` access.
-    pub custom_access_network_names: Vec<String>,
-    /// Network names for `configuredIP` alternate access.
-    pub custom_alternate_access_network_names: Vec<String>,
-    /// Network names for `configuredIP` fabric.
-    pub custom_fabric_network_names: Vec<String>,
-    /// Service port.
-    pub service_port: u16,
-    /// Fabric port.
-    pub fabric_port: u16,
-    /// Heartbeat port.
-    pub heartbeat_port: u16,
-}
-
-/// `podService` of [`InitSettings`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PodServiceSettings {
-    /// Type of the per-pod Services.
-    pub service_type: PodServiceType,
-}
-
-impl NetworkSettings {
-    /// Builds the settings from the (defaulted) policy and the rack's ports.
-    pub fn new(policy: Option<&AerospikeNetworkPolicy>, ports: AerospikePorts) -> Self {
-        let p = policy.cloned().unwrap_or_default();
-        NetworkSettings {
-            access_type: p.access_type.unwrap_or_default(),
-            alternate_access_type: p.alternate_access_type.unwrap_or_default(),
-            fabric_type: p.fabric_type.unwrap_or_default(),
-            custom_access_network_names: p.custom_access_network_names.unwrap_or_default(),
-            custom_alternate_access_network_names: p
-                .custom_alternate_access_network_names
-                .unwrap_or_default(),
-            custom_fabric_network_names: p.custom_fabric_network_names.unwrap_or_default(),
-            service_port: ports.service,
-            fabric_port: ports.fabric,
-            heartbeat_port: ports.heartbeat,
-        }
+/// The `network` settings from the (defaulted) policy and the rack's ports.
+pub fn network_settings(
+    policy: Option<&AerospikeNetworkPolicy>,
+    ports: AerospikePorts,
+) -> NetworkSettings {
+    let p = policy.cloned().unwrap_or_default();
+    NetworkSettings {
+        access_type: p.access_type.unwrap_or_default(),
+        alternate_access_type: p.alternate_access_type.unwrap_or_default(),
+        fabric_type: p.fabric_type.unwrap_or_default(),
+        custom_access_network_names: p.custom_access_network_names.unwrap_or_default(),
+        custom_alternate_access_network_names: p
+            .custom_alternate_access_network_names
+            .unwrap_or_default(),
+        custom_fabric_network_names: p.custom_fabric_network_names.unwrap_or_default(),
+        service_port: ports.service,
+        fabric_port: ports.fabric,
+        heartbeat_port: ports.heartbeat,
     }
 }
 
@@ -137,12 +84,10 @@ pub fn ports_of(conf: &AerospikeConf) -> AerospikePorts {
     }
 }
 
-/// The config hash of a rack (see the module docs). `settings.config_hash` and
-/// `settings.dirty_volumes` are ignored.
+/// The config hash of a rack (see the module docs). `settings.config_hash` is ignored.
 pub fn config_hash(conf_text: &str, settings: &InitSettings) -> String {
     let mut normalized = settings.clone();
     normalized.config_hash = String::new();
-    normalized.dirty_volumes = Vec::new();
     let mut bytes = conf_text.as_bytes().to_vec();
     bytes.push(0);
     bytes.extend_from_slice(hash::canonical_json_hash(&normalized).as_bytes());
@@ -196,26 +141,25 @@ pub fn build(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use acko_api::NetworkAccessType;
     use serde_json::json;
 
     fn settings() -> InitSettings {
         InitSettings {
             config_hash: String::new(),
-            network: NetworkSettings::new(None, AerospikePorts::default()),
+            network: network_settings(None, AerospikePorts::default()),
             pod_service: None,
             external_address_timeout_seconds: EXTERNAL_ADDRESS_TIMEOUT_SECONDS,
             volumes: Vec::new(),
-            dirty_volumes: Vec::new(),
         }
     }
 
     #[test]
-    fn hash_ignores_dirty_volumes_and_follows_conf() {
+    fn hash_ignores_its_own_field_and_follows_conf() {
         let a = config_hash("service {\n}\n", &settings());
-        let mut dirty = settings();
-        dirty.dirty_volumes.push("data".into());
-        dirty.config_hash = "x".into();
-        assert_eq!(a, config_hash("service {\n}\n", &dirty));
+        let mut other = settings();
+        other.config_hash = "x".into();
+        assert_eq!(a, config_hash("service {\n}\n", &other));
         assert_ne!(
             a,
             config_hash("service {\n    proto-fd-max 1\n}\n", &settings())

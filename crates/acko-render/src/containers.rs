@@ -31,16 +31,7 @@ use crate::storage::Attachments;
 pub const INIT_CONTAINER: &str = acko_api::pod_spec::ACKO_INIT_CONTAINER_NAME;
 /// Name of the Aerospike server container.
 pub const AEROSPIKE_CONTAINER: &str = acko_api::pod_spec::AEROSPIKE_CONTAINER_NAME;
-/// Volume holding the rack ConfigMap.
-pub const VOLUME_CONFIG: &str = "acko-config";
-/// Volume with the pod's own labels and annotations (downward API).
-pub const VOLUME_PODINFO: &str = "acko-podinfo";
-/// Volume with the final aerospike.conf.
-pub const VOLUME_CONF: &str = "aerospike-conf";
-/// Volume with the acko-init binary.
-pub const VOLUME_BIN: &str = "acko-bin";
-/// Volume with the supervisor state.
-pub const VOLUME_RUN: &str = "acko-run";
+pub use acko_api::names::{VOLUME_BIN, VOLUME_CONF, VOLUME_CONFIG, VOLUME_PODINFO, VOLUME_RUN};
 /// Mount path of the ConfigMap.
 pub const CONFIG_DIR: &str = "/etc/acko/config";
 /// Mount path of the downward-API files.
@@ -250,13 +241,44 @@ pub fn aerospike_container(
     }
 }
 
-/// `METRIC_LABELS` of the exporter: `k=v` pairs sorted by key, comma separated.
+// How the exporter image reads its environment (aerospike/aerospike-prometheus-exporter):
+// `docker-entrypoint.sh` exports defaults (`AGENT_BIND_PORT=${AGENT_BIND_PORT:-9145}`,
+// `METRIC_LABELS=${METRIC_LABELS:-""}`, `AS_HOST`, `AS_PORT=${AS_PORT:-3000}`, and in recent
+// releases `USE_MOCK_DATASOURCE=${USE_MOCK_DATASOURCE:-"true"}`), then runs `envsubst` over
+// `/etc/aerospike-prometheus-exporter/ape.toml.template` (`configs/ape.toml.template`), whose
+// `[Agent]` table has `labels = {${METRIC_LABELS}}`, `bind = "${AGENT_BIND_HOST}:${AGENT_BIND_PORT}"`
+// and `use_mock_datasource = ${USE_MOCK_DATASOURCE}`. So METRIC_LABELS must be the inside of a
+// TOML inline table (`key="value",key2="value2"`), and the port must be passed as
+// AGENT_BIND_PORT or the exporter keeps listening on 9145 whatever the probe and Service say.
+
+/// Escapes a value for a TOML basic string (`"..."`).
+fn toml_basic_string(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// `METRIC_LABELS` of the exporter: the inside of the TOML inline table `labels = {...}` of
+/// the image's config template: `key="value"` pairs sorted by key, comma separated. Keys are
+/// Prometheus label names (validated), which are TOML bare keys; values are TOML strings.
 pub fn metric_labels(labels: Option<&BTreeMap<String, String>>) -> Option<String> {
     let labels = labels.filter(|l| !l.is_empty())?;
     Some(
         labels
             .iter()
-            .map(|(k, v)| format!("{k}={v}"))
+            .map(|(k, v)| format!("{k}={}", toml_basic_string(v)))
             .collect::<Vec<_>>()
             .join(","),
     )
@@ -271,6 +293,9 @@ pub fn exporter_container(
     let mut env = vec![
         literal_env("AS_HOST", "localhost"),
         literal_env("AS_PORT", &service_port.to_string()),
+        literal_env("AGENT_BIND_PORT", &metrics_port.to_string()),
+        // Recent images default to a mock data source; never serve made-up metrics.
+        literal_env("USE_MOCK_DATASOURCE", "false"),
     ];
     if let Some(labels) = metric_labels(monitoring.metric_labels.as_ref()) {
         env.push(literal_env("METRIC_LABELS", &labels));
@@ -322,17 +347,68 @@ pub fn user_container(container: &Container, attachments: Option<&Attachments>) 
 mod tests {
     use super::*;
 
+    /// The `[Agent]` lines of the image's `ape.toml.template` that use our variables, with
+    /// `${VAR}` replaced as its entrypoint's `envsubst` does.
+    fn substituted_agent_table(env: &[EnvVar]) -> String {
+        let template = "[Agent]\nlabels = {${METRIC_LABELS}}\nbind = \"${AGENT_BIND_HOST}:${AGENT_BIND_PORT}\"\nuse_mock_datasource = ${USE_MOCK_DATASOURCE}\n[Aerospike]\ndb_host = \"${AS_HOST}\"\ndb_port = ${AS_PORT}\n";
+        let get = |name: &str| {
+            env.iter()
+                .find(|e| e.name == name)
+                .and_then(|e| e.value.clone())
+                .unwrap_or_default()
+        };
+        let mut out = template.to_owned();
+        for name in [
+            "METRIC_LABELS",
+            "AGENT_BIND_HOST",
+            "AGENT_BIND_PORT",
+            "USE_MOCK_DATASOURCE",
+            "AS_HOST",
+            "AS_PORT",
+        ] {
+            out = out.replace(&format!("${{{name}}}"), &get(name));
+        }
+        out
+    }
+
     #[test]
-    fn metric_labels_are_sorted_pairs() {
+    fn metric_labels_and_port_reach_the_exporter_toml() {
         let labels = BTreeMap::from([
-            ("zone".to_owned(), "a".to_owned()),
-            ("env".to_owned(), "prod".to_owned()),
+            ("zone".to_owned(), "asia-south1-a".to_owned()),
+            (
+                "platform".to_owned(),
+                "google \"compute\" engine\\x".to_owned(),
+            ),
         ]);
         assert_eq!(
             metric_labels(Some(&labels)).as_deref(),
-            Some("env=prod,zone=a")
+            Some(r#"platform="google \"compute\" engine\\x",zone="asia-south1-a""#)
         );
         assert_eq!(metric_labels(None), None);
+        let m = AerospikeMonitoringSpec {
+            enabled: Some(true),
+            metric_labels: Some(labels),
+            ..AerospikeMonitoringSpec::default()
+        };
+        let c = exporter_container(&m, 3100, 9200);
+        let text = substituted_agent_table(c.env.as_ref().unwrap());
+        let doc: toml::Table = text.parse().unwrap_or_else(|e| panic!("{e}\n{text}"));
+        let agent = doc["Agent"].as_table().unwrap();
+        let parsed = agent["labels"].as_table().unwrap();
+        assert_eq!(parsed["zone"].as_str(), Some("asia-south1-a"));
+        assert_eq!(
+            parsed["platform"].as_str(),
+            Some("google \"compute\" engine\\x")
+        );
+        assert_eq!(agent["bind"].as_str(), Some(":9200"));
+        assert_eq!(agent["use_mock_datasource"].as_bool(), Some(false));
+        assert_eq!(doc["Aerospike"]["db_port"].as_integer(), Some(3100));
+        // The probe and the container port use the same port.
+        assert_eq!(c.ports.as_ref().unwrap()[0].container_port, 9200);
+        assert_eq!(
+            c.liveness_probe.unwrap().tcp_socket.unwrap().port,
+            IntOrString::Int(9200)
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! [`DesiredObjects`]: every object of a cluster, grouped by kind, and their apply order.
 
 use k8s_openapi::api::apps::v1::StatefulSet;
-use k8s_openapi::api::core::v1::{ConfigMap, Service};
+use k8s_openapi::api::core::v1::{ConfigMap, Service, ServiceAccount};
 use k8s_openapi::api::networking::v1::NetworkPolicy;
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, Role, RoleBinding};
@@ -30,6 +30,9 @@ pub struct RackSummary {
 /// in before applying.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DesiredObjects {
+    /// The pods' ServiceAccount `<cluster>-aerospike`, when they read the API and the user
+    /// gave no `podSpec.serviceAccountName`.
+    pub service_accounts: Vec<ServiceAccount>,
     /// Cluster-scoped ClusterRoles (host-IP access types only).
     pub cluster_roles: Vec<ClusterRole>,
     /// Cluster-scoped ClusterRoleBindings.
@@ -69,6 +72,7 @@ impl DesiredObjects {
     /// and finally the optional-CRD objects (which may be skipped when the CRD is missing).
     pub fn to_list(&self) -> Vec<Value> {
         let mut out = Vec::new();
+        push_all(&mut out, &self.service_accounts);
         push_all(&mut out, &self.cluster_roles);
         push_all(&mut out, &self.cluster_role_bindings);
         push_all(&mut out, &self.roles);
@@ -84,7 +88,8 @@ impl DesiredObjects {
 
     /// Number of Kubernetes objects.
     pub fn len(&self) -> usize {
-        self.cluster_roles.len()
+        self.service_accounts.len()
+            + self.cluster_roles.len()
             + self.cluster_role_bindings.len()
             + self.roles.len()
             + self.role_bindings.len()

@@ -28,8 +28,8 @@ use crate::labels;
 use crate::services::AerospikePorts;
 use crate::storage::RenderedStorage;
 
-/// Pod condition type set by the operator when the readiness gate is enabled.
-pub const READINESS_GATE: &str = "acko.io/aerospike-ready";
+/// Pod condition type of the readiness gate (defined in [`acko_api::contract`]).
+pub const READINESS_GATE: &str = acko_api::contract::READINESS_GATE_CONDITION;
 
 /// Everything the pod template of one rack is built from.
 #[derive(Debug, Clone, Copy)]
@@ -72,11 +72,25 @@ fn is_host(t: Option<NetworkAccessType>) -> bool {
 
 /// The per-pod Service type when it needs address discovery by acko-init.
 pub fn external_service_type(spec: &AerospikeClusterSpec) -> Option<&'static str> {
-    match spec.pod_service.as_ref()?.service_type.unwrap_or_default() {
-        PodServiceType::NodePort => Some("NodePort"),
-        PodServiceType::LoadBalancer => Some("LoadBalancer"),
-        PodServiceType::ClusterIP => None,
-    }
+    let ty: PodServiceType = spec.pod_service.as_ref()?.service_type.unwrap_or_default();
+    ty.is_external().then(|| ty.as_str())
+}
+
+/// True when acko-init must read the Kubernetes API (its per-pod NodePort/LoadBalancer
+/// Service, or its Node for host access types).
+pub fn needs_api(spec: &AerospikeClusterSpec) -> bool {
+    external_service_type(spec).is_some() || needs_node_access(spec)
+}
+
+/// The service account of the pods: the user's `podSpec.serviceAccountName` (which then
+/// receives the read grants), else — only when the pods read the API — the cluster's own
+/// [`names::service_account`], else none (the namespace's `default`, which gets no grant).
+pub fn pod_service_account(spec: &AerospikeClusterSpec, cluster: &str) -> Option<String> {
+    spec.pod_spec
+        .as_ref()
+        .and_then(|p| p.service_account_name.clone())
+        .filter(|s| !s.is_empty())
+        .or_else(|| needs_api(spec).then(|| crate::names::service_account(cluster)))
 }
 
 /// True when any access type needs the Node object (host IPs).
@@ -186,7 +200,7 @@ pub fn build(
         pod.multi_pod_per_host == Some(false),
     );
 
-    let needs_token = external.is_some() || needs_node_access(spec);
+    let needs_token = needs_api(spec);
     let pod_spec = PodSpec {
         init_containers: Some(init_containers),
         containers: main,
@@ -200,13 +214,13 @@ pub fn build(
             .or(pod.node_selector.clone()),
         image_pull_secrets: pod.image_pull_secrets.clone(),
         security_context: pod.security_context.clone(),
-        service_account_name: pod.service_account_name.clone(),
+        service_account_name: pod_service_account(spec, inputs.cluster),
         automount_service_account_token: needs_token.then_some(true),
         dns_policy: pod.dns_policy.clone(),
         host_network: host_network.then_some(true),
         termination_grace_period_seconds: pod.termination_grace_period_seconds,
         topology_spread_constraints: pod.topology_spread_constraints.clone(),
-        readiness_gates: (pod.readiness_gate_enabled == Some(true)).then(|| {
+        readiness_gates: (pod.readiness_gate_enabled != Some(false)).then(|| {
             vec![PodReadinessGate {
                 condition_type: READINESS_GATE.to_owned(),
             }]

@@ -1,5 +1,9 @@
 //! Least-privilege RBAC for `acko-init` (see docs/pod-contract.md).
 //!
+//! The grants go to the pods' own service account: the user's `podSpec.serviceAccountName`
+//! (documented as receiving them), else a ServiceAccount `<cluster>-aerospike` rendered for
+//! the cluster — never the namespace's `default`, which every other pod shares.
+//!
 //! - Per-pod NodePort/LoadBalancer Services: a Role allowing `get` on exactly this cluster's
 //!   `<pod>-pod` Services (by `resourceNames`), bound to the pods' own service account (the one
 //!   the pod template uses, not a hard-coded `default`).
@@ -8,6 +12,7 @@
 
 use std::collections::BTreeMap;
 
+use k8s_openapi::api::core::v1::ServiceAccount;
 use k8s_openapi::api::rbac::v1::{
     ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding, RoleRef, Subject,
 };
@@ -15,6 +20,20 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use crate::labels;
 use crate::names;
+
+/// The cluster's own ServiceAccount ([`names::service_account`]), for pods that read the API.
+pub fn service_account(cluster: &str, namespace: &str) -> ServiceAccount {
+    ServiceAccount {
+        metadata: labels::object_meta(
+            names::service_account(cluster),
+            namespace,
+            cluster,
+            labels::cluster_labels(cluster),
+            BTreeMap::new(),
+        ),
+        ..ServiceAccount::default()
+    }
+}
 
 fn subject(namespace: &str, service_account: &str) -> Subject {
     Subject {

@@ -4,7 +4,7 @@ use acko_api::{AerospikeCluster, AerospikeClusterSpec, NetworkPolicyType, PodSer
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use serde_json::Value;
 
-use crate::configmap::{self, InitSettings, NetworkSettings, PodServiceSettings};
+use crate::configmap::{self, InitSettings, PodServiceSettings};
 use crate::error::RenderError;
 use crate::objects::{DesiredObjects, RackSummary};
 use crate::pod_template::{self, PodInputs};
@@ -131,11 +131,10 @@ pub fn render(
         let rendered_storage = storage::render(name, rack_id, rack_storage);
         let settings = InitSettings {
             config_hash: String::new(),
-            network: NetworkSettings::new(spec.aerospike_network_policy.as_ref(), ports),
+            network: configmap::network_settings(spec.aerospike_network_policy.as_ref(), ports),
             pod_service: pod_service_type.map(|service_type| PodServiceSettings { service_type }),
             external_address_timeout_seconds: configmap::EXTERNAL_ADDRESS_TIMEOUT_SECONDS,
             volumes: rendered_storage.init_settings.clone(),
-            dirty_volumes: Vec::new(),
         };
         let rack_cm = configmap::build(name, namespace, rack_id, conf.render(), settings);
         let pod = pod_template::build(
@@ -228,11 +227,7 @@ fn render_services(
     ));
     if let Some(ty) = pod_service_type {
         let meta = spec.pod_service.as_ref().and_then(|p| p.metadata.as_ref());
-        let ty = match ty {
-            PodServiceType::ClusterIP => "ClusterIP",
-            PodServiceType::NodePort => "NodePort",
-            PodServiceType::LoadBalancer => "LoadBalancer",
-        };
+        let ty = ty.as_str();
         for pod in all_pods {
             out.services.push(services::pod_service(
                 name,
@@ -273,14 +268,6 @@ fn render_services(
     }
 }
 
-fn service_account(spec: &AerospikeClusterSpec) -> &str {
-    spec.pod_spec
-        .as_ref()
-        .and_then(|p| p.service_account_name.as_deref())
-        .filter(|s| !s.is_empty())
-        .unwrap_or("default")
-}
-
 fn render_rbac(
     out: &mut DesiredObjects,
     name: &str,
@@ -289,11 +276,20 @@ fn render_rbac(
     pod_service_type: Option<PodServiceType>,
     all_pods: &[String],
 ) {
-    let sa = service_account(spec);
-    if matches!(
-        pod_service_type,
-        Some(PodServiceType::NodePort | PodServiceType::LoadBalancer)
-    ) {
+    let Some(sa) = pod_template::pod_service_account(spec, name) else {
+        return;
+    };
+    let user_given = spec
+        .pod_spec
+        .as_ref()
+        .and_then(|p| p.service_account_name.as_deref())
+        .is_some_and(|s| !s.is_empty());
+    if !user_given && pod_template::needs_api(spec) {
+        out.service_accounts
+            .push(rbac::service_account(name, namespace));
+    }
+    let sa = sa.as_str();
+    if pod_service_type.is_some_and(PodServiceType::is_external) {
         out.roles
             .push(rbac::pod_service_reader_role(name, namespace, all_pods));
         out.role_bindings

@@ -12,15 +12,13 @@
 use std::collections::BTreeMap;
 
 use acko_api::{
-    AerospikeStorageSpec, AerospikeVolumeAttachment, VolumeAttachment, VolumeInitMethod,
-    VolumeMode, VolumeSpec, VolumeWipeMethod,
+    AerospikeStorageSpec, AerospikeVolumeAttachment, VolumeAttachment, VolumeMode, VolumeSpec,
 };
 use k8s_openapi::api::core::v1::{
     PersistentVolumeClaim, PersistentVolumeClaimSpec, Volume, VolumeDevice, VolumeMount,
     VolumeResourceRequirements,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-use serde::Serialize;
 
 use crate::labels;
 
@@ -33,21 +31,8 @@ pub struct Attachments {
     pub devices: Vec<VolumeDevice>,
 }
 
-/// One volume entry of `acko-init.json`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct VolumeSettings {
-    /// The volume name.
-    pub name: String,
-    /// Mount path (filesystem) or device path (block), identical in acko-init and asd.
-    pub path: String,
-    /// True for raw block devices.
-    pub block: bool,
-    /// How the volume is initialised the first time (once per PVC).
-    pub init_method: VolumeInitMethod,
-    /// How the volume is wiped when the operator lists it in `dirtyVolumes`.
-    pub wipe_method: VolumeWipeMethod,
-}
+/// One volume entry of `acko-init.json` (defined once in [`acko_api::contract`]).
+pub use acko_api::contract::VolumeSettings;
 
 /// Everything a storage spec contributes to a rack's StatefulSet.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -231,8 +216,8 @@ pub fn render(
                     name: v.name.clone(),
                     path: a.path.clone(),
                     block,
-                    init_method: v.init_method.unwrap_or_default(),
-                    wipe_method: v.wipe_method.unwrap_or_default(),
+                    init_method: v.init_method.unwrap_or_default().into(),
+                    wipe_method: v.wipe_method.unwrap_or_default().into(),
                 });
             }
         }
@@ -250,7 +235,7 @@ pub fn render(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use acko_api::{PersistentVolumeSpec, VolumeSource};
+    use acko_api::{PersistentVolumeSpec, VolumeInitMethod, VolumeSource};
     use k8s_openapi::api::core::v1::EmptyDirVolumeSource;
     use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
@@ -297,7 +282,10 @@ mod tests {
             Some(&["ReadWriteOnce".to_owned()][..])
         );
         assert!(r.volumes.is_empty());
-        assert_eq!(r.init_settings[0].init_method, VolumeInitMethod::Blkdiscard);
+        assert_eq!(
+            r.init_settings[0].init_method,
+            VolumeInitMethod::Blkdiscard.into()
+        );
         assert!(r.init_settings[0].block);
     }
 

@@ -153,12 +153,22 @@ fn external_pod_services_get_least_privilege_rbac_for_the_pods_service_account()
     );
     let pod = &find(&cip, "StatefulSet", "my-cluster-0")["spec"]["template"]["spec"];
     assert!(pod.get("automountServiceAccountToken").is_none());
-    // NodePort does; the default service account is used when none is set.
+    assert!(pod.get("serviceAccountName").is_none());
+    assert!(!cip.iter().any(|o| o["kind"] == "ServiceAccount"));
+    // The user's service account receives the grants: no ServiceAccount is rendered.
+    assert!(!objects.iter().any(|o| o["kind"] == "ServiceAccount"));
+    // NodePort does; without a user service account the cluster gets its own, never the
+    // namespace's `default` that every other pod shares.
     let np = list("seed_14_pod_service_node_port.yaml");
+    let sa = find(&np, "ServiceAccount", "my-cluster-aerospike");
+    assert_eq!(sa["metadata"]["namespace"], "aerospike");
     assert_eq!(
         find(&np, "RoleBinding", "my-cluster-pod-service-reader")["subjects"][0]["name"],
-        "default"
+        "my-cluster-aerospike"
     );
+    let pod = &find(&np, "StatefulSet", "my-cluster-0")["spec"]["template"]["spec"];
+    assert_eq!(pod["serviceAccountName"], "my-cluster-aerospike");
+    assert!(!np.iter().any(|o| o["subjects"][0]["name"] == "default"));
 }
 
 #[test]
@@ -169,7 +179,7 @@ fn host_access_types_get_node_reader_and_host_ports() {
         "ClusterRoleBinding",
         "acko-aerospike-my-cluster-node-reader",
     );
-    assert_eq!(crb["subjects"][0]["name"], "default");
+    assert_eq!(crb["subjects"][0]["name"], "my-cluster-aerospike");
     assert!(crb["metadata"].get("ownerReferences").is_none());
     let cr = find(
         &objects,
@@ -345,8 +355,14 @@ fn monitoring_adds_exporter_metrics_service_monitor_and_rules() {
     let env = exporter["env"].as_array().unwrap();
     assert!(
         env.iter()
-            .any(|e| e["name"] == "METRIC_LABELS" && e["value"] == "env=prod,zone=multi")
+            .any(|e| e["name"] == "METRIC_LABELS" && e["value"] == r#"env="prod",zone="multi""#)
     );
+    // The exporter listens where the probe, the container port and the Service look.
+    assert!(
+        env.iter()
+            .any(|e| e["name"] == "AGENT_BIND_PORT" && e["value"] == "9145")
+    );
+    assert_eq!(exporter["ports"][0]["containerPort"], 9145);
 }
 
 #[test]
@@ -548,4 +564,23 @@ fn a_new_init_image_does_not_change_the_pod_spec_hash() {
         sts["spec"]["template"]["spec"]["initContainers"][0]["image"],
         "ghcr.io/acko/acko-init:9.9.9"
     );
+}
+
+#[test]
+fn pods_carry_the_readiness_gate_by_default() {
+    let objects = list("seed_01_in_cluster_default.yaml");
+    let sts = find(&objects, "StatefulSet", "my-cluster-0");
+    assert_eq!(
+        sts["spec"]["template"]["spec"]["readinessGates"][0]["conditionType"],
+        acko_api::contract::READINESS_GATE_CONDITION
+    );
+    let mut cluster = load("seed_01_in_cluster_default.yaml");
+    cluster
+        .spec
+        .pod_spec
+        .get_or_insert_with(Default::default)
+        .readiness_gate_enabled = Some(false);
+    let objects = common::render_default(&cluster).to_list();
+    let sts = find(&objects, "StatefulSet", "my-cluster-0");
+    assert!(sts["spec"]["template"]["spec"]["readinessGates"].is_null());
 }

@@ -20,6 +20,8 @@ struct Shape {
     bandwidth: Option<&'static str>,
     block_list: Vec<String>,
     multi_pod_per_host: Option<bool>,
+    /// No `namespaces`: the default namespace (and its default replication factor) is used.
+    default_namespace: bool,
 }
 
 fn shape() -> impl Strategy<Value = Shape> {
@@ -49,6 +51,7 @@ fn shape() -> impl Strategy<Value = Shape> {
                 ]),
                 proptest::collection::vec("[a-z0-9-]{1,10}", 0..3),
                 proptest::option::of(any::<bool>()),
+                any::<bool>(),
             )
         })
         .prop_map(
@@ -61,6 +64,7 @@ fn shape() -> impl Strategy<Value = Shape> {
                 bandwidth,
                 block_list,
                 multi_pod_per_host,
+                default_namespace,
             )| Shape {
                 size,
                 racks,
@@ -70,6 +74,7 @@ fn shape() -> impl Strategy<Value = Shape> {
                 bandwidth,
                 block_list,
                 multi_pod_per_host,
+                default_namespace,
             },
         )
 }
@@ -120,6 +125,9 @@ fn build(shape: &Shape) -> AerospikeCluster {
     spec.pod_spec
         .get_or_insert_with(Default::default)
         .multi_pod_per_host = shape.multi_pod_per_host;
+    if shape.default_namespace {
+        spec.aerospike_config = None;
+    }
     acko_api::defaults::apply_defaults(&mut cluster);
     cluster
 }
@@ -142,16 +150,45 @@ proptest! {
         prop_assert_eq!(total, u32::try_from(shape.size).unwrap());
         prop_assert_eq!(first.stateful_sets.len(), first.config_maps.len());
 
-        // Any other valid size leaves every config hash and pod template unchanged.
+        // Any other valid size, defaulted from scratch as the operator does, leaves every
+        // config hash and pod template unchanged (no exception: the default replication
+        // factor does not depend on the size).
         let min_size = i32::try_from(shape.racks.len().max(1)).unwrap();
         for other in min_size..=8 {
-            let mut resized = cluster.clone();
-            resized.spec.size = Some(other);
+            let resized = build(&Shape { size: other, ..shape.clone() });
             let r = render(&resized, &options).expect("a valid cluster renders");
             for (a, b) in first.racks.iter().zip(&r.racks) {
                 prop_assert_eq!(&a.config_hash, &b.config_hash);
                 prop_assert_eq!(&a.pod_spec_hash, &b.pod_spec_hash);
             }
         }
+    }
+}
+
+#[test]
+fn scaling_a_default_one_node_cluster_keeps_its_config_hash() {
+    let shape = |size| Shape {
+        size,
+        racks: Vec::new(),
+        pod_service: None,
+        monitoring: false,
+        policy: None,
+        bandwidth: None,
+        block_list: Vec::new(),
+        multi_pod_per_host: None,
+        default_namespace: true,
+    };
+    let options = RenderOptions::default();
+    let one = render(&build(&shape(1)), &options).unwrap();
+    for size in 2..=8 {
+        let other = render(&build(&shape(size)), &options).unwrap();
+        assert_eq!(
+            one.racks[0].config_hash, other.racks[0].config_hash,
+            "1 -> {size}"
+        );
+        assert_eq!(
+            one.racks[0].pod_spec_hash, other.racks[0].pod_spec_hash,
+            "1 -> {size}"
+        );
     }
 }

@@ -4,6 +4,8 @@
 //! which keys the server removed from [`super::config_keys`]; this module walks the JSON and
 //! reports them at the path the user wrote.
 
+use std::path::Path;
+
 use serde_json::{Map, Value};
 
 use crate::defaults::{FABRIC_PORT, HEARTBEAT_PORT, SERVICE_PORT};
@@ -90,7 +92,7 @@ pub(crate) fn validate_config(
             "service" => validate_service(value, &path, p),
             "network" => validate_network(value, &path, p),
             "namespaces" => validate_namespaces(value, size, volumes, &path, fragment, p),
-            "logging" => validate_logging(value, &path, p),
+            "logging" => validate_logging(value, volumes, &path, fragment, p),
             "mod-lua" => {
                 expect_object(value, &path, p);
             }
@@ -296,7 +298,13 @@ fn validate_network(value: &Value, path: &str, p: &mut Problems) {
     }
 }
 
-fn validate_logging(value: &Value, path: &str, p: &mut Problems) {
+fn validate_logging(
+    value: &Value,
+    volumes: &[(String, bool)],
+    path: &str,
+    fragment: bool,
+    p: &mut Problems,
+) {
     let Some(sinks) = value.as_array() else {
         p.error(
             path,
@@ -321,8 +329,35 @@ fn validate_logging(value: &Value, path: &str, p: &mut Problems) {
                 "a logging sink needs a name",
                 "use `console`, `syslog` or a file path such as /var/log/aerospike/aerospike.log",
             ),
-            Some(Some(_)) => {}
+            Some(Some(name)) => {
+                let on_volume = volumes.iter().any(|(vp, block)| {
+                    !block && Path::new(name).starts_with(Path::new(vp.as_str()))
+                });
+                if let Some(advice) =
+                    aerospike_conf::knowledge::logging::container_advice(name, on_volume)
+                {
+                    p.warning(
+                        format!("{sink_path}.name"),
+                        format!("log sink {name:?}: {advice}"),
+                        "add `{name: console, any: info}` (kubectl logs) or mount a volume at the log directory",
+                    );
+                }
+            }
         }
+    }
+    let has_console = sinks.iter().any(|s| {
+        s.get("name")
+            .and_then(Value::as_str)
+            .map(aerospike_conf::knowledge::logging::sink_kind)
+            == Some(aerospike_conf::knowledge::logging::SinkKind::Console)
+    });
+    // A rack fragment is merged (by sink name) over the cluster's sinks.
+    if !has_console && !fragment {
+        p.warning(
+            path,
+            "no console sink: kubectl logs will show nothing from asd, not even why it failed to start",
+            "add `{name: console, any: info}` to logging",
+        );
     }
 }
 
@@ -458,16 +493,22 @@ fn validate_replication_factor(v: &Value, size: Option<i32>, path: &str, p: &mut
         );
         return;
     };
-    let max = size.map_or(4, |s| i64::from(s).min(4));
-    if !(1..=max).contains(&rf) {
-        let why = match size {
-            Some(s) if rf > i64::from(s) && rf <= 4 => format!("the cluster has only {s} node(s)"),
-            _ => "the server allows 1 to 4".to_string(),
-        };
+    if !(1..=4).contains(&rf) {
         p.error(
             path,
-            format!("replication-factor {rf} is not allowed: {why}"),
-            format!("use a value between 1 and {max}"),
+            format!("replication-factor {rf} is not allowed: the server allows 1 to 4"),
+            "use a value between 1 and 4",
+        );
+    } else if let Some(s) = size.filter(|s| rf > i64::from(*s)) {
+        // Not an error: Aerospike keeps min(replication-factor, cluster size) copies, and
+        // refusing it would make the default (2) invalid on one node and force a config
+        // change (a restart of every pod) on scaling.
+        p.warning(
+            path,
+            format!(
+                "replication-factor {rf} is more than the {s} node(s) of the cluster: Aerospike keeps only {s} copy(ies) until the cluster grows"
+            ),
+            format!("this is fine if you plan to scale to {rf} or more nodes; otherwise use at most {s}"),
         );
     }
 }
@@ -526,7 +567,8 @@ mod tests {
     fn replication_factor_bounded_by_size_and_four() {
         assert!(check(ns(json!({"replication-factor": 3})), Some(3)).is_empty());
         let path = "spec.aerospikeConfig.namespaces[0].replication-factor";
-        assert!(check(ns(json!({"replication-factor": 3})), Some(2)).has_path(path));
+        let over = check(ns(json!({"replication-factor": 3})), Some(2));
+        assert!(!over.has_errors() && over.has_path(path), "{over}");
         assert!(check(ns(json!({"replication-factor": 5})), Some(8)).has_path(path));
         assert!(check(ns(json!({"replication-factor": 0})), Some(8)).has_path(path));
         assert!(check(ns(json!({"replication-factor": "two"})), Some(8)).has_path(path));

@@ -52,29 +52,55 @@ pub fn validate_cluster(cluster: &AerospikeCluster) -> Problems {
             "set metadata.name",
         );
     } else {
-        fields::dns_label(name, "metadata.name", &mut p);
-        let longest_rack_id = cluster
-            .spec
-            .rack_config
-            .iter()
-            .flat_map(|rc| rc.racks.iter().map(|r| r.id))
-            .max()
-            .unwrap_or(0);
-        // Longest derived name: the per-pod service `<cluster>-<rackId>-<ordinal>-pod`.
-        let longest = format!("{name}-{longest_rack_id}-7-pod");
-        if longest.len() > 63 {
-            p.error(
-                "metadata.name",
-                format!("name is too long: derived names such as {longest:?} exceed 63 characters"),
-                format!(
-                    "use a name of at most {} characters",
-                    63 - (longest.len() - name.len())
-                ),
-            );
-        }
+        cluster_name(
+            name,
+            cluster.metadata.namespace.as_deref().unwrap_or("default"),
+            &cluster.spec,
+            &mut p,
+        );
     }
     validate_spec(&cluster.spec, "spec", &mut p);
     p
+}
+
+/// Checks `metadata.name` against every name derived from it ([`crate::names`]): it must be
+/// a DNS-1035 label (Services are named after it) and short enough for the longest derived
+/// name of its racks.
+fn cluster_name(name: &str, namespace: &str, spec: &AerospikeClusterSpec, p: &mut Problems) {
+    if !crate::names::is_dns1035_label(name) {
+        p.error(
+            "metadata.name",
+            format!(
+                "{name:?} is not a DNS-1035 label: Services such as {:?} are named after the cluster",
+                crate::names::headless_service(name)
+            ),
+            "start with a lowercase letter; use lowercase letters, digits and '-'; end with a letter or digit",
+        );
+    }
+    let rack_ids: Vec<i32> = spec
+        .rack_config
+        .iter()
+        .flat_map(|rc| rc.racks.iter().map(|r| r.id))
+        .collect();
+    let (max, _) = crate::names::max_cluster_name_len(namespace, &rack_ids);
+    let worst = crate::names::derived_names(name, namespace, &rack_ids)
+        .into_iter()
+        .max_by_key(|d| d.name.len() as i64 - d.max_len as i64);
+    if let Some(d) = worst.filter(|_| name.len() > max) {
+        p.error(
+            "metadata.name",
+            format!(
+                "name is too long ({} characters, the limit is {max}): the {} {:?} would have {} characters, more than {} ({})",
+                name.len(),
+                d.kind,
+                d.name,
+                d.name.len(),
+                d.max_len,
+                d.why
+            ),
+            format!("use a name of at most {max} characters"),
+        );
+    }
 }
 
 /// Validates a cluster spec whose path is `base` (normally `spec`).

@@ -7,9 +7,8 @@ use crate::problem::Problems;
 use crate::storage::{AerospikeStorageSpec, VolumeAttachment, VolumeMode, VolumeSpec};
 use crate::validation::fields;
 
-/// Volume names the operator uses itself.
-pub const RESERVED_VOLUME_NAMES: &[&str] =
-    &["acko-config", "acko-podinfo", "aerospike-conf", "acko-bin"];
+/// Volume names the operator uses itself (defined in [`crate::names`]).
+pub use crate::names::RESERVED_VOLUME_NAMES;
 /// Mount paths the operator uses itself.
 pub const RESERVED_PATH_PREFIXES: &[&str] = &["/etc/aerospike", "/etc/acko", "/acko"];
 
@@ -116,7 +115,10 @@ pub(crate) fn validate_storage(
             p.error(
                 format!("{vp}.name"),
                 format!("volume name {:?} is used by the operator", v.name),
-                "choose another name",
+                format!(
+                    "choose a name other than {}",
+                    RESERVED_VOLUME_NAMES.join(", ")
+                ),
             );
         }
         let sources = v.source.set_sources();

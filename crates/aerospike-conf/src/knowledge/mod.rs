@@ -2,7 +2,8 @@
 //! ("dynamic"), which keys, stanzas or stanza types are Enterprise-only (a CE server refuses
 //! to start with them) and which keys a server release removed.
 //!
-//! The data lives in [`dynamic_keys`], [`enterprise`] and [`removed`] as tables; every entry
+//! The data lives in [`dynamic_keys`], [`enterprise`] and [`removed`] as tables ([`logging`]:
+//! which sinks make sense in a container); every entry
 //! (or table) cites its source. Contexts are dotted stanza paths without arguments: `service`, `logging`,
 //! `network.service`, `network.heartbeat`, `network.fabric`, `network.admin`,
 //! `network.info`, `namespace`, `namespace.storage-engine`, `namespace.set`,
@@ -13,6 +14,7 @@
 
 pub mod dynamic_keys;
 pub mod enterprise;
+pub mod logging;
 pub mod removed;
 pub mod scan;
 

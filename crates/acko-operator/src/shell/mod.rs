@@ -1,0 +1,354 @@
+//! The thin IO shell: `reconcile` = observe → plan (pure) → execute → status (pure) → write
+//! status only when it changed; the kube-runtime controller around it.
+
+pub mod agent;
+pub mod controller;
+pub mod events;
+pub mod execute;
+pub mod http;
+pub mod kinds;
+pub mod leader;
+pub mod metrics;
+pub mod observe;
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use acko_api::{AerospikeCluster, AerospikeClusterTemplate};
+use acko_render::RenderOptions;
+use kube::api::{Api, Patch, PatchParams};
+use kube::runtime::controller::Action;
+use kube::runtime::events::{Recorder, Reporter};
+use kube::{Client, Resource, ResourceExt};
+use serde_json::Value;
+
+use self::agent::PodAgent;
+use self::events::Reason;
+use self::metrics::Metrics;
+use crate::desired::{DesiredError, desired};
+use crate::observed::OptionalKind;
+use crate::plan::{Step, plan};
+use crate::status::{ReconcileError, compute};
+
+/// Finalizer of every cluster.
+pub const FINALIZER: &str = "acko.io/finalizer";
+/// Server-side apply field manager.
+pub const FIELD_MANAGER: &str = "acko";
+
+/// A reconcile failure.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A Kubernetes API call failed.
+    #[error("{what}: {source}")]
+    Kube {
+        /// What was being done.
+        what: String,
+        /// The error.
+        #[source]
+        source: Box<kube::Error>,
+    },
+    /// Anything else.
+    #[error("{what}")]
+    Other {
+        /// Description.
+        what: String,
+    },
+}
+
+impl Error {
+    pub(crate) fn kube(what: impl Into<String>, source: kube::Error) -> Self {
+        Error::Kube {
+            what: what.into(),
+            source: Box::new(source),
+        }
+    }
+}
+
+/// Shared state of the controller.
+pub struct Context {
+    /// API client.
+    pub client: Client,
+    /// Access to the pods (asinfo, exec).
+    pub agent: Arc<dyn PodAgent>,
+    /// Optional kinds whose CRDs are installed (discovered at start).
+    pub available_kinds: BTreeSet<OptionalKind>,
+    /// Render settings (init image, cluster domain).
+    pub render_options: RenderOptions,
+    /// Metrics.
+    pub metrics: Metrics,
+    /// Event recorder.
+    pub recorder: Recorder,
+    /// Consecutive failures per cluster (`namespace/name`), for the backoff.
+    pub failures: Mutex<HashMap<String, u32>>,
+    /// Requeue interval when waiting for something (jittered).
+    pub wait_interval: Duration,
+}
+
+impl Context {
+    /// A context with the given agent.
+    pub fn new(
+        client: Client,
+        agent: Arc<dyn PodAgent>,
+        available_kinds: BTreeSet<OptionalKind>,
+        render_options: RenderOptions,
+    ) -> Self {
+        let recorder = Recorder::new(
+            client.clone(),
+            Reporter {
+                controller: "acko-operator".to_owned(),
+                instance: std::env::var("POD_NAME").ok(),
+            },
+        );
+        Context {
+            client,
+            agent,
+            available_kinds,
+            render_options,
+            metrics: Metrics::new(),
+            recorder,
+            failures: Mutex::new(HashMap::new()),
+            wait_interval: Duration::from_secs(5),
+        }
+    }
+}
+
+fn key(cluster: &AerospikeCluster) -> String {
+    format!(
+        "{}/{}",
+        cluster.namespace().unwrap_or_default(),
+        cluster.name_any()
+    )
+}
+
+/// `base` ± 20 %, varying with the cluster and the clock (no RNG dependency needed).
+pub fn jitter(base: Duration, salt: &str) -> Duration {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let mix = salt.bytes().fold(u64::from(nanos), |h, b| {
+        h.wrapping_mul(31).wrapping_add(u64::from(b))
+    });
+    let factor = 0.8 + (mix % 401) as f64 / 1000.0;
+    base.mul_f64(factor)
+}
+
+/// Backoff after `failures` consecutive failures: 1 s doubling to 5 min, jittered.
+pub fn backoff(failures: u32, salt: &str) -> Duration {
+    let secs = 1u64 << failures.min(9);
+    jitter(Duration::from_secs(secs.min(300)), salt)
+}
+
+async fn templates(ctx: &Context, cluster: &AerospikeCluster) -> Vec<AerospikeClusterTemplate> {
+    let Some(reference) = &cluster.spec.template_ref else {
+        return Vec::new();
+    };
+    let api: Api<AerospikeClusterTemplate> = Api::all(ctx.client.clone());
+    match api.get_opt(&reference.name).await {
+        Ok(Some(t)) => vec![t],
+        _ => Vec::new(),
+    }
+}
+
+/// Status as a merge patch: fields that disappeared are sent as `null`.
+fn status_patch(
+    new: &acko_api::AerospikeClusterStatus,
+    old: Option<&acko_api::AerospikeClusterStatus>,
+) -> Value {
+    let mut value = serde_json::to_value(new).unwrap_or(Value::Null);
+    if let (Some(map), Some(Value::Object(old))) = (
+        value.as_object_mut(),
+        old.map(serde_json::to_value).and_then(Result::ok),
+    ) {
+        for k in old.keys() {
+            map.entry(k.clone()).or_insert(Value::Null);
+        }
+    }
+    serde_json::json!({ "status": value })
+}
+
+/// One reconcile of one cluster.
+pub async fn reconcile(cluster: Arc<AerospikeCluster>, ctx: Arc<Context>) -> Result<Action, Error> {
+    let started = Instant::now();
+    let name = key(&cluster);
+    let span = tracing::info_span!("reconcile", cluster = %cluster.name_any(), namespace = %cluster.namespace().unwrap_or_default());
+    let _enter = span.enter();
+    let result = reconcile_inner(&cluster, &ctx).await;
+    ctx.metrics
+        .reconciled(result.is_ok(), started.elapsed().as_secs_f64());
+    if result.is_ok() {
+        ctx.failures
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(&name);
+    }
+    result
+}
+
+async fn reconcile_inner(cluster: &AerospikeCluster, ctx: &Context) -> Result<Action, Error> {
+    let now = jiff::Timestamp::now().as_second();
+    let templates = templates(ctx, cluster).await;
+    let desired = desired(cluster, &templates, &ctx.render_options);
+    let (observed, raw_pods) = observe::observe(ctx, cluster, now).await?;
+    let plan = plan(&observed, desired.as_ref());
+    tracing::info!(phase = ?plan.phase, reason = %plan.reason, "planned");
+    let reference = cluster.object_ref(&());
+    let executed = if plan.step.writes() {
+        execute::execute(ctx, cluster, &plan.step, &raw_pods, now).await
+    } else {
+        Ok(Vec::new())
+    };
+    let (done, error) = match executed {
+        Ok(done) => (done, None),
+        Err(e) => (
+            Vec::new(),
+            Some(ReconcileError {
+                message: e.to_string(),
+            }),
+        ),
+    };
+    for d in &done {
+        events::publish(&ctx.recorder, &reference, d.reason, &d.note, d.warning).await;
+    }
+    if matches!(plan.step, Step::Finalize { .. }) || observed.deleting {
+        return match error {
+            Some(e) => Err(Error::Other { what: e.message }),
+            None => Ok(Action::requeue(jitter(ctx.wait_interval, &key(cluster)))),
+        };
+    }
+    let status = compute(&observed, desired.as_ref(), &plan, error.as_ref());
+    ctx.metrics
+        .phase(&observed.namespace, &observed.name, status.phase);
+    if observed.status.as_ref() != Some(&status) {
+        status_events(
+            ctx,
+            &reference,
+            observed.status.as_ref(),
+            &status,
+            desired.as_ref().err(),
+        )
+        .await;
+        let api: Api<AerospikeCluster> = Api::namespaced(ctx.client.clone(), &observed.namespace);
+        ctx.metrics.write("patch-status");
+        api.patch_status(
+            &observed.name,
+            &PatchParams::default(),
+            &Patch::Merge(status_patch(&status, observed.status.as_ref())),
+        )
+        .await
+        .map_err(|e| Error::kube("writing status", e))?;
+    }
+    if let Some(e) = error {
+        return Err(Error::Other { what: e.message });
+    }
+    let salt = key(cluster);
+    Ok(match plan.step {
+        Step::Done | Step::Invalid | Step::Paused => {
+            Action::requeue(jitter(Duration::from_secs(300), &salt))
+        }
+        Step::Wait => Action::requeue(jitter(ctx.wait_interval, &salt)),
+        _ => Action::requeue(jitter(Duration::from_secs(1), &salt)),
+    })
+}
+
+async fn status_events(
+    ctx: &Context,
+    reference: &k8s_openapi::api::core::v1::ObjectReference,
+    old: Option<&acko_api::AerospikeClusterStatus>,
+    new: &acko_api::AerospikeClusterStatus,
+    invalid: Option<&DesiredError>,
+) {
+    let old_phase = old.and_then(|s| s.phase);
+    if new.phase != old_phase {
+        match (new.phase, invalid) {
+            (Some(acko_api::ClusterPhase::Completed), _) => {
+                let note = new.phase_reason.clone().unwrap_or_default();
+                events::publish(
+                    &ctx.recorder,
+                    reference,
+                    Reason::ClusterCompleted,
+                    &note,
+                    false,
+                )
+                .await;
+            }
+            (Some(acko_api::ClusterPhase::Error), Some(e)) => {
+                let reason = match e {
+                    DesiredError::Template(_) => Reason::TemplateUnavailable,
+                    _ => Reason::InvalidSpec,
+                };
+                events::publish(&ctx.recorder, reference, reason, &e.message(), true).await;
+            }
+            _ => {}
+        }
+    }
+    let cond_false = |s: Option<&acko_api::AerospikeClusterStatus>, t: &str| {
+        s.and_then(|s| s.conditions.as_ref())
+            .and_then(|c| c.iter().find(|c| c.type_ == t))
+            .is_some_and(|c| c.status == "False")
+    };
+    let t = crate::status::conditions::OPTIONAL_RESOURCES;
+    if cond_false(Some(new), t) && !cond_false(old, t) {
+        let msg = new
+            .conditions
+            .iter()
+            .flatten()
+            .find(|c| c.type_ == t)
+            .map(|c| c.message.clone())
+            .unwrap_or_default();
+        events::publish(
+            &ctx.recorder,
+            reference,
+            Reason::OptionalCrdMissing,
+            &msg,
+            true,
+        )
+        .await;
+    }
+}
+
+/// The controller's error policy: jittered exponential backoff, never a hot loop.
+pub fn error_policy(cluster: Arc<AerospikeCluster>, error: &Error, ctx: Arc<Context>) -> Action {
+    let name = key(&cluster);
+    let failures = {
+        let mut map = ctx
+            .failures
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let n = map.entry(name.clone()).or_insert(0);
+        *n = n.saturating_add(1);
+        *n
+    };
+    tracing::warn!(cluster = %name, failures, error = %error, "reconcile failed");
+    Action::requeue(backoff(failures, &name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_is_capped_and_jittered() {
+        let first = backoff(1, "a");
+        assert!(first >= Duration::from_millis(1600) && first <= Duration::from_millis(2400));
+        let late = backoff(30, "a");
+        assert!(late <= Duration::from_secs(360) && late >= Duration::from_secs(240));
+    }
+
+    #[test]
+    fn status_patch_nulls_fields_that_disappeared() {
+        let old = acko_api::AerospikeClusterStatus {
+            last_reconcile_error: Some("boom".into()),
+            ..Default::default()
+        };
+        let new = acko_api::AerospikeClusterStatus::default();
+        let p = status_patch(&new, Some(&old));
+        assert_eq!(p["status"]["lastReconcileError"], Value::Null);
+        assert!(
+            p["status"]
+                .as_object()
+                .unwrap()
+                .contains_key("lastReconcileError")
+        );
+    }
+}

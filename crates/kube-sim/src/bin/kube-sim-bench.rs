@@ -1,0 +1,2 @@
+//! Benchmark placeholder (filled in phase 4).
+fn main() {}

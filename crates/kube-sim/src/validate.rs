@@ -1,0 +1,223 @@
+//! OpenAPI v3 schema handling for custom resources, as the apiserver does it on every write:
+//! `default`s filled in, unknown fields pruned (unless `x-kubernetes-preserve-unknown-fields`),
+//! then type / required / enum / bounds / length / item-count checks; every violation becomes a
+//! cause of one 422 with its field path. CEL (`x-kubernetes-validations`) is not evaluated here.
+
+use serde_json::{Map, Value};
+
+use crate::error::{ApiError, ApiResult};
+use crate::kinds::{self, ResourceType};
+use crate::store::{Inner, name_of};
+
+/// Default, prune and validate a custom resource against its CRD schema (no-op for built-ins).
+pub fn object(inner: &Inner, rt: &ResourceType, obj: &mut Value) -> ApiResult<()> {
+    if !rt.custom {
+        return Ok(());
+    }
+    let crd_rt = inner
+        .types
+        .iter()
+        .find(|t| t.kind == "CustomResourceDefinition")
+        .cloned()
+        .expect("CRD kind is built in");
+    let Some(crd) = inner.try_get(&crd_rt, "", &format!("{}.{}", rt.plural, rt.group)) else {
+        return Ok(());
+    };
+    let Some(schema) = kinds::crd_schema(&crd, &rt.version).cloned() else {
+        return Ok(());
+    };
+    let metadata = obj.get("metadata").cloned();
+    let mut causes = Vec::new();
+    walk(&schema, obj, "", &mut causes, true);
+    if let Some(md) = metadata {
+        obj["metadata"] = md;
+    }
+    if causes.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(&rt.kind, name_of(obj), causes))
+    }
+}
+
+fn type_ok(ty: &str, v: &Value) -> bool {
+    match ty {
+        "object" => v.is_object(),
+        "array" => v.is_array(),
+        "string" => v.is_string(),
+        "integer" => v.is_i64() || v.is_u64(),
+        "number" => v.is_number(),
+        "boolean" => v.is_boolean(),
+        _ => true,
+    }
+}
+
+fn walk(schema: &Value, v: &mut Value, path: &str, causes: &mut Vec<(String, String)>, root: bool) {
+    let field = if path.is_empty() {
+        "<root>".to_string()
+    } else {
+        path.to_string()
+    };
+    if v.is_null() && schema["nullable"].as_bool() == Some(true) {
+        return;
+    }
+    let int_or_string = schema["x-kubernetes-int-or-string"].as_bool() == Some(true);
+    if let Some(ty) = schema["type"].as_str() {
+        if !int_or_string && !type_ok(ty, v) {
+            causes.push((
+                field,
+                format!("Invalid value: {}: must be of type {ty}", short(v)),
+            ));
+            return;
+        }
+    }
+    if let Some(e) = schema["enum"].as_array() {
+        if !e.contains(v) {
+            let allowed: Vec<String> = e.iter().map(|x| x.to_string()).collect();
+            causes.push((
+                field.clone(),
+                format!(
+                    "Unsupported value: {}: supported values: {}",
+                    short(v),
+                    allowed.join(", ")
+                ),
+            ));
+        }
+    }
+    if let Some(n) = v.as_f64() {
+        if let Some(min) = schema["minimum"].as_f64() {
+            if n < min {
+                causes.push((
+                    field.clone(),
+                    format!("Invalid value: {n}: should be greater than or equal to {min}"),
+                ));
+            }
+        }
+        if let Some(max) = schema["maximum"].as_f64() {
+            if n > max {
+                causes.push((
+                    field.clone(),
+                    format!("Invalid value: {n}: should be less than or equal to {max}"),
+                ));
+            }
+        }
+    }
+    if let Some(s) = v.as_str() {
+        let len = s.chars().count() as u64;
+        if schema["minLength"].as_u64().is_some_and(|m| len < m) {
+            causes.push((
+                field.clone(),
+                format!(
+                    "Invalid value: {s:?}: should be at least {} chars long",
+                    schema["minLength"]
+                ),
+            ));
+        }
+        if schema["maxLength"].as_u64().is_some_and(|m| len > m) {
+            causes.push((
+                field.clone(),
+                format!("Too long: may not be longer than {}", schema["maxLength"]),
+            ));
+        }
+    }
+    match v {
+        Value::Object(m) => walk_object(schema, m, path, causes, root),
+        Value::Array(items) => {
+            let n = items.len() as u64;
+            if schema["minItems"].as_u64().is_some_and(|m| n < m) {
+                causes.push((
+                    field.clone(),
+                    format!(
+                        "Invalid value: {n}: should have at least {} items",
+                        schema["minItems"]
+                    ),
+                ));
+            }
+            if schema["maxItems"].as_u64().is_some_and(|m| n > m) {
+                causes.push((
+                    field,
+                    format!(
+                        "Too many: {n}: must have at most {} items",
+                        schema["maxItems"]
+                    ),
+                ));
+            }
+            if let Some(is) = schema.get("items") {
+                for (i, item) in items.iter_mut().enumerate() {
+                    walk(is, item, &format!("{path}[{i}]"), causes, false);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn walk_object(
+    schema: &Value,
+    m: &mut Map<String, Value>,
+    path: &str,
+    causes: &mut Vec<(String, String)>,
+    root: bool,
+) {
+    let props = schema["properties"].as_object();
+    if let Some(props) = props {
+        for (k, ps) in props {
+            if !m.contains_key(k) {
+                if let Some(d) = ps.get("default") {
+                    m.insert(k.clone(), d.clone());
+                }
+            }
+        }
+    }
+    for r in schema["required"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+    {
+        if !m.contains_key(r) {
+            causes.push((join(path, r), "Required value".into()));
+        }
+    }
+    let preserve = schema["x-kubernetes-preserve-unknown-fields"].as_bool() == Some(true);
+    let additional = schema.get("additionalProperties").filter(|a| a.is_object());
+    let keys: Vec<String> = m.keys().cloned().collect();
+    for k in keys {
+        if root && matches!(k.as_str(), "apiVersion" | "kind" | "metadata") {
+            continue;
+        }
+        let sub = props.and_then(|p| p.get(&k)).or(additional);
+        match sub {
+            Some(s) => {
+                if let Some(v) = m.get_mut(&k) {
+                    walk(s, v, &join(path, &k), causes, false);
+                }
+            }
+            None if preserve
+                || (props.is_none()
+                    && schema
+                        .get("additionalProperties")
+                        .is_some_and(|a| a == &Value::Bool(true))) => {}
+            None if props.is_none() && additional.is_none() && schema.get("type").is_none() => {}
+            None => {
+                m.remove(&k);
+            }
+        }
+    }
+}
+
+fn join(path: &str, k: &str) -> String {
+    if path.is_empty() {
+        k.to_string()
+    } else {
+        format!("{path}.{k}")
+    }
+}
+
+fn short(v: &Value) -> String {
+    let s = v.to_string();
+    if s.chars().count() > 60 {
+        format!("{}...", s.chars().take(57).collect::<String>())
+    } else {
+        s
+    }
+}
