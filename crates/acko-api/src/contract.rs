@@ -315,6 +315,16 @@ impl WipeRequest {
     }
 }
 
+/// Lower-case hex SHA-256 of `bytes`: the one digest of the contract (config hashes, the
+/// applied-config log line), shared by acko-render and acko-init.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 impl NetworkAccessType {
     /// True for the two types that need the Node object (and so the node-reader ClusterRole).
     pub fn needs_node(self) -> bool {
@@ -391,6 +401,15 @@ mod tests {
         assert_eq!(s.external_address_timeout_seconds, 120);
         let err = InitSettings::from_json(r#"{"network":{}}"#).unwrap_err();
         assert!(err.to_string().contains("configHash"), "{err}");
+    }
+
+    #[test]
+    fn sha256_of_known_inputs() {
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(sha256_hex(b"").len(), 64);
     }
 
     #[test]

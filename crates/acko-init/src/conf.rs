@@ -13,7 +13,6 @@ use std::io::Write;
 use std::path::Path;
 
 use aerospike_conf::AerospikeConf;
-use sha2::{Digest, Sha256};
 
 use crate::error::InitError;
 use crate::resolve::Resolved;
@@ -68,8 +67,7 @@ pub fn apply(template: &str, resolved: &Resolved) -> Result<FinalConf, InitError
 
 /// SHA-256 hex of a text (used to log which exact file was applied).
 pub fn sha256_hex(text: &str) -> String {
-    let digest = Sha256::digest(text.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    acko_api::contract::sha256_hex(text.as_bytes())
 }
 
 /// Writes `contents` to `path` atomically: a temporary file in the same directory, fsync,

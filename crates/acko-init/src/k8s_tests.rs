@@ -130,18 +130,119 @@ async fn service_forbidden_and_not_found() {
     );
 }
 
-#[tokio::test]
-async fn server_error_is_reported_with_code() {
-    let api = mock_api(
-        "/api/v1/nodes/worker-1",
+/// A kube client whose API server answers the n-th request with `replies[n]`: `Some((status,
+/// body))`, or `None` to never answer (a hung connection). Returns the client and a task
+/// that yields how many requests arrived (it ends when the client is dropped).
+fn scripted_api(
+    replies: Vec<Option<(StatusCode, serde_json::Value)>>,
+) -> (KubeApi, tokio::task::JoinHandle<usize>) {
+    let (svc, mut handle) = tower_test::mock::pair::<Request<Body>, Response<Body>>();
+    let server = tokio::spawn(async move {
+        let mut hung = Vec::new();
+        let mut count = 0;
+        while let Some((req, send)) = handle.next_request().await {
+            assert_eq!(req.uri().path(), "/api/v1/nodes/worker-1");
+            let reply = replies.get(count).cloned().flatten();
+            count += 1;
+            match reply {
+                Some((status, body)) => send.send_response(
+                    Response::builder()
+                        .status(status)
+                        .header("content-type", "application/json")
+                        .body(Body::from(serde_json::to_vec(&body).unwrap()))
+                        .unwrap(),
+                ),
+                None => hung.push(send),
+            }
+        }
+        count
+    });
+    (KubeApi::new(kube::Client::new(svc, "default")), server)
+}
+
+fn node_ok() -> Option<(StatusCode, serde_json::Value)> {
+    Some((
+        StatusCode::OK,
+        json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": "worker-1"},
+               "status": {"addresses": [{"type": "InternalIP", "address": "172.18.0.3"}]}}),
+    ))
+}
+
+async fn requests_after(api: KubeApi, server: tokio::task::JoinHandle<usize>) -> usize {
+    drop(api);
+    server.await.unwrap()
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_hung_response_times_out_and_is_retried() {
+    let (api, server) = scripted_api(vec![None, node_ok()]);
+    let start = tokio::time::Instant::now();
+    let node = api.get_node("worker-1").await.unwrap();
+    assert_eq!(node.metadata.name.as_deref(), Some("worker-1"));
+    // One request timeout (10 s) plus the first backoff (0.5 s).
+    assert_eq!(start.elapsed(), std::time::Duration::from_millis(10_500));
+    assert_eq!(requests_after(api, server).await, 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_500_then_a_200_succeeds() {
+    let (api, server) = scripted_api(vec![
+        Some((
+            StatusCode::INTERNAL_SERVER_ERROR,
+            status_body(500, "InternalError", "etcd is sad"),
+        )),
+        node_ok(),
+    ]);
+    assert!(api.get_node("worker-1").await.is_ok());
+    assert_eq!(requests_after(api, server).await, 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_429_then_a_200_succeeds() {
+    let (api, server) = scripted_api(vec![
+        Some((
+            StatusCode::TOO_MANY_REQUESTS,
+            status_body(429, "TooManyRequests", "slow down"),
+        )),
+        node_ok(),
+    ]);
+    assert!(api.get_node("worker-1").await.is_ok());
+    assert_eq!(requests_after(api, server).await, 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn forbidden_fails_at_once_without_retry() {
+    let (api, server) = scripted_api(vec![Some((
+        StatusCode::FORBIDDEN,
+        status_body(403, "Forbidden", "cannot get resource nodes"),
+    ))]);
+    let start = tokio::time::Instant::now();
+    let err = api.get_node("worker-1").await.unwrap_err();
+    assert!(matches!(err, InitError::Forbidden { .. }), "{err}");
+    assert_eq!(start.elapsed(), std::time::Duration::ZERO);
+    assert_eq!(requests_after(api, server).await, 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn server_errors_are_retried_within_the_budget_then_reported_with_code() {
+    let error = Some((
         StatusCode::INTERNAL_SERVER_ERROR,
         status_body(500, "InternalError", "etcd is sad"),
-    );
+    ));
+    let (api, server) = scripted_api(vec![error; 100]);
+    let api = api.with_policy(RetryPolicy {
+        budget: std::time::Duration::from_secs(20),
+        ..RetryPolicy::default()
+    });
+    let start = tokio::time::Instant::now();
     let text = api.get_node("worker-1").await.unwrap_err().to_string();
     assert!(
-        text.contains("HTTP 500") && text.contains("etcd is sad"),
+        text.contains("HTTP 500") && text.contains("etcd is sad") && text.contains("attempts"),
         "{text}"
     );
+    assert!(start.elapsed() <= std::time::Duration::from_secs(20));
+    // 0.5 + 1 + 2 + 4 + 8 = 15.5 s of backoff fit in 20 s: six attempts.
+    assert_eq!(requests_after(api, server).await, 6);
 }
 
 /// Polling through the real kube client: 404 (Service not created yet), then no ingress,

@@ -31,6 +31,9 @@ pub const CONF_KEY: &str = acko_api::contract::CONF_KEY;
 /// The ConfigMap key holding [`InitSettings`] (defined in [`acko_api::contract`]).
 pub const SETTINGS_KEY: &str = acko_api::contract::INIT_SETTINGS_KEY;
 
+/// Extra time after `externalAddressTimeoutSeconds` before `prepare` gives up on the API.
+pub const API_DEADLINE_GRACE: Duration = Duration::from_secs(5);
+
 /// Where things are read and written (defaults from docs/pod-contract.md).
 #[derive(Debug, Clone)]
 pub struct Paths {
@@ -221,7 +224,29 @@ pub async fn run(
         }
     }
     let facts = &facts;
-    let (service_type, resolved, conf) = build(&source, facts, api, opts).await?;
+    // All API work (Node read, Service polling, with their retries) is bounded by
+    // externalAddressTimeoutSeconds; the grace lets the polling report its own, more precise
+    // timeout first.
+    let budget = opts.external_timeout.unwrap_or(Duration::from_secs(
+        source.settings.external_address_timeout_seconds,
+    ));
+    let (service_type, resolved, conf) = match tokio::time::timeout(
+        budget + API_DEADLINE_GRACE,
+        build(&source, facts, api, opts),
+    )
+    .await
+    {
+        Ok(result) => result?,
+        Err(_) => {
+            return Err(InitError::Api {
+                object: "the pod's Node / per-pod Service".to_owned(),
+                message: format!(
+                    "no answer within externalAddressTimeoutSeconds ({} s); check that the API server is reachable from the pod",
+                    budget.as_secs()
+                ),
+            });
+        }
+    };
     if !opts.dry_run {
         check_fabric_bindable(&resolved)?;
     }

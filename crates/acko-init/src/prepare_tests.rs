@@ -325,3 +325,35 @@ async fn a_wipe_request_wipes_only_the_pod_it_names() {
     assert!(err.contains("demo-1-0"), "{err}");
     assert!(volume_of("demo-1-1").join("test.dat").exists());
 }
+
+/// An API that never answers.
+struct Hung;
+
+impl ClusterApi for Hung {
+    async fn get_node(&self, _name: &str) -> Result<Node, InitError> {
+        std::future::pending().await
+    }
+
+    async fn get_service(&self, _namespace: &str, _name: &str) -> Result<Service, InitError> {
+        std::future::pending().await
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn all_api_work_is_bounded_by_the_external_address_timeout() {
+    let f = fixture(
+        json!({"configHash": "h6", "network": {"accessType": "hostInternal"},
+                           "externalAddressTimeoutSeconds": 30}),
+    );
+    let start = tokio::time::Instant::now();
+    let err = run(&f.paths, &facts(), &Hung, &dry()).await.unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("within externalAddressTimeoutSeconds (30 s)"),
+        "{err}"
+    );
+    assert_eq!(
+        start.elapsed(),
+        Duration::from_secs(30) + API_DEADLINE_GRACE
+    );
+}

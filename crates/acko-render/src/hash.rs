@@ -2,18 +2,9 @@
 //! `DefaultHasher`, whose output may change between releases.
 
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
-/// Lower-case hex SHA-256 of `bytes`.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let mut out = String::with_capacity(64);
-    for b in digest {
-        out.push(char::from_digit(u32::from(b >> 4), 16).unwrap_or('0'));
-        out.push(char::from_digit(u32::from(b & 0x0f), 16).unwrap_or('0'));
-    }
-    out
-}
+/// Lower-case hex SHA-256 of `bytes` (defined once in [`acko_api::contract`]).
+pub use acko_api::contract::sha256_hex;
 
 /// SHA-256 of the canonical JSON of `value`: object keys sorted at every level, no whitespace.
 /// Two values that serialise to the same JSON document (whatever their field order) hash equal.

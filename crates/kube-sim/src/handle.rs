@@ -206,6 +206,81 @@ impl SimHandle {
             .collect()
     }
 
+    /// Seed list `ip:port,...` of the live fake Aerospike nodes of an AerospikeCluster.
+    pub async fn aerospike_hosts(&self, ns: &str, cluster: &str) -> Option<String> {
+        self.state
+            .runtime
+            .aerospike
+            .hosts(&(ns.to_string(), cluster.to_string()))
+            .await
+    }
+
+    /// The (config hash, final aerospike.conf) a pod's fake node runs with.
+    pub fn aerospike_conf(&self, ns: &str, pod: &str) -> Option<(String, String)> {
+        self.state.runtime.aerospike.rendered(ns, pod)
+    }
+
+    /// Warm restart of a pod's fake node (what writing the pod contract's `restart-request`
+    /// does): re-render from the current rack ConfigMap and restart. Returns the applied hash.
+    pub async fn warm_restart(&self, ns: &str, pod: &str) -> Result<String, String> {
+        crate::aerospike::warm_restart(&self.state, ns, pod).await
+    }
+
+    /// Run `f` on the fake cluster of an AerospikeCluster (None when it has no running node).
+    pub async fn with_fake<R>(
+        &self,
+        ns: &str,
+        cluster: &str,
+        f: impl FnOnce(&aerospike_fake::FakeCluster) -> R,
+    ) -> Option<R> {
+        self.state
+            .runtime
+            .aerospike
+            .with_fake(&(ns.to_string(), cluster.to_string()), f)
+            .await
+    }
+
+    /// Disk full on the fake cluster: writes answer result code 8 (out of space) until cleared.
+    pub async fn aerospike_disk_full(&self, ns: &str, cluster: &str, full: bool) -> bool {
+        self.with_fake(ns, cluster, |f| {
+            if full {
+                f.fail_msg(aerospike_fake::MsgKind::Write, 8, None);
+            } else {
+                f.clear_failures();
+            }
+        })
+        .await
+        .is_some()
+    }
+
+    /// Migrations that take `duration`: partitions stay pending until it has passed.
+    pub async fn aerospike_migrations_for(
+        &self,
+        ns: &str,
+        cluster: &str,
+        duration: Duration,
+    ) -> bool {
+        let key = (ns.to_string(), cluster.to_string());
+        let started = self
+            .state
+            .runtime
+            .aerospike
+            .with_fake(&key, |f| f.start_migrations(4096, 0))
+            .await
+            .is_some();
+        if started {
+            let st = self.state.clone();
+            tokio::spawn(async move {
+                tokio::time::sleep(duration).await;
+                st.runtime
+                    .aerospike
+                    .with_fake(&key, |f| f.start_migrations(0, 0))
+                    .await;
+            });
+        }
+        started
+    }
+
     /// Wake the controllers (after changing a fault that is not an object).
     pub fn poke(&self) {
         let rt = self

@@ -82,7 +82,6 @@ impl Default for SimConfig {
 }
 
 /// State shared by the HTTP server, the controllers and the test handle.
-#[derive(Debug)]
 pub struct SimState {
     /// Objects and events.
     pub store: Arc<store::Store>,
@@ -98,6 +97,17 @@ pub struct SimState {
     pub config: SimConfig,
     /// Runtime state of the simulated kubelet / aerospike nodes.
     pub runtime: controllers::Runtime,
+    /// A client of this simulator (used by acko-init's code for Node/Service reads).
+    pub client: std::sync::OnceLock<kube::Client>,
+}
+
+impl std::fmt::Debug for SimState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SimState")
+            .field("config", &self.config)
+            .field("rv", &self.store.rv())
+            .finish_non_exhaustive()
+    }
 }
 
 /// Entry point.
@@ -127,6 +137,7 @@ impl Sim {
             bookmark_interval: Mutex::new(config.bookmark_interval),
             runtime: controllers::Runtime::default(),
             config: config.clone(),
+            client: std::sync::OnceLock::new(),
         });
         handle::seed(&state)?;
         let listener =
@@ -142,6 +153,7 @@ impl Sim {
         }
         let handle = SimHandle::new(state, addr, tasks);
         let client = handle.client()?;
+        let _ = handle.state.client.set(client.clone());
         Ok((client, handle))
     }
 }

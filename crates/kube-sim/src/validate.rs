@@ -11,6 +11,7 @@ use crate::store::{Inner, name_of};
 
 /// Default, prune and validate a custom resource against its CRD schema (no-op for built-ins).
 pub fn object(inner: &Inner, rt: &ResourceType, obj: &mut Value) -> ApiResult<()> {
+    metadata(rt, obj)?;
     if !rt.custom {
         return Ok(());
     }
@@ -31,6 +32,49 @@ pub fn object(inner: &Inner, rt: &ResourceType, obj: &mut Value) -> ApiResult<()
     walk(&schema, obj, "", &mut causes, true);
     if let Some(md) = metadata {
         obj["metadata"] = md;
+    }
+    if causes.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(&rt.kind, name_of(obj), causes))
+    }
+}
+
+/// Metadata rules of every kind: complete ownerReferences (a uid is required), label values.
+pub fn metadata(rt: &ResourceType, obj: &Value) -> ApiResult<()> {
+    let mut causes = Vec::new();
+    for (i, r) in obj["metadata"]["ownerReferences"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        for f in ["apiVersion", "kind", "name", "uid"] {
+            if r[f].as_str().is_none_or(str::is_empty) {
+                causes.push((
+                    format!("metadata.ownerReferences[{i}].{f}"),
+                    format!("Invalid value: \"\": {f} must not be empty"),
+                ));
+            }
+        }
+    }
+    for (k, v) in obj["metadata"]["labels"].as_object().into_iter().flatten() {
+        let Some(v) = v.as_str() else {
+            causes.push((
+                format!("metadata.labels.{k}"),
+                "Invalid value: must be a string".into(),
+            ));
+            continue;
+        };
+        let ok = v.len() <= 63
+            && v.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+            && (v.is_empty()
+                || (v.starts_with(|c: char| c.is_ascii_alphanumeric())
+                    && v.ends_with(|c: char| c.is_ascii_alphanumeric())));
+        if !ok {
+            causes.push((format!("metadata.labels.{k}"), format!("Invalid value: {v:?}: a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (at most 63 characters)")));
+        }
     }
     if causes.is_empty() {
         Ok(())

@@ -223,6 +223,13 @@ fn done(observed: &Observed, desired: &Desired) -> Plan {
         };
         return Plan::new(Step::Wait, ClusterPhase::InProgress, reason);
     }
+    if let Err(why) = safety::settled(observed) {
+        return Plan::new(
+            Step::Wait,
+            ClusterPhase::InProgress,
+            format!("waiting for the Aerospike cluster to form: {why}"),
+        );
+    }
     Plan::new(
         Step::Done,
         ClusterPhase::Completed,
@@ -238,12 +245,6 @@ fn finalize(observed: &Observed, desired: Option<&Desired>) -> Plan {
             "deleting (finalizer already removed)",
         );
     }
-    let objects: Vec<ObjectKey> = observed
-        .objects
-        .values()
-        .filter(|o| o.owned && o.key.namespace.is_none())
-        .map(|o| o.key.clone())
-        .collect();
     let claims: Vec<String> = match desired {
         Some(d) => observed
             .claims
@@ -253,6 +254,18 @@ fn finalize(observed: &Observed, desired: Option<&Desired>) -> Plan {
             .collect(),
         None => Vec::new(),
     };
+    // Cluster-scoped objects cannot be garbage-collected through an owner reference. With
+    // claims to delete, the StatefulSets go first so that nothing recreates the claims.
+    let objects: Vec<ObjectKey> = observed
+        .objects
+        .values()
+        .filter(|o| {
+            o.owned
+                && (o.key.namespace.is_none()
+                    || (!claims.is_empty() && o.key.kind == "StatefulSet"))
+        })
+        .map(|o| o.key.clone())
+        .collect();
     let reason = if claims.is_empty() {
         "deleting: owned objects are garbage-collected, PVCs are kept (no cascadeDelete)".to_owned()
     } else {

@@ -121,12 +121,20 @@ fn deletion_with_cascade_deletes_the_claims_and_cluster_scoped_objects() {
         },
     );
     let p = run(&o, &d);
-    assert_eq!(
-        p.step,
-        Step::Finalize {
-            objects: vec![role],
-            claims: vec!["data-demo-0-0".into()]
-        }
+    let sts = d
+        .objects
+        .iter()
+        .find(|x| x.key.kind == "StatefulSet")
+        .unwrap()
+        .key
+        .clone();
+    let Step::Finalize { objects, claims } = p.step else {
+        panic!("expected Finalize, got {p:?}");
+    };
+    assert_eq!(claims, vec!["data-demo-0-0".to_owned()]);
+    assert!(
+        objects.contains(&role) && objects.contains(&sts),
+        "{objects:?}"
     );
 }
 
@@ -553,4 +561,17 @@ fn not_all_pods_ready_is_in_progress_not_completed() {
         (p.step.clone(), p.phase),
         (Step::Wait, ClusterPhase::InProgress)
     );
+}
+
+#[test]
+fn ready_pods_without_a_formed_aerospike_cluster_are_not_completed() {
+    let d = want("");
+    let mut o = converged(&d);
+    pod_mut(&mut o, "demo-0-1").node = Some(node("demo-0-1", 1, KEY, 0));
+    let p = run(&o, &d);
+    assert_eq!(
+        (p.step.clone(), p.phase),
+        (Step::Wait, ClusterPhase::InProgress)
+    );
+    assert!(p.reason.contains("Aerospike cluster"), "{}", p.reason);
 }

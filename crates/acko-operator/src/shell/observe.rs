@@ -118,6 +118,12 @@ pub async fn observe(
     let namespace = cluster.namespace().unwrap_or_else(|| "default".to_owned());
     let uid = cluster.uid().unwrap_or_default();
     let selector = format!("{}={name}", acko_render::labels::LABEL_CLUSTER);
+    // Pods and PVCs carry (at least) the StatefulSet selector labels.
+    let member_selector = acko_render::labels::cluster_selector(&name)
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(",");
     let mut observed = Observed {
         name: name.clone(),
         namespace: namespace.clone(),
@@ -174,7 +180,7 @@ pub async fn observe(
 
     let pods_api: Api<Pod> = Api::namespaced(ctx.client.clone(), &namespace);
     let pods = pods_api
-        .list(&ListParams::default().labels(&selector))
+        .list(&ListParams::default().labels(&member_selector))
         .await
         .map_err(|e| Error::kube("listing pods", e))?;
     let mut raw_pods = BTreeMap::new();
@@ -219,7 +225,7 @@ pub async fn observe(
 
     let claims: Api<PersistentVolumeClaim> = Api::namespaced(ctx.client.clone(), &namespace);
     let claims = claims
-        .list(&ListParams::default().labels(&selector))
+        .list(&ListParams::default().labels(&member_selector))
         .await
         .map_err(|e| Error::kube("listing persistentvolumeclaims", e))?;
     observed.claims = claims

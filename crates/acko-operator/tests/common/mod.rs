@@ -3,6 +3,9 @@
 //! changes, never sleeping).
 #![allow(dead_code)]
 
+pub mod model;
+pub mod safety;
+
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -51,22 +54,51 @@ async fn counting_client(yaml: &str, writes: Arc<AtomicUsize>, log: Arc<Log>) ->
 }
 
 pub async fn start() -> Harness {
+    start_with(false).await.0
+}
+
+/// A harness whose operator gets Aerospike facts from [`model::ModelAgent`].
+pub async fn start_model() -> (Harness, Arc<model::ModelAgent>) {
+    let (h, m) = start_with(true).await;
+    (h, m.expect("model agent"))
+}
+
+/// Replaces the operator's context by a fresh one (an operator restart: no state kept).
+pub fn restart_operator(h: &mut Harness, agent: Arc<dyn acko_operator::shell::agent::PodAgent>) {
+    let mut ctx = Context::new(
+        h.client.clone(),
+        agent,
+        h.ctx.available_kinds.clone(),
+        Default::default(),
+    );
+    ctx.wait_interval = Duration::from_millis(200);
+    h.ctx = Arc::new(ctx);
+}
+
+async fn start_with(model: bool) -> (Harness, Option<Arc<model::ModelAgent>>) {
     acko_operator::install_crypto_provider();
     let (_, sim) = kube_sim::Sim::start().await.expect("simulator starts");
     let writes = Arc::new(AtomicUsize::new(0));
     let log = Arc::new(Log::default());
     let client = counting_client(&sim.kubeconfig_yaml(), writes.clone(), log.clone()).await;
-    let agent = Arc::new(KubeAgent::new(client.clone(), Duration::from_millis(500)));
+    let model_agent = model.then(|| Arc::new(model::ModelAgent::new(client.clone())));
+    let agent: Arc<dyn acko_operator::shell::agent::PodAgent> = match &model_agent {
+        Some(m) => m.clone(),
+        None => Arc::new(KubeAgent::new(client.clone(), Duration::from_millis(500))),
+    };
     let available = shell::kinds::discover_optional(&client).await;
     let mut ctx = Context::new(client.clone(), agent, available, Default::default());
     ctx.wait_interval = Duration::from_millis(200);
-    Harness {
-        client,
-        sim,
-        ctx: Arc::new(ctx),
-        writes,
-        log,
-    }
+    (
+        Harness {
+            client,
+            sim,
+            ctx: Arc::new(ctx),
+            writes,
+            log,
+        },
+        model_agent,
+    )
 }
 
 pub fn cluster_yaml(name: &str, extra: &str) -> AerospikeCluster {
@@ -127,6 +159,29 @@ impl Harness {
     pub async fn drive(
         &self,
         name: &str,
+        check: impl FnMut(&Harness),
+        done: impl Fn(Option<&AerospikeCluster>) -> bool,
+    ) -> Option<AerospikeCluster> {
+        self.drive_checked(name, None, None, check, done).await
+    }
+
+    /// [`Self::drive`] with the safety checker after every step.
+    pub async fn drive_safe(
+        &self,
+        name: &str,
+        model: &model::ModelAgent,
+        checker: &mut safety::Checker,
+        done: impl Fn(Option<&AerospikeCluster>) -> bool,
+    ) -> Option<AerospikeCluster> {
+        self.drive_checked(name, Some(model), Some(checker), |_| {}, done)
+            .await
+    }
+
+    async fn drive_checked(
+        &self,
+        name: &str,
+        model: Option<&model::ModelAgent>,
+        mut checker: Option<&mut safety::Checker>,
         mut check: impl FnMut(&Harness),
         done: impl Fn(Option<&AerospikeCluster>) -> bool,
     ) -> Option<AerospikeCluster> {
@@ -146,10 +201,14 @@ impl Harness {
                     .map(|s| (&s.phase, &s.phase_reason))
             );
             let before = self.writes();
+            let migrating = model.is_some_and(model::ModelAgent::migrating);
             if let Some(Err(e)) = self.reconcile(name).await {
                 eprintln!("reconcile error (retried): {e}");
             }
             check(self);
+            if let Some(c) = checker.as_deref_mut() {
+                c.step(&self.client, migrating, &self.write_log()).await;
+            }
             if self.writes() == before {
                 // Nothing written: wait for the world to change (or a short bound).
                 let _ = tokio::time::timeout(Duration::from_millis(500), rx.recv()).await;
