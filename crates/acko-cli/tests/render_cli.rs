@@ -34,7 +34,9 @@ fn renders_multi_document_yaml_in_apply_order() {
     assert_eq!(code, 0, "{stderr}");
     let docs: Vec<serde_json::Value> = serde_saphyr::from_multiple(&stdout).expect("valid YAML");
     let kinds: Vec<&str> = docs.iter().map(|d| d["kind"].as_str().unwrap()).collect();
-    assert_eq!(kinds.first(), Some(&"ClusterRole"));
+    // The pods' own ServiceAccount first (acko-render a1f8d79), then their roles.
+    assert_eq!(kinds.first(), Some(&"ServiceAccount"));
+    assert_eq!(kinds.get(1), Some(&"ClusterRole"));
     assert!(kinds.contains(&"NetworkPolicy"));
     assert_eq!(kinds.last(), Some(&"StatefulSet"));
     let sts = docs.iter().find(|d| d["kind"] == "StatefulSet").unwrap();
