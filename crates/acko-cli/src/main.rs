@@ -22,6 +22,8 @@ enum Command {
     Validate(cmd::validate::ValidateArgs),
     /// Render every Kubernetes object the operator would create for a cluster.
     Render(cmd::render::RenderArgs),
+    /// Print the operator's install manifests (`--dry-run`; `--with-manager`, `--namespace`).
+    Install(cmd::install::InstallArgs),
     /// Run info commands against one or more Aerospike nodes.
     Info(cmd::info::InfoArgs),
 }
@@ -33,6 +35,7 @@ fn main() {
         Command::Validate(args) => cmd::validate::run(args),
         Command::Render(args) => cmd::render::run(args),
         Command::Info(args) => cmd::info::run(args),
+        Command::Install(args) => cmd::install::run(args),
     };
     std::process::exit(code);
 }

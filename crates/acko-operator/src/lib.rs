@@ -3,6 +3,7 @@
 //! * [`desired`]: spec → validated, rendered objects plus planner knobs (pure).
 //! * [`observed`]: what the shell saw (objects, pods, per-pod Aerospike facts) as plain data.
 //! * [`plan`]: `plan(observed, desired) -> Plan`, the next safe step with its reason (pure).
+//! * [`rbac`]: the grants the operator needs, the source of its ClusterRole and Role.
 //! * [`status`]: the status subresource computed from observed + plan (pure).
 //! * [`shell`]: the thin IO shell on kube-runtime (observe, execute, controller, metrics,
 //!   health, leader election).
@@ -10,6 +11,7 @@
 pub mod desired;
 pub mod observed;
 pub mod plan;
+pub mod rbac;
 pub mod shell;
 pub mod status;
 

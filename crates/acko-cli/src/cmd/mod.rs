@@ -2,5 +2,6 @@
 
 pub mod crd;
 pub mod info;
+pub mod install;
 pub mod render;
 pub mod validate;
