@@ -26,9 +26,9 @@ use crate::http::query::{self, PkMatch, QueryRequest};
 use crate::http::records::write_policy;
 use crate::http::udfs::decode_udf_error;
 use crate::info::{self, ok_replies};
-use asinfo::command::InfoCommand;
 use crate::scan::{RecordJson, hex};
 use crate::values;
+use asinfo::command::InfoCommand;
 
 /// Rows per `rows` event.
 const ROWS_PER_EVENT: usize = 100;
@@ -837,7 +837,6 @@ mod tests {
             "sindex/test/i"
         );
     }
-
 
     #[test]
     fn predicates_compile_through_the_query_api() {
