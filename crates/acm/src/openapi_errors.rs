@@ -57,6 +57,23 @@ fn document(path: &str, op: &mut Operation) {
             "No connection profile with this id, or the named item does not exist",
         );
     }
+    if path.starts_with("/api/v1/k8s/") {
+        add(
+            op,
+            "404",
+            "Kubernetes management is off (`k8s_disabled`), or the named object does not exist",
+        );
+        add(
+            op,
+            "502",
+            "The Kubernetes API answered with a server error",
+        );
+        add(
+            op,
+            "503",
+            "The Kubernetes API is not configured, unreachable or did not answer in time",
+        );
+    }
     if path.starts_with("/api/v1/clusters/{id}") {
         add(
             op,
