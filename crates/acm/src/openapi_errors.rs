@@ -63,11 +63,7 @@ fn document(path: &str, op: &mut Operation) {
             "404",
             "Kubernetes management is off (`k8s_disabled`), or the named object does not exist",
         );
-        add(
-            op,
-            "502",
-            "The Kubernetes API answered with a server error",
-        );
+        add(op, "502", "The Kubernetes API answered with a server error");
         add(
             op,
             "503",
