@@ -388,6 +388,12 @@ impl Inner {
             }
             let mut applied = body.clone();
             Self::check_kind(rt, &mut applied)?;
+            // An apply body may leave out `metadata.name` when the object exists: the
+            // configuration is merged onto the live object, which carries the URL's name
+            // (lease managers send such patches). A different name is always refused.
+            if name_of(&applied).is_empty() && old.is_some() {
+                applied["metadata"]["name"] = Value::String(name.to_string());
+            }
             if name_of(&applied) != name {
                 return Err(ApiError::bad_request(format!(
                     "the name in the applied configuration ({:?}) must match the name on the URL ({name})",

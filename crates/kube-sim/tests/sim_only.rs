@@ -276,3 +276,33 @@ async fn optional_kinds_exist_only_while_their_crd_is_installed() {
         "{err:?}"
     );
 }
+
+#[tokio::test]
+async fn apply_without_a_name_merges_onto_the_existing_object_only() {
+    let (client, _sim) = sim().await;
+    let ns = namespace(&client, "noname").await;
+    let api: Api<ConfigMap> = Api::namespaced(client.clone(), &ns);
+    let body = serde_json::json!({
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {},
+        "data": {"k": "v"},
+    });
+    let pp = kube::api::PatchParams::apply("lease-like");
+    // Nothing to merge onto: the name is required.
+    let err = api
+        .patch("x", &pp, &kube::api::Patch::Apply(&body))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, kube::Error::Api(s) if s.code == 400),
+        "{err:?}"
+    );
+    api.create(&PostParams::default(), &cm("x")).await.unwrap();
+    let merged = api
+        .patch("x", &pp, &kube::api::Patch::Apply(&body))
+        .await
+        .unwrap();
+    assert_eq!(merged.metadata.name.as_deref(), Some("x"));
+    assert_eq!(merged.data.unwrap()["k"], "v");
+}
