@@ -48,7 +48,6 @@ async fn patch_spec(h: &Harness, spec: serde_json::Value) {
 }
 
 #[tokio::test]
-#[ignore = "times out since kube-sim 40bd4b2 (aerospike-fake nodes, readiness probe): pods never become Ready in this harness; passed on kube-sim 98be59e; run with --run-ignored"]
 async fn create_three_reaches_completed_and_ready() {
     let (h, model) = start_model().await;
     let mut checker = Checker::new(2);
@@ -67,7 +66,6 @@ async fn create_three_reaches_completed_and_ready() {
 }
 
 #[tokio::test]
-#[ignore = "times out since kube-sim 40bd4b2 (aerospike-fake nodes, readiness probe): pods never become Ready in this harness; passed on kube-sim 98be59e; run with --run-ignored"]
 async fn scale_three_to_five_to_two_safely() {
     let (h, model) = start_model().await;
     let mut checker = Checker::new(2);
@@ -119,7 +117,6 @@ async fn scale_three_to_five_to_two_safely() {
 }
 
 #[tokio::test]
-#[ignore = "times out since kube-sim 40bd4b2 (aerospike-fake nodes, readiness probe): pods never become Ready in this harness; passed on kube-sim 98be59e; run with --run-ignored"]
 async fn static_config_change_rolls_one_pod_at_a_time_with_warm_restarts() {
     let (h, model) = start_model().await;
     let mut checker = Checker::new(2);
@@ -165,7 +162,6 @@ async fn static_config_change_rolls_one_pod_at_a_time_with_warm_restarts() {
 }
 
 #[tokio::test]
-#[ignore = "times out since kube-sim 40bd4b2 (aerospike-fake nodes, readiness probe): pods never become Ready in this harness; passed on kube-sim 98be59e; run with --run-ignored"]
 async fn pod_spec_change_deletes_pods_one_at_a_time() {
     let (h, model) = start_model().await;
     let mut checker = Checker::new(2);
@@ -188,7 +184,6 @@ async fn pod_spec_change_deletes_pods_one_at_a_time() {
 }
 
 #[tokio::test]
-#[ignore = "times out since kube-sim 40bd4b2 (aerospike-fake nodes, readiness probe): pods never become Ready in this harness; passed on kube-sim 98be59e; run with --run-ignored"]
 async fn a_pod_that_never_becomes_ready_stops_the_roll_and_says_why() {
     let (h, model) = start_model().await;
     let mut checker = Checker::new(2);
@@ -257,7 +252,6 @@ fn deletions_of(checker: &Checker, pod: &str) -> usize {
 }
 
 #[tokio::test]
-#[ignore = "times out since kube-sim 40bd4b2 (aerospike-fake nodes, readiness probe): pods never become Ready in this harness; passed on kube-sim 98be59e; run with --run-ignored"]
 async fn operator_restarted_mid_roll_resumes_without_redoing_pods() {
     let (mut h, model) = start_model().await;
     let mut checker = Checker::new(2);
@@ -287,7 +281,6 @@ async fn operator_restarted_mid_roll_resumes_without_redoing_pods() {
 }
 
 #[tokio::test]
-#[ignore = "times out since kube-sim 40bd4b2 (aerospike-fake nodes, readiness probe): pods never become Ready in this harness; passed on kube-sim 98be59e; run with --run-ignored"]
 async fn pause_mid_roll_stops_every_change_until_resumed() {
     let (h, model) = start_model().await;
     let mut checker = Checker::new(2);
@@ -333,7 +326,6 @@ async fn pause_mid_roll_stops_every_change_until_resumed() {
 }
 
 #[tokio::test]
-#[ignore = "times out since kube-sim 40bd4b2 (aerospike-fake nodes, readiness probe): pods never become Ready in this harness; passed on kube-sim 98be59e; run with --run-ignored"]
 async fn rack_added_then_removed() {
     let (h, model) = start_model().await;
     let mut checker = Checker::new(2);
@@ -364,7 +356,6 @@ async fn rack_added_then_removed() {
 }
 
 #[tokio::test]
-#[ignore = "times out since kube-sim 40bd4b2 (aerospike-fake nodes, readiness probe): pods never become Ready in this harness; passed on kube-sim 98be59e; run with --run-ignored"]
 async fn api_errors_are_retried_and_the_cluster_still_converges() {
     let (h, model) = start_model().await;
     let mut checker = Checker::new(2);
@@ -392,7 +383,6 @@ async fn api_errors_are_retried_and_the_cluster_still_converges() {
 }
 
 #[tokio::test]
-#[ignore = "times out since kube-sim 40bd4b2 (aerospike-fake nodes, readiness probe): pods never become Ready in this harness; passed on kube-sim 98be59e; run with --run-ignored"]
 async fn the_safety_checker_catches_two_members_down() {
     let (h, model) = start_model().await;
     let mut checker = Checker::new(2);

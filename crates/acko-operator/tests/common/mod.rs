@@ -77,7 +77,15 @@ pub fn restart_operator(h: &mut Harness, agent: Arc<dyn acko_operator::shell::ag
 
 async fn start_with(model: bool) -> (Harness, Option<Arc<model::ModelAgent>>) {
     acko_operator::install_crypto_provider();
-    let (_, sim) = kube_sim::Sim::start().await.expect("simulator starts");
+    // Without the model agent the tests look at the API objects alone: no simulated
+    // controllers, so no pods start and a reconcile settles once everything is applied.
+    let config = kube_sim::SimConfig {
+        controllers: model,
+        ..Default::default()
+    };
+    let (_, sim) = kube_sim::Sim::start_with(config)
+        .await
+        .expect("simulator starts");
     let writes = Arc::new(AtomicUsize::new(0));
     let log = Arc::new(Log::default());
     let client = counting_client(&sim.kubeconfig_yaml(), writes.clone(), log.clone()).await;
