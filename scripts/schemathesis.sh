@@ -31,40 +31,10 @@ if [ -z "$bin" ]; then
   bin="${CARGO_TARGET_DIR:-$root/target}/debug/aerospike-cluster-manager"
 fi
 
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
-workdir="$(mktemp -d)"
-log="$workdir/server.log"
 # No synthetic traffic: the fuzzer's requests are the only load.
-"$bin" --demo --demo-traffic 0 --listen "127.0.0.1:$port" --db :memory: \
-  --key-file "$workdir/acm.key" >"$log" 2>&1 &
-server=$!
-cleanup() {
-  kill "$server" 2>/dev/null || true
-  wait "$server" 2>/dev/null || true
-  rm -rf "$workdir"
-}
-trap cleanup EXIT
-base="http://127.0.0.1:$port"
-
-# Readiness: poll /api/health until it answers, the server exits, or ~60 s of attempts pass.
-ready=0
-for _ in $(seq 1 300); do
-  if ! kill -0 "$server" 2>/dev/null; then
-    echo "aerospike-cluster-manager exited before becoming ready:" >&2
-    cat "$log" >&2
-    exit 1
-  fi
-  if curl -fsS --max-time 1 "$base/api/health" >/dev/null 2>&1; then
-    ready=1
-    break
-  fi
-  sleep 0.2
-done
-if [ "$ready" != 1 ]; then
-  echo "aerospike-cluster-manager did not answer /api/health on $base:" >&2
-  cat "$log" >&2
-  exit 1
-fi
+# shellcheck source=lib/demo-server.sh
+source "$root/scripts/lib/demo-server.sh"
+start_demo_server "$bin" --demo-traffic 0
 
 # The scratch profile (id 2) that the profile-by-id operations edit and delete; it points at the
 # demo node, like the demo profile (id 1) that the cluster operations use.
@@ -88,7 +58,7 @@ status=0
   --workers 1 \
   --seed "${SCHEMATHESIS_SEED:-1}" \
   --no-color \
-  --report junit --report-dir "${SCHEMATHESIS_REPORT_DIR:-$workdir/report}" || status=$?
+  --report junit --report-dir "${SCHEMATHESIS_REPORT_DIR:-$demo_workdir/report}" || status=$?
 
 if ! kill -0 "$server" 2>/dev/null; then
   echo "FAILED: the manager died during the run:" >&2

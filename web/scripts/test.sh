@@ -56,37 +56,9 @@ if [ ! -x "$bin" ] || ! "$bin" --help 2>/dev/null | grep -q -- "--demo"; then
   skip_or_fail "e2e needs $bin with --demo, which this build does not offer"
 fi
 
-port="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
-workdir="$(mktemp -d)"
-log="$workdir/server.log"
-"$bin" --demo --listen "127.0.0.1:$port" --db :memory: --key-file "$workdir/acm.key" >"$log" 2>&1 &
-server=$!
-cleanup() {
-  kill "$server" 2>/dev/null || true
-  wait "$server" 2>/dev/null || true
-  rm -rf "$workdir"
-}
-trap cleanup EXIT
-
-# Readiness: poll /api/health until it answers, the server exits, or ~60 s of attempts pass.
-ready=0
-for _ in $(seq 1 300); do
-  if ! kill -0 "$server" 2>/dev/null; then
-    echo "aerospike-cluster-manager exited before becoming ready:" >&2
-    cat "$log" >&2
-    exit 1
-  fi
-  if curl -fsS --max-time 1 "http://127.0.0.1:$port/api/health" >/dev/null 2>&1; then
-    ready=1
-    break
-  fi
-  sleep 0.2
-done
-if [ "$ready" != 1 ]; then
-  echo "aerospike-cluster-manager did not answer /api/health on port $port:" >&2
-  cat "$log" >&2
-  exit 1
-fi
+# shellcheck source=../../scripts/lib/demo-server.sh
+source "$root/scripts/lib/demo-server.sh"
+start_demo_server "$bin"
 
 # The types come from the committed snapshot (checked above); also report drift between that
 # snapshot and the binary under test (the acm crate's own tests keep the snapshot current).
