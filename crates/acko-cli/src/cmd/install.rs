@@ -1,22 +1,17 @@
-//! `acko install --dry-run`: prints the manifests of `deploy/base` (and the manager overlay),
-//! the same objects `kubectl kustomize` renders (a test compares them), for another namespace
-//! with `--namespace`. Applying them (`acko install` without `--dry-run`) is not implemented
-//! yet: use `kubectl apply --server-side -f -` on the output.
+//! `acko install`: applies the operator's manifests (`deploy/base`, plus
+//! `deploy/overlays/manager` with `--with-manager`) by server-side apply, CRDs first; with
+//! `--dry-run` prints them instead (the same objects as `kubectl kustomize`, tested).
 
-use serde_json::Value;
+use std::time::Duration;
 
-const BASE: &[&str] = &[
-    include_str!("../../../../deploy/base/namespace.yaml"),
-    include_str!("../../../../deploy/base/rbac.yaml"),
-    include_str!("../../../../deploy/base/operator.yaml"),
-];
-const MANAGER: &str = include_str!("../../../../deploy/overlays/manager/manager.yaml");
-const DEFAULT_NAMESPACE: &str = "acko-system";
+use crate::deploy::apply::{ApplyOptions, FIELD_MANAGER, install};
+use crate::deploy::manifests::{DEFAULT_NAMESPACE, objects};
+use crate::kube_access::{KubeArgs, block_on, connect, is_namespace_name};
 
 /// Arguments of `acko install`.
 #[derive(Debug, clap::Args)]
 pub struct InstallArgs {
-    /// Print the manifests instead of applying them (required for now).
+    /// Print the manifests (multi-document YAML) instead of applying them.
     #[arg(long)]
     pub dry_run: bool,
     /// Also install aerospike-cluster-manager with Kubernetes management.
@@ -25,54 +20,18 @@ pub struct InstallArgs {
     /// Namespace of the operator (and manager).
     #[arg(long, short = 'n', default_value = DEFAULT_NAMESPACE)]
     pub namespace: String,
-}
-
-/// Every object, CRDs first, in the namespace `namespace`.
-pub fn objects(with_manager: bool, namespace: &str) -> Result<Vec<Value>, String> {
-    let mut docs: Vec<Value> =
-        serde_saphyr::from_multiple(&acko_api::crds_yaml().map_err(|e| format!("CRDs: {e}"))?)
-            .map_err(|e| format!("CRDs: {e}"))?;
-    let mut texts: Vec<&str> = BASE.to_vec();
-    if with_manager {
-        texts.push(MANAGER);
-    }
-    for t in texts {
-        let more: Vec<Value> =
-            serde_saphyr::from_multiple(t).map_err(|e| format!("embedded manifest: {e}"))?;
-        docs.extend(more.into_iter().filter(|d| !d.is_null()));
-    }
-    for d in &mut docs {
-        if d["kind"] == "Namespace" {
-            d["metadata"]["name"] = Value::from(namespace);
-        } else if d["metadata"].get("namespace").is_some() {
-            d["metadata"]["namespace"] = Value::from(namespace);
-        }
-        if let Some(subjects) = d.get_mut("subjects").and_then(Value::as_array_mut) {
-            for s in subjects {
-                s["namespace"] = Value::from(namespace);
-            }
-        }
-    }
-    Ok(docs)
-}
-
-/// A Kubernetes namespace name (RFC 1123 label).
-fn is_namespace_name(s: &str) -> bool {
-    let ok = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit();
-    (1..=63).contains(&s.len())
-        && s.chars().all(|c| ok(c) || c == '-')
-        && s.starts_with(ok)
-        && s.ends_with(ok)
+    /// Take over fields that another field manager (kubectl, Helm) set to other values.
+    #[arg(long)]
+    pub force_conflicts: bool,
+    /// Seconds to wait for the CRDs to be Established.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub timeout: u64,
+    #[command(flatten)]
+    pub kube: KubeArgs,
 }
 
 /// Runs `acko install` and returns the exit code.
 pub fn run(args: InstallArgs) -> i32 {
-    if !args.dry_run {
-        eprintln!(
-            "acko install: applying is not implemented yet; run `acko install --dry-run | kubectl apply --server-side -f -`"
-        );
-        return 2;
-    }
     if !is_namespace_name(&args.namespace) {
         eprintln!(
             "acko install: --namespace {:?} is not a valid namespace name: use 1-63 lowercase letters, digits or '-', starting and ending with a letter or digit",
@@ -80,22 +39,49 @@ pub fn run(args: InstallArgs) -> i32 {
         );
         return 2;
     }
-    match objects(args.with_manager, &args.namespace) {
-        Ok(docs) => {
-            for d in docs {
-                match serde_saphyr::to_string(&d) {
-                    Ok(y) => print!("---\n{y}"),
-                    Err(e) => {
-                        eprintln!("acko install: {e}");
-                        return 2;
-                    }
-                }
-            }
-            0
-        }
+    let docs = match objects(args.with_manager, &args.namespace) {
+        Ok(d) => d,
         Err(e) => {
             eprintln!("acko install: {e}");
-            2
+            return 2;
         }
+    };
+    if args.dry_run {
+        for d in docs {
+            match serde_saphyr::to_string(&d) {
+                Ok(y) => say_raw!("---\n{y}"),
+                Err(e) => {
+                    eprintln!("acko install: {e}");
+                    return 2;
+                }
+            }
+        }
+        return 0;
     }
+    let options = ApplyOptions {
+        force_conflicts: args.force_conflicts,
+        timeout: Duration::from_secs(args.timeout.max(1)),
+    };
+    block_on("install", async move {
+        let kube = match connect(&args.kube).await {
+            Ok(k) => k,
+            Err(e) => {
+                eprintln!("acko install: {e}");
+                return 1;
+            }
+        };
+        match install(&kube.client, &docs, &options).await {
+            Ok(_) => {
+                say!(
+                    "installed with field manager {FIELD_MANAGER}; follow the rollout with: kubectl -n {} rollout status deploy/acko-operator",
+                    args.namespace
+                );
+                0
+            }
+            Err(e) => {
+                eprintln!("acko install: {e}");
+                1
+            }
+        }
+    })
 }
