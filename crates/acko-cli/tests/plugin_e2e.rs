@@ -6,96 +6,16 @@
 
 mod common;
 
-use std::io::Read as _;
-use std::sync::Arc;
-use std::time::Duration;
+use common::operator::run_installed_operator;
 
-use acko_operator::shell::agent::KubeAgent;
-use acko_operator::shell::{Context, controller, kinds, leader};
+use std::io::Read as _;
+
 use common::{Env, WAIT, start, text};
-use k8s_openapi::api::core::v1::{Namespace, Pod};
+use k8s_openapi::api::core::v1::Namespace;
 use kube::api::{Api, PostParams};
 use serde_json::{Value, json};
 
 const NS: &str = "aerospike";
-
-/// Plays the Deployment's ReplicaSet and kubelet (kube-sim runs neither for Deployments): a Pod
-/// from the template, and the operator in this process with the container's args and env.
-async fn run_installed_operator(env: &Env) -> tokio::task::JoinHandle<()> {
-    let dep = env
-        .sim
-        .get_json("apps/v1", "Deployment", "acko-system", "acko-operator")
-        .expect("installed Deployment");
-    let template = &dep["spec"]["template"];
-    let container = &template["spec"]["containers"][0];
-    assert_eq!(
-        container["args"],
-        json!(["--leader-elect"]),
-        "the args this test interprets"
-    );
-    let env_var = |name: &str| {
-        container["env"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|e| e["name"] == name)
-            .cloned()
-            .unwrap_or_else(|| panic!("env {name} missing"))
-    };
-    assert_eq!(
-        env_var("POD_NAMESPACE")["valueFrom"]["fieldRef"]["fieldPath"],
-        "metadata.namespace"
-    );
-    let init_image = env_var("ACKO_INIT_IMAGE")["value"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    assert_eq!(
-        init_image,
-        format!("ghcr.io/acko/acko-init:{}", env!("CARGO_PKG_VERSION"))
-    );
-
-    let pod_name = "acko-operator-5d9c7-x2x4q";
-    let mut pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": template["metadata"].clone(), "spec": template["spec"].clone()});
-    pod["metadata"]["name"] = json!(pod_name);
-    pod["metadata"]["namespace"] = json!("acko-system");
-    let pods: Api<Pod> = Api::namespaced(env.client.clone(), "acko-system");
-    pods.create(
-        &PostParams::default(),
-        &serde_json::from_value(pod).unwrap(),
-    )
-    .await
-    .expect("operator pod created");
-
-    acko_operator::install_crypto_provider();
-    let client = env.client.clone();
-    let available = kinds::discover_optional(&client).await;
-    let render_options = acko_render::RenderOptions {
-        init_image,
-        ..Default::default()
-    };
-    let agent = Arc::new(KubeAgent::new(client.clone(), Duration::from_millis(2000)));
-    let ctx = Arc::new(Context::new(
-        client.clone(),
-        agent,
-        available,
-        render_options,
-    ));
-    // --leader-elect with POD_NAMESPACE = the Deployment's namespace and POD_NAME as identity.
-    let mut leading = leader::elect(client, "acko-system", pod_name.into())
-        .await
-        .expect("lease manager");
-    tokio::time::timeout(WAIT, async {
-        while !*leading.borrow() {
-            leading.changed().await.expect("lease manager runs");
-        }
-    })
-    .await
-    .expect("leadership within the bound");
-    tokio::spawn(async move {
-        controller::run(ctx, None, std::future::pending::<()>()).await;
-    })
-}
 
 fn condition(c: &Value, type_: &str) -> Option<String> {
     c["status"]["conditions"]

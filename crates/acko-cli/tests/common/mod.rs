@@ -2,6 +2,8 @@
 //! temporary directory, and the `acko` binary (also as the `kubectl-acko` plugin) run against it.
 #![allow(dead_code)]
 
+pub mod operator;
+
 use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::Duration;
