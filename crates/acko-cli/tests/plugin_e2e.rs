@@ -201,7 +201,13 @@ async fn installed_operator_reconciles_the_example_and_the_plugin_operates_it() 
     );
     assert!(file("cluster.yaml").contains("kind: AerospikeCluster"));
     assert!(file("status.txt").contains("Completed"));
-    assert!(file("events.yaml").contains("involvedObject"));
+    // The operator's events (events.k8s.io) and the kubelet's (core v1).
+    assert!(
+        file("events.yaml").contains("reason: FinalizerAdded"),
+        "{}",
+        file("events.yaml")
+    );
+    assert!(file("events-core.yaml").contains("involvedObject"));
     assert!(file("objects/statefulsets.yaml").contains("kind: StatefulSet"));
     assert!(file("objects/pods.yaml").contains(&pod_names[0]));
     assert!(

@@ -316,6 +316,50 @@ async fn node_info(bundle: &mut Bundle, pod: &str, addr: &str, timeout: Duration
     }
 }
 
+/// Whether an event is about the cluster or an object named after it (pods, StatefulSets, PVCs).
+fn about(name: &str, object: Option<&str>) -> bool {
+    object.is_some_and(|n| n == name || n.strip_prefix(name).is_some_and(|r| r.starts_with('-')))
+}
+
+/// Events of the cluster and its objects: `events.yaml` from `events.k8s.io/v1` (what the
+/// operator writes), `events-core.yaml` from `v1` without the ones already listed (the API
+/// server serves every event through both APIs under the same uid).
+async fn collect_events(bundle: &mut Bundle, client: &Client, ns: &str, name: &str) {
+    let mut seen = std::collections::BTreeSet::new();
+    match list::<k8s_openapi::api::events::v1::Event>(client, ns, &ListParams::default()).await {
+        Ok(events) => {
+            let mut mine: Vec<_> = events
+                .into_iter()
+                .filter(|e| about(name, e.regarding.as_ref().and_then(|r| r.name.as_deref())))
+                .map(|mut e| {
+                    e.metadata.managed_fields = None;
+                    seen.extend(e.metadata.uid.clone());
+                    e
+                })
+                .collect();
+            mine.sort_by(|a, b| a.event_time.cmp(&b.event_time));
+            bundle.add_yaml("events.yaml", &mine);
+        }
+        Err(e) => bundle.miss("events.yaml", describe("events (events.k8s.io/v1)", &e)),
+    }
+    match list::<Event>(client, ns, &ListParams::default()).await {
+        Ok(events) => {
+            let mut mine: Vec<Event> = events
+                .into_iter()
+                .filter(|e| about(name, e.involved_object.name.as_deref()))
+                .filter(|e| e.metadata.uid.as_ref().is_none_or(|u| !seen.contains(u)))
+                .map(|mut e| {
+                    e.metadata.managed_fields = None;
+                    e
+                })
+                .collect();
+            mine.sort_by(|a, b| a.last_timestamp.cmp(&b.last_timestamp));
+            bundle.add_yaml("events-core.yaml", &mine);
+        }
+        Err(e) => bundle.miss("events-core.yaml", describe("events (v1)", &e)),
+    }
+}
+
 /// Collects everything about the cluster into a bundle.
 pub async fn collect(client: &Client, args: &CollectInfoArgs, ns: &str) -> Result<Bundle, String> {
     let name = &args.target.name;
@@ -366,26 +410,7 @@ pub async fn collect(client: &Client, args: &CollectInfoArgs, ns: &str) -> Resul
         "objects/persistentvolumeclaims.yaml"
     );
     let pods = collect_kind!(bundle, client, ns, &lp, Pod, "objects/pods.yaml");
-    // Events of the cluster and of every object named after it (pods, StatefulSets, PVCs...).
-    match list::<Event>(client, ns, &ListParams::default()).await {
-        Ok(events) => {
-            let prefix = format!("{name}-");
-            let mut mine: Vec<Event> = events
-                .into_iter()
-                .filter(|e| {
-                    let n = e.involved_object.name.as_deref().unwrap_or_default();
-                    n == name || n.starts_with(&prefix)
-                })
-                .map(|mut e| {
-                    e.metadata.managed_fields = None;
-                    e
-                })
-                .collect();
-            mine.sort_by(|a, b| a.last_timestamp.cmp(&b.last_timestamp));
-            bundle.add_yaml("events.yaml", &mine);
-        }
-        Err(e) => bundle.miss("events.yaml", describe("events", &e)),
-    }
+    collect_events(&mut bundle, client, ns, name).await;
     for p in &pods {
         pod_logs(&mut bundle, client, p, "logs").await;
     }
@@ -505,6 +530,15 @@ mod tests {
             seen[2],
             ("root/info/a-0-0/build.txt".into(), "8.1.2.0".into())
         );
+    }
+
+    #[test]
+    fn events_about_the_cluster_and_its_objects_only() {
+        assert!(about("demo", Some("demo")));
+        assert!(about("demo", Some("demo-0-1")));
+        assert!(!about("demo", Some("demo2-0-0")));
+        assert!(!about("demo", Some("other")));
+        assert!(!about("demo", None));
     }
 
     #[test]
