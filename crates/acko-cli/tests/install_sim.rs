@@ -444,3 +444,22 @@ async fn kubectl_apply_of_the_kustomization_and_acko_install_agree() {
         assert!(names.contains(n), "{n} missing: {names}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn uninstall_from_the_wrong_namespace_touches_nothing() {
+    let env = start(false).await;
+    env.acko_ok(&["install", "-n", "ops"]).await;
+    let rv = env.resource_version().await;
+    let out = env.acko(&["uninstall"]).await;
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("installed in namespace ops"), "{err}");
+    assert!(err.contains("acko uninstall --namespace ops"), "{err}");
+    assert_eq!(env.resource_version().await, rv, "nothing was deleted");
+    let out = env.acko_ok(&["uninstall", "-n", "ops"]).await;
+    assert!(
+        out.contains("deployment/acko-operator (namespace ops) deleted"),
+        "{out}"
+    );
+    assert!(env.sim.get_json(CRD_V, CRD_K, "", CLUSTERS_CRD).is_none());
+}

@@ -139,6 +139,42 @@ async fn delete_resources(
     ))
 }
 
+/// Refuses to uninstall from a namespace the operator is not installed in: the cluster-scoped
+/// objects (ClusterRoles, CRDs) are shared, so a wrong `--namespace` would break the real
+/// installation while finding nothing of its own.
+async fn check_namespace(client: &Client, docs: &[Value]) -> Result<(), String> {
+    let Some(binding) = docs
+        .iter()
+        .find(|d| d["kind"] == "ClusterRoleBinding" && d["metadata"]["name"] == "acko-operator")
+    else {
+        return Ok(());
+    };
+    let wanted = binding["subjects"][0]["namespace"]
+        .as_str()
+        .unwrap_or_default();
+    let api: Api<k8s_openapi::api::rbac::v1::ClusterRoleBinding> = Api::all(client.clone());
+    let live = match api.get_opt("acko-operator").await {
+        Ok(b) => b,
+        Err(e) => return Err(describe("clusterrolebinding/acko-operator", &e)),
+    };
+    let installed: Vec<String> = live
+        .and_then(|b| b.subjects)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|s| s.kind == "ServiceAccount")
+        .filter_map(|s| s.namespace)
+        .collect();
+    if !installed.is_empty() && !installed.iter().any(|n| n == wanted) {
+        return Err(format!(
+            "the operator is installed in namespace {} (clusterrolebinding/acko-operator), not {wanted}; \
+             run `acko uninstall --namespace {}`. Nothing was deleted.",
+            installed.join(", "),
+            installed[0]
+        ));
+    }
+    Ok(())
+}
+
 /// Removes the installation. `docs` are the manifests of a `--with-manager` install in the
 /// operator's namespace (objects never installed are reported `not found`).
 pub async fn uninstall(
@@ -146,6 +182,7 @@ pub async fn uninstall(
     docs: &[Value],
     options: &UninstallOptions,
 ) -> Result<(), String> {
+    check_namespace(client, docs).await?;
     let mut found = list_all(client, &cluster_resource(), "AerospikeCluster").await?;
     found.extend(list_all(client, &template_resource(), "AerospikeClusterTemplate").await?);
     if !found.is_empty() && !options.keep_crds && !options.delete_clusters {
