@@ -463,3 +463,61 @@ async fn uninstall_from_the_wrong_namespace_touches_nothing() {
     );
     assert!(env.sim.get_json(CRD_V, CRD_K, "", CLUSTERS_CRD).is_none());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_upgrade_reapplies_with_the_same_field_manager_and_drops_what_the_new_version_no_longer_sets()
+ {
+    let env = start(false).await;
+    env.acko_ok(&["install"]).await;
+    // Play the previous version: its Deployment, applied by the same field manager, had an
+    // older image and one more env var.
+    let manifests: Vec<serde_json::Value> =
+        serde_saphyr::from_multiple(&env.acko_ok(&["install", "--dry-run"]).await).unwrap();
+    let mut old = manifests
+        .into_iter()
+        .find(|d| d["kind"] == "Deployment")
+        .expect("the Deployment manifest");
+    let container = &mut old["spec"]["template"]["spec"]["containers"][0];
+    container["image"] = json!("ghcr.io/acko/acko-operator:0.0.9");
+    container["env"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"name": "OLD_FLAG", "value": "1"}));
+    let api: kube::Api<kube::api::DynamicObject> = kube::Api::namespaced_with(
+        env.client.clone(),
+        "acko-system",
+        &kube::api::ApiResource::erase::<k8s_openapi::api::apps::v1::Deployment>(&()),
+    );
+    api.patch(
+        "acko-operator",
+        &kube::api::PatchParams::apply("acko-install"),
+        &kube::api::Patch::Apply(&old),
+    )
+    .await
+    .expect("the old version applied");
+
+    let out = env.acko_ok(&["install"]).await;
+    assert!(
+        out.contains("deployment/acko-operator (namespace acko-system) configured"),
+        "{out}"
+    );
+    assert_eq!(
+        out.matches(" configured").count(),
+        1,
+        "only the Deployment changed:\n{out}"
+    );
+    let dep = env
+        .sim
+        .get_json("apps/v1", "Deployment", "acko-system", "acko-operator")
+        .unwrap();
+    let c = &dep["spec"]["template"]["spec"]["containers"][0];
+    assert_eq!(c["image"], "ghcr.io/acko/acko-operator:0.1.0");
+    assert!(
+        !c["env"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["name"] == "OLD_FLAG"),
+        "a field the new version no longer sets is removed: {c}"
+    );
+}
