@@ -103,6 +103,10 @@ pub struct Operation {
     pub phase: String,
     pub completed_pods: Vec<String>,
     pub failed_pods: Vec<String>,
+    pub in_flight_pods: Vec<String>,
+    pub message: Option<String>,
+    pub start_time: Option<String>,
+    pub finish_time: Option<String>,
 }
 
 /// The reconcile circuit breaker.
@@ -122,6 +126,7 @@ pub struct Template {
     pub name: String,
     pub synced: Option<bool>,
     pub resource_version: Option<String>,
+    pub last_sync_time: Option<String>,
 }
 
 fn s(v: &Value) -> Option<String> {
@@ -210,6 +215,10 @@ pub fn summarize(cluster: &Value, pods: &[Value]) -> Summary {
         phase: s(&op["phase"]).unwrap_or_default(),
         completed_pods: strings(&op["completedPods"]),
         failed_pods: strings(&op["failedPods"]),
+        in_flight_pods: strings(&op["inFlightPods"]),
+        message: s(&op["message"]),
+        start_time: s(&op["startTime"]),
+        finish_time: s(&op["finishTime"]),
     });
     let template = cluster["spec"]["templateRef"]["name"]
         .as_str()
@@ -217,6 +226,7 @@ pub fn summarize(cluster: &Value, pods: &[Value]) -> Summary {
             name: name.to_owned(),
             synced: st["templateSnapshot"]["synced"].as_bool(),
             resource_version: s(&st["templateSnapshot"]["resourceVersion"]),
+            last_sync_time: s(&st["templateSnapshot"]["lastSyncTime"]),
         });
     Summary {
         name: s(&cluster["metadata"]["name"]).unwrap_or_default(),
@@ -289,6 +299,36 @@ fn yes_no(b: bool) -> &'static str {
     if b { "yes" } else { "no" }
 }
 
+fn operation_line(o: &Operation) -> String {
+    let list = |v: &Vec<String>| {
+        if v.is_empty() {
+            "-".to_owned()
+        } else {
+            v.join(", ")
+        }
+    };
+    let mut t = format!(
+        "{} {} {} (done: {}; failed: {})",
+        o.id,
+        o.kind,
+        o.phase,
+        list(&o.completed_pods),
+        list(&o.failed_pods)
+    );
+    if !o.in_flight_pods.is_empty() {
+        t += &format!("; restarting now: {}", list(&o.in_flight_pods));
+    }
+    if let Some(m) = &o.message {
+        t += &format!("; {m}");
+    }
+    match (&o.finish_time, &o.start_time) {
+        (Some(f), _) => t += &format!("; finished {f}"),
+        (None, Some(st)) => t += &format!("; started {st}"),
+        _ => {}
+    }
+    t
+}
+
 /// The human report. Pure.
 pub fn render_text(x: &Summary) -> String {
     let mut out = format!("AerospikeCluster {}/{}\n", x.namespace, x.name);
@@ -337,22 +377,7 @@ pub fn render_text(x: &Summary) -> String {
         "  operation:    {}\n",
         match &x.operation {
             None => "none".into(),
-            Some(o) => format!(
-                "{} {} {} (done: {}; failed: {})",
-                o.id,
-                o.kind,
-                o.phase,
-                if o.completed_pods.is_empty() {
-                    "-".into()
-                } else {
-                    o.completed_pods.join(", ")
-                },
-                if o.failed_pods.is_empty() {
-                    "-".into()
-                } else {
-                    o.failed_pods.join(", ")
-                }
-            ),
+            Some(o) => operation_line(o),
         }
     );
     let b = &x.breaker;
@@ -378,13 +403,17 @@ pub fn render_text(x: &Summary) -> String {
         match &x.template {
             None => "none".into(),
             Some(t) => format!(
-                "{} ({})",
+                "{} ({}){}",
                 t.name,
                 match t.synced {
                     Some(true) => "synced",
                     Some(false) => "out of sync: kubectl acko resync-template NAME",
                     None => "not resolved yet",
-                }
+                },
+                t.last_sync_time
+                    .as_ref()
+                    .map(|x| format!(", last synced {x}"))
+                    .unwrap_or_default()
             ),
         }
     );
@@ -532,7 +561,7 @@ mod tests {
                     "demo-0-0": {"rack": 0, "nodeID": "BB9", "configHash": "0123456789abcdef", "podSpecHash": "fedcba9876543210", "migratingPartitions": 0},
                     "demo-0-1": {"rack": 0, "configHash": "aaaa"}
                 },
-                "operationStatus": {"id": "op1", "kind": "WarmRestart", "phase": "InProgress", "completedPods": ["demo-0-0"]},
+                "operationStatus": {"id": "op1", "kind": "WarmRestart", "phase": "InProgress", "completedPods": ["demo-0-0"], "inFlightPods": ["demo-0-1"], "startTime": "2026-12-07T09:00:00Z"},
                 "migrationStatus": {"inProgress": true, "remainingPartitions": 12},
                 "failedReconcileCount": 3, "lastReconcileError": "boom", "backoffUntil": "2026-12-07T10:00:00Z",
                 "templateSnapshot": {"name": "base", "synced": false}
@@ -579,7 +608,7 @@ mod tests {
             "AerospikeCluster db/demo",
             "RollingRestart (restarting demo-0-1)",
             "in progress, 12 partitions left",
-            "op1 WarmRestart InProgress (done: demo-0-0; failed: -)",
+            "op1 WarmRestart InProgress (done: demo-0-0; failed: -); restarting now: demo-0-1; started 2026-12-07T09:00:00Z",
             "3 consecutive failure(s); last error: boom; circuit breaker open",
             "base (out of sync",
             "PodsNotReady",

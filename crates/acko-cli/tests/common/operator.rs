@@ -20,11 +20,16 @@ pub async fn run_installed_operator(env: &Env) -> tokio::task::JoinHandle<()> {
         .expect("installed Deployment");
     let template = &dep["spec"]["template"];
     let container = &template["spec"]["containers"][0];
-    assert_eq!(
-        container["args"],
-        json!(["--leader-elect"]),
-        "the args this test interprets"
-    );
+    let mut leader_elect = false;
+    for arg in container["args"].as_array().expect("args") {
+        match arg.as_str().unwrap_or_default() {
+            "--leader-elect" => leader_elect = true,
+            // kube-sim stores admission webhook configurations but never calls them.
+            a if a.starts_with("--webhook") => {}
+            other => panic!("the Deployment passes {other:?}: teach this test what it means"),
+        }
+    }
+    assert!(leader_elect, "the installed operator elects a leader");
     let env_var = |name: &str| {
         container["env"]
             .as_array()
