@@ -49,14 +49,6 @@ pub fn operation_patch(
             "--id {id:?}: an operation id must have 1 to 20 characters"
         ));
     }
-    let op = &cluster["status"]["operationStatus"];
-    if op["phase"] == "InProgress" {
-        return Err(format!(
-            "operation {} ({}) is still in progress; wait until status.operationStatus.phase is Completed \
-             (kubectl acko status NAME) and retry",
-            op["id"], op["kind"]
-        ));
-    }
     if let Some(last) = cluster["spec"]["operations"]
         .as_array()
         .and_then(|a| a.first())
@@ -64,6 +56,14 @@ pub fn operation_patch(
     {
         return Err(format!(
             "operation id {id:?} was already used by the last operation; a new id starts a new run (omit --id to generate one)"
+        ));
+    }
+    let op = &cluster["status"]["operationStatus"];
+    if op["phase"] == "InProgress" {
+        return Err(format!(
+            "operation {} ({}) is still in progress; wait until status.operationStatus.phase is Completed \
+             (kubectl acko status NAME) and retry",
+            op["id"], op["kind"]
         ));
     }
     let unknown: Vec<&String> = pods.iter().filter(|p| !existing_pods.contains(p)).collect();
