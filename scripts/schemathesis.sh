@@ -31,10 +31,13 @@ if [ -z "$bin" ]; then
   bin="${CARGO_TARGET_DIR:-$root/target}/debug/aerospike-cluster-manager"
 fi
 
-# No synthetic traffic: the fuzzer's requests are the only load.
+# No synthetic traffic: the fuzzer's requests are the only load. The demo's simulated Kubernetes
+# is off here (`--demo-k8s false`): its auto-connect profile would take id 2, and the Kubernetes
+# routes are fuzzed in their "off" state (404); they are covered against kube-sim by
+# crates/acm/tests/k8s_*.rs.
 # shellcheck source=lib/demo-server.sh
 source "$root/scripts/lib/demo-server.sh"
-start_demo_server "$bin" --demo-traffic 0
+start_demo_server "$bin" --demo-traffic 0 --demo-k8s false
 
 # The scratch profile (id 2) that the profile-by-id operations edit and delete; it points at the
 # demo node, like the demo profile (id 1) that the cluster operations use.
