@@ -3746,7 +3746,7 @@ export interface components {
             /** @description Send this back in PATCH for optimistic concurrency. */
             resourceVersion?: string | null;
             spec: components["schemas"]["AerospikeClusterSpec"];
-            status?: components["schemas"]["AerospikeClusterStatus"];
+            status?: null | components["schemas"]["AerospikeClusterStatus"];
             /** @description The phase is transitional: poll (or stream) this cluster. */
             transitional: boolean;
         };
@@ -4015,10 +4015,8 @@ export interface components {
         };
         /** @description One spec field that differs from the applied spec. */
         DriftField: {
-            /** @description Applied value (null when it was absent). */
-            applied: Record<string, never>;
-            /** @description Desired value (null when removed). */
-            desired: Record<string, never>;
+            applied: unknown;
+            desired: unknown;
             /** @description Dotted path, e.g. `spec.size`. */
             path: string;
         };
@@ -10611,7 +10609,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": string;
+                    "text/event-stream": unknown;
                 };
             };
             /** @description A path or query parameter is invalid (see `errors`) */
@@ -10673,7 +10671,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/yaml": string;
+                    "application/yaml": unknown;
                 };
             };
             /** @description A path or query parameter is invalid (see `errors`) */
