@@ -50,6 +50,28 @@ pub fn example_spec() -> serde_json::Value {
     })
 }
 
+/// Name of the example AerospikeClusterTemplate (not referenced by the example cluster).
+pub const TEMPLATE: &str = "standard";
+
+/// The example template: a baseline for new clusters to pick in the creation wizard.
+pub fn example_template() -> serde_json::Value {
+    json!({
+        "apiVersion": acko_api::API_VERSION,
+        "kind": "AerospikeClusterTemplate",
+        "metadata": {"name": TEMPLATE},
+        "spec": {
+            "description": "Demo baseline: 3 nodes spread over hosts, small resources, \
+                            replication factor 2.",
+            "image": "aerospike:ce-8.1.1.1",
+            "size": 3,
+            "scheduling": {"podAntiAffinityLevel": "preferred"},
+            "resources": {"requests": {"cpu": "250m", "memory": "512Mi"},
+                          "limits": {"cpu": "1", "memory": "1Gi"}},
+            "aerospikeConfig": {"namespaceDefaults": {"replication-factor": 2}}
+        }
+    })
+}
+
 /// The demo's configuration: Kubernetes management on, auto-connect by pod IP (the
 /// simulator's pods listen on loopback addresses the manager reaches).
 #[must_use]
@@ -149,6 +171,10 @@ pub async fn start(state: &AppState) -> anyhow::Result<K8sDemo> {
     let ns: Namespace = serde_json::from_value(json!({"metadata": {"name": NAMESPACE}}))?;
     Api::<Namespace>::all(client.clone())
         .create(&PostParams::default(), &ns)
+        .await?;
+    let template: acko_api::AerospikeClusterTemplate = serde_json::from_value(example_template())?;
+    Api::<acko_api::AerospikeClusterTemplate>::all(client.clone())
+        .create(&PostParams::default(), &template)
         .await?;
     // A persistent database keeps the profile of an earlier demo run: replace it.
     let _ = autoconnect::remove(state, NAMESPACE, CLUSTER).await;

@@ -65,6 +65,21 @@ async fn demo_cluster_completes_scales_and_its_profile_browses_data() {
     tokio::spawn(acm::http::k8s::autoconnect::run(state.clone(), stop_rx));
     let demo = acm::demo_k8s::start(&state).await.expect("demo starts");
 
+    let templates = get(&app, "/api/v1/k8s/templates").await.json();
+    assert!(
+        templates["items"]
+            .as_array()
+            .is_some_and(|t| t.iter().any(|t| t["name"] == acm::demo_k8s::TEMPLATE)),
+        "{templates}"
+    );
+    // The demo template passes the manager's validation (created through the API as a copy).
+    let copy = post(
+        &app,
+        "/api/v1/k8s/templates",
+        json!({"name": "standard-copy", "spec": acm::demo_k8s::example_template()["spec"]}),
+    )
+    .await;
+    assert_eq!(copy.status, 201, "{}", copy.text());
     let settings = get(&app, "/api/v1/settings").await.json();
     assert_eq!(settings["k8sManagementEnabled"], true, "{settings}");
 
