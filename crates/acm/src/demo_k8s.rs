@@ -81,6 +81,16 @@ pub fn configure(mut config: Config) -> Config {
     config
 }
 
+/// The flags `serve` runs with, and whether the demo Kubernetes starts (`--demo` and
+/// `--demo-k8s`).
+pub fn prepare(config: Config) -> (Config, bool) {
+    if config.demo && config.demo_k8s {
+        (configure(config), true)
+    } else {
+        (config, false)
+    }
+}
+
 /// The operator's access to pods on the simulator: info probes over TCP to the fake nodes
 /// (the real agent), and the pod contract's warm-restart files through the simulator's handle
 /// (kube-sim has no exec).

@@ -179,16 +179,11 @@ fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
 /// `--demo`, plus the demo Kubernetes with the `k8s-demo` feature), serve, then shut down
 /// gracefully.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
+    #[cfg(feature = "k8s-demo")]
+    let (config, demo_k8s_enabled) = demo_k8s::prepare(config);
+
     let listen = config.listen;
     let demo_enabled = config.demo;
-    #[cfg(feature = "k8s-demo")]
-    let demo_k8s_enabled = config.demo && config.demo_k8s;
-    #[cfg(feature = "k8s-demo")]
-    let config = if demo_k8s_enabled {
-        demo_k8s::configure(config)
-    } else {
-        config
-    };
     let state = AppState::new(config).await?;
     let demo = if demo_enabled {
         Some(demo::start(&state).await?)
