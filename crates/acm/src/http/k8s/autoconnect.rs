@@ -392,6 +392,12 @@ pub async fn linked_clusters(state: &AppState) -> ApiResult<Vec<(String, String)
         .map_err(Into::into)
 }
 
+/// The object of a watch item; a watch failure is logged (the watcher backs off and resumes).
+fn logged<T>(r: Result<T, watcher::Error>, what: &str) -> Option<T> {
+    r.map_err(|e| tracing::warn!(error = %e, "auto-connect: watching {what} failed; retrying"))
+        .ok()
+}
+
 /// Keep auto-connect profiles pointed at their clusters until `stop` turns true: a refresh
 /// of every linked cluster at start, then one per change of a cluster, or of a pod or Service
 /// labelled with a cluster. Watch failures back off and resume (kube-runtime's watcher).
@@ -432,14 +438,14 @@ pub async fn run(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) 
         .default_backoff()
         .applied_objects()
         .map(|r| {
-            r.ok()
+            logged(r, "AerospikeClusters")
                 .and_then(|c| c.metadata.namespace.clone().zip(c.metadata.name.clone()))
         });
     let pods = watcher(Api::<Pod>::all(kube.client.clone()), cfg().labels(label))
         .default_backoff()
         .applied_objects()
         .map(move |r| {
-            r.ok().and_then(|p| {
+            logged(r, "pods").and_then(|p| {
                 by_label(p.metadata.labels.as_ref(), p.metadata.namespace.as_ref())
                     .map(|(c, ns)| (ns, c))
             })
@@ -451,7 +457,7 @@ pub async fn run(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) 
     .default_backoff()
     .applied_objects()
     .map(move |r| {
-        r.ok().and_then(|s| {
+        logged(r, "Services").and_then(|s| {
             by_label(s.metadata.labels.as_ref(), s.metadata.namespace.as_ref())
                 .map(|(c, ns)| (ns, c))
         })
