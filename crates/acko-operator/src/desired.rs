@@ -67,6 +67,19 @@ pub struct Desired {
     pub spec_json: serde_json::Map<String, Value>,
     /// Validation warnings.
     pub warnings: Vec<Problem>,
+    /// Day-2 inputs (operation, dynamic config, block list).
+    pub day2: Day2,
+}
+
+/// Day-2 inputs from the spec.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Day2 {
+    /// `spec.operations[0]` (at most one is allowed).
+    pub operation: Option<acko_api::OperationSpec>,
+    /// `spec.enableDynamicConfigUpdate`.
+    pub dynamic_config: bool,
+    /// `spec.k8sNodeBlockList`.
+    pub block_list: BTreeSet<String>,
 }
 
 impl Desired {
@@ -291,6 +304,7 @@ pub fn desired(
         selector,
         spec_json,
         warnings: validated.warnings().to_vec(),
+        day2: crate::plan::dynamic_config::day2_inputs(&validated),
     })
 }
 

@@ -10,11 +10,15 @@
 //! 6. PVCs of scaled-away pods (cascadeDelete), pruning of objects no longer desired;
 //! 7. done (Completed) or waiting for pods to become Ready.
 
+pub mod breaker;
+pub mod dynamic_config;
 pub mod gate;
 pub mod objects;
+pub mod operations;
 pub mod roll;
 pub mod safety;
 pub mod scale;
+pub mod templates;
 
 #[cfg(test)]
 pub(crate) mod fixtures;
@@ -192,6 +196,9 @@ pub fn plan(observed: &Observed, desired: Result<&Desired, &DesiredError>) -> Pl
     if let Some(p) = roll::rolling_restart(observed, desired) {
         return p;
     }
+    if let Some(p) = day2(observed, desired) {
+        return p;
+    }
     if let Some(p) = scale::delete_claims(observed, desired) {
         return p;
     }
@@ -199,6 +206,12 @@ pub fn plan(observed: &Observed, desired: Result<&Desired, &DesiredError>) -> Pl
         return p;
     }
     done(observed, desired)
+}
+
+/// Day-2 work once the cluster runs its desired spec: dynamic configuration is decided inside
+/// the rolling restart's place (see [`dynamic_config`]); on-demand operations come here.
+fn day2(observed: &Observed, desired: &Desired) -> Option<Plan> {
+    operations::next(observed, desired)
 }
 
 fn done(observed: &Observed, desired: &Desired) -> Plan {

@@ -3,6 +3,7 @@
 
 pub mod agent;
 pub mod controller;
+pub mod day2;
 pub mod events;
 pub mod execute;
 pub mod http;
@@ -10,12 +11,13 @@ pub mod kinds;
 pub mod leader;
 pub mod metrics;
 pub mod observe;
+pub mod template_controller;
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use acko_api::{AerospikeCluster, AerospikeClusterTemplate};
+use acko_api::AerospikeCluster;
 use acko_render::RenderOptions;
 use kube::api::{Api, Patch, PatchParams};
 use kube::runtime::controller::Action;
@@ -83,6 +85,8 @@ pub struct Context {
     pub failures: Mutex<HashMap<String, u32>>,
     /// Requeue interval when waiting for something (jittered).
     pub wait_interval: Duration,
+    /// Consecutive failed reconciles that open the circuit breaker.
+    pub breaker_threshold: i32,
 }
 
 impl Context {
@@ -109,11 +113,12 @@ impl Context {
             recorder,
             failures: Mutex::new(HashMap::new()),
             wait_interval: Duration::from_secs(5),
+            breaker_threshold: acko_api::contract::operator::BREAKER_THRESHOLD,
         }
     }
 }
 
-fn key(cluster: &AerospikeCluster) -> String {
+pub(crate) fn key(cluster: &AerospikeCluster) -> String {
     format!(
         "{}/{}",
         cluster.namespace().unwrap_or_default(),
@@ -137,17 +142,6 @@ pub fn jitter(base: Duration, salt: &str) -> Duration {
 pub fn backoff(failures: u32, salt: &str) -> Duration {
     let secs = 1u64 << failures.min(9);
     jitter(Duration::from_secs(secs.min(300)), salt)
-}
-
-async fn templates(ctx: &Context, cluster: &AerospikeCluster) -> Vec<AerospikeClusterTemplate> {
-    let Some(reference) = &cluster.spec.template_ref else {
-        return Vec::new();
-    };
-    let api: Api<AerospikeClusterTemplate> = Api::all(ctx.client.clone());
-    match api.get_opt(&reference.name).await {
-        Ok(Some(t)) => vec![t],
-        _ => Vec::new(),
-    }
 }
 
 /// Status as a merge patch: fields that disappeared are sent as `null`.
@@ -187,12 +181,30 @@ pub async fn reconcile(cluster: Arc<AerospikeCluster>, ctx: Arc<Context>) -> Res
 
 async fn reconcile_inner(cluster: &AerospikeCluster, ctx: &Context) -> Result<Action, Error> {
     let now = jiff::Timestamp::now().as_second();
-    let templates = templates(ctx, cluster).await;
+    let reference = cluster.object_ref(&());
+    let reset = if cluster.meta().deletion_timestamp.is_none() {
+        match day2::gate(ctx, cluster, &reference, now).await? {
+            Ok(reset) => reset,
+            Err(open) => return Ok(open),
+        }
+    } else {
+        false
+    };
+    let (templates, resolution) = day2::resolve_template(ctx, cluster, now).await;
     let desired = desired(cluster, &templates, &ctx.render_options);
-    let (observed, raw_pods) = observe::observe(ctx, cluster, now).await?;
+    let (mut observed, raw_pods) = match observe::observe(ctx, cluster, now).await {
+        Ok(o) => o,
+        Err(e) => {
+            day2::record_failure(ctx, cluster, &e.to_string(), now).await;
+            return Err(e);
+        }
+    };
+    if reset && let Some(s) = observed.status.as_mut() {
+        s.failed_reconcile_count = None;
+        s.backoff_until = None;
+    }
     let plan = plan(&observed, desired.as_ref());
     tracing::info!(phase = ?plan.phase, reason = %plan.reason, "planned");
-    let reference = cluster.object_ref(&());
     let executed = if plan.step.writes() {
         execute::execute(ctx, cluster, &plan.step, &raw_pods, now).await
     } else {
@@ -216,7 +228,16 @@ async fn reconcile_inner(cluster: &AerospikeCluster, ctx: &Context) -> Result<Ac
             None => Ok(Action::requeue(jitter(ctx.wait_interval, &key(cluster)))),
         };
     }
-    let status = compute(&observed, desired.as_ref(), &plan, error.as_ref());
+    let mut status = compute(&observed, desired.as_ref(), &plan, error.as_ref());
+    day2::finish_status(
+        &mut status,
+        &observed,
+        desired.as_ref(),
+        &plan,
+        error.as_ref(),
+        resolution.as_ref(),
+        ctx.breaker_threshold,
+    );
     ctx.metrics
         .phase(&observed.namespace, &observed.name, status.phase);
     if observed.status.as_ref() != Some(&status) {
@@ -237,6 +258,15 @@ async fn reconcile_inner(cluster: &AerospikeCluster, ctx: &Context) -> Result<Ac
         )
         .await
         .map_err(|e| Error::kube("writing status", e))?;
+        day2::after_status(
+            ctx,
+            cluster,
+            &reference,
+            observed.status.as_ref(),
+            &status,
+            resolution.as_ref(),
+        )
+        .await?;
     }
     if let Some(e) = error {
         return Err(Error::Other { what: e.message });
@@ -320,7 +350,11 @@ pub fn error_policy(cluster: Arc<AerospikeCluster>, error: &Error, ctx: Arc<Cont
         *n
     };
     tracing::warn!(cluster = %name, failures, error = %error, "reconcile failed");
-    Action::requeue(backoff(failures, &name))
+    let breaker = acko_api::contract::operator::breaker_backoff(
+        i32::try_from(failures).unwrap_or(i32::MAX),
+        ctx.breaker_threshold,
+    );
+    Action::requeue(backoff(failures, &name).max(breaker))
 }
 
 #[cfg(test)]
