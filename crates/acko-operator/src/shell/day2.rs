@@ -28,22 +28,24 @@ fn has_annotation(cluster: &AerospikeCluster, key: &str) -> bool {
     cluster.annotations().contains_key(key)
 }
 
-/// Removes an annotation the operator handled (merge patch guarded by resourceVersion, so a
-/// newer request made meanwhile is not lost: the 409 retries the reconcile).
+/// Removes an annotation the operator handled. `guard`: with the cluster's resourceVersion, so
+/// a newer request made meanwhile is not lost (the 409 retries the reconcile); unguarded after
+/// the status write, which changed the resourceVersion.
 async fn remove_annotation(
     ctx: &Context,
     cluster: &AerospikeCluster,
     key: &str,
+    guard: bool,
 ) -> Result<(), Error> {
     let api: Api<AerospikeCluster> = Api::namespaced(
         ctx.client.clone(),
         cluster.namespace().as_deref().unwrap_or("default"),
     );
     ctx.metrics.write("patch");
-    let patch = json!({"metadata": {
-        "annotations": { key: null },
-        "resourceVersion": cluster.resource_version(),
-    }});
+    let mut patch = json!({"metadata": {"annotations": { key: null }}});
+    if guard {
+        patch["metadata"]["resourceVersion"] = json!(cluster.resource_version());
+    }
     api.patch(
         &cluster.name_any(),
         &PatchParams::default(),
@@ -75,7 +77,7 @@ pub async fn gate(
         }
         breaker::Gate::Proceed { reset } => {
             if reset {
-                remove_annotation(ctx, cluster, ANNOTATION_RESET_CIRCUIT_BREAKER).await?;
+                remove_annotation(ctx, cluster, ANNOTATION_RESET_CIRCUIT_BREAKER, true).await?;
                 let count = cluster
                     .status
                     .as_ref()
@@ -200,7 +202,8 @@ pub fn finish_status(
     conds.sort_by(|a, b| a.type_.cmp(&b.type_));
 }
 
-/// Events and annotation clean-up after the status was written.
+/// Events (on status transitions) and annotation clean-up, after the status was written (or
+/// was already current).
 pub async fn after_status(
     ctx: &Context,
     cluster: &AerospikeCluster,
@@ -236,7 +239,7 @@ pub async fn after_status(
         }
     }
     if resolution.is_some() && has_annotation(cluster, ANNOTATION_RESYNC_TEMPLATE) {
-        remove_annotation(ctx, cluster, ANNOTATION_RESYNC_TEMPLATE).await?;
+        remove_annotation(ctx, cluster, ANNOTATION_RESYNC_TEMPLATE, false).await?;
     }
     let old_op = old.and_then(|s| s.operation_status.as_ref());
     if let Some(op) = &new.operation_status {

@@ -144,19 +144,27 @@ pub fn backoff(failures: u32, salt: &str) -> Duration {
     jitter(Duration::from_secs(secs.min(300)), salt)
 }
 
-/// Status as a merge patch: fields that disappeared are sent as `null`.
-fn status_patch(
+/// Status as a merge patch: fields that disappeared are sent as `null`, at every depth (a
+/// merge patch merges nested objects, so `operationStatus.inFlightPods` would otherwise stay).
+pub(crate) fn status_patch(
     new: &acko_api::AerospikeClusterStatus,
     old: Option<&acko_api::AerospikeClusterStatus>,
 ) -> Value {
-    let mut value = serde_json::to_value(new).unwrap_or(Value::Null);
-    if let (Some(map), Some(Value::Object(old))) = (
-        value.as_object_mut(),
-        old.map(serde_json::to_value).and_then(Result::ok),
-    ) {
-        for k in old.keys() {
-            map.entry(k.clone()).or_insert(Value::Null);
+    fn null_removed(new: &mut Value, old: &Value) {
+        if let (Some(map), Some(old)) = (new.as_object_mut(), old.as_object()) {
+            for (k, v) in old {
+                match map.get_mut(k) {
+                    None => {
+                        map.insert(k.clone(), Value::Null);
+                    }
+                    Some(n) => null_removed(n, v),
+                }
+            }
         }
+    }
+    let mut value = serde_json::to_value(new).unwrap_or(Value::Null);
+    if let Some(old) = old.map(serde_json::to_value).and_then(Result::ok) {
+        null_removed(&mut value, &old);
     }
     serde_json::json!({ "status": value })
 }
@@ -192,17 +200,13 @@ async fn reconcile_inner(cluster: &AerospikeCluster, ctx: &Context) -> Result<Ac
     };
     let (templates, resolution) = day2::resolve_template(ctx, cluster, now).await;
     let desired = desired(cluster, &templates, &ctx.render_options);
-    let (mut observed, raw_pods) = match observe::observe(ctx, cluster, now).await {
+    let (observed, raw_pods) = match observe::observe(ctx, cluster, now).await {
         Ok(o) => o,
         Err(e) => {
             day2::record_failure(ctx, cluster, &e.to_string(), now).await;
             return Err(e);
         }
     };
-    if reset && let Some(s) = observed.status.as_mut() {
-        s.failed_reconcile_count = None;
-        s.backoff_until = None;
-    }
     let plan = plan(&observed, desired.as_ref());
     tracing::info!(phase = ?plan.phase, reason = %plan.reason, "planned");
     let executed = if plan.step.writes() {
@@ -238,6 +242,11 @@ async fn reconcile_inner(cluster: &AerospikeCluster, ctx: &Context) -> Result<Ac
         resolution.as_ref(),
         ctx.breaker_threshold,
     );
+    if reset {
+        // The failures before the reset do not count.
+        status.failed_reconcile_count = error.as_ref().map(|_| 1);
+        status.backoff_until = None;
+    }
     ctx.metrics
         .phase(&observed.namespace, &observed.name, status.phase);
     if observed.status.as_ref() != Some(&status) {
@@ -258,16 +267,16 @@ async fn reconcile_inner(cluster: &AerospikeCluster, ctx: &Context) -> Result<Ac
         )
         .await
         .map_err(|e| Error::kube("writing status", e))?;
-        day2::after_status(
-            ctx,
-            cluster,
-            &reference,
-            observed.status.as_ref(),
-            &status,
-            resolution.as_ref(),
-        )
-        .await?;
     }
+    day2::after_status(
+        ctx,
+        cluster,
+        &reference,
+        observed.status.as_ref(),
+        &status,
+        resolution.as_ref(),
+    )
+    .await?;
     if let Some(e) = error {
         return Err(Error::Other { what: e.message });
     }
@@ -384,5 +393,31 @@ mod tests {
                 .unwrap()
                 .contains_key("lastReconcileError")
         );
+    }
+
+    #[test]
+    fn status_patch_nulls_nested_fields_that_disappeared() {
+        let op = |in_flight: Option<Vec<String>>| acko_api::OperationStatus {
+            id: "a".into(),
+            in_flight_pods: in_flight,
+            ..Default::default()
+        };
+        let old = acko_api::AerospikeClusterStatus {
+            operation_status: Some(op(Some(vec!["p".into()]))),
+            ..Default::default()
+        };
+        let new = acko_api::AerospikeClusterStatus {
+            operation_status: Some(op(None)),
+            ..Default::default()
+        };
+        let p = status_patch(&new, Some(&old));
+        assert_eq!(p["status"]["operationStatus"]["inFlightPods"], Value::Null);
+        assert!(
+            p["status"]["operationStatus"]
+                .as_object()
+                .unwrap()
+                .contains_key("inFlightPods")
+        );
+        assert_eq!(p["status"]["operationStatus"]["id"], "a");
     }
 }
