@@ -547,3 +547,135 @@ async fn access_control_on_ce_sets_acl_unsupported_and_changes_nothing() {
     assert_eq!(writes.len(), 1, "only the finalizer: {writes:?}");
     assert!(reasons(&h).await.contains(&"ACLUnsupported".to_owned()));
 }
+
+fn dynamic_cluster(threads: u32) -> AerospikeCluster {
+    let mut c = cluster_yaml("demo", "  enableDynamicConfigUpdate: true\n");
+    c.spec
+        .aerospike_config
+        .as_mut()
+        .unwrap()
+        .insert("service".into(), json!({"migrate-threads": threads}));
+    c
+}
+
+async fn set_threads(h: &Harness, threads: u32) {
+    let c = h.get("demo").await;
+    let mut config = c.spec.aerospike_config.clone().unwrap();
+    config.insert("service".into(), json!({"migrate-threads": threads}));
+    h.clusters()
+        .patch(
+            "demo",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"spec": {"aerospikeConfig": config}})),
+        )
+        .await
+        .unwrap();
+}
+
+fn pod_dynamic(c: &AerospikeCluster, pod: &str) -> Option<acko_api::AerospikePodStatus> {
+    c.status.as_ref()?.pods.as_ref()?.get(pod).cloned()
+}
+
+#[tokio::test]
+async fn a_dynamic_change_is_applied_without_restarting_any_pod() {
+    let (h, model) = start_model().await;
+    let mut checker = Checker::new(2);
+    h.create(&dynamic_cluster(1)).await;
+    h.drive_safe("demo", &model, &mut checker, completed).await;
+    let before = pod_uids(&h).await;
+    set_threads(&h, 4).await;
+    let c = h
+        .drive_safe("demo", &model, &mut checker, completed)
+        .await
+        .unwrap();
+    assert_eq!(pod_uids(&h).await, before, "no pod restarted");
+    assert!(model.warm_requests().is_empty(), "no warm restart either");
+    for pod in ["demo-0-0", "demo-0-1", "demo-0-2"] {
+        assert_eq!(
+            model.config_value(pod, "migrate-threads").as_deref(),
+            Some("4")
+        );
+        let s = pod_dynamic(&c, pod).unwrap();
+        assert_eq!(
+            s.dynamic_config_status,
+            Some(acko_api::DynamicConfigStatus::Applied)
+        );
+        let ch = &s.dynamic_config_changes.unwrap()[0];
+        assert_eq!(
+            (
+                ch.path.as_str(),
+                ch.old_value.as_deref(),
+                ch.new_value.as_deref()
+            ),
+            ("service.migrate-threads", Some("1"), Some("4"))
+        );
+    }
+    assert_eq!(condition(&c, "ConfigApplied").unwrap().0, "True");
+    assert!(
+        reasons(&h)
+            .await
+            .contains(&"DynamicConfigApplied".to_owned())
+    );
+    assert!(checker.violations.is_empty(), "{:?}", checker.violations);
+}
+
+#[tokio::test]
+async fn a_dynamic_change_refused_by_one_node_rolls_back_the_others_then_rolls() {
+    let (h, model) = start_model().await;
+    let mut checker = Checker::new(2);
+    h.create(&dynamic_cluster(1)).await;
+    h.drive_safe("demo", &model, &mut checker, completed).await;
+    model.refuse_set_config("demo-0-2", "migrate-threads");
+    set_threads(&h, 4).await;
+    let failed = |c: Option<&AerospikeCluster>| {
+        c.and_then(|c| pod_dynamic(c, "demo-0-2"))
+            .is_some_and(|p| p.dynamic_config_status == Some(acko_api::DynamicConfigStatus::Failed))
+    };
+    let c = h
+        .drive_safe("demo", &model, &mut checker, failed)
+        .await
+        .unwrap();
+    // The refusing node names the key and the server's message; the others were rolled back.
+    let bad = pod_dynamic(&c, "demo-0-2")
+        .unwrap()
+        .dynamic_config_changes
+        .unwrap();
+    assert_eq!(bad[0].result.as_deref(), Some("Failed"));
+    assert!(
+        bad[0]
+            .message
+            .as_deref()
+            .unwrap()
+            .contains("invalid set-config parameter")
+    );
+    for pod in ["demo-0-0", "demo-0-1"] {
+        let s = pod_dynamic(&c, pod).unwrap();
+        assert_eq!(
+            s.dynamic_config_status,
+            Some(acko_api::DynamicConfigStatus::Failed)
+        );
+        assert_eq!(
+            s.dynamic_config_changes.unwrap()[0].result.as_deref(),
+            Some("RolledBack")
+        );
+        assert_eq!(
+            model.config_value(pod, "migrate-threads").as_deref(),
+            Some("1")
+        );
+    }
+    let r = reasons(&h).await;
+    assert!(
+        r.contains(&"DynamicConfigFailed".to_owned())
+            && r.contains(&"DynamicConfigRolledBack".to_owned())
+    );
+    // Then the change goes through the rolling restart (warm: only the config changed).
+    let c = h
+        .drive_safe("demo", &model, &mut checker, completed)
+        .await
+        .unwrap();
+    let mut warm: Vec<String> = model.warm_requests().into_iter().map(|(p, _)| p).collect();
+    warm.sort();
+    assert_eq!(warm, ["demo-0-0", "demo-0-1", "demo-0-2"]);
+    assert_eq!(condition(&c, "ConfigApplied").unwrap().0, "True");
+    assert!(checker.violations.is_empty(), "{:?}", checker.violations);
+}

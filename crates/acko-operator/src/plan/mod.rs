@@ -107,6 +107,19 @@ pub enum Step {
         /// Confirmed hash.
         hash: String,
     },
+    /// Apply dynamic configuration changes to these pods of one rack without restarting them
+    /// (`set-config` node by node, verified with `get-config`, rolled back on refusal), then
+    /// annotate them with the rack's config hash.
+    DynamicConfig {
+        /// Rack id.
+        rack: i32,
+        /// The rack's new config hash.
+        hash: String,
+        /// Pods to update.
+        pods: Vec<String>,
+        /// The changes.
+        changes: Vec<dynamic_config::DynChange>,
+    },
     /// Delete PVCs of pods that no longer exist (cascadeDelete).
     DeleteClaims {
         /// PVC names.
@@ -191,6 +204,9 @@ pub fn plan(observed: &Observed, desired: Result<&Desired, &DesiredError>) -> Pl
         return p;
     }
     if let Some(p) = scale::scale_down(observed, desired) {
+        return p;
+    }
+    if let Some(p) = dynamic_config::plan_dynamic(observed, desired) {
         return p;
     }
     if let Some(p) = roll::rolling_restart(observed, desired) {

@@ -202,6 +202,52 @@ pub fn finish_status(
     conds.sort_by(|a, b| a.type_.cmp(&b.type_));
 }
 
+/// Per-pod dynamic configuration status: the outcome of this reconcile's update, if any; a
+/// `Failed` status is dropped once the pod runs another config hash (it was restarted), so a
+/// later change may go dynamic again.
+pub fn dynamic_status(
+    status: &mut AerospikeClusterStatus,
+    observed: &Observed,
+    plan: &Plan,
+    outcome: Option<&super::dynamic::Outcome>,
+) {
+    let previous = observed.status.as_ref().and_then(|s| s.pods.as_ref());
+    let Some(pods) = status.pods.as_mut() else {
+        return;
+    };
+    for (name, p) in pods.iter_mut() {
+        let prev = previous.and_then(|m| m.get(name));
+        if p.dynamic_config_status == Some(acko_api::DynamicConfigStatus::Failed)
+            && prev.is_some_and(|prev| prev.config_hash != p.config_hash)
+        {
+            p.dynamic_config_status = None;
+            p.dynamic_config_changes = None;
+        }
+    }
+    if let Some(outcome) = outcome {
+        for (name, o) in &outcome.pods {
+            if let Some(p) = pods.get_mut(name) {
+                p.dynamic_config_status = Some(o.status);
+                p.dynamic_config_changes = Some(o.changes.clone());
+            }
+        }
+        if outcome.rollback_failed {
+            status.phase = Some(acko_api::ClusterPhase::ConfigDegraded);
+            status.phase_reason = Some(format!(
+                "a dynamic change was refused ({}) and rolling it back failed on some nodes:                  they may run different values until the rolling restart that follows",
+                outcome.failure.clone().unwrap_or_default()
+            ));
+        }
+    } else if let crate::plan::Step::DynamicConfig { pods: targets, .. } = &plan.step {
+        // The update did not run (no address): the pods are still pending.
+        for name in targets {
+            if let Some(p) = pods.get_mut(name) {
+                p.dynamic_config_status = Some(acko_api::DynamicConfigStatus::Pending);
+            }
+        }
+    }
+}
+
 /// Events (on status transitions) and annotation clean-up, after the status was written (or
 /// was already current).
 pub async fn after_status(

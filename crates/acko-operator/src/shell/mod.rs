@@ -4,6 +4,7 @@
 pub mod agent;
 pub mod controller;
 pub mod day2;
+pub mod dynamic;
 pub mod events;
 pub mod execute;
 pub mod http;
@@ -209,7 +210,12 @@ async fn reconcile_inner(cluster: &AerospikeCluster, ctx: &Context) -> Result<Ac
     };
     let plan = plan(&observed, desired.as_ref());
     tracing::info!(phase = ?plan.phase, reason = %plan.reason, "planned");
-    let executed = if plan.step.writes() {
+    let mut dynamic_outcome = None;
+    let executed = if let Step::DynamicConfig { .. } = &plan.step {
+        let (outcome, result) = dynamic::execute(ctx, cluster, &plan.step, &raw_pods).await;
+        dynamic_outcome = outcome;
+        result
+    } else if plan.step.writes() {
         execute::execute(ctx, cluster, &plan.step, &raw_pods, now).await
     } else {
         Ok(Vec::new())
@@ -242,6 +248,7 @@ async fn reconcile_inner(cluster: &AerospikeCluster, ctx: &Context) -> Result<Ac
         resolution.as_ref(),
         ctx.breaker_threshold,
     );
+    day2::dynamic_status(&mut status, &observed, &plan, dynamic_outcome.as_ref());
     if reset {
         // The failures before the reset do not count.
         status.failed_reconcile_count = error.as_ref().map(|_| 1);
