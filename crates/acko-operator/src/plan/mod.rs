@@ -13,6 +13,7 @@
 pub mod breaker;
 pub mod dynamic_config;
 pub mod gate;
+pub mod monitoring;
 pub mod objects;
 pub mod operations;
 pub mod roll;
