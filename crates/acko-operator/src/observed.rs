@@ -170,6 +170,8 @@ pub struct PodFacts {
     pub warm: WarmRestart,
     /// `metadata.creationTimestamp`, unix seconds.
     pub created_at: Option<i64>,
+    /// `spec.nodeName`: the Kubernetes node the pod runs on.
+    pub node_name: Option<String>,
 }
 
 /// A PersistentVolumeClaim of the cluster.

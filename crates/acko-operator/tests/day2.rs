@@ -679,3 +679,40 @@ async fn a_dynamic_change_refused_by_one_node_rolls_back_the_others_then_rolls()
     assert_eq!(condition(&c, "ConfigApplied").unwrap().0, "True");
     assert!(checker.violations.is_empty(), "{:?}", checker.violations);
 }
+
+#[tokio::test]
+async fn pods_on_a_newly_blocked_node_move_off_it_safely() {
+    let (h, model) = start_model_nodes(4).await;
+    let mut checker = Checker::new(2);
+    h.create(&cluster_yaml("demo", "")).await;
+    h.drive_safe("demo", &model, &mut checker, completed).await;
+    let pods: Api<Pod> = Api::namespaced(h.client.clone(), "default");
+    let node_of = |p: &Pod| p.spec.as_ref().and_then(|s| s.node_name.clone());
+    let blocked = node_of(&pods.get("demo-0-1").await.unwrap()).expect("scheduled");
+    let from = h.write_log().len();
+    h.clusters()
+        .patch(
+            "demo",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"spec": {"k8sNodeBlockList": [blocked.clone()]}})),
+        )
+        .await
+        .unwrap();
+    h.drive_safe("demo", &model, &mut checker, completed).await;
+    for p in pods.list(&ListParams::default()).await.unwrap().items {
+        assert_ne!(
+            node_of(&p).as_deref(),
+            Some(blocked.as_str()),
+            "{} is still on {blocked}",
+            p.name_any()
+        );
+    }
+    // The pod on the blocked node went first (the rest roll for the new pod spec after it).
+    let first_delete = h.write_log()[from..]
+        .iter()
+        .find(|w| w.starts_with("DELETE") && w.contains("/pods/"))
+        .cloned()
+        .unwrap();
+    assert!(first_delete.ends_with("/pods/demo-0-1"), "{first_delete}");
+    assert!(checker.violations.is_empty(), "{:?}", checker.violations);
+}

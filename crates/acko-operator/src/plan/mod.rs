@@ -10,6 +10,7 @@
 //! 6. PVCs of scaled-away pods (cascadeDelete), pruning of objects no longer desired;
 //! 7. done (Completed) or waiting for pods to become Ready.
 
+pub mod blocklist;
 pub mod breaker;
 pub mod dynamic_config;
 pub mod gate;
@@ -205,6 +206,9 @@ pub fn plan(observed: &Observed, desired: Result<&Desired, &DesiredError>) -> Pl
         return p;
     }
     if let Some(p) = scale::scale_down(observed, desired) {
+        return p;
+    }
+    if let Some(p) = blocklist::evict(observed, desired) {
         return p;
     }
     if let Some(p) = dynamic_config::plan_dynamic(observed, desired) {
