@@ -18,6 +18,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod operator;
+
 use crate::network::{NetworkAccessType, PodServiceType};
 use crate::storage::{VolumeInitMethod, VolumeWipeMethod};
 

@@ -70,6 +70,13 @@ pub struct AerospikeClusterStatus {
     /// Message of the last failed reconcile (truncated).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_reconcile_error: Option<String>,
+    /// When the last reconcile failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_failure_time: Option<Time>,
+    /// While the circuit breaker is open (phase `BackoffActive`): no reconcile before this time
+    /// unless the `acko.io/reset-circuit-breaker` annotation is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backoff_until: Option<Time>,
     /// Time of the last reconcile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_reconcile_time: Option<Time>,
@@ -210,6 +217,9 @@ pub struct DynamicConfigChange {
     /// Outcome: `Applied`, `Failed`, `RolledBack` or `RollbackFailed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<String>,
+    /// The server's message when the change was refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
 }
 
 /// Why a pod was restarted.
@@ -243,18 +253,33 @@ pub struct OperationStatus {
     /// Pods that failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_pods: Option<Vec<String>>,
+    /// Pods restarted by the operation and not yet confirmed (Ready again, warm restart
+    /// confirmed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_flight_pods: Option<Vec<String>>,
+    /// Why the operation is waiting or failed, for humans.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// When the operation started.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<Time>,
+    /// When it completed or failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finish_time: Option<Time>,
 }
 
 /// Phase of an on-demand operation.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum OperationPhase {
+    /// Accepted, waiting for a settled cluster to start.
+    Pending,
     /// Running: `spec.operations` is frozen.
     #[default]
     InProgress,
-    /// Done.
+    /// Every pod was restarted.
     Completed,
-    /// Failed.
-    Error,
+    /// The operation cannot run (unknown pods) or some pods failed to restart.
+    Failed,
 }
 
 /// Data migration state.
@@ -284,8 +309,11 @@ pub struct TemplateSnapshot {
     /// When the snapshot was taken.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshot_timestamp: Option<Time>,
+    /// When the cluster last took the template's current version (creation or resync).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_sync_time: Option<Time>,
     /// False once the template changed after the snapshot (resync with the
-    /// `acko.io/resync-template: "true"` annotation).
+    /// `acko.io/resync-template` annotation, any value; the operator removes it once handled).
     #[serde(default)]
     pub synced: bool,
     /// The template spec that was used (kept free-form in the CRD schema to keep it small).

@@ -74,7 +74,7 @@ pub fn validate_update(old: &AerospikeCluster, new: &AerospikeCluster) -> Proble
         p.error(
             "spec.operations",
             "operations cannot change while an operation is in progress",
-            "wait until status.operationStatus.phase is Completed or Error",
+            "wait until status.operationStatus.phase is Completed or Failed",
         );
     }
     if old.spec.template_ref != new.spec.template_ref {

@@ -8,6 +8,7 @@ use acko_api::validation::ValidatedCluster;
 use acko_api::{AerospikeCluster, AerospikeClusterTemplate, Problem, Problems};
 use acko_render::{RackSummary, RenderOptions};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use kube::ResourceExt;
 use serde_json::Value;
 
 use crate::observed::ObjectKey;
@@ -67,6 +68,24 @@ pub struct Desired {
     pub spec_json: serde_json::Map<String, Value>,
     /// Validation warnings.
     pub warnings: Vec<Problem>,
+    /// Day-2 inputs (operation, dynamic config, block list).
+    pub day2: Day2,
+}
+
+/// Day-2 inputs from the spec.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Day2 {
+    /// `spec.operations[0]` (at most one is allowed).
+    pub operation: Option<acko_api::OperationSpec>,
+    /// `spec.enableDynamicConfigUpdate`.
+    pub dynamic_config: bool,
+    /// `spec.k8sNodeBlockList`.
+    pub block_list: BTreeSet<String>,
+    /// The rendered aerospike.conf template per rack id.
+    pub rack_confs: BTreeMap<i32, String>,
+    /// Per rack id, the config hash and aerospike.conf template of the last applied spec
+    /// (`status.appliedSpec`, rendered the same way); only with `enableDynamicConfigUpdate`.
+    pub previous_racks: BTreeMap<i32, (String, String)>,
 }
 
 impl Desired {
@@ -233,6 +252,39 @@ pub fn desired_hash(value: &Value) -> Option<&str> {
         .and_then(Value::as_str)
 }
 
+/// The racks of the last applied spec (`status.appliedSpec`), rendered with the same options:
+/// what the pods that carry the applied config hash run.
+fn previous_racks(
+    cluster: &AerospikeCluster,
+    options: &RenderOptions,
+) -> BTreeMap<i32, (String, String)> {
+    let Some(applied) = cluster.status.as_ref().and_then(|s| s.applied_spec.clone()) else {
+        return BTreeMap::new();
+    };
+    let Ok(mut spec) =
+        serde_json::from_value::<acko_api::AerospikeClusterSpec>(Value::Object(applied))
+    else {
+        return BTreeMap::new();
+    };
+    // The applied spec is already merged with its template.
+    spec.template_ref = None;
+    spec.overrides = None;
+    let mut old = AerospikeCluster::new(&cluster.name_any(), spec);
+    old.metadata.namespace = cluster.metadata.namespace.clone();
+    let Ok(d) = desired(&old, &[], options) else {
+        return BTreeMap::new();
+    };
+    d.racks
+        .iter()
+        .filter_map(|r| {
+            Some((
+                r.id,
+                (r.config_hash.clone(), d.day2.rack_confs.get(&r.id)?.clone()),
+            ))
+        })
+        .collect()
+}
+
 /// Computes the desired state: template merge, validation (every problem), render.
 pub fn desired(
     cluster: &AerospikeCluster,
@@ -272,6 +324,11 @@ pub fn desired(
         Ok(Value::Object(m)) => m,
         _ => Default::default(),
     };
+    let mut day2 = crate::plan::dynamic_config::day2_inputs(&validated);
+    day2.rack_confs = crate::plan::dynamic_config::rack_conf_texts(&objects);
+    if day2.dynamic_config {
+        day2.previous_racks = previous_racks(cluster, options);
+    }
     let mut knobs = knobs(&validated);
     knobs.readiness_gate = objects.iter().any(|o: &DesiredObject| {
         o.value
@@ -291,6 +348,7 @@ pub fn desired(
         selector,
         spec_json,
         warnings: validated.warnings().to_vec(),
+        day2,
     })
 }
 

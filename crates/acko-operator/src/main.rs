@@ -42,6 +42,10 @@ struct Args {
     /// Timeout of one info request to an Aerospike node, in milliseconds.
     #[arg(long, default_value_t = 2000)]
     info_timeout_ms: u64,
+    /// Consecutive failed reconciles that open a cluster's circuit breaker (phase
+    /// BackoffActive; reset with the acko.io/reset-circuit-breaker annotation).
+    #[arg(long, default_value_t = acko_api::contract::operator::BREAKER_THRESHOLD, value_parser = clap::value_parser!(i32).range(1..))]
+    breaker_threshold: i32,
 }
 
 async fn client(args: &Args) -> anyhow::Result<Client> {
@@ -105,12 +109,9 @@ async fn main() -> anyhow::Result<()> {
         client.clone(),
         Duration::from_millis(args.info_timeout_ms),
     ));
-    let ctx = Arc::new(Context::new(
-        client.clone(),
-        agent,
-        available,
-        render_options,
-    ));
+    let mut ctx = Context::new(client.clone(), agent, available, render_options);
+    ctx.breaker_threshold = args.breaker_threshold;
+    let ctx = Arc::new(ctx);
 
     let health = Health::default();
     let listener = tokio::net::TcpListener::bind(args.metrics_addr)

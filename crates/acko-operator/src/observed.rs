@@ -117,6 +117,8 @@ pub struct NodeFacts {
     pub edition: Option<String>,
     /// Addresses the node advertises (`service-clear-std` / `service`).
     pub access_endpoints: Vec<String>,
+    /// `build` (server version, e.g. `8.1.2.0`), when read.
+    pub build: Option<String>,
 }
 
 /// Warm-restart bookkeeping of one pod (pod annotations written by the operator, plus the
@@ -168,6 +170,8 @@ pub struct PodFacts {
     pub warm: WarmRestart,
     /// `metadata.creationTimestamp`, unix seconds.
     pub created_at: Option<i64>,
+    /// `spec.nodeName`: the Kubernetes node the pod runs on.
+    pub node_name: Option<String>,
 }
 
 /// A PersistentVolumeClaim of the cluster.

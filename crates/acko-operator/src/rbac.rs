@@ -58,8 +58,15 @@ pub const CLUSTER: &[Grant] = &[
     g(
         "acko.io",
         "aerospikeclustertemplates",
-        &["get", "list", "watch"],
-        "templateRef lookup (shell::templates); controller watch",
+        &["get", "list", "watch", "patch"],
+        "templateRef lookup (shell::day2); controller watch; template-in-use finalizer \
+         (shell::template_controller)",
+    ),
+    g(
+        "acko.io",
+        "aerospikeclustertemplates/status",
+        &["patch"],
+        "usedBy (shell::template_controller)",
     ),
     g(
         "",

@@ -72,7 +72,7 @@ pub struct ReconcileError {
     pub message: String,
 }
 
-fn truncate(s: &str, max: usize) -> String {
+pub(crate) fn truncate(s: &str, max: usize) -> String {
     if s.len() <= max {
         return s.to_owned();
     }

@@ -40,6 +40,17 @@ const NOT_REACHED: &[(&str, &str, &str)] = &[
         "cluster without templateRef",
     ),
     (
+        "aerospikeclustertemplates",
+        "patch",
+        "template-in-use finalizer: no cluster references a template here (scenario \
+         day2::template_changed_then_resynced covers it)",
+    ),
+    (
+        "aerospikeclustertemplates/status",
+        "patch",
+        "usedBy: no template here (scenario day2::template_changed_then_resynced covers it)",
+    ),
+    (
         "services",
         "get",
         "seeds LoadBalancer address (no seedsFinderServices)",

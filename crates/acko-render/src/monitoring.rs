@@ -127,6 +127,20 @@ pub fn default_rule_groups(cluster: &str, namespace: &str, size: u32) -> Vec<Val
             "Namespace {{ $labels.ns }} on {{ $labels.pod }} has less than 20% of its storage available.",
         ),
         rule(
+            "AerospikeHighDiskUsage",
+            format!("aerospike_namespace_data_used_pct{{{sel}}} > 80"),
+            "10m",
+            "warning",
+            "Namespace {{ $labels.ns }} on {{ $labels.pod }} uses more than 80% of its storage.",
+        ),
+        rule(
+            "AerospikeHighMemoryUsage",
+            format!("aerospike_node_stats_system_free_mem_pct{{{sel}}} < 10"),
+            "10m",
+            "warning",
+            "Less than 10% of the system memory is free on {{ $labels.pod }}.",
+        ),
+        rule(
             "AerospikeDeadPartitions",
             format!("aerospike_namespace_dead_partitions{{{sel}}} > 0"),
             "1m",

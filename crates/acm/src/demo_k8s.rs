@@ -131,6 +131,14 @@ impl PodAgent for SimAgent {
             self.sim.warm_restart(&ns, &name).await.map(|_| ())
         })
     }
+
+    fn info<'a>(
+        &'a self,
+        addr: &'a str,
+        command: &'a str,
+    ) -> BoxFuture<'a, Result<String, String>> {
+        self.real.info(addr, command)
+    }
 }
 
 /// The running simulator and operator; dropping it stops both.

@@ -3096,6 +3096,12 @@ export interface components {
             /** @description Copy of the spec at the last `Completed` reconcile (drift detection). */
             appliedSpec?: Record<string, never>;
             /**
+             * Format: date-time
+             * @description While the circuit breaker is open (phase `BackoffActive`): no reconcile before this time
+             *     unless the `acko.io/reset-circuit-breaker` annotation is set.
+             */
+            backoffUntil?: string;
+            /**
              * @description Standard conditions (Available, Ready, ConfigApplied, MigrationComplete,
              *     ReconciliationPaused, ReconcileHealthy, ...).
              */
@@ -3118,6 +3124,11 @@ export interface components {
             failedReconcileCount?: number;
             /** @description `ready/desired`, for example `3/3`. */
             health?: string;
+            /**
+             * Format: date-time
+             * @description When the last reconcile failed.
+             */
+            lastFailureTime?: string;
             /** @description Message of the last failed reconcile (truncated). */
             lastReconcileError?: string;
             /**
@@ -3154,18 +3165,35 @@ export interface components {
                 completedPods?: string[];
                 /** @description Pods that failed. */
                 failedPods?: string[];
+                /**
+                 * Format: date-time
+                 * @description When it completed or failed.
+                 */
+                finishTime?: string;
                 /** @description Operation id (from the spec). */
                 id: string;
+                /**
+                 * @description Pods restarted by the operation and not yet confirmed (Ready again, warm restart
+                 *     confirmed).
+                 */
+                inFlightPods?: string[];
                 /**
                  * @description Operation kind.
                  * @enum {string}
                  */
                 kind: "WarmRestart" | "PodRestart";
+                /** @description Why the operation is waiting or failed, for humans. */
+                message?: string;
                 /**
                  * @description Phase of the operation.
                  * @enum {string}
                  */
-                phase: "InProgress" | "Completed" | "Error";
+                phase: "Pending" | "InProgress" | "Completed" | "Failed";
+                /**
+                 * Format: date-time
+                 * @description When the operation started.
+                 */
+                startTime?: string;
             };
             /** @description Version of the operator that wrote this status. */
             operatorVersion?: string;
@@ -3196,6 +3224,8 @@ export interface components {
                     dirtyVolumes?: string[];
                     /** @description Dynamic configuration changes of the last update. */
                     dynamicConfigChanges?: {
+                        /** @description The server's message when the change was refused. */
+                        message?: string;
                         /** @description Value after. */
                         newValue?: string;
                         /** @description Value before. */
@@ -3274,6 +3304,11 @@ export interface components {
             size?: number;
             /** @description The template the cluster was last resolved against. */
             templateSnapshot?: {
+                /**
+                 * Format: date-time
+                 * @description When the cluster last took the template's current version (creation or resync).
+                 */
+                lastSyncTime?: string;
                 /** @description Template name. */
                 name: string;
                 /** @description Template `resourceVersion` at snapshot time. */
@@ -3287,7 +3322,7 @@ export interface components {
                 spec?: Record<string, never>;
                 /**
                  * @description False once the template changed after the snapshot (resync with the
-                 *     `acko.io/resync-template: "true"` annotation).
+                 *     `acko.io/resync-template` annotation, any value; the operator removes it once handled).
                  * @default false
                  */
                 synced: boolean;

@@ -61,6 +61,7 @@ pub fn node(pod: &str, size: u64, key: &str, migrations: u64) -> NodeFacts {
         },
         edition: Some("Aerospike Community Edition".to_owned()),
         access_endpoints: vec![],
+        build: Some("8.1.2.0".to_owned()),
     }
 }
 
@@ -72,6 +73,7 @@ pub fn unreachable(pod: &str) -> NodeFacts {
         },
         edition: None,
         access_endpoints: vec![],
+        build: None,
     }
 }
 

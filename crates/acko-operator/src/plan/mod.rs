@@ -10,11 +10,17 @@
 //! 6. PVCs of scaled-away pods (cascadeDelete), pruning of objects no longer desired;
 //! 7. done (Completed) or waiting for pods to become Ready.
 
+pub mod blocklist;
+pub mod breaker;
+pub mod dynamic_config;
 pub mod gate;
+pub mod monitoring;
 pub mod objects;
+pub mod operations;
 pub mod roll;
 pub mod safety;
 pub mod scale;
+pub mod templates;
 
 #[cfg(test)]
 pub(crate) mod fixtures;
@@ -103,6 +109,19 @@ pub enum Step {
         /// Confirmed hash.
         hash: String,
     },
+    /// Apply dynamic configuration changes to these pods of one rack without restarting them
+    /// (`set-config` node by node, verified with `get-config`, rolled back on refusal), then
+    /// annotate them with the rack's config hash.
+    DynamicConfig {
+        /// Rack id.
+        rack: i32,
+        /// The rack's new config hash.
+        hash: String,
+        /// Pods to update.
+        pods: Vec<String>,
+        /// The changes.
+        changes: Vec<dynamic_config::DynChange>,
+    },
     /// Delete PVCs of pods that no longer exist (cascadeDelete).
     DeleteClaims {
         /// PVC names.
@@ -189,7 +208,16 @@ pub fn plan(observed: &Observed, desired: Result<&Desired, &DesiredError>) -> Pl
     if let Some(p) = scale::scale_down(observed, desired) {
         return p;
     }
+    if let Some(p) = blocklist::evict(observed, desired) {
+        return p;
+    }
+    if let Some(p) = dynamic_config::plan_dynamic(observed, desired) {
+        return p;
+    }
     if let Some(p) = roll::rolling_restart(observed, desired) {
+        return p;
+    }
+    if let Some(p) = day2(observed, desired) {
         return p;
     }
     if let Some(p) = scale::delete_claims(observed, desired) {
@@ -199,6 +227,12 @@ pub fn plan(observed: &Observed, desired: Result<&Desired, &DesiredError>) -> Pl
         return p;
     }
     done(observed, desired)
+}
+
+/// Day-2 work once the cluster runs its desired spec: dynamic configuration is decided inside
+/// the rolling restart's place (see [`dynamic_config`]); on-demand operations come here.
+fn day2(observed: &Observed, desired: &Desired) -> Option<Plan> {
+    operations::next(observed, desired)
 }
 
 fn done(observed: &Observed, desired: &Desired) -> Plan {

@@ -36,6 +36,16 @@ pub trait PodAgent: Send + Sync + 'static {
         pod: &'a Pod,
         hash: &'a str,
     ) -> BoxFuture<'a, Result<(), String>>;
+    /// Sends one info command (`set-config`, `get-config`) to the node at `addr` and returns
+    /// the raw reply (an `ERROR:...` reply is `Ok`: the caller reads it).
+    fn info<'a>(
+        &'a self,
+        addr: &'a str,
+        command: &'a str,
+    ) -> BoxFuture<'a, Result<String, String>> {
+        let _ = (addr, command);
+        Box::pin(async { Err("this agent cannot send info commands".to_owned()) })
+    }
 }
 
 /// `host:port` of a pod's info port: its IP and the `service` port of the Aerospike container.
@@ -112,8 +122,11 @@ impl PodAgent for KubeAgent {
                 },
             );
             let observation = asinfo::probe::observe(&client, expected).await;
-            let (edition, access_endpoints) = if observation.state.is_ok() {
-                match client.info(&["edition", "service-clear-std"]).await {
+            let (edition, access_endpoints, build) = if observation.state.is_ok() {
+                match client
+                    .info(&["edition", "service-clear-std", "build"])
+                    .await
+                {
                     Ok(v) => (
                         v.first()
                             .map(|e| e.trim().to_owned())
@@ -126,17 +139,21 @@ impl PodAgent for KubeAgent {
                                     .collect()
                             })
                             .unwrap_or_default(),
+                        v.get(2)
+                            .map(|b| b.trim().to_owned())
+                            .filter(|b| !b.is_empty()),
                     ),
-                    Err(_) => (None, Vec::new()),
+                    Err(_) => (None, Vec::new(), None),
                 }
             } else {
-                (None, Vec::new())
+                (None, Vec::new(), None)
             };
             client.close_idle();
             NodeFacts {
                 observation,
                 edition,
                 access_endpoints,
+                build,
             }
         })
     }
@@ -172,6 +189,28 @@ impl PodAgent for KubeAgent {
             )
             .await
             .map(|_| ())
+        })
+    }
+
+    fn info<'a>(
+        &'a self,
+        addr: &'a str,
+        command: &'a str,
+    ) -> BoxFuture<'a, Result<String, String>> {
+        Box::pin(async move {
+            let client = asinfo::Client::with_config(
+                addr.to_owned(),
+                ClientConfig {
+                    timeout: self.timeout,
+                    ..ClientConfig::default()
+                },
+            );
+            let reply = client
+                .info_one(command)
+                .await
+                .map_err(|e| format!("{addr}: {e}"));
+            client.close_idle();
+            reply
         })
     }
 }

@@ -36,6 +36,7 @@ pub async fn run(
     namespace: Option<String>,
     shutdown: impl std::future::Future<Output = ()> + Send + Sync + 'static,
 ) {
+    let templates_task = tokio::spawn(super::template_controller::run(ctx.clone()));
     let ns = namespace.as_deref();
     let managed = watcher::Config::default().labels(MANAGED_SELECTOR);
     let clusters: Api<AerospikeCluster> = api(&ctx, ns);
@@ -82,4 +83,5 @@ pub async fn run(
             }
         })
         .await;
+    templates_task.abort();
 }

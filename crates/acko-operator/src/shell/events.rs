@@ -1,6 +1,6 @@
-//! Kubernetes events with categorised reasons: every reason belongs to one category
-//! (Lifecycle, Scaling, RollingRestart, Configuration, Rack, Network, Monitoring, Template,
-//! CircuitBreaker), so the manager can group them by [`Reason::category`].
+//! Kubernetes events with categorised reasons: every reason belongs to one category of the
+//! shared table `acko_api::contract::operator::EVENT_REASONS` (the manager groups events by the
+//! same table), see [`Reason::category`].
 
 use kube::runtime::events::{Event, EventType, Recorder};
 
@@ -41,6 +41,32 @@ pub enum Reason {
     OptionalCrdMissing,
     /// Template: the referenced template is missing or invalid (Warning).
     TemplateUnavailable,
+    /// Template: the template changed after the cluster's snapshot.
+    TemplateDrifted,
+    /// Template: the cluster took the template's current version.
+    TemplateResynced,
+    /// Template: a referenced template cannot be deleted (Warning).
+    TemplateInUse,
+    /// CircuitBreaker: too many consecutive failures, reconciles back off (Warning).
+    CircuitBreakerOpen,
+    /// CircuitBreaker: reset by the annotation.
+    CircuitBreakerReset,
+    /// RollingRestart: an on-demand operation started.
+    OperationStarted,
+    /// RollingRestart: an on-demand operation completed.
+    OperationCompleted,
+    /// RollingRestart: an on-demand operation failed (Warning).
+    OperationFailed,
+    /// Configuration: a dynamic configuration change was applied to a pod.
+    DynamicConfigApplied,
+    /// Configuration: a node refused a dynamic change (Warning).
+    DynamicConfigFailed,
+    /// Configuration: a dynamic change was rolled back on the pods already changed.
+    DynamicConfigRolledBack,
+    /// ACLSecurity: access control was requested; CE has none (Warning).
+    AclUnsupported,
+    /// RackManagement: pods on blocked nodes are moved.
+    PodOnBlockedNode,
 }
 
 impl Reason {
@@ -64,27 +90,59 @@ impl Reason {
             Reason::WarmRestartFailed => "WarmRestartFailed",
             Reason::OptionalCrdMissing => "OptionalCrdMissing",
             Reason::TemplateUnavailable => "TemplateUnavailable",
+            Reason::TemplateDrifted => "TemplateDrifted",
+            Reason::TemplateResynced => "TemplateResynced",
+            Reason::TemplateInUse => "TemplateInUse",
+            Reason::CircuitBreakerOpen => "CircuitBreakerOpen",
+            Reason::CircuitBreakerReset => "CircuitBreakerReset",
+            Reason::OperationStarted => "OperationStarted",
+            Reason::OperationCompleted => "OperationCompleted",
+            Reason::OperationFailed => "OperationFailed",
+            Reason::DynamicConfigApplied => "DynamicConfigApplied",
+            Reason::DynamicConfigFailed => "DynamicConfigFailed",
+            Reason::DynamicConfigRolledBack => "DynamicConfigRolledBack",
+            Reason::AclUnsupported => "ACLUnsupported",
+            Reason::PodOnBlockedNode => "PodOnBlockedNode",
         }
     }
 
-    /// The category the manager groups the reason under.
+    /// Every reason.
+    pub const ALL: [Reason; 30] = [
+        Reason::FinalizerAdded,
+        Reason::ClusterDeleted,
+        Reason::ClusterCompleted,
+        Reason::InvalidSpec,
+        Reason::ReconcileFailed,
+        Reason::ReadinessGateUpdated,
+        Reason::ObjectsApplied,
+        Reason::ObjectsPruned,
+        Reason::ScaledUp,
+        Reason::ScaledDown,
+        Reason::ClaimsDeleted,
+        Reason::PodRestarted,
+        Reason::WarmRestartRequested,
+        Reason::WarmRestartConfirmed,
+        Reason::WarmRestartFailed,
+        Reason::OptionalCrdMissing,
+        Reason::TemplateUnavailable,
+        Reason::TemplateDrifted,
+        Reason::TemplateResynced,
+        Reason::TemplateInUse,
+        Reason::CircuitBreakerOpen,
+        Reason::CircuitBreakerReset,
+        Reason::OperationStarted,
+        Reason::OperationCompleted,
+        Reason::OperationFailed,
+        Reason::DynamicConfigApplied,
+        Reason::DynamicConfigFailed,
+        Reason::DynamicConfigRolledBack,
+        Reason::AclUnsupported,
+        Reason::PodOnBlockedNode,
+    ];
+
+    /// The category the manager groups the reason under (the shared table).
     pub fn category(self) -> &'static str {
-        match self {
-            Reason::FinalizerAdded
-            | Reason::ClusterDeleted
-            | Reason::ClusterCompleted
-            | Reason::InvalidSpec
-            | Reason::ReconcileFailed
-            | Reason::ReadinessGateUpdated => "Lifecycle",
-            Reason::ObjectsApplied | Reason::ObjectsPruned => "Configuration",
-            Reason::ScaledUp | Reason::ScaledDown | Reason::ClaimsDeleted => "Scaling",
-            Reason::PodRestarted
-            | Reason::WarmRestartRequested
-            | Reason::WarmRestartConfirmed
-            | Reason::WarmRestartFailed => "RollingRestart",
-            Reason::OptionalCrdMissing => "Monitoring",
-            Reason::TemplateUnavailable => "Template",
-        }
+        acko_api::contract::operator::category_of(self.as_str()).id()
     }
 
     /// The action written in the event.
@@ -123,28 +181,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_reason_has_a_known_category() {
-        let known = [
-            "Lifecycle",
-            "Scaling",
-            "RollingRestart",
-            "Configuration",
-            "Rack",
-            "Network",
-            "Monitoring",
-            "Template",
-            "CircuitBreaker",
-        ];
-        for r in [
-            Reason::FinalizerAdded,
-            Reason::ScaledDown,
-            Reason::WarmRestartFailed,
-            Reason::OptionalCrdMissing,
-            Reason::TemplateUnavailable,
-            Reason::ObjectsPruned,
-        ] {
-            assert!(known.contains(&r.category()), "{r:?}");
+    fn every_reason_is_in_the_shared_table() {
+        for r in Reason::ALL {
+            assert_ne!(r.category(), "Other", "{r:?} is missing from EVENT_REASONS");
             assert!(r.as_str().chars().all(|c| c.is_ascii_alphanumeric()));
         }
+        assert_eq!(Reason::PodOnBlockedNode.category(), "RackManagement");
+        assert_eq!(Reason::CircuitBreakerOpen.category(), "CircuitBreaker");
     }
 }

@@ -220,6 +220,12 @@ pub async fn execute(
     let pods: Api<Pod> = Api::namespaced(ctx.client.clone(), &ns);
     let mut out = Vec::new();
     match step {
+        // Executed by `shell::dynamic` (its outcome goes into the pods' status).
+        Step::DynamicConfig { .. } => {
+            return Err(Error::Other {
+                what: "dynamic configuration is executed by shell::dynamic".to_owned(),
+            });
+        }
         Step::AddFinalizer => {
             let mut f = cluster.finalizers().to_vec();
             f.push(FINALIZER.to_owned());

@@ -3,6 +3,8 @@
 
 pub mod agent;
 pub mod controller;
+pub mod day2;
+pub mod dynamic;
 pub mod events;
 pub mod execute;
 pub mod http;
@@ -10,12 +12,13 @@ pub mod kinds;
 pub mod leader;
 pub mod metrics;
 pub mod observe;
+pub mod template_controller;
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use acko_api::{AerospikeCluster, AerospikeClusterTemplate};
+use acko_api::AerospikeCluster;
 use acko_render::RenderOptions;
 use kube::api::{Api, Patch, PatchParams};
 use kube::runtime::controller::Action;
@@ -83,6 +86,8 @@ pub struct Context {
     pub failures: Mutex<HashMap<String, u32>>,
     /// Requeue interval when waiting for something (jittered).
     pub wait_interval: Duration,
+    /// Consecutive failed reconciles that open the circuit breaker.
+    pub breaker_threshold: i32,
 }
 
 impl Context {
@@ -109,11 +114,12 @@ impl Context {
             recorder,
             failures: Mutex::new(HashMap::new()),
             wait_interval: Duration::from_secs(5),
+            breaker_threshold: acko_api::contract::operator::BREAKER_THRESHOLD,
         }
     }
 }
 
-fn key(cluster: &AerospikeCluster) -> String {
+pub(crate) fn key(cluster: &AerospikeCluster) -> String {
     format!(
         "{}/{}",
         cluster.namespace().unwrap_or_default(),
@@ -139,30 +145,27 @@ pub fn backoff(failures: u32, salt: &str) -> Duration {
     jitter(Duration::from_secs(secs.min(300)), salt)
 }
 
-async fn templates(ctx: &Context, cluster: &AerospikeCluster) -> Vec<AerospikeClusterTemplate> {
-    let Some(reference) = &cluster.spec.template_ref else {
-        return Vec::new();
-    };
-    let api: Api<AerospikeClusterTemplate> = Api::all(ctx.client.clone());
-    match api.get_opt(&reference.name).await {
-        Ok(Some(t)) => vec![t],
-        _ => Vec::new(),
-    }
-}
-
-/// Status as a merge patch: fields that disappeared are sent as `null`.
-fn status_patch(
+/// Status as a merge patch: fields that disappeared are sent as `null`, at every depth (a
+/// merge patch merges nested objects, so `operationStatus.inFlightPods` would otherwise stay).
+pub(crate) fn status_patch(
     new: &acko_api::AerospikeClusterStatus,
     old: Option<&acko_api::AerospikeClusterStatus>,
 ) -> Value {
-    let mut value = serde_json::to_value(new).unwrap_or(Value::Null);
-    if let (Some(map), Some(Value::Object(old))) = (
-        value.as_object_mut(),
-        old.map(serde_json::to_value).and_then(Result::ok),
-    ) {
-        for k in old.keys() {
-            map.entry(k.clone()).or_insert(Value::Null);
+    fn null_removed(new: &mut Value, old: &Value) {
+        if let (Some(map), Some(old)) = (new.as_object_mut(), old.as_object()) {
+            for (k, v) in old {
+                match map.get_mut(k) {
+                    None => {
+                        map.insert(k.clone(), Value::Null);
+                    }
+                    Some(n) => null_removed(n, v),
+                }
+            }
         }
+    }
+    let mut value = serde_json::to_value(new).unwrap_or(Value::Null);
+    if let Some(old) = old.map(serde_json::to_value).and_then(Result::ok) {
+        null_removed(&mut value, &old);
     }
     serde_json::json!({ "status": value })
 }
@@ -187,13 +190,32 @@ pub async fn reconcile(cluster: Arc<AerospikeCluster>, ctx: Arc<Context>) -> Res
 
 async fn reconcile_inner(cluster: &AerospikeCluster, ctx: &Context) -> Result<Action, Error> {
     let now = jiff::Timestamp::now().as_second();
-    let templates = templates(ctx, cluster).await;
+    let reference = cluster.object_ref(&());
+    let reset = if cluster.meta().deletion_timestamp.is_none() {
+        match day2::gate(ctx, cluster, &reference, now).await? {
+            Ok(reset) => reset,
+            Err(open) => return Ok(open),
+        }
+    } else {
+        false
+    };
+    let (templates, resolution) = day2::resolve_template(ctx, cluster, now).await;
     let desired = desired(cluster, &templates, &ctx.render_options);
-    let (observed, raw_pods) = observe::observe(ctx, cluster, now).await?;
+    let (observed, raw_pods) = match observe::observe(ctx, cluster, now).await {
+        Ok(o) => o,
+        Err(e) => {
+            day2::record_failure(ctx, cluster, &e.to_string(), now).await;
+            return Err(e);
+        }
+    };
     let plan = plan(&observed, desired.as_ref());
     tracing::info!(phase = ?plan.phase, reason = %plan.reason, "planned");
-    let reference = cluster.object_ref(&());
-    let executed = if plan.step.writes() {
+    let mut dynamic_outcome = None;
+    let executed = if let Step::DynamicConfig { .. } = &plan.step {
+        let (outcome, result) = dynamic::execute(ctx, cluster, &plan.step, &raw_pods).await;
+        dynamic_outcome = outcome;
+        result
+    } else if plan.step.writes() {
         execute::execute(ctx, cluster, &plan.step, &raw_pods, now).await
     } else {
         Ok(Vec::new())
@@ -216,7 +238,22 @@ async fn reconcile_inner(cluster: &AerospikeCluster, ctx: &Context) -> Result<Ac
             None => Ok(Action::requeue(jitter(ctx.wait_interval, &key(cluster)))),
         };
     }
-    let status = compute(&observed, desired.as_ref(), &plan, error.as_ref());
+    let mut status = compute(&observed, desired.as_ref(), &plan, error.as_ref());
+    day2::finish_status(
+        &mut status,
+        &observed,
+        desired.as_ref(),
+        &plan,
+        error.as_ref(),
+        resolution.as_ref(),
+        ctx.breaker_threshold,
+    );
+    day2::dynamic_status(&mut status, &observed, &plan, dynamic_outcome.as_ref());
+    if reset {
+        // The failures before the reset do not count.
+        status.failed_reconcile_count = error.as_ref().map(|_| 1);
+        status.backoff_until = None;
+    }
     ctx.metrics
         .phase(&observed.namespace, &observed.name, status.phase);
     if observed.status.as_ref() != Some(&status) {
@@ -238,6 +275,15 @@ async fn reconcile_inner(cluster: &AerospikeCluster, ctx: &Context) -> Result<Ac
         .await
         .map_err(|e| Error::kube("writing status", e))?;
     }
+    day2::after_status(
+        ctx,
+        cluster,
+        &reference,
+        observed.status.as_ref(),
+        &status,
+        resolution.as_ref(),
+    )
+    .await?;
     if let Some(e) = error {
         return Err(Error::Other { what: e.message });
     }
@@ -320,7 +366,11 @@ pub fn error_policy(cluster: Arc<AerospikeCluster>, error: &Error, ctx: Arc<Cont
         *n
     };
     tracing::warn!(cluster = %name, failures, error = %error, "reconcile failed");
-    Action::requeue(backoff(failures, &name))
+    let breaker = acko_api::contract::operator::breaker_backoff(
+        i32::try_from(failures).unwrap_or(i32::MAX),
+        ctx.breaker_threshold,
+    );
+    Action::requeue(backoff(failures, &name).max(breaker))
 }
 
 #[cfg(test)]
@@ -350,5 +400,31 @@ mod tests {
                 .unwrap()
                 .contains_key("lastReconcileError")
         );
+    }
+
+    #[test]
+    fn status_patch_nulls_nested_fields_that_disappeared() {
+        let op = |in_flight: Option<Vec<String>>| acko_api::OperationStatus {
+            id: "a".into(),
+            in_flight_pods: in_flight,
+            ..Default::default()
+        };
+        let old = acko_api::AerospikeClusterStatus {
+            operation_status: Some(op(Some(vec!["p".into()]))),
+            ..Default::default()
+        };
+        let new = acko_api::AerospikeClusterStatus {
+            operation_status: Some(op(None)),
+            ..Default::default()
+        };
+        let p = status_patch(&new, Some(&old));
+        assert_eq!(p["status"]["operationStatus"]["inFlightPods"], Value::Null);
+        assert!(
+            p["status"]["operationStatus"]
+                .as_object()
+                .unwrap()
+                .contains_key("inFlightPods")
+        );
+        assert_eq!(p["status"]["operationStatus"]["id"], "a");
     }
 }

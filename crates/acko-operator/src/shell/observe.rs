@@ -105,6 +105,7 @@ fn pod_facts(pod: &Pod) -> Option<PodFacts> {
             .creation_timestamp
             .as_ref()
             .map(|t| t.0.as_second()),
+        node_name: pod.spec.as_ref().and_then(|s| s.node_name.clone()),
     })
 }
 

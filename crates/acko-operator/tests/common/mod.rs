@@ -75,12 +75,23 @@ pub fn restart_operator(h: &mut Harness, agent: Arc<dyn acko_operator::shell::ag
     h.ctx = Arc::new(ctx);
 }
 
+/// [`start_model`] with `nodes` Kubernetes nodes.
+pub async fn start_model_nodes(nodes: usize) -> (Harness, Arc<model::ModelAgent>) {
+    let (h, m) = start_inner(true, nodes).await;
+    (h, m.expect("model agent"))
+}
+
 async fn start_with(model: bool) -> (Harness, Option<Arc<model::ModelAgent>>) {
+    start_inner(model, kube_sim::SimConfig::default().nodes).await
+}
+
+async fn start_inner(model: bool, nodes: usize) -> (Harness, Option<Arc<model::ModelAgent>>) {
     acko_operator::install_crypto_provider();
     // Without the model agent the tests look at the API objects alone: no simulated
     // controllers, so no pods start and a reconcile settles once everything is applied.
     let config = kube_sim::SimConfig {
         controllers: model,
+        nodes,
         ..Default::default()
     };
     let (_, sim) = kube_sim::Sim::start_with(config)

@@ -22,6 +22,10 @@ struct State {
     applied: BTreeMap<String, String>,
     /// Warm restart requests seen: (pod, hash).
     requests: Vec<(String, String)>,
+    /// Runtime config values set with `set-config`, per pod.
+    config: BTreeMap<String, BTreeMap<String, String>>,
+    /// `(pod, key)`: that node refuses to set that key.
+    refuse: Option<(String, String)>,
 }
 
 pub struct ModelAgent {
@@ -53,6 +57,34 @@ impl ModelAgent {
     /// True while the modelled cluster migrates.
     pub fn migrating(&self) -> bool {
         self.state.lock().unwrap().migrating_probes > 0
+    }
+
+    /// Makes `pod` refuse `set-config` of `key` (like a node whose build rejects a value).
+    pub fn refuse_set_config(&self, pod: &str, key: &str) {
+        self.state.lock().unwrap().refuse = Some((pod.to_owned(), key.to_owned()));
+    }
+
+    /// The runtime value of `key` on `pod`, as `get-config` would report it.
+    pub fn config_value(&self, pod: &str, key: &str) -> Option<String> {
+        self.state
+            .lock()
+            .unwrap()
+            .config
+            .get(pod)
+            .and_then(|c| c.get(key))
+            .cloned()
+    }
+
+    async fn pod_at(&self, addr: &str) -> Option<String> {
+        let api: Api<Pod> = Api::namespaced(self.client.clone(), "default");
+        let ip = addr.rsplit_once(':').map_or(addr, |(h, _)| h);
+        api.list(&ListParams::default())
+            .await
+            .ok()?
+            .items
+            .into_iter()
+            .find(|p| p.status.as_ref().and_then(|s| s.pod_ip.as_deref()) == Some(ip))
+            .map(|p| p.name_any())
     }
 
     pub fn warm_requests(&self) -> Vec<(String, String)> {
@@ -120,6 +152,7 @@ impl PodAgent for ModelAgent {
                 observation: NodeObservation { addr, state },
                 edition: Some("Aerospike Community Edition".to_owned()),
                 access_endpoints: vec![format!("{ip}:3000")],
+                build: Some("8.1.2.0".to_owned()),
             }
         })
     }
@@ -131,6 +164,43 @@ impl PodAgent for ModelAgent {
                 applied_hash: st.applied.get(&pod.name_any()).cloned(),
                 last_error: None,
             })
+        })
+    }
+
+    fn info<'a>(
+        &'a self,
+        addr: &'a str,
+        command: &'a str,
+    ) -> BoxFuture<'a, Result<String, String>> {
+        Box::pin(async move {
+            let pod = self
+                .pod_at(addr)
+                .await
+                .ok_or_else(|| format!("{addr}: connection refused"))?;
+            let mut st = self.state.lock().unwrap();
+            if command.starts_with("get-config") {
+                let c = st.config.get(&pod).cloned().unwrap_or_default();
+                return Ok(c
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect::<Vec<_>>()
+                    .join(";"));
+            }
+            let Some((key, value)) = command
+                .strip_prefix("set-config:")
+                .and_then(|p| p.rsplit(';').next())
+                .and_then(|kv| kv.split_once('='))
+            else {
+                return Ok("ERROR:4:invalid command".to_owned());
+            };
+            if st.refuse.as_ref() == Some(&(pod.clone(), key.to_owned())) {
+                return Ok("ERROR:4:invalid set-config parameter".to_owned());
+            }
+            st.config
+                .entry(pod)
+                .or_default()
+                .insert(key.to_owned(), value.to_owned());
+            Ok("ok".to_owned())
         })
     }
 

@@ -275,7 +275,8 @@ export function TemplateCard({
           {snapshot.synced ? <Badge tone="ok">Synced</Badge> : <Badge tone="warn">Out of Sync</Badge>}
         </p>
         <p className="muted">
-          Version {snapshot.resourceVersion ?? "—"} · snapshot {snapshot.snapshotTimestamp ? `${age(snapshot.snapshotTimestamp)} ago` : "—"}
+          Version {snapshot.resourceVersion ?? "—"} · snapshot {snapshot.snapshotTimestamp ? `${age(snapshot.snapshotTimestamp)} ago` : "—"} · last sync{" "}
+          <span title={snapshot.lastSyncTime ?? undefined}>{snapshot.lastSyncTime ? `${age(snapshot.lastSyncTime)} ago` : "—"}</span>
         </p>
         {snapshot.spec ? (
           <>

@@ -122,128 +122,32 @@ impl EventCategory {
     }
 }
 
-/// Event reasons and their categories. Reasons of the acko operator and of the original Go
-/// operator's event vocabulary; Kubernetes' own reasons for the objects of a cluster.
-pub const REASONS: &[(&str, EventCategory)] = &[
-    // Lifecycle
-    ("Created", EventCategory::Lifecycle),
-    ("ClusterCreated", EventCategory::Lifecycle),
-    ("Deleted", EventCategory::Lifecycle),
-    ("ClusterDeleted", EventCategory::Lifecycle),
-    ("Deleting", EventCategory::Lifecycle),
-    ("FinalizerAdded", EventCategory::Lifecycle),
-    ("FinalizerRemoved", EventCategory::Lifecycle),
-    ("Paused", EventCategory::Lifecycle),
-    ("Resumed", EventCategory::Lifecycle),
-    ("ReconcilePaused", EventCategory::Lifecycle),
-    ("ReconcileResumed", EventCategory::Lifecycle),
-    ("Reconciled", EventCategory::Lifecycle),
-    ("ReconcileSucceeded", EventCategory::Lifecycle),
-    ("ReconcileError", EventCategory::Lifecycle),
-    ("ReconcileFailed", EventCategory::Lifecycle),
-    ("ClusterReady", EventCategory::Lifecycle),
-    ("ClusterCompleted", EventCategory::Lifecycle),
-    ("InvalidSpec", EventCategory::Lifecycle),
-    ("ReadinessGateUpdated", EventCategory::Lifecycle),
-    ("ValidationFailed", EventCategory::Lifecycle),
-    ("StatefulSetCreated", EventCategory::Lifecycle),
-    ("StatefulSetUpdated", EventCategory::Lifecycle),
-    ("PVCDeleted", EventCategory::Lifecycle),
-    // Rolling restart and operations
-    ("RollingRestartStarted", EventCategory::RollingRestart),
-    ("RollingRestartCompleted", EventCategory::RollingRestart),
-    ("RollingRestartBlocked", EventCategory::RollingRestart),
-    ("PodRestarted", EventCategory::RollingRestart),
-    ("PodWarmRestarted", EventCategory::RollingRestart),
-    ("PodColdRestarted", EventCategory::RollingRestart),
-    ("WarmRestart", EventCategory::RollingRestart),
-    ("WarmRestartFailed", EventCategory::RollingRestart),
-    ("PodRestart", EventCategory::RollingRestart),
-    ("RestartFailed", EventCategory::RollingRestart),
-    ("OperationStarted", EventCategory::RollingRestart),
-    ("OperationCompleted", EventCategory::RollingRestart),
-    ("OperationFailed", EventCategory::RollingRestart),
-    ("UnstablePodSkipped", EventCategory::RollingRestart),
-    ("NodeQuiesceFailed", EventCategory::RollingRestart),
-    ("WarmRestartRequested", EventCategory::RollingRestart),
-    ("WarmRestartConfirmed", EventCategory::RollingRestart),
-    // Configuration
-    ("ConfigChanged", EventCategory::Configuration),
-    ("ConfigMapCreated", EventCategory::Configuration),
-    ("ConfigMapUpdated", EventCategory::Configuration),
-    ("DynamicConfigApplied", EventCategory::Configuration),
-    ("DynamicConfigFailed", EventCategory::Configuration),
-    ("DynamicConfigRolledBack", EventCategory::Configuration),
-    ("ConfigDegraded", EventCategory::Configuration),
-    ("InvalidConfig", EventCategory::Configuration),
-    ("ObjectsApplied", EventCategory::Configuration),
-    ("ObjectsPruned", EventCategory::Configuration),
-    // ACL / security
-    ("ACLSyncStarted", EventCategory::AclSecurity),
-    ("ACLSynced", EventCategory::AclSecurity),
-    ("ACLSyncError", EventCategory::AclSecurity),
-    ("ACLNotSupported", EventCategory::AclSecurity),
-    ("SecretNotFound", EventCategory::AclSecurity),
-    // Scaling
-    ("ScaledUp", EventCategory::Scaling),
-    ("ScaledDown", EventCategory::Scaling),
-    ("ScalingUp", EventCategory::Scaling),
-    ("ScalingDown", EventCategory::Scaling),
-    ("ScaleDownDeferred", EventCategory::Scaling),
-    ("ScaleDownBlocked", EventCategory::Scaling),
-    ("WaitingForMigration", EventCategory::Scaling),
-    ("MigrationComplete", EventCategory::Scaling),
-    ("SuccessfulRescale", EventCategory::Scaling),
-    ("ClaimsDeleted", EventCategory::Scaling),
-    ("FailedGetScale", EventCategory::Scaling),
-    ("FailedComputeMetricsReplicas", EventCategory::Scaling),
-    // Racks
-    ("RackAdded", EventCategory::RackManagement),
-    ("RackRemoved", EventCategory::RackManagement),
-    ("RackScaled", EventCategory::RackManagement),
-    ("RackStatefulSetCreated", EventCategory::RackManagement),
-    ("RackStatefulSetDeleted", EventCategory::RackManagement),
-    // Network
-    ("ServiceCreated", EventCategory::Network),
-    ("ServiceUpdated", EventCategory::Network),
-    ("ServiceDeleted", EventCategory::Network),
-    ("PodServiceCreated", EventCategory::Network),
-    ("LoadBalancerPending", EventCategory::Network),
-    ("EnsuringLoadBalancer", EventCategory::Network),
-    ("EnsuredLoadBalancer", EventCategory::Network),
-    ("NetworkPolicyCreated", EventCategory::Network),
-    ("NetworkPolicyUpdated", EventCategory::Network),
-    ("NetworkPolicySkipped", EventCategory::Network),
-    ("AddressResolutionFailed", EventCategory::Network),
-    // Monitoring
-    ("MonitoringConfigured", EventCategory::Monitoring),
-    ("ServiceMonitorCreated", EventCategory::Monitoring),
-    ("ServiceMonitorSkipped", EventCategory::Monitoring),
-    ("PrometheusRuleCreated", EventCategory::Monitoring),
-    ("PrometheusRuleSkipped", EventCategory::Monitoring),
-    ("MetricsServiceCreated", EventCategory::Monitoring),
-    ("OptionalCrdMissing", EventCategory::Monitoring),
-    // Template
-    ("TemplateResolved", EventCategory::Template),
-    ("TemplateNotFound", EventCategory::Template),
-    ("TemplateUnavailable", EventCategory::Template),
-    ("TemplateDrifted", EventCategory::Template),
-    ("TemplateResynced", EventCategory::Template),
-    ("TemplateResyncRequested", EventCategory::Template),
-    // Circuit breaker
-    ("CircuitBreakerActive", EventCategory::CircuitBreaker),
-    ("CircuitBreakerOpen", EventCategory::CircuitBreaker),
-    ("CircuitBreakerReset", EventCategory::CircuitBreaker),
-    ("BackoffActive", EventCategory::CircuitBreaker),
-];
+/// The event-reason → category table, defined once in `acko_api::contract::operator` (the
+/// operator emits these reasons; the manager groups them).
+pub use acko_api::contract::operator::EVENT_REASONS as REASONS;
+
+impl From<acko_api::contract::operator::EventCategory> for EventCategory {
+    fn from(c: acko_api::contract::operator::EventCategory) -> Self {
+        use acko_api::contract::operator::EventCategory as A;
+        match c {
+            A::Lifecycle => Self::Lifecycle,
+            A::RollingRestart => Self::RollingRestart,
+            A::Configuration => Self::Configuration,
+            A::AclSecurity => Self::AclSecurity,
+            A::Scaling => Self::Scaling,
+            A::RackManagement => Self::RackManagement,
+            A::Network => Self::Network,
+            A::Monitoring => Self::Monitoring,
+            A::Template => Self::Template,
+            A::CircuitBreaker => Self::CircuitBreaker,
+            A::Other => Self::Other,
+        }
+    }
+}
 
 /// Category of an event reason (`Other` when unknown).
 pub fn category_of(reason: &str) -> EventCategory {
-    REASONS
-        .iter()
-        .find(|(r, _)| *r == reason)
-        .map(|(_, c)| *c)
-        .unwrap_or(EventCategory::Other)
+    acko_api::contract::operator::category_of(reason).into()
 }
 
 /// One event.
@@ -415,7 +319,10 @@ mod tests {
     fn eleven_categories_each_with_reasons_except_other() {
         assert_eq!(EventCategory::ALL.len(), 11);
         for c in EventCategory::ALL {
-            let n = REASONS.iter().filter(|(_, rc)| *rc == c).count();
+            let n = REASONS
+                .iter()
+                .filter(|(_, rc)| EventCategory::from(*rc) == c)
+                .count();
             if c == EventCategory::Other {
                 assert_eq!(n, 0, "Other is the fallback, not a table entry");
             } else {
@@ -423,8 +330,13 @@ mod tests {
             }
             assert_eq!(EventCategory::parse(c.id()), Some(c));
             assert_eq!(EventCategory::parse(c.label()), Some(c));
-            // The wire id is the serde name.
+            // The wire id is the serde name, and the same as the shared contract's.
             assert_eq!(serde_json::to_value(c).unwrap(), c.id());
+            let shared = acko_api::contract::operator::EventCategory::ALL
+                .into_iter()
+                .find(|a| EventCategory::from(*a) == c)
+                .unwrap();
+            assert_eq!((shared.id(), shared.label()), (c.id(), c.label()));
         }
     }
 

@@ -25,9 +25,9 @@ use crate::error::{ApiPath, ApiResult};
 use crate::state::AppState;
 
 /// Annotation that asks the operator to close the circuit breaker (value: request time).
-pub const RESET_CIRCUIT_BREAKER: &str = "acko.io/reset-circuit-breaker";
-/// Consecutive failed reconciles that open the circuit breaker.
-pub const BREAKER_THRESHOLD: i32 = 10;
+pub use acko_api::contract::operator::ANNOTATION_RESET_CIRCUIT_BREAKER as RESET_CIRCUIT_BREAKER;
+/// Consecutive failed reconciles that open the circuit breaker (the operator's default).
+pub use acko_api::contract::operator::BREAKER_THRESHOLD;
 
 /// Routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -338,16 +338,10 @@ pub struct ReconciliationStatus {
     pub phase: Option<String>,
 }
 
-/// Backoff after `failures` consecutive failed reconciles: 0 below the threshold, then
-/// 30 s doubling per further failure, capped at 10 minutes.
+/// Backoff after `failures` consecutive failed reconciles (the shared policy of
+/// `acko_api::contract::operator`): 0 below the threshold, then 30 s doubling, capped at 10 min.
 pub fn backoff(failures: i32) -> Duration {
-    if failures < BREAKER_THRESHOLD {
-        return Duration::ZERO;
-    }
-    let exp = u32::try_from(failures - BREAKER_THRESHOLD)
-        .unwrap_or(0)
-        .min(10);
-    Duration::from_secs((30u64 << exp).min(600))
+    acko_api::contract::operator::breaker_backoff(failures, BREAKER_THRESHOLD)
 }
 
 /// Reconciliation health of a cluster (pure).
@@ -357,10 +351,22 @@ pub fn reconciliation(c: &AerospikeCluster) -> ReconciliationStatus {
     let open =
         count >= BREAKER_THRESHOLD || status.phase == Some(acko_api::ClusterPhase::BackoffActive);
     let wait = backoff(count.max(if open { BREAKER_THRESHOLD } else { 0 }));
-    let last = status.last_reconcile_time.as_ref().map(|t| t.0);
-    let next = (open && !wait.is_zero())
-        .then(|| last.and_then(|l| l.checked_add(wait).ok()))
-        .flatten();
+    let last = status
+        .last_reconcile_time
+        .as_ref()
+        .or(status.last_failure_time.as_ref())
+        .map(|t| t.0);
+    // The operator writes `backoffUntil` when it opens the breaker; older operators did not.
+    let next = status
+        .backoff_until
+        .as_ref()
+        .map(|t| t.0)
+        .filter(|_| open)
+        .or_else(|| {
+            (open && !wait.is_zero())
+                .then(|| last.and_then(|l| l.checked_add(wait).ok()))
+                .flatten()
+        });
     ReconciliationStatus {
         state: if open {
             "open"
