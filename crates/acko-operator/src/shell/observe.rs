@@ -224,8 +224,11 @@ pub async fn observe(
     }
 
     let claims: Api<PersistentVolumeClaim> = Api::namespaced(ctx.client.clone(), &namespace);
+    // Every claim template carries the cluster label (the StatefulSet controller copies the
+    // template's labels onto the claims it creates); claims are matched by that label and
+    // then by name (`<volume>-<cluster>-<rack>-<ordinal>`) in the planner.
     let claims = claims
-        .list(&ListParams::default().labels(&member_selector))
+        .list(&ListParams::default().labels(&selector))
         .await
         .map_err(|e| Error::kube("listing persistentvolumeclaims", e))?;
     observed.claims = claims
