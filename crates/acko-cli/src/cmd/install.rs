@@ -52,6 +52,14 @@ pub fn objects(with_manager: bool, namespace: &str) -> Result<Vec<Value>, String
                 s["namespace"] = Value::from(namespace);
             }
         }
+        // The admission webhook's Service moves too (as kustomize's namespace does).
+        if let Some(hooks) = d.get_mut("webhooks").and_then(Value::as_array_mut) {
+            for h in hooks {
+                if let Some(svc) = h.pointer_mut("/clientConfig/service") {
+                    svc["namespace"] = Value::from(namespace);
+                }
+            }
+        }
     }
     Ok(docs)
 }
