@@ -63,6 +63,18 @@ async fn create_three_reaches_completed_and_ready() {
     assert!(status.applied_spec.is_some());
     assert_eq!(pods(&h).await.len(), 3);
     assert!(checker.violations.is_empty(), "{:?}", checker.violations);
+    // Settled with running pods (each was not Ready once, so had `unstableSince`): a no-op
+    // reconcile writes nothing, not even status.
+    let before = h.writes();
+    for _ in 0..3 {
+        h.reconcile("demo").await.unwrap().unwrap();
+    }
+    assert_eq!(
+        h.writes(),
+        before,
+        "writes on a no-op reconcile: {:?}",
+        &h.write_log()[before..]
+    );
 }
 
 #[tokio::test]
