@@ -512,3 +512,48 @@ async fn node_not_ready_during_scale_down_holds_it_until_the_node_recovers() {
     assert!(checker.max_down <= 1, "max down {}", checker.max_down);
     assert!(checker.violations.is_empty(), "{:?}", checker.violations);
 }
+
+#[tokio::test]
+async fn delete_with_and_without_cascade_on_claims_the_statefulset_made() {
+    for cascade in [false, true] {
+        let (h, model) = start_model().await;
+        let mut checker = Checker::new(2);
+        let extra = format!(
+            "  storage:\n    volumes:\n      - name: data\n        source: {{persistentVolume: {{size: 1Gi}}}}\n        aerospike: {{path: /opt/aerospike/data}}\n        cascadeDelete: {cascade}\n"
+        );
+        h.create(&cluster_yaml("demo", &extra)).await;
+        h.drive_safe("demo", &model, &mut checker, completed).await;
+        let claims: Api<k8s_openapi::api::core::v1::PersistentVolumeClaim> =
+            Api::namespaced(h.client.clone(), "default");
+        let made: Vec<String> = claims
+            .list(&ListParams::default())
+            .await
+            .unwrap()
+            .items
+            .iter()
+            .map(|c| c.name_any())
+            .collect();
+        assert_eq!(made, ["data-demo-0-0", "data-demo-0-1", "data-demo-0-2"]);
+        h.clusters()
+            .delete("demo", &Default::default())
+            .await
+            .unwrap();
+        h.drive_safe("demo", &model, &mut checker, |c| c.is_none())
+            .await;
+        let left: Vec<String> = claims
+            .list(&ListParams::default())
+            .await
+            .unwrap()
+            .items
+            .iter()
+            .filter(|c| c.metadata.deletion_timestamp.is_none())
+            .map(|c| c.name_any())
+            .collect();
+        if cascade {
+            assert!(left.is_empty(), "cascadeDelete: {left:?}");
+        } else {
+            assert_eq!(left, made, "claims kept without cascadeDelete");
+        }
+        assert!(checker.violations.is_empty(), "{:?}", checker.violations);
+    }
+}
