@@ -1,6 +1,7 @@
 //! Scenarios on kube-sim, each asserting convergence and safety (see `common::safety`).
-//! Aerospike facts come from `common::model::ModelAgent` (kube-sim does not run
-//! aerospike-fake nodes yet).
+//! Aerospike facts come from `common::model::ModelAgent`, whose migrations the safety checker
+//! can see and time; `tests/real_cluster.rs` runs the portable scenarios with the real
+//! `KubeAgent` (against a real cluster, or kube-sim's aerospike-fake nodes).
 
 mod common;
 
