@@ -17,7 +17,7 @@ nodes="${BENCH_NODES:-1 3}"
 criterion_args=(--warm-up-time 1 --measurement-time 3 --noplot)
 
 echo "== building the benches (release)"
-cargo bench -p acm -p acko-render -p asinfo -p aql --no-run
+cargo bench -p acm -p acko-render -p asinfo -p aql -p acko-operator --no-run
 
 for n in $nodes; do
   echo "== manager, aerospike-fake with $n node(s)"
@@ -35,6 +35,11 @@ for b in "acko-render render" "asinfo parse" "aql parse"; do
     grep -E '^[^ ].*|time:|thrpt:' | grep -vE '^(Gnuplot|Benchmarking|Found|  [0-9]+ \()' |
     tee "$out/$1.txt"
 done
+
+clusters="${OPERATOR_CLUSTERS:-100}"
+echo "== acko-operator, $clusters clusters on kube-sim"
+cargo bench -q -p acko-operator --bench operator_100 -- --clusters "$clusters" 2>&1 |
+  grep -E '^\||^Error' | tee "$out/operator.txt"
 
 cpu="$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)"
 mem="$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
@@ -62,6 +67,10 @@ mem="$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
     echo '```'
     echo
   done
+  echo "### acko-operator — $clusters clusters × 3 pods on kube-sim (benches/operator_100.rs)"
+  echo
+  cat "$out/operator.txt"
+  echo
   echo "<!-- bench:end -->"
 } >"$out/section.md"
 

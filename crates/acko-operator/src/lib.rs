@@ -14,6 +14,7 @@ pub mod plan;
 pub mod rbac;
 pub mod shell;
 pub mod status;
+pub mod webhook;
 
 /// Installs the rustls `ring` crypto provider (idempotent). Call first in `main` and in tests
 /// that build a `kube::Client`.

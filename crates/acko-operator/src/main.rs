@@ -46,6 +46,75 @@ struct Args {
     /// BackoffActive; reset with the acko.io/reset-circuit-breaker annotation).
     #[arg(long, default_value_t = acko_api::contract::operator::BREAKER_THRESHOLD, value_parser = clap::value_parser!(i32).range(1..))]
     breaker_threshold: i32,
+    /// Serve the validating admission webhook (HTTPS) on this address, e.g. 0.0.0.0:9443.
+    #[arg(long, env = "ACKO_WEBHOOK_ADDR")]
+    webhook_addr: Option<SocketAddr>,
+    /// Directory holding the webhook's tls.crt and tls.key (re-read when they change, e.g.
+    /// a cert-manager Secret mounted there).
+    #[arg(
+        long,
+        default_value = "/var/run/acko/webhook",
+        env = "ACKO_WEBHOOK_CERT_DIR"
+    )]
+    webhook_cert_dir: PathBuf,
+    /// Generate and rotate the webhook certificate in a Secret of --lease-namespace and patch
+    /// its CA into the ValidatingWebhookConfiguration (instead of mounted files).
+    #[arg(long, default_value_t = false, env = "ACKO_WEBHOOK_SELF_SIGNED")]
+    webhook_self_signed: bool,
+    /// Secret of the self-managed webhook certificate.
+    #[arg(long, default_value = "acko-webhook-cert")]
+    webhook_secret: String,
+    /// Service the API server calls the webhook through (named in the certificate).
+    #[arg(long, default_value = "acko-webhook")]
+    webhook_service: String,
+    /// ValidatingWebhookConfiguration whose CA bundle is patched.
+    #[arg(long, default_value = "acko-operator")]
+    webhook_config: String,
+}
+
+/// Starts the admission webhook: self-managed certificates first (when asked), then HTTPS.
+async fn start_webhook(args: &Args, addr: SocketAddr, client: &Client) -> anyhow::Result<()> {
+    use acko_operator::webhook::{certs, server, tls};
+    if args.webhook_self_signed {
+        let cfg = certs::SelfManaged {
+            namespace: args.lease_namespace.clone(),
+            secret: args.webhook_secret.clone(),
+            service: args.webhook_service.clone(),
+            webhook_config: args.webhook_config.clone(),
+            cluster_domain: args.cluster_domain.clone(),
+            dir: args.webhook_cert_dir.clone(),
+        };
+        certs::ensure(client, &cfg, jiff::Timestamp::now().as_second())
+            .await
+            .context("preparing the webhook certificate")?;
+        let client = client.clone();
+        // Re-checked twice a day: rotates 30 days before expiry, picks up another replica's
+        // rotation from the shared Secret.
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_secs(12 * 3600)).await;
+                if let Err(e) =
+                    certs::ensure(&client, &cfg, jiff::Timestamp::now().as_second()).await
+                {
+                    tracing::warn!(error = %e, "webhook certificate check failed");
+                }
+            }
+        });
+    }
+    let resolver = Arc::new(tls::ReloadingResolver::load(&args.webhook_cert_dir)?);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("binding the webhook to {addr}"))?;
+    let app = server::router(server::WebhookState {
+        client: Some(client.clone()),
+    });
+    tracing::info!(%addr, "serving the admission webhook (HTTPS) at {}", server::VALIDATE_PATH);
+    tokio::spawn(async move {
+        if let Err(e) = server::serve(listener, resolver, app, std::future::pending()).await {
+            tracing::error!(error = %e, "webhook server stopped");
+        }
+    });
+    Ok(())
 }
 
 async fn client(args: &Args) -> anyhow::Result<Client> {
@@ -112,6 +181,10 @@ async fn main() -> anyhow::Result<()> {
     let mut ctx = Context::new(client.clone(), agent, available, render_options);
     ctx.breaker_threshold = args.breaker_threshold;
     let ctx = Arc::new(ctx);
+
+    if let Some(addr) = args.webhook_addr {
+        start_webhook(&args, addr, &client).await?;
+    }
 
     let health = Health::default();
     let listener = tokio::net::TcpListener::bind(args.metrics_addr)

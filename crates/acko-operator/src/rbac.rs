@@ -172,15 +172,29 @@ pub const CLUSTER: &[Grant] = &[
         &["create", "patch"],
         "kube::runtime::events::Recorder",
     ),
+    g(
+        "admissionregistration.k8s.io",
+        "validatingwebhookconfigurations",
+        &["get", "update"],
+        "CA bundle of the admission webhook (webhook::certs::patch_ca_bundle)",
+    ),
 ];
 
 /// Grants in the operator's own namespace only (Role `acko-operator-leader-election`).
-pub const LEADER_ELECTION: &[Grant] = &[g(
-    "coordination.k8s.io",
-    "leases",
-    &["get", "create", "patch"],
-    "leader election (shell::leader, kube-lease-manager)",
-)];
+pub const LEADER_ELECTION: &[Grant] = &[
+    g(
+        "coordination.k8s.io",
+        "leases",
+        &["get", "create", "patch"],
+        "leader election (shell::leader, kube-lease-manager)",
+    ),
+    g(
+        "",
+        "secrets",
+        &["get", "create", "update"],
+        "the webhook's self-managed serving certificate (webhook::certs::ensure)",
+    ),
+];
 
 /// The grants as RBAC rules, one rule per row, in table order.
 pub fn rules(grants: &[Grant]) -> Vec<PolicyRule> {
@@ -244,11 +258,16 @@ mod tests {
     }
 
     #[test]
-    fn no_wildcards_and_no_secrets() {
+    fn no_wildcards_and_no_cluster_wide_secrets() {
         for g in CLUSTER.iter().chain(LEADER_ELECTION) {
             assert!(!g.verbs.contains(&"*"), "{g:?}");
             assert_ne!(g.resource, "*");
-            assert_ne!(g.resource, "secrets", "the operator never reads Secrets");
+        }
+        for g in CLUSTER {
+            assert_ne!(
+                g.resource, "secrets",
+                "the operator reads Secrets only in its own namespace"
+            );
         }
     }
 }

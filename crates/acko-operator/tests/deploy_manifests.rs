@@ -60,6 +60,9 @@ fn typed(obj: &Value) {
         "RoleBinding" => check::<RoleBinding>(obj),
         "Deployment" => check::<Deployment>(obj),
         "Service" => check::<Service>(obj),
+        "ValidatingWebhookConfiguration" => check::<
+            k8s_openapi::api::admissionregistration::v1::ValidatingWebhookConfiguration,
+        >(obj),
         other => panic!("unexpected kind {other}"),
     }
 }
@@ -81,11 +84,28 @@ fn base_renders_typed_objects_and_the_role_is_the_rbac_table() {
             && d["kind"] != "ClusterRole"
             && d["kind"] != "ClusterRoleBinding"
             && d["kind"] != "CustomResourceDefinition"
+            && d["kind"] != "ValidatingWebhookConfiguration"
         {
             assert_eq!(d["metadata"]["namespace"], "acko-system", "{d}");
         }
     }
-    assert_eq!(docs.len(), 9);
+    assert_eq!(docs.len(), 11);
+    // The admission webhook: fail closed, quick, no side effects, served by the operator.
+    let vwc = find(&docs, "ValidatingWebhookConfiguration", "acko-operator");
+    let hook = &vwc["webhooks"][0];
+    assert_eq!(hook["failurePolicy"], "Fail");
+    assert_eq!(hook["sideEffects"], "None");
+    assert!(hook["timeoutSeconds"].as_i64().unwrap() <= 10);
+    assert_eq!(
+        hook["clientConfig"]["service"]["path"],
+        acko_operator::webhook::server::VALIDATE_PATH
+    );
+    let svc = find(&docs, "Service", "acko-webhook");
+    assert_eq!(
+        hook["clientConfig"]["service"]["name"],
+        svc["metadata"]["name"]
+    );
+    assert_eq!(svc["spec"]["ports"][0]["targetPort"], "webhook");
     let role: ClusterRole =
         serde_json::from_value(find(&docs, "ClusterRole", "acko-operator").clone()).unwrap();
     assert_eq!(
@@ -115,6 +135,27 @@ fn base_renders_typed_objects_and_the_role_is_the_rbac_table() {
     );
     assert_eq!(c["securityContext"]["readOnlyRootFilesystem"], true);
     assert_eq!(c["securityContext"]["allowPrivilegeEscalation"], false);
+    let args: Vec<&str> = c["args"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a.as_str())
+        .collect();
+    assert!(
+        args.contains(&"--webhook-self-signed")
+            && args.iter().any(|a| a.starts_with("--webhook-addr="))
+    );
+    assert!(
+        c["ports"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["name"] == "webhook" && p["containerPort"] == 9443)
+    );
+    assert_eq!(
+        c["volumeMounts"][0]["mountPath"], "/var/run/acko/webhook",
+        "the writable certificate directory (--webhook-cert-dir default)"
+    );
     assert_eq!(
         dep["spec"]["template"]["spec"]["securityContext"]["runAsNonRoot"],
         true
@@ -143,7 +184,7 @@ fn manager_overlay_adds_the_manager_with_kubernetes_management() {
         return;
     };
     docs.iter().for_each(typed);
-    assert_eq!(docs.len(), 14);
+    assert_eq!(docs.len(), 16);
     let dep = find(&docs, "Deployment", "aerospike-cluster-manager");
     let c = &dep["spec"]["template"]["spec"]["containers"][0];
     assert!(

@@ -24,6 +24,31 @@ const LEASE_NS: &str = "acko-system";
 /// test cannot prove is still needed.
 const NOT_REACHED: &[(&str, &str, &str)] = &[
     (
+        "validatingwebhookconfigurations",
+        "get",
+        "webhook certificates: exercised by tests/webhook_https.rs, not by this controller scenario",
+    ),
+    (
+        "validatingwebhookconfigurations",
+        "update",
+        "webhook certificates: exercised by tests/webhook_https.rs",
+    ),
+    (
+        "secrets",
+        "get",
+        "webhook certificates: tests/webhook_https.rs",
+    ),
+    (
+        "secrets",
+        "create",
+        "webhook certificates: tests/webhook_https.rs",
+    ),
+    (
+        "secrets",
+        "update",
+        "webhook certificates: tests/webhook_https.rs",
+    ),
+    (
         "pods/exec",
         "create",
         "warm restart (exec) needs a config change of a running pod",

@@ -1,6 +1,7 @@
 //! Scenarios on kube-sim, each asserting convergence and safety (see `common::safety`).
-//! Aerospike facts come from `common::model::ModelAgent` (kube-sim does not run
-//! aerospike-fake nodes yet).
+//! Aerospike facts come from `common::model::ModelAgent`, whose migrations the safety checker
+//! can see and time; `tests/real_cluster.rs` runs the portable scenarios with the real
+//! `KubeAgent` (against a real cluster, or kube-sim's aerospike-fake nodes).
 
 mod common;
 
@@ -63,6 +64,18 @@ async fn create_three_reaches_completed_and_ready() {
     assert!(status.applied_spec.is_some());
     assert_eq!(pods(&h).await.len(), 3);
     assert!(checker.violations.is_empty(), "{:?}", checker.violations);
+    // Settled with running pods (each was not Ready once, so had `unstableSince`): a no-op
+    // reconcile writes nothing, not even status.
+    let before = h.writes();
+    for _ in 0..3 {
+        h.reconcile("demo").await.unwrap().unwrap();
+    }
+    assert_eq!(
+        h.writes(),
+        before,
+        "writes on a no-op reconcile: {:?}",
+        &h.write_log()[before..]
+    );
 }
 
 #[tokio::test]
@@ -416,4 +429,132 @@ async fn the_safety_checker_catches_two_members_down() {
         "{:?}",
         checker.violations
     );
+}
+
+async fn replicas(h: &Harness) -> Option<i32> {
+    let sts: Api<StatefulSet> = Api::namespaced(h.client.clone(), "default");
+    sts.get("demo-0").await.unwrap().spec.unwrap().replicas
+}
+
+#[tokio::test]
+async fn node_not_ready_during_scale_down_holds_it_until_the_node_recovers() {
+    let (h, model) = start_model().await;
+    let mut checker = Checker::new(2);
+    h.create(&cluster_yaml("demo", "")).await;
+    h.drive_safe("demo", &model, &mut checker, completed).await;
+    patch_spec(&h, json!({"size": 5})).await;
+    h.drive_safe("demo", &model, &mut checker, completed).await;
+    // Scale 5 → 2; stop after the first batch (one pod removed).
+    patch_spec(&h, json!({"size": 2})).await;
+    h.drive_safe("demo", &model, &mut checker, |c| {
+        c.and_then(|c| c.status.as_ref())
+            .and_then(|s| s.phase_reason.as_deref())
+            .is_some_and(|r| r.contains("from 5 to 4"))
+    })
+    .await;
+    assert_eq!(replicas(&h).await, Some(4));
+    // A node holding exactly one remaining pod goes NotReady (its pod with it).
+    let now = pods(&h).await;
+    let mut by_node: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (name, p) in now.iter().filter(|(n, _)| n.as_str() != "demo-0-4") {
+        let node = p.spec.as_ref().and_then(|s| s.node_name.clone()).unwrap();
+        by_node.entry(node).or_default().push(name.clone());
+    }
+    let (node, victim) = by_node
+        .iter()
+        .find(|(_, pods)| pods.len() == 1)
+        .map(|(n, p)| (n.clone(), p[0].clone()))
+        .expect("kube-sim spreads 4 pods over 3 nodes: one node holds a single pod");
+    h.sim.set_node_ready(&node, false).unwrap();
+    h.sim
+        .wait_for::<Pod>("default", &victim, WAIT, |p| {
+            p.and_then(|p| p.status.as_ref())
+                .and_then(|s| s.conditions.as_ref())
+                .is_some_and(|c| c.iter().any(|c| c.type_ == "Ready" && c.status == "False"))
+        })
+        .await
+        .unwrap();
+    let deletions = checker.pod_deletions.len();
+    let c = h
+        .drive_safe("demo", &model, &mut checker, |c| {
+            c.and_then(|c| c.status.as_ref())
+                .and_then(|s| s.phase_reason.as_deref())
+                .is_some_and(|r| {
+                    r.contains("scale-down") && r.contains("waits") && r.contains(&victim)
+                })
+        })
+        .await
+        .unwrap();
+    assert!(
+        matches!(
+            phase(Some(&c)),
+            Some(ClusterPhase::ScalingDown | ClusterPhase::WaitingForMigration)
+        ),
+        "{:?}",
+        phase(Some(&c))
+    );
+    // However often it runs, nothing more is removed while the node is down.
+    for _ in 0..5 {
+        h.reconcile("demo").await.unwrap().unwrap();
+        checker
+            .step(&h.client, model.migrating(), &h.write_log())
+            .await;
+    }
+    assert_eq!(replicas(&h).await, Some(4), "scale-down held");
+    assert_eq!(checker.pod_deletions.len(), deletions);
+    // The node recovers: the scale-down finishes.
+    h.sim.set_node_ready(&node, true).unwrap();
+    let c = h
+        .drive_safe("demo", &model, &mut checker, completed)
+        .await
+        .unwrap();
+    assert_eq!(pods(&h).await.len(), 2);
+    assert_eq!(c.status.unwrap().health.as_deref(), Some("2/2"));
+    assert!(checker.max_down <= 1, "max down {}", checker.max_down);
+    assert!(checker.violations.is_empty(), "{:?}", checker.violations);
+}
+
+#[tokio::test]
+async fn delete_with_and_without_cascade_on_claims_the_statefulset_made() {
+    for cascade in [false, true] {
+        let (h, model) = start_model().await;
+        let mut checker = Checker::new(2);
+        let extra = format!(
+            "  storage:\n    volumes:\n      - name: data\n        source: {{persistentVolume: {{size: 1Gi}}}}\n        aerospike: {{path: /opt/aerospike/data}}\n        cascadeDelete: {cascade}\n"
+        );
+        h.create(&cluster_yaml("demo", &extra)).await;
+        h.drive_safe("demo", &model, &mut checker, completed).await;
+        let claims: Api<k8s_openapi::api::core::v1::PersistentVolumeClaim> =
+            Api::namespaced(h.client.clone(), "default");
+        let made: Vec<String> = claims
+            .list(&ListParams::default())
+            .await
+            .unwrap()
+            .items
+            .iter()
+            .map(|c| c.name_any())
+            .collect();
+        assert_eq!(made, ["data-demo-0-0", "data-demo-0-1", "data-demo-0-2"]);
+        h.clusters()
+            .delete("demo", &Default::default())
+            .await
+            .unwrap();
+        h.drive_safe("demo", &model, &mut checker, |c| c.is_none())
+            .await;
+        let left: Vec<String> = claims
+            .list(&ListParams::default())
+            .await
+            .unwrap()
+            .items
+            .iter()
+            .filter(|c| c.metadata.deletion_timestamp.is_none())
+            .map(|c| c.name_any())
+            .collect();
+        if cascade {
+            assert!(left.is_empty(), "cascadeDelete: {left:?}");
+        } else {
+            assert_eq!(left, made, "claims kept without cascadeDelete");
+        }
+        assert!(checker.violations.is_empty(), "{:?}", checker.violations);
+    }
 }

@@ -245,7 +245,6 @@ async fn delete_without_cascade_keeps_claims() {
 }
 
 #[tokio::test]
-#[ignore = "fails on kube-sim with its controllers off: the operator does not delete the hand-made claim data-demo-0-0 (it derives claims from pods/StatefulSet status, which do not exist here); run with --run-ignored"]
 async fn delete_with_cascade_removes_claims() {
     assert!(!delete_cluster(true).await, "PVC must be deleted");
 }

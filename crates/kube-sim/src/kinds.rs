@@ -273,6 +273,16 @@ pub fn builtin() -> Vec<ResourceType> {
             &[],
         ),
         rt(
+            "admissionregistration.k8s.io",
+            "v1",
+            "ValidatingWebhookConfiguration",
+            "validatingwebhookconfigurations",
+            false,
+            false,
+            false,
+            &[],
+        ),
+        rt(
             "coordination.k8s.io",
             "v1",
             "Lease",

@@ -30,6 +30,9 @@ where
     }
 }
 
+/// Clusters reconciled at the same time.
+pub const RECONCILE_CONCURRENCY: u16 = 8;
+
 /// Runs the controller until `shutdown` resolves (graceful: reconciles in flight finish).
 pub async fn run(
     ctx: Arc<Context>,
@@ -40,7 +43,13 @@ pub async fn run(
     let ns = namespace.as_deref();
     let managed = watcher::Config::default().labels(MANAGED_SELECTOR);
     let clusters: Api<AerospikeCluster> = api(&ctx, ns);
-    let controller = Controller::new(clusters, watcher::Config::default());
+    // Bounded parallelism and a short debounce: a rollout's burst of pod events becomes one
+    // reconcile, and 100 clusters do not hit the API server with 100 reconciles at once.
+    let controller = Controller::new(clusters, watcher::Config::default()).with_config(
+        kube::runtime::controller::Config::default()
+            .concurrency(RECONCILE_CONCURRENCY)
+            .debounce(std::time::Duration::from_millis(500)),
+    );
     let store = controller.store();
     let templates: Api<AerospikeClusterTemplate> = Api::all(ctx.client.clone());
     controller

@@ -145,29 +145,35 @@ pub fn backoff(failures: u32, salt: &str) -> Duration {
     jitter(Duration::from_secs(secs.min(300)), salt)
 }
 
-/// Status as a merge patch: fields that disappeared are sent as `null`, at every depth (a
-/// merge patch merges nested objects, so `operationStatus.inFlightPods` would otherwise stay).
+/// Status as a JSON merge patch (RFC 7386): fields that disappeared, at any depth (a pod's
+/// `unstableSince` once it is Ready, a pod that is gone, `operationStatus.inFlightPods`), are
+/// sent as `null`; otherwise the stored status would keep them and every later reconcile would
+/// see a difference and write.
 pub(crate) fn status_patch(
     new: &acko_api::AerospikeClusterStatus,
     old: Option<&acko_api::AerospikeClusterStatus>,
 ) -> Value {
-    fn null_removed(new: &mut Value, old: &Value) {
-        if let (Some(map), Some(old)) = (new.as_object_mut(), old.as_object()) {
-            for (k, v) in old {
-                match map.get_mut(k) {
-                    None => {
-                        map.insert(k.clone(), Value::Null);
-                    }
-                    Some(n) => null_removed(n, v),
-                }
-            }
-        }
-    }
     let mut value = serde_json::to_value(new).unwrap_or(Value::Null);
     if let Some(old) = old.map(serde_json::to_value).and_then(Result::ok) {
         null_removed(&mut value, &old);
     }
     serde_json::json!({ "status": value })
+}
+
+/// Adds `null` for every key of `old` that `new` lacks, recursing into objects present in
+/// both (arrays are replaced whole by a merge patch).
+fn null_removed(new: &mut Value, old: &Value) {
+    let (Value::Object(new), Value::Object(old)) = (new, old) else {
+        return;
+    };
+    for (k, old_v) in old {
+        match new.get_mut(k) {
+            None => {
+                new.insert(k.clone(), Value::Null);
+            }
+            Some(new_v) => null_removed(new_v, old_v),
+        }
+    }
 }
 
 /// One reconcile of one cluster.
@@ -267,13 +273,31 @@ async fn reconcile_inner(cluster: &AerospikeCluster, ctx: &Context) -> Result<Ac
         .await;
         let api: Api<AerospikeCluster> = Api::namespaced(ctx.client.clone(), &observed.namespace);
         ctx.metrics.write("patch-status");
-        api.patch_status(
-            &observed.name,
-            &PatchParams::default(),
-            &Patch::Merge(status_patch(&status, observed.status.as_ref())),
-        )
-        .await
-        .map_err(|e| Error::kube("writing status", e))?;
+        // The patch is computed against the status this reconcile saw, so it carries that
+        // resourceVersion: if the cached object was stale, the write is refused (409) and the
+        // next reconcile, on fresh data, writes instead.
+        let mut patch = status_patch(&status, observed.status.as_ref());
+        if let Some(rv) = cluster.metadata.resource_version.as_deref() {
+            patch["metadata"] = serde_json::json!({ "resourceVersion": rv });
+        }
+        match api
+            .patch_status(
+                &observed.name,
+                &PatchParams::default(),
+                &Patch::Merge(patch),
+            )
+            .await
+        {
+            Ok(_) => {}
+            Err(kube::Error::Api(e)) if e.code == 409 && error.is_none() => {
+                tracing::debug!("status write on a stale object refused; requeued");
+                return Ok(Action::requeue(jitter(
+                    Duration::from_millis(500),
+                    &key(cluster),
+                )));
+            }
+            Err(e) => return Err(Error::kube("writing status", e)),
+        }
     }
     day2::after_status(
         ctx,
@@ -426,5 +450,39 @@ mod tests {
                 .contains_key("inFlightPods")
         );
         assert_eq!(p["status"]["operationStatus"]["id"], "a");
+    }
+
+    #[test]
+    fn status_patch_nulls_nested_fields_and_pods_that_disappeared() {
+        let pod = |unstable: Option<&str>| acko_api::AerospikePodStatus {
+            pod_ip: Some("10.0.0.1".into()),
+            unstable_since: unstable
+                .map(|t| k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(t.parse().unwrap())),
+            ..Default::default()
+        };
+        let old = acko_api::AerospikeClusterStatus {
+            pods: Some(
+                [
+                    ("a".to_owned(), pod(Some("2026-12-07T17:18:42Z"))),
+                    ("b".to_owned(), pod(None)),
+                ]
+                .into(),
+            ),
+            ..Default::default()
+        };
+        let new = acko_api::AerospikeClusterStatus {
+            pods: Some([("a".to_owned(), pod(None))].into()),
+            ..Default::default()
+        };
+        let p = status_patch(&new, Some(&old));
+        assert_eq!(p["status"]["pods"]["a"]["unstableSince"], Value::Null);
+        assert!(
+            p["status"]["pods"]["a"]
+                .as_object()
+                .unwrap()
+                .contains_key("unstableSince")
+        );
+        assert_eq!(p["status"]["pods"]["a"]["podIP"], "10.0.0.1");
+        assert_eq!(p["status"]["pods"]["b"], Value::Null);
     }
 }

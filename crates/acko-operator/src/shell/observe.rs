@@ -224,17 +224,26 @@ pub async fn observe(
         }
     }
 
-    let claims: Api<PersistentVolumeClaim> = Api::namespaced(ctx.client.clone(), &namespace);
-    let claims = claims
-        .list(&ListParams::default().labels(&member_selector))
-        .await
-        .map_err(|e| Error::kube("listing persistentvolumeclaims", e))?;
+    // The StatefulSet controller labels a claim with its template's labels (which carry
+    // `acko.io/cluster`) plus the StatefulSet selector; claims are found by either (some
+    // controllers, kube-sim among them, copy only the selector), then matched by name
+    // (`<volume>-<cluster>-<rack>-<ordinal>`) in the planner.
+    let claims_api: Api<PersistentVolumeClaim> = Api::namespaced(ctx.client.clone(), &namespace);
+    let mut claims = BTreeMap::new();
+    for labels in [&selector, &member_selector] {
+        let list = claims_api
+            .list(&ListParams::default().labels(labels))
+            .await
+            .map_err(|e| Error::kube("listing persistentvolumeclaims", e))?;
+        for c in list.items {
+            claims.insert(c.name_any(), rack_of(c.labels()));
+        }
+    }
     observed.claims = claims
-        .items
-        .iter()
-        .map(|c| ClaimFacts {
-            name: c.name_any(),
-            rack: rack_of(c.labels()),
+        .into_iter()
+        .map(|(name, rack)| ClaimFacts {
+            name,
+            rack,
             pod: None,
         })
         .collect();

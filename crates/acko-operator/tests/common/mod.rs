@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod model;
+pub mod real;
 pub mod safety;
 
 use std::collections::BTreeSet;

@@ -1,7 +1,8 @@
 //! A model of Aerospike for scenario tests, answering the operator's info probes from the
 //! simulator's pods: the running, containers-ready pods form one cluster; every membership
-//! change (and every warm restart) starts a migration lasting a few probe rounds. Used because
-//! kube-sim does not run aerospike-fake nodes yet; replace with `KubeAgent` when it does.
+//! change (and every warm restart) starts a migration lasting a few probe rounds, so the safety
+//! checker knows exactly when partitions migrate (kube-sim's aerospike-fake nodes answer the
+//! real probes too; `tests/real_cluster.rs` uses them through `KubeAgent`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;

@@ -21,6 +21,8 @@ pub struct Checker {
     pub violations: Vec<String>,
     pub max_down: usize,
     pub pod_deletions: Vec<String>,
+    /// Namespace watched (`default` on kube-sim).
+    pub namespace: String,
 }
 
 fn ready(p: &Pod) -> bool {
@@ -33,8 +35,14 @@ fn ready(p: &Pod) -> bool {
 
 impl Checker {
     pub fn new(rf: usize) -> Self {
+        Checker::in_namespace(rf, "default")
+    }
+
+    /// A checker of the pods and StatefulSets of `namespace`.
+    pub fn in_namespace(rf: usize, namespace: &str) -> Self {
         Checker {
             rf,
+            namespace: namespace.to_owned(),
             ..Checker::default()
         }
     }
@@ -42,16 +50,17 @@ impl Checker {
     /// Checks the world after a step. `migrating_before`: the cluster migrated when the step
     /// started; `log`: every write call so far.
     pub async fn step(&mut self, client: &Client, migrating_before: bool, log: &[String]) {
-        let pods: Vec<Pod> = Api::<Pod>::namespaced(client.clone(), "default")
+        let pods: Vec<Pod> = Api::<Pod>::namespaced(client.clone(), &self.namespace)
             .list(&ListParams::default())
             .await
             .map(|l| l.items)
             .unwrap_or_default();
-        let sets: Vec<StatefulSet> = Api::<StatefulSet>::namespaced(client.clone(), "default")
-            .list(&ListParams::default())
-            .await
-            .map(|l| l.items)
-            .unwrap_or_default();
+        let sets: Vec<StatefulSet> =
+            Api::<StatefulSet>::namespaced(client.clone(), &self.namespace)
+                .list(&ListParams::default())
+                .await
+                .map(|l| l.items)
+                .unwrap_or_default();
         let by_name: BTreeMap<String, &Pod> = pods.iter().map(|p| (p.name_any(), p)).collect();
         let mut down = Vec::new();
         for s in &sets {
