@@ -6,6 +6,7 @@
 # - the criterion benches of acko-render, asinfo and aql (short warm-up and measurement).
 #   scripts/bench.sh               # everything, rewrites docs/benchmarks.md
 #   BENCH_NODES="1" scripts/bench.sh
+# The soak (10 minutes, RSS slope) is separate: scripts/soak.sh.
 # Slow on a small machine (release build + ~220k records loaded per node count).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -17,7 +18,12 @@ nodes="${BENCH_NODES:-1 3}"
 criterion_args=(--warm-up-time 1 --measurement-time 3 --noplot)
 
 echo "== building the benches (release)"
-cargo bench -p acm -p acko-render -p asinfo -p aql -p acko-operator --no-run
+# Only the bench targets (not every crate's unit tests in release mode).
+cargo bench -p acm --bench manager --no-run
+for b in "acko-render render" "asinfo parse" "aql parse"; do
+  set -- $b
+  cargo bench -p "$1" --bench "$2" --no-run
+done
 
 for n in $nodes; do
   echo "== manager, aerospike-fake with $n node(s)"

@@ -13,132 +13,14 @@
 //!
 //! `scripts/bench.sh` runs it for 1 and 3 nodes and records the figures in docs/benchmarks.md.
 
-use std::process::{Child, Command, Stdio};
+mod support;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use aerospike::{
-    Bin, Bins, Client, ClientPolicy, Key, PartitionFilter, QueryPolicy, Statement, Value,
-    WritePolicy,
-};
+use aerospike::{Bins, Client, ClientPolicy, PartitionFilter, QueryPolicy, Statement};
 use futures::StreamExt;
-
-const MANAGER: &str = env!("CARGO_BIN_EXE_aerospike-cluster-manager");
-
-fn rss_kb(pid: u32, field: &str) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with(field))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
-        })
-        .unwrap_or(0)
-}
-
-struct Manager {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Manager {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-async fn start_manager(http: &reqwest::Client, hosts: &str) -> (Manager, i64) {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = l.local_addr().unwrap().port();
-    drop(l);
-    let child = Command::new(MANAGER)
-        .args([
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--db",
-            ":memory:",
-            "--sample-interval",
-            "2s",
-        ])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start manager");
-    let base = format!("http://127.0.0.1:{port}");
-    let m = Manager { child, base };
-    for _ in 0..200 {
-        if http
-            .get(format!("{}/api/health", m.base))
-            .send()
-            .await
-            .is_ok()
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    let hosts: Vec<&str> = hosts.split(',').collect();
-    let r = http
-        .post(format!("{}/api/v1/profiles", m.base))
-        .json(&serde_json::json!({"name": "bench", "hosts": hosts, "timeoutMs": 60000}))
-        .send()
-        .await
-        .unwrap();
-    let id = r.json::<serde_json::Value>().await.unwrap()["id"]
-        .as_i64()
-        .unwrap();
-    http.get(format!("{}/api/v1/profiles/{id}/status", m.base))
-        .send()
-        .await
-        .unwrap();
-    (m, id)
-}
-
-async fn load(client: &Arc<Client>, set: &str, n: usize) {
-    let wp = Arc::new(WritePolicy::default());
-    let mut i = 0;
-    while i < n {
-        let end = (i + 500).min(n);
-        let futs = (i..end).map(|k| {
-            let client = client.clone();
-            let wp = wp.clone();
-            let set = set.to_string();
-            async move {
-                let key = Key::new("test", set, Value::String(format!("user{k:07}"))).unwrap();
-                let attrs: std::collections::HashMap<Value, Value> = [
-                    (
-                        Value::from("plan".to_string()),
-                        Value::from(["free", "pro", "team"][k % 3].to_string()),
-                    ),
-                    (
-                        Value::from("logins".to_string()),
-                        Value::Int((k % 1000) as i64),
-                    ),
-                ]
-                .into_iter()
-                .collect();
-                let bins = [
-                    Bin::new("name", Value::String(format!("name-{k}"))),
-                    Bin::new("age", Value::Int((k % 90) as i64)),
-                    Bin::new("score", Value::from(k as f64 / 7.0)),
-                    Bin::new(
-                        "tags",
-                        Value::List(vec![Value::String("a".into()), Value::Int(k as i64)]),
-                    ),
-                    Bin::new("attrs", Value::HashMap(attrs)),
-                    Bin::new("city", Value::String(format!("city-{}", k % 500))),
-                    Bin::new("visits", Value::Int((k * 7 % 10_000) as i64)),
-                    Bin::new("created", Value::Int(1_700_000_000 + k as i64)),
-                ];
-                client.put(&wp, &key, &bins).await.unwrap();
-            }
-        });
-        futures::future::join_all(futs).await;
-        i = end;
-    }
-}
+use support::{Manager, load, rss_kb, start_manager};
 
 async fn raw_scan(client: &Client, set: &str) -> (usize, Duration) {
     let start = Instant::now();

@@ -30,9 +30,43 @@ pub async fn open(path: &str) -> anyhow::Result<SqlitePool> {
         .foreign_keys(true);
     let pool = pool_options(max, path == ":memory:")
         .connect_with(opts)
-        .await?;
-    migrator().run(&pool).await?;
+        .await
+        .map_err(|e| storage_error(path, &e.to_string()))?;
+    migrator()
+        .run(&pool)
+        .await
+        .map_err(|e| storage_error(path, &e.to_string()))?;
+    if path != ":memory:" {
+        // Migrations already applied need no write, so a read-only file would only fail at
+        // the first profile change: write the header once now (same value) to find out.
+        let version: i64 = sqlx::query_scalar("PRAGMA user_version")
+            .fetch_one(&pool)
+            .await
+            .map_err(|e| storage_error(path, &e.to_string()))?;
+        // An integer the database itself returned: nothing to escape.
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "PRAGMA user_version = {version}"
+        )))
+        .execute(&pool)
+        .await
+        .map_err(|e| storage_error(path, &e.to_string()))?;
+    }
     Ok(pool)
+}
+
+/// A start-up failure of the database, saying which file and what to do.
+fn storage_error(path: &str, cause: &str) -> anyhow::Error {
+    if cause.contains("readonly") || cause.contains("read-only") {
+        anyhow::anyhow!(
+            "the database {path} is read-only for this process ({cause}); the manager writes \
+             its profiles there: make the file and its directory writable by the manager's \
+             user, or choose another file with --db / ACM_DB"
+        )
+    } else {
+        anyhow::anyhow!(
+            "cannot open the database {path}: {cause}; check the path given by --db / ACM_DB"
+        )
+    }
 }
 
 /// Pool settings. An in-memory database lives exactly as long as its one connection, so

@@ -125,22 +125,22 @@ pub async fn page(
     let target = if lookahead { page_size + 1 } else { page_size };
     let mut records = Vec::with_capacity(target);
     let mut idle = 0;
+    let mut settle = Settle::new(conn);
     while records.len() < target && !cursor.is_complete() {
         let want = (target - records.len()) as u64;
-        let rs = conn
-            .client
-            .query(&spec.policy(want), cursor.to_filter(), spec.statement())
-            .await
-            .map_err(|e| ApiError::from_aerospike(&e, "query"))?;
-        let mut stream = rs.into_stream();
         let before = records.len();
-        while let Some(item) = stream.next().await {
-            let rec = item.map_err(|e| ApiError::from_aerospike(&e, "query"))?;
-            records.push(rec);
-        }
-        let filter = stream
-            .partition_filter()
-            .ok_or_else(|| ApiError::internal("the query finished without a resume cursor"))?;
+        let filter = match round(conn, spec, &cursor, want, &mut records).await {
+            Ok(filter) => filter,
+            Err(e) if transient(&e) => {
+                // A node left or stopped answering during the round. What the round read is
+                // dropped and the same round runs again from its start once the client has
+                // seen the new cluster, so the page stays full and exactly-once.
+                records.truncate(before);
+                settle.wait(conn, &e).await?;
+                continue;
+            }
+            Err(e) => return Err(ApiError::from_aerospike(&e, "query")),
+        };
         let got = records.len() - before;
         if records.len() > page_size {
             // One record beyond the page: more remain. Keep the page, give the extra
@@ -183,7 +183,7 @@ pub async fn page(
     let finished = if cursor.is_complete() {
         true
     } else if !lookahead && records.len() == page_size {
-        nothing_left(conn, spec, &cursor).await?
+        nothing_left(conn, spec, &cursor, &mut settle).await?
     } else {
         false
     };
@@ -192,6 +192,115 @@ pub async fn page(
         records,
         next: (!finished).then_some(cursor),
     })
+}
+
+/// One round of a page: the records of at most `want` from `cursor` (appended to
+/// `records`) and the partition cursor after them.
+async fn round(
+    conn: &Conn,
+    spec: &ScanSpec,
+    cursor: &CursorState,
+    want: u64,
+    records: &mut Vec<Record>,
+) -> Result<aerospike::PartitionFilter, aerospike::Error> {
+    let rs = conn
+        .client
+        .query(&spec.policy(want), cursor.to_filter(), spec.statement())
+        .await?;
+    let mut stream = rs.into_stream();
+    while let Some(item) = stream.next().await {
+        records.push(item?);
+    }
+    stream
+        .partition_filter()
+        .ok_or_else(|| aerospike::Error::client_error("the query finished without a resume cursor"))
+}
+
+/// Whether a failed round may succeed when run again once the cluster view changed: the
+/// node went away or stopped answering, or its partitions moved. A rejection by the server
+/// (bad filter, unknown namespace, ...) is final.
+pub fn transient(e: &aerospike::Error) -> bool {
+    use aerospike::ErrorKind as K;
+    if let Some(rc) = e.server_result_code() {
+        return matches!(
+            rc,
+            aerospike::ResultCode::PartitionUnavailable
+                | aerospike::ResultCode::Timeout
+                | aerospike::ResultCode::DeviceOverload
+        );
+    }
+    matches!(
+        e.kind(),
+        K::Timeout
+            | K::Connection
+            | K::ConnectionPoolEmpty
+            | K::NoMoreConnections
+            | K::InvalidNode
+            | K::Io(_)
+            | K::StreamTerminated
+    ) || e.is_client_timeout()
+        // The client's own retries ran out, or no node owns the partitions right now.
+        || matches!(e.kind(), K::Client) && {
+            let m = e.to_string();
+            m.contains("Max retries exceeded") || m.contains("No nodes were assigned")
+        }
+}
+
+/// Retries of page rounds after transient failures, within the profile's request timeout.
+struct Settle {
+    deadline: tokio::time::Instant,
+    backoff: std::time::Duration,
+}
+
+impl Settle {
+    /// First retry after 50 ms, doubling up to one client tend interval (1 s).
+    fn new(conn: &Conn) -> Self {
+        Self {
+            deadline: tokio::time::Instant::now()
+                + std::time::Duration::from_millis(u64::from(conn.timeout_ms.max(1000))),
+            backoff: std::time::Duration::from_millis(50),
+        }
+    }
+
+    /// Wait before running the failed round again, or give up with a clear problem:
+    /// `cluster_unreachable` (502) when no node is left, `timeout` (504) when the nodes did
+    /// not answer in time, `incomplete_page` (503) otherwise.
+    async fn wait(&mut self, conn: &Conn, e: &aerospike::Error) -> ApiResult<()> {
+        let now = tokio::time::Instant::now();
+        if now + self.backoff > self.deadline {
+            if conn.client.nodes().is_empty() {
+                return Err(ApiError::new(
+                    StatusCode::BAD_GATEWAY,
+                    "cluster_unreachable",
+                    format!(
+                        "query: no node of the cluster answers ({e}); check that the nodes are \
+                         running and reachable from the manager"
+                    ),
+                ));
+            }
+            if matches!(e.kind(), aerospike::ErrorKind::Timeout) || e.is_client_timeout() {
+                return Err(ApiError::new(
+                    StatusCode::GATEWAY_TIMEOUT,
+                    "timeout",
+                    format!(
+                        "the cluster did not answer this page within the request timeout \
+                         ({e}); retry with the same cursor, or raise the profile's timeoutMs"
+                    ),
+                ));
+            }
+            return Err(ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "incomplete_page",
+                format!(
+                    "a node failed while reading this page and the cluster did not settle \
+                     within the request timeout ({e}); retry with the same cursor"
+                ),
+            ));
+        }
+        tokio::time::sleep(self.backoff).await;
+        self.backoff = (self.backoff * 2).min(std::time::Duration::from_secs(1));
+        Ok(())
+    }
 }
 
 /// The partition of a record (from its digest).
@@ -231,19 +340,33 @@ pub fn give_back(
 
 /// Whether no record is left after `cursor` (its window, then every later partition):
 /// a one-record probe whose result is dropped, so the cursor itself does not move.
-async fn nothing_left(conn: &Conn, spec: &ScanSpec, cursor: &CursorState) -> ApiResult<bool> {
+async fn nothing_left(
+    conn: &Conn,
+    spec: &ScanSpec,
+    cursor: &CursorState,
+    settle: &mut Settle,
+) -> ApiResult<bool> {
     let mut rest = cursor.clone();
     let end = (rest.begin + rest.parts.len()).min(PARTITIONS);
     rest.parts
         .extend(std::iter::repeat_n(PartState::Fresh, PARTITIONS - end));
+    loop {
+        match probe(conn, spec, &rest).await {
+            Ok(done) => return Ok(done),
+            Err(e) if transient(&e) => settle.wait(conn, &e).await?,
+            Err(e) => return Err(ApiError::from_aerospike(&e, "query")),
+        }
+    }
+}
+
+async fn probe(conn: &Conn, spec: &ScanSpec, rest: &CursorState) -> Result<bool, aerospike::Error> {
     let rs = conn
         .client
         .query(&spec.policy(1), rest.to_filter(), spec.statement())
-        .await
-        .map_err(|e| ApiError::from_aerospike(&e, "query"))?;
+        .await?;
     let mut stream = rs.into_stream();
     if let Some(item) = stream.next().await {
-        item.map_err(|e| ApiError::from_aerospike(&e, "query"))?;
+        item?;
         return Ok(false);
     }
     Ok(stream.partition_filter().is_some_and(|f| f.done()))

@@ -148,8 +148,10 @@ async fn connection(
             bump_demarshal(&shared, node);
             return;
         };
-        if stream.write_all(&reply).await.is_err() {
-            return;
+        // A node that stops drops its connections mid-reply too (a long scan breaks off).
+        tokio::select! {
+            _ = shutdown.changed() => return,
+            r = stream.write_all(&reply) => if r.is_err() { return },
         }
     }
 }
