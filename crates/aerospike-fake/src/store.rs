@@ -111,6 +111,13 @@ pub struct Namespace {
     pub truncate_lut: u64,
     /// Namespace configuration (`get-config:context=namespace`).
     pub config: BTreeMap<String, String>,
+    /// Per partition: (objects, bytes) per set, kept current by `put`, `remove`, `get` (expiry)
+    /// and `truncate`, so `set_usage` does not walk every record (the manager asks `sets` on
+    /// every first page and every metrics sample).
+    usage: Vec<HashMap<String, (u64, u64)>>,
+    /// Per partition: the earliest void time ever stored there (0 = none). Once it has passed,
+    /// the partition may hold expired records and `set_usage` counts it record by record.
+    earliest_void: Vec<u32>,
 }
 
 impl Namespace {
@@ -142,6 +149,8 @@ impl Namespace {
             sets: BTreeMap::new(),
             truncate_lut: 0,
             config,
+            usage: vec![HashMap::new(); PARTITIONS],
+            earliest_void: vec![0; PARTITIONS],
         }
     }
 
@@ -157,11 +166,49 @@ impl Namespace {
     pub fn get(&mut self, digest: &[u8; 20]) -> Option<&Record> {
         let pid = crate::particle::partition_of(digest) as usize;
         let now = now_cl_secs();
-        let part = &mut self.partitions[pid];
-        if part.get(digest).is_some_and(|r| r.expired(now)) {
-            part.remove(digest);
+        if self.partitions[pid]
+            .get(digest)
+            .is_some_and(|r| r.expired(now))
+            && let Some(old) = self.partitions[pid].remove(digest)
+        {
+            self.forget(pid, &old);
         }
-        part.get(digest)
+        self.partitions[pid].get(digest)
+    }
+
+    fn count(&mut self, pid: usize, rec: &Record) {
+        let e = self.usage[pid].entry(rec.set.clone()).or_default();
+        e.0 += 1;
+        e.1 += rec.size_bytes();
+        let v = &mut self.earliest_void[pid];
+        if rec.void_time != 0 && (*v == 0 || rec.void_time < *v) {
+            *v = rec.void_time;
+        }
+    }
+
+    fn forget(&mut self, pid: usize, rec: &Record) {
+        if let Some(e) = self.usage[pid].get_mut(&rec.set) {
+            e.0 = e.0.saturating_sub(1);
+            e.1 = e.1.saturating_sub(rec.size_bytes());
+            if e.0 == 0 {
+                self.usage[pid].remove(&rec.set);
+            }
+        }
+    }
+
+    fn recount(&mut self, pid: usize) {
+        let mut usage: HashMap<String, (u64, u64)> = HashMap::new();
+        let mut void = 0;
+        for r in self.partitions[pid].values() {
+            let e = usage.entry(r.set.clone()).or_default();
+            e.0 += 1;
+            e.1 += r.size_bytes();
+            if r.void_time != 0 && (void == 0 || r.void_time < void) {
+                void = r.void_time;
+            }
+        }
+        self.usage[pid] = usage;
+        self.earliest_void[pid] = void;
     }
 
     /// Inserts or replaces a record.
@@ -170,28 +217,38 @@ impl Namespace {
             self.sets.entry(rec.set.clone()).or_default();
         }
         let pid = crate::particle::partition_of(&digest) as usize;
-        self.partitions[pid].insert(digest, rec);
+        self.count(pid, &rec);
+        if let Some(old) = self.partitions[pid].insert(digest, rec) {
+            self.forget(pid, &old);
+        }
     }
 
     /// Removes a record; returns whether it existed (and was live).
     pub fn remove(&mut self, digest: &[u8; 20]) -> bool {
         let pid = crate::particle::partition_of(digest) as usize;
         let now = now_cl_secs();
-        self.partitions[pid]
-            .remove(digest)
-            .is_some_and(|r| !r.expired(now))
+        let old = self.partitions[pid].remove(digest);
+        if let Some(old) = &old {
+            self.forget(pid, old);
+        }
+        old.is_some_and(|r| !r.expired(now))
     }
 
     /// Removes every record of `set` (all sets when `None`) last updated before `before_ms`.
     pub fn truncate(&mut self, set: Option<&str>, before_ms: u64) -> usize {
         let mut removed = 0;
-        for part in &mut self.partitions {
+        for pid in 0..self.partitions.len() {
+            let part = &mut self.partitions[pid];
             let before = part.len();
             part.retain(|_, r| {
                 let in_scope = set.is_none_or(|s| r.set == s);
                 !(in_scope && r.last_update_ms <= before_ms)
             });
-            removed += before - part.len();
+            let gone = before - part.len();
+            if gone > 0 {
+                self.recount(pid);
+            }
+            removed += gone;
         }
         match set {
             Some(s) => self.sets.entry(s.to_string()).or_default().truncate_lut = before_ms,
@@ -208,10 +265,20 @@ impl Namespace {
             if !owned(pid) {
                 continue;
             }
-            for r in part.values().filter(|r| !r.expired(now)) {
-                let e = out.entry(r.set.clone()).or_default();
-                e.0 += 1;
-                e.1 += r.size_bytes();
+            let void = self.earliest_void[pid];
+            if void != 0 && void <= now {
+                // Something here may have expired: count the live records one by one.
+                for r in part.values().filter(|r| !r.expired(now)) {
+                    let e = out.entry(r.set.clone()).or_default();
+                    e.0 += 1;
+                    e.1 += r.size_bytes();
+                }
+                continue;
+            }
+            for (set, (objects, bytes)) in &self.usage[pid] {
+                let e = out.entry(set.clone()).or_default();
+                e.0 += objects;
+                e.1 += bytes;
             }
         }
         out
@@ -283,6 +350,58 @@ mod tests {
         assert_eq!(ns.truncate(Some("s"), now_cl_millis() + 1), 1);
         assert!(ns.get(&d).is_none());
         assert!(ns.sets["s"].truncate_lut > 0);
+    }
+
+    /// What `set_usage` must equal: every live record counted one by one.
+    fn walked(ns: &Namespace, owned: &dyn Fn(usize) -> bool) -> HashMap<String, (u64, u64)> {
+        let now = now_cl_secs();
+        let mut out: HashMap<String, (u64, u64)> = HashMap::new();
+        for (pid, part) in ns.partitions.iter().enumerate() {
+            if owned(pid) {
+                for r in part.values().filter(|r| !r.expired(now)) {
+                    let e = out.entry(r.set.clone()).or_default();
+                    e.0 += 1;
+                    e.1 += r.size_bytes();
+                }
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// The kept per-partition counts equal a full walk after any sequence of writes
+        /// (replacing records of other sizes and sets), deletes, truncates and expired records.
+        #[test]
+        fn set_usage_equals_a_full_walk(
+            ops in proptest::collection::vec((0u8..4, 0u8..40, 0u8..3, 0usize..6), 1..200)
+        ) {
+            let mut ns = Namespace::new("test", 1);
+            let sets = ["a", "b", ""];
+            for (op, key, set, bins) in ops {
+                let d = digest("k", 3, &[key]);
+                match op {
+                    0 | 1 => {
+                        let mut r = Record::new(sets[set as usize]);
+                        for i in 0..bins {
+                            r.set_bin(&format!("b{i}"), Particle::from_value(&Value::Int(i as i64)));
+                        }
+                        // op 1: already expired (void time in the past).
+                        r.void_time = if op == 1 { 1 } else { 0 };
+                        ns.put(d, r);
+                    }
+                    2 => {
+                        ns.remove(&d);
+                    }
+                    _ => {
+                        ns.truncate(Some(sets[set as usize]), now_cl_millis() + 1);
+                    }
+                }
+                let even = |p: usize| p % 2 == 0;
+                proptest::prop_assert_eq!(ns.set_usage(&|_| true), walked(&ns, &|_| true));
+                proptest::prop_assert_eq!(ns.set_usage(&even), walked(&ns, &even));
+            }
+        }
     }
 
     #[test]
