@@ -397,7 +397,7 @@ mod tests {
                         ns.truncate(Some(sets[set as usize]), now_cl_millis() + 1);
                     }
                 }
-                let even = |p: usize| p % 2 == 0;
+                let even = |p: usize| p.is_multiple_of(2);
                 proptest::prop_assert_eq!(ns.set_usage(&|_| true), walked(&ns, &|_| true));
                 proptest::prop_assert_eq!(ns.set_usage(&even), walked(&ns, &even));
             }
