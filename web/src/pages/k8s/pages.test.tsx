@@ -181,45 +181,100 @@ describe("K8s templates", () => {
 describe("K8s create wizard", () => {
   const fill = (label: string, value: string) => fireEvent.change(screen.getByLabelText(label), { target: { value } });
 
-  it("walks Basic → Namespace & Storage → Review and creates the YAML it shows", async () => {
+  it("walks all nine steps and creates the YAML it shows", async () => {
     const calls = fakeServer(true);
     const router = renderAt("/k8s/new");
-    await screen.findByText("Step 1 of 3: Basic");
+    await screen.findByText("Step 1 of 9: Basic");
     fireEvent.click(screen.getByRole("button", { name: "Next" }));
     // Blocked: the name is missing, and says so.
-    expect(screen.getByText("Step 1 of 3: Basic")).toBeTruthy();
+    expect(screen.getByText("Step 1 of 9: Basic")).toBeTruthy();
     expect(screen.getByText("Enter the cluster name")).toBeTruthy();
     fill("Cluster name", "orders");
     fill("Kubernetes namespace", "db");
     fireEvent.click(screen.getByRole("button", { name: "Next" }));
-    await screen.findByText("Step 2 of 3: Namespace & Storage");
+    await screen.findByText("Step 2 of 9: Namespace & Storage");
     fireEvent.click(screen.getByRole("radio", { name: "Persistent volume (PVC)" }));
     fill("StorageClass", "gp3");
     fill("Volume size", "50Gi");
+    fill("Volume init method", "deleteFiles");
     fireEvent.click(screen.getByRole("button", { name: "Next" }));
+    await screen.findByText("Step 3 of 9: Monitoring & Options");
+    fireEvent.click(screen.getByLabelText("Enable the metrics exporter sidecar"));
+    fill("Exporter port", "3001");
+    fireEvent.click(screen.getByRole("button", { name: "Next" }));
+    // Blocked on the field, with the reason.
+    expect(screen.getByText("Step 3 of 9: Monitoring & Options")).toBeTruthy();
+    expect(screen.getByLabelText("Exporter port").getAttribute("aria-invalid")).toBe("true");
+    fill("Exporter port", "9145");
+    fill("AerospikeClusterTemplate", "prod-defaults");
+    fireEvent.click(screen.getByRole("button", { name: "Next" }));
+    await screen.findByText("Step 4 of 9: Resources");
+    fill("CPU request", "2");
+    fill("CPU limit", "1");
+    expect(screen.getByText("The limit must be at least the request (2)")).toBeTruthy();
+    fill("CPU limit", "4");
+    expect((screen.getByLabelText(/Auto-connect/) as HTMLInputElement).checked).toBe(true);
+    fireEvent.click(screen.getByRole("button", { name: "Next" }));
+    await screen.findByText("Step 5 of 9: Security (ACL)");
+    expect(screen.getByText("Access control is not available in Aerospike Community Edition.")).toBeTruthy();
+    expect((screen.getByLabelText("Enable access control") as HTMLInputElement).closest("fieldset")!.disabled).toBe(true);
+    fireEvent.click(screen.getByRole("button", { name: "Next" }));
+    await screen.findByText("Step 6 of 9: Rolling Update");
+    fill("Max unavailable (PodDisruptionBudget)", "25%");
+    fireEvent.click(screen.getByRole("button", { name: "Next" }));
+    await screen.findByText("Step 7 of 9: Rack Config");
+    // Zones come from /k8s/nodes.
+    fireEvent.click(await screen.findByRole("button", { name: "One rack per zone (2)" }));
+    expect(screen.getAllByTestId("rack")).toHaveLength(2);
+    fireEvent.change(within(screen.getAllByTestId("rack")[0]!).getByLabelText("Volume size override"), { target: { value: "100Gi" } });
+    fireEvent.click(screen.getByRole("button", { name: "Next" }));
+    await screen.findByText("Step 8 of 9: Advanced");
+    fireEvent.click(await screen.findByRole("checkbox", { name: /node-b/ }));
+    expect((screen.getByLabelText("Blocked nodes") as HTMLInputElement).value).toBe("node-b");
+    fireEvent.click(screen.getByRole("button", { name: "Next" }));
+    await screen.findByText("Step 9 of 9: Review");
     const yaml = (await screen.findByTestId("review-yaml")).textContent ?? "";
     expect(yaml).toContain("  name: orders\n  namespace: db\n");
     expect(yaml).toContain("storageClass: gp3");
     fireEvent.click(screen.getByRole("button", { name: "Create cluster" }));
     await waitFor(() => expect(router.state.location.pathname).toBe("/k8s/clusters/db/orders"));
     const post = calls.find((c) => c.method === "POST" && c.path === "/api/v1/k8s/clusters")!;
-    expect(post.body).toMatchObject({ name: "orders", namespace: "db", autoConnect: true, spec: { size: 3 } });
+    expect(post.body).toMatchObject({
+      name: "orders",
+      namespace: "db",
+      autoConnect: true,
+      spec: {
+        size: 3,
+        templateRef: { name: "prod-defaults" },
+        monitoring: { enabled: true, port: 9145 },
+        maxUnavailable: "25%",
+        k8sNodeBlockList: ["node-b"],
+        podSpec: { aerospikeContainer: { resources: { requests: { cpu: "2" }, limits: { cpu: "4" } } } },
+        rackConfig: {
+          racks: [
+            { id: 1, zone: "zone-a", storage: { volumes: [{ initMethod: "deleteFiles", source: { persistentVolume: { storageClass: "gp3", size: "100Gi" } } }] } },
+            { id: 2, zone: "zone-b" },
+          ],
+        },
+      },
+    });
+    expect(yaml).toContain("k8sNodeBlockList:\n    - node-b");
   });
 
   it("puts the server's 422 on the field's step and lists the rest on Review", async () => {
     fakeServer(true);
     renderAt("/k8s/new");
-    await screen.findByText("Step 1 of 3: Basic");
+    await screen.findByText("Step 1 of 9: Basic");
     fill("Cluster name", "taken");
     fireEvent.click(screen.getByRole("button", { name: "Next" }));
-    await screen.findByText("Step 2 of 3: Namespace & Storage");
-    fireEvent.click(screen.getByRole("button", { name: "Next" }));
+    await screen.findByText("Step 2 of 9: Namespace & Storage");
+    for (let i = 0; i < 7; i++) fireEvent.click(screen.getByRole("button", { name: "Next" }));
     fireEvent.click(await screen.findByRole("button", { name: "Create cluster" }));
-    await screen.findByText("Step 2 of 3: Namespace & Storage");
+    await screen.findByText("Step 2 of 9: Namespace & Storage");
     const rf = screen.getByLabelText("Replication factor");
     expect(rf.getAttribute("aria-invalid")).toBe("true");
     expect(screen.getByText("replication-factor 3 needs at least 3 nodes on CE")).toBeTruthy();
-    fireEvent.click(screen.getByRole("button", { name: "Next" }));
+    for (let i = 0; i < 7; i++) fireEvent.click(screen.getByRole("button", { name: "Next" }));
     expect((await screen.findByTestId("other-errors")).textContent).toContain("unknown field x");
   });
 });
