@@ -7,6 +7,8 @@ import { ConfirmDialog, ErrorState, Loading, PageHeader, Spinner } from "../../c
 import { k8s, k8sKeys, type OperationKind, type PodInfo } from "./api";
 import { ConditionsCard, DriftCard, HealthCard, OperationProgress, ReconciliationCard, TemplateCard, Card } from "./cards";
 import { LogsDialog, ScaleDialog, YamlDialog } from "./dialogs";
+import { EditDialog } from "./EditDialog";
+import { HpaCard } from "./HpaCard";
 import { EventsTimeline } from "./EventsTimeline";
 import { K8sOff } from "./K8sOff";
 import { PhaseBadge } from "./PhaseBadge";
@@ -17,7 +19,7 @@ import { useClusterStream } from "./useClusterStream";
 /** Poll interval while the cluster is changing (the seed's 5 s for the detail page). */
 export const DETAIL_POLL_MS = 5_000;
 
-type Dialog = { kind: "scale" } | { kind: "delete" } | { kind: "yaml" } | { kind: "logs"; pod: PodInfo } | { kind: "op"; op: OperationKind } | null;
+type Dialog = { kind: "edit" } | { kind: "scale" } | { kind: "delete" } | { kind: "yaml" } | { kind: "logs"; pod: PodInfo } | { kind: "op"; op: OperationKind } | null;
 
 export default function K8sClusterDetailPage() {
   const { namespace = "", name = "" } = useParams();
@@ -44,6 +46,7 @@ export default function K8sClusterDetailPage() {
   const drift = useQuery(part("drift", () => k8s.drift(namespace, name)));
   const recon = useQuery(part("reconciliation", () => k8s.reconciliation(namespace, name)));
   const events = useQuery(part("events", () => k8s.events(namespace, name)));
+  const nodes = useQuery({ queryKey: ["k8s", "nodes"], queryFn: k8s.nodes, enabled: enabled && detail.isSuccess, staleTime: 60_000 });
 
   const [dialog, setDialog] = useState<Dialog>(null);
   const [selected, setSelected] = useState<Set<string>>(new Set());
@@ -112,6 +115,9 @@ export default function K8sClusterDetailPage() {
         actions={
           d ? (
             <>
+              <button type="button" className="btn" onClick={() => setDialog({ kind: "edit" })}>
+                Edit
+              </button>
               <button type="button" className="btn" onClick={() => setDialog({ kind: "scale" })}>
                 Scale
               </button>
@@ -177,6 +183,7 @@ export default function K8sClusterDetailPage() {
             <DriftCard drift={drift.data} error={drift.error ?? undefined} />
             {d.status?.templateSnapshot ? <TemplateCard snapshot={d.status.templateSnapshot} onResync={() => resync.mutate()} resyncing={resync.isPending} resyncError={resync.error ?? undefined} /> : null}
           </div>
+          <HpaCard namespace={namespace} name={name} size={typeof d.spec.size === "number" ? d.spec.size : undefined} enabled={enabled && detail.isSuccess} />
           <ConditionsCard conditions={health.data?.conditions ?? []} />
           <Card title={`Pods (${d.pods.length})`} testId="pods-card">
             <p className="muted mb-2 text-sm">Select pods to restart only those; with none selected, a restart covers every pod.</p>
@@ -194,6 +201,18 @@ export default function K8sClusterDetailPage() {
           onClose={() => {
             scale.reset();
             setDialog(null);
+          }}
+        />
+      ) : null}
+      {dialog?.kind === "edit" && d ? (
+        <EditDialog
+          cluster={d}
+          pickers={{ storageClasses: [], templates: [], secrets: [], nodes: nodes.data?.items ?? [], zones: nodes.data?.zones ?? [] }}
+          onClose={() => setDialog(null)}
+          onApplied={(changed) => {
+            setDialog(null);
+            setNotice(changed.length ? `Applied: ${changed.join(", ")}.` : "Nothing changed.");
+            void refresh();
           }}
         />
       ) : null}

@@ -4,7 +4,7 @@
  * so colour contrast is not checked here (the badges reuse the audited badge colours); every
  * structural WCAG 2.1 A/AA rule is.
  */
-import { fireEvent, screen } from "@testing-library/react";
+import { fireEvent, screen, within } from "@testing-library/react";
 import axe from "axe-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { fakeServer, renderAt } from "./testServer";
@@ -94,6 +94,22 @@ describe("axe on the K8s pages (fixtures)", () => {
     fireEvent.click(screen.getByRole("button", { name: "Next" }));
     await screen.findByTestId("review-yaml");
     expect(await violations(document.body)).toEqual([]);
+  });
+
+  it("edit dialog (form and diff) and autoscaler dialog", async () => {
+    fakeServer(true);
+    renderAt("/k8s/clusters/db/alpha");
+    fireEvent.click(await screen.findByRole("button", { name: "Edit" }));
+    let dialog = await screen.findByRole("dialog");
+    expect(await violations(dialog)).toEqual([]);
+    fireEvent.change(within(dialog).getByLabelText("Aerospike image"), { target: { value: "aerospike:ce-8.1.1.1" } });
+    fireEvent.click(within(dialog).getByRole("button", { name: "Review changes" }));
+    await within(dialog).findByTestId("edit-diff");
+    expect(await violations(dialog)).toEqual([]);
+    fireEvent.click(within(dialog).getByRole("button", { name: "Close dialog" }));
+    fireEvent.click(await screen.findByRole("button", { name: "Create autoscaler" }));
+    dialog = await screen.findByRole("dialog");
+    expect(await violations(dialog)).toEqual([]);
   });
 
   it("the off state", async () => {

@@ -22,7 +22,9 @@ describe("K8s cluster list", () => {
       ["BackoffActive", "err"],
     ]);
     const cells = (r: HTMLElement) => [...r.querySelectorAll("td")].map((td) => td.textContent);
-    expect(cells(rows[0]!).slice(0, 6)).toEqual(["alpha", "db", "Completed: Healthy and fully reconciled", "3/3", "aerospike:ce-8.1.2.0", "prod-defaults"]);
+    expect(cells(rows[0]!).slice(0, 6)).toEqual(["alpha", "db", "Completed: Healthy and fully reconciled", "3/3", "aerospike:ce-8.1.2.0", "prod-defaultsOut of Sync"]);
+    expect(within(rows[0]!).getByTestId("template-sync").textContent).toContain("Out of Sync");
+    expect(within(rows[0]!).getByRole("link", { name: "prod-defaults" }).getAttribute("href")).toBe("/k8s/templates/prod-defaults");
     expect(cells(rows[1]!)[2]).toContain("adding 1 pod");
     expect(cells(rows[2]!)[3]).toBe("?/2");
     expect(within(rows[0]!).getByRole("link", { name: "alpha" }).getAttribute("href")).toBe("/k8s/clusters/db/alpha");
@@ -276,5 +278,54 @@ describe("K8s create wizard", () => {
     expect(screen.getByText("replication-factor 3 needs at least 3 nodes on CE")).toBeTruthy();
     for (let i = 0; i < 7; i++) fireEvent.click(screen.getByRole("button", { name: "Next" }));
     expect((await screen.findByTestId("other-errors")).textContent).toContain("unknown field x");
+  });
+});
+
+describe("K8s edit dialog and autoscaler", () => {
+  it("edits, shows the diff of exactly what changes, and sends that merge patch", async () => {
+    const calls = fakeServer(true);
+    renderAt("/k8s/clusters/db/alpha");
+    fireEvent.click(await screen.findByRole("button", { name: "Edit" }));
+    const dialog = await screen.findByRole("dialog");
+    fireEvent.change(within(dialog).getByLabelText("Aerospike image"), { target: { value: "aerospike:ce-8.1.1.1" } });
+    fireEvent.change(within(dialog).getByLabelText("Node selector"), { target: { value: "pool" } });
+    expect(within(dialog).getByText("Use one key=value per line (not: pool)")).toBeTruthy();
+    expect((within(dialog).getByRole("button", { name: "Review changes" }) as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.change(within(dialog).getByLabelText("Node selector"), { target: { value: "pool=db" } });
+    fireEvent.click(within(dialog).getByLabelText("Dynamic configuration updates"));
+    fireEvent.click(within(dialog).getByRole("button", { name: "Review changes" }));
+    const diff = await within(dialog).findByTestId("edit-diff");
+    const rows = [...diff.querySelectorAll("tbody tr")].map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent));
+    expect(rows).toEqual([
+      ["spec.image", "aerospike:ce-8.1.2.0", "aerospike:ce-8.1.1.1"],
+      ["spec.enableDynamicConfigUpdate", "(unset)", "true"],
+      ["spec.podSpec", "(unset)", '{"nodeSelector":{"pool":"db"}}'],
+    ]);
+    fireEvent.click(within(dialog).getByRole("button", { name: "Apply 3 changes" }));
+    await screen.findByText(/Applied: spec.image/);
+    const patch = calls.find((c) => c.method === "PATCH")!;
+    expect(patch.body).toEqual({ spec: { image: "aerospike:ce-8.1.1.1", enableDynamicConfigUpdate: true, podSpec: { nodeSelector: { pool: "db" } } }, resourceVersion: "42" });
+  });
+
+  it("creates (validated as you type), shows and deletes the HPA", async () => {
+    const calls = fakeServer(true);
+    renderAt("/k8s/clusters/db/alpha");
+    const card = await screen.findByTestId("hpa-card");
+    await within(card).findByText(/No HorizontalPodAutoscaler/);
+    fireEvent.click(within(card).getByRole("button", { name: "Create autoscaler" }));
+    let dialog = await screen.findByRole("dialog");
+    fireEvent.change(within(dialog).getByLabelText("Max replicas"), { target: { value: "2" } });
+    fireEvent.change(within(dialog).getByLabelText("Min replicas"), { target: { value: "3" } });
+    expect(within(dialog).getByText("At least the minimum")).toBeTruthy();
+    fireEvent.change(within(dialog).getByLabelText("Max replicas"), { target: { value: "6" } });
+    fireEvent.change(within(dialog).getByLabelText("CPU target (%)"), { target: { value: "60" } });
+    fireEvent.click(within(dialog).getByRole("button", { name: "Create" }));
+    expect((await within(card).findByTestId("hpa-view")).textContent).toContain("3–6 pods · targets CPU 60%");
+    expect(calls.find((c) => c.method === "POST" && c.path.endsWith("/hpa"))!.body).toEqual({ minReplicas: 3, maxReplicas: 6, cpuUtilization: 60 });
+    fireEvent.click(within(card).getByRole("button", { name: "Delete autoscaler" }));
+    dialog = await screen.findByRole("dialog");
+    fireEvent.click(within(dialog).getByRole("button", { name: "Delete" }));
+    await within(card).findByText(/No HorizontalPodAutoscaler/);
+    expect(calls.some((c) => c.method === "DELETE" && c.path.endsWith("/hpa"))).toBe(true);
   });
 });
