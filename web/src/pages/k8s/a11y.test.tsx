@@ -112,6 +112,14 @@ describe("axe on the K8s pages (fixtures)", () => {
     expect(await violations(dialog)).toEqual([]);
   });
 
+  it("template create, with errors shown", async () => {
+    fakeServer(true);
+    renderAt("/k8s/templates/new");
+    fireEvent.click(await screen.findByRole("button", { name: "Create template" }));
+    await screen.findByText("Enter the template name");
+    expect(await violations(document.body)).toEqual([]);
+  });
+
   it("the off state", async () => {
     fakeServer(false);
     renderAt("/k8s");

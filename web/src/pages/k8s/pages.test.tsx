@@ -329,3 +329,38 @@ describe("K8s edit dialog and autoscaler", () => {
     expect(calls.some((c) => c.method === "DELETE" && c.path.endsWith("/hpa"))).toBe(true);
   });
 });
+
+describe("K8s template create", () => {
+  const fill = (label: string, value: string) => fireEvent.change(screen.getByLabelText(label), { target: { value } });
+
+  it("creates a template from every section and opens it", async () => {
+    const calls = fakeServer(true);
+    const router = renderAt("/k8s/templates/new");
+    fireEvent.click(await screen.findByRole("button", { name: "Create template" }));
+    expect(screen.getByText("Enter the template name")).toBeTruthy();
+    fill("Template name", "fast");
+    fill("Default size (1–8)", "4");
+    fill("Heartbeat interval (ms)", "150");
+    fill("Max racks per node", "1");
+    fill("Volume size", "50Gi");
+    fireEvent.click(screen.getByRole("button", { name: "Create template" }));
+    await waitFor(() => expect(router.state.location.pathname).toBe("/k8s/templates/fast"));
+    const post = calls.find((c) => c.method === "POST" && c.path === "/api/v1/k8s/templates")!;
+    expect(post.body).toEqual({
+      name: "fast",
+      spec: { size: 4, storage: { resources: { requests: { storage: "50Gi" } } }, aerospikeConfig: { network: { heartbeat: { interval: 150 } } }, rackConfig: { maxRacksPerNode: 1 } },
+    });
+  });
+
+  it("puts the server's 422 on the field and shows a 409 plainly", async () => {
+    fakeServer(true);
+    renderAt("/k8s/templates/new");
+    fill(await screen.findByLabelText("Template name").then(() => "Template name"), "bad-hb");
+    fireEvent.click(screen.getByRole("button", { name: "Create template" }));
+    await screen.findByText("interval must be at least 50");
+    expect(screen.getByLabelText("Heartbeat interval (ms)").getAttribute("aria-invalid")).toBe("true");
+    fill("Template name", "prod-defaults");
+    fireEvent.click(screen.getByRole("button", { name: "Create template" }));
+    expect(await screen.findByText(/AerospikeClusterTemplate prod-defaults already exists/)).toBeTruthy();
+  });
+});

@@ -9,6 +9,7 @@ import { clusterDetail, clusterList, drift, events, health, reconciliation, temp
 import K8sTemplateDetailPage from "./K8sTemplateDetailPage";
 import K8sTemplatesPage from "./K8sTemplatesPage";
 import K8sCreateClusterPage from "./K8sCreateClusterPage";
+import K8sCreateTemplatePage from "./K8sCreateTemplatePage";
 
 beforeAll(() => {
   // jsdom has no <dialog> methods.
@@ -120,6 +121,8 @@ export function fakeServer(k8sOn: boolean, override: Record<string, () => Respon
           return new Response(null, { status: 204 });
         case "POST /api/v1/k8s/templates": {
           const body = JSON.parse(text) as { name: string };
+          if (body.name === "bad-hb")
+            return json({ type: "about:blank", title: "Invalid request", status: 422, detail: "1 problem", errors: [{ field: "spec.aerospikeConfig.network.heartbeat.interval", message: "interval must be at least 50" }] }, 422);
           if (body.name === "prod-defaults") return json({ type: "about:blank", title: "Conflict", status: 409, detail: "AerospikeClusterTemplate prod-defaults already exists" }, 409);
           return json({ template: { ...templateDetail, name: body.name, usedBy: [] }, warnings: [] }, 201);
         }
@@ -147,6 +150,7 @@ export function renderAt(path: string) {
       { path: "/k8s/clusters/:namespace/:name", element: <K8sClusterDetailPage /> },
       { path: "/k8s/templates", element: <K8sTemplatesPage /> },
       { path: "/k8s/new", element: <K8sCreateClusterPage /> },
+      { path: "/k8s/templates/new", element: <K8sCreateTemplatePage /> },
       { path: "/k8s/templates/:name", element: <K8sTemplateDetailPage /> },
     ],
     { initialEntries: [path] },
