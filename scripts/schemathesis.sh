@@ -31,10 +31,12 @@ if [ -z "$bin" ]; then
   bin="${CARGO_TARGET_DIR:-$root/target}/debug/aerospike-cluster-manager"
 fi
 
-# No synthetic traffic: the fuzzer's requests are the only load.
+# No synthetic traffic: the fuzzer's requests are the only load. The demo's simulated Kubernetes
+# is off in this first pass (`--demo-k8s false`): its auto-connect profile would take id 2, and
+# the Kubernetes routes answer "off" (404). The second pass below fuzzes them with it on.
 # shellcheck source=lib/demo-server.sh
 source "$root/scripts/lib/demo-server.sh"
-start_demo_server "$bin" --demo-traffic 0
+start_demo_server "$bin" --demo-traffic 0 --demo-k8s false
 
 # The scratch profile (id 2) that the profile-by-id operations edit and delete; it points at the
 # demo node, like the demo profile (id 1) that the cluster operations use.
@@ -62,6 +64,36 @@ status=0
 
 if ! kill -0 "$server" 2>/dev/null; then
   echo "FAILED: the manager died during the run:" >&2
+  tail -n 50 "$log" >&2
+  exit 1
+fi
+if [ "$status" != 0 ]; then
+  echo "--- server log (last 50 lines)" >&2
+  tail -n 50 "$log" >&2
+  exit "$status"
+fi
+
+# Second pass: the Kubernetes routes against the demo's simulated Kubernetes (kube-sim and the
+# operator in-process), so they run their real handlers instead of answering "off".
+k8s_max_time="${SCHEMATHESIS_K8S_MAX_TIME:-60}"
+stop_demo_server
+trap - EXIT
+start_demo_server "$bin" --demo-traffic 0
+echo "== schemathesis: Kubernetes routes, all checks, $examples examples per operation, at most ${k8s_max_time}s"
+status=0
+"$st" --config-file "$root/scripts/schemathesis.toml" run "$base/api/openapi.json" \
+  --url "$base" \
+  --include-path-regex '^/api/v1/k8s/' \
+  --checks all \
+  --max-examples "$examples" \
+  --max-time "$k8s_max_time" \
+  --request-timeout 15 \
+  --workers 1 \
+  --seed "${SCHEMATHESIS_SEED:-1}" \
+  --no-color \
+  --report junit --report-dir "${SCHEMATHESIS_REPORT_DIR:-$demo_workdir/report}-k8s" || status=$?
+if ! kill -0 "$server" 2>/dev/null; then
+  echo "FAILED: the manager died during the Kubernetes run:" >&2
   tail -n 50 "$log" >&2
   exit 1
 fi

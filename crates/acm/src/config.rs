@@ -82,6 +82,18 @@ pub struct Config {
     #[arg(long, env = "ACM_KUBECONFIG")]
     pub kubeconfig: Option<std::path::PathBuf>,
 
+    /// Addresses of the connection profiles auto-connect creates: `headless` (the cluster's
+    /// DNS, manager inside the cluster), `external` (seeds LoadBalancer and per-pod
+    /// LoadBalancer/NodePort Services with services-alternate), `pod-ip` (pod IPs, flat
+    /// network), `auto` (`headless` in a pod, `external` elsewhere).
+    #[arg(long, env = "ACM_K8S_CONNECT_VIA", value_enum, default_value = "auto")]
+    pub k8s_connect_via: crate::http::k8s::reach::ConnectVia,
+
+    /// With --demo: also start an in-process Kubernetes simulator (kube-sim, 3 zones) with the
+    /// acko operator and one example AerospikeCluster, and manage it (`false` to skip).
+    #[arg(long, env = "ACM_DEMO_K8S", default_value_t = true, action = clap::ArgAction::Set)]
+    pub demo_k8s: bool,
+
     /// Log as JSON lines instead of human-readable text.
     #[arg(long, env = "ACM_LOG_JSON", default_value_t = false)]
     pub log_json: bool,

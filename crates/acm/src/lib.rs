@@ -11,6 +11,8 @@ pub mod crypto;
 pub mod cursor;
 pub mod db;
 pub mod demo;
+#[cfg(feature = "k8s-demo")]
+pub mod demo_k8s;
 pub mod demo_traffic;
 
 pub mod error;
@@ -174,17 +176,33 @@ fn cors_layer(origins: &[String]) -> Option<CorsLayer> {
 }
 
 /// Run the server until SIGINT/SIGTERM: bind, start the sampler (and the demo node with
-/// `--demo`), serve, then shut down gracefully.
+/// `--demo`, plus the demo Kubernetes with the `k8s-demo` feature), serve, then shut down
+/// gracefully.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let listen = config.listen;
     let demo_enabled = config.demo;
+    #[cfg(feature = "k8s-demo")]
+    let demo_k8s_enabled = config.demo && config.demo_k8s;
+    #[cfg(feature = "k8s-demo")]
+    let config = if demo_k8s_enabled {
+        demo_k8s::configure(config)
+    } else {
+        config
+    };
     let state = AppState::new(config).await?;
     let demo = if demo_enabled {
         Some(demo::start(&state).await?)
     } else {
         None
     };
+    #[cfg(feature = "k8s-demo")]
+    let demo_k8s = if demo_k8s_enabled {
+        Some(demo_k8s::start(&state).await?)
+    } else {
+        None
+    };
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let autoconnect = tokio::spawn(http::k8s::autoconnect::run(state.clone(), stop_rx.clone()));
     let traffic = demo.as_ref().and_then(|d| {
         (state.config.demo_traffic > 0).then(|| {
             tokio::spawn(demo_traffic::run(
@@ -205,11 +223,14 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     tracing::info!("shutting down");
     let _ = stop_tx.send(true);
     let _ = sampler.await;
+    let _ = autoconnect.await;
     if let Some(t) = traffic {
         let _ = t.await;
     }
     state.clients.close_all().await;
     drop(demo);
+    #[cfg(feature = "k8s-demo")]
+    drop(demo_k8s);
     Ok(())
 }
 

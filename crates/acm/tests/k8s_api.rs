@@ -1009,6 +1009,15 @@ async fn pod_logs_tail_container_download_and_ownership() {
     k.create("other", 1).await;
     k.pod("demo", "demo-0-0", 0).await;
     k.pod("other", "other-0-0", 0).await;
+    // The simulated kubelet logs the container start: replace the log after it did.
+    k.sim
+        .wait_for::<Pod>("default", "demo-0-0", Duration::from_secs(20), |p| {
+            p.and_then(|p| p.status.as_ref())
+                .and_then(|s| s.phase.as_deref())
+                == Some("Running")
+        })
+        .await
+        .expect("the pod runs");
     k.sim
         .state
         .logs

@@ -3690,13 +3690,24 @@ export interface components {
         AutoConnect: {
             /** @description Why no profile was created (the cluster itself was created). */
             error?: string | null;
-            /** @description Seed address of the profile. */
+            /** @description Seed address of the profile (the first seed). */
             host: string;
+            /** @description Every seed of the profile. */
+            hosts: string[];
+            /**
+             * @description Why the seeds are provisional (e.g. waiting for LoadBalancer addresses); the profile is
+             *     updated when the addresses appear.
+             */
+            note?: string | null;
             /**
              * Format: int64
              * @description The created profile, when it was created.
              */
             profileId?: number | null;
+            /** @description Whether the profile uses services-alternate (external addresses). */
+            useServicesAlternate: boolean;
+            /** @description How the profile reaches the cluster: `headless`, `external` or `pod-ip`. */
+            via: components["schemas"]["ConnectVia"];
         };
         /** @description Events of one category. */
         CategoryCount: {
@@ -3735,7 +3746,7 @@ export interface components {
             /** @description Send this back in PATCH for optimistic concurrency. */
             resourceVersion?: string | null;
             spec: components["schemas"]["AerospikeClusterSpec"];
-            status?: components["schemas"]["AerospikeClusterStatus"];
+            status?: null | components["schemas"]["AerospikeClusterStatus"];
             /** @description The phase is transitional: poll (or stream) this cluster. */
             transitional: boolean;
         };
@@ -3906,13 +3917,21 @@ export interface components {
             /** @description Nodes. */
             nodes: components["schemas"]["NodeSummary"][];
         };
+        /**
+         * @description Address mode of auto-connect profiles (`--k8s-connect-via`).
+         * @enum {string}
+         */
+        ConnectVia: "auto" | "headless" | "external" | "pod-ip";
         /** @description A new cluster: metadata plus the CRD spec itself (every field the wizard collects). */
         CreateCluster: {
             /** @description Annotations of the resource. */
             annotations?: {
                 [key: string]: string;
             };
-            /** @description Create a connection profile for the cluster's headless Service (default true). */
+            /**
+             * @description Create a connection profile for the cluster (default true); its seeds follow
+             *     `--k8s-connect-via` (headless Service, external LoadBalancer/NodePort, or pod IPs).
+             */
             autoConnect?: boolean;
             /** @description Labels of the resource. */
             labels?: {
@@ -4002,10 +4021,8 @@ export interface components {
         };
         /** @description One spec field that differs from the applied spec. */
         DriftField: {
-            /** @description Applied value (null when it was absent). */
-            applied: Record<string, never>;
-            /** @description Desired value (null when removed). */
-            desired: Record<string, never>;
+            applied: unknown;
+            desired: unknown;
             /** @description Dotted path, e.g. `spec.size`. */
             path: string;
         };
@@ -10598,7 +10615,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": string;
+                    "text/event-stream": unknown;
                 };
             };
             /** @description A path or query parameter is invalid (see `errors`) */
@@ -10660,7 +10677,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/yaml": string;
+                    "application/yaml": unknown;
                 };
             };
             /** @description A path or query parameter is invalid (see `errors`) */

@@ -181,7 +181,8 @@ pub struct CreateCluster {
     /// The `AerospikeCluster` spec, exactly as in the CRD.
     #[schema(schema_with = spec_ref)]
     pub spec: Value,
-    /// Create a connection profile for the cluster's headless Service (default true).
+    /// Create a connection profile for the cluster (default true); its seeds follow
+    /// `--k8s-connect-via` (headless Service, external LoadBalancer/NodePort, or pod IPs).
     #[serde(default = "yes")]
     pub auto_connect: bool,
 }
@@ -225,6 +226,11 @@ async fn create_cluster(
     kube: Kube,
     ApiJson(req): ApiJson<CreateCluster>,
 ) -> ApiResult<(StatusCode, Json<Created>)> {
+    Ok((StatusCode::CREATED, Json(create(&state, &kube, req).await?)))
+}
+
+/// Create a cluster as `POST /k8s/clusters` does (validation, auto-connect); `--demo` uses it.
+pub async fn create(state: &AppState, kube: &Kube, req: CreateCluster) -> ApiResult<Created> {
     if !names::is_dns_label(&req.namespace) {
         return Err(invalid(
             "namespace",
@@ -241,7 +247,7 @@ async fn create_cluster(
         &req.annotations,
         req.spec,
     );
-    let (cluster, warnings) = check_cluster(&kube, doc, None).await?;
+    let (cluster, warnings) = check_cluster(kube, doc, None).await?;
     let api: Api<AerospikeCluster> = Api::namespaced(kube.client.clone(), &req.namespace);
     let w = what(&req.namespace, &req.name);
     let stored = match kube
@@ -267,19 +273,16 @@ async fn create_cluster(
         Err(e) => return Err(e),
     };
     let auto_connect = if req.auto_connect {
-        Some(autoconnect::create(&state, &req.namespace, &req.name, &cluster.spec).await)
+        Some(autoconnect::create(state, kube, &req.namespace, &req.name, &cluster.spec).await)
     } else {
         None
     };
-    let cluster = detail_of(&state, &kube, stored).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(Created {
-            cluster,
-            auto_connect,
-            warnings,
-        }),
-    ))
+    let cluster = detail_of(state, kube, stored).await?;
+    Ok(Created {
+        cluster,
+        auto_connect,
+        warnings,
+    })
 }
 
 /// A change to a cluster: a JSON merge patch of the spec (send only what changed).

@@ -206,11 +206,11 @@ async fn cluster_health(
 pub struct DriftField {
     /// Dotted path, e.g. `spec.size`.
     pub path: String,
-    /// Desired value (null when removed).
-    #[schema(value_type = Object)]
+    /// Desired value, any JSON (null when removed).
+    #[schema(schema_with = super::model::any_value)]
     pub desired: Value,
     /// Applied value (null when it was absent).
-    #[schema(value_type = Object)]
+    #[schema(schema_with = super::model::any_value)]
     pub applied: Value,
 }
 

@@ -5,7 +5,7 @@ use axum::body::Body;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
-use futures::AsyncReadExt;
+use futures::{AsyncReadExt, StreamExt};
 use k8s_openapi::api::core::v1::Pod;
 use kube::Api;
 use kube::api::LogParams;
@@ -169,6 +169,8 @@ async fn pod_logs(
     }
     let mut resp = if q.follow {
         let reader = kube.call(&what, api.log_stream(&p.pod, &lp)).await?;
+        // Fused: the body may be polled again after its end (or after an error), which a bare
+        // `unfold` answers with a panic.
         let stream = futures::stream::unfold(Some(Box::pin(reader)), |state| async move {
             let mut r = state?;
             let mut buf = vec![0u8; 8192];
@@ -180,7 +182,8 @@ async fn pod_logs(
                 }
                 Err(e) => Some((Err(e), None)),
             }
-        });
+        })
+        .fuse();
         Body::from_stream(stream).into_response()
     } else {
         let text = kube.call(&what, api.logs(&p.pod, &lp)).await?;

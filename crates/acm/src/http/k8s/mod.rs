@@ -16,6 +16,7 @@ pub mod model;
 pub mod names;
 pub mod operations;
 pub mod pickers;
+pub mod reach;
 pub mod stream;
 pub mod templates;
 pub mod validate;

@@ -25,6 +25,20 @@ pub fn status_ref() -> RefOr<Schema> {
         "AerospikeClusterStatus",
     ))
 }
+/// The CRD status schema, or null (a cluster the operator has not reconciled yet).
+pub fn nullable_status_ref() -> RefOr<Schema> {
+    use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+    OneOfBuilder::new()
+        .item(ObjectBuilder::new().schema_type(Type::Null))
+        .item(status_ref())
+        .into()
+}
+/// Any JSON value (string, number, boolean, object, array or null).
+pub fn any_value() -> RefOr<Schema> {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::SchemaType::AnyValue)
+        .into()
+}
 /// `$ref` to the template spec schema.
 pub fn template_spec_ref() -> RefOr<Schema> {
     RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
@@ -313,7 +327,7 @@ pub struct ClusterDetail {
     #[schema(schema_with = spec_ref)]
     pub spec: Value,
     /// The operator's status (absent until it reconciled once).
-    #[schema(schema_with = status_ref)]
+    #[schema(schema_with = nullable_status_ref)]
     pub status: Option<AerospikeClusterStatus>,
     /// Pods of the cluster.
     pub pods: Vec<PodInfo>,

@@ -53,7 +53,7 @@ fn error(what: &str, e: &watcher::Error) -> Msg {
 /// Server-Sent Events of a cluster: status, pods and events as they change.
 #[utoipa::path(get, path = "/k8s/clusters/{namespace}/{name}/stream", tag = "k8s", params(ClusterPath),
     responses((status = 200, description = "text/event-stream of `cluster`, `pod`, `podDeleted`, `event`, `deleted`, `error` events",
-        content_type = "text/event-stream", body = String),
+        content_type = "text/event-stream"),
         (status = 404, description = "No such cluster")))]
 async fn cluster_stream(
     kube: Kube,

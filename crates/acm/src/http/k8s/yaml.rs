@@ -62,7 +62,7 @@ pub struct YamlQuery {
 
 /// The cluster resource as clean YAML (`application/yaml`).
 #[utoipa::path(get, path = "/k8s/clusters/{namespace}/{name}/yaml", tag = "k8s", params(ClusterPath, YamlQuery),
-    responses((status = 200, description = "The resource as YAML", content_type = "application/yaml", body = String),
+    responses((status = 200, description = "The resource as YAML", content_type = "application/yaml"),
         (status = 404, description = "No such cluster")))]
 async fn export_yaml(
     kube: Kube,
