@@ -32,9 +32,15 @@ export default function K8sClusterDetailPage() {
     queryKey: k8sKeys.cluster(namespace, name),
     queryFn: () => k8s.cluster(namespace, name),
     enabled,
-    refetchInterval: (q) => poll(q.state.data?.transitional || q.state.data?.status?.operationStatus?.phase === "InProgress"),
+    // Also while the operator has not observed the latest spec (e.g. just after Resume, when the
+    // phase is still Paused, which is not transitional).
+    refetchInterval: (q) => {
+      const d = q.state.data;
+      const behind = d?.generation != null && d.status?.observedGeneration !== d.generation;
+      return poll(d?.transitional || behind || d?.status?.operationStatus?.phase === "InProgress");
+    },
   });
-  const fast = detail.data?.transitional ?? false;
+  const fast = (detail.data?.transitional ?? false) || (detail.data?.generation != null && detail.data.status?.observedGeneration !== detail.data.generation);
   useClusterStream(namespace, name, enabled && detail.isSuccess);
   const part = <T,>(key: string, fn: () => Promise<T>) => ({
     queryKey: k8sKeys.part(namespace, name, key),
