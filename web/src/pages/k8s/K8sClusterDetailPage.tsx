@@ -69,7 +69,9 @@ export default function K8sClusterDetailPage() {
     },
   });
   const pause = useMutation({
-    mutationFn: (paused: boolean) => k8s.setPaused(namespace, name, paused, rv),
+    // A pause toggle patches one field: it applies to whatever version is stored (the operator's
+    // status writes bump the resourceVersion all the time, which would make it a needless 409).
+    mutationFn: (paused: boolean) => k8s.setPaused(namespace, name, paused),
     onSuccess: (_r, paused) => {
       setNotice(paused ? "Reconciliation paused." : "Reconciliation resumed.");
       void refresh();
