@@ -19,6 +19,7 @@ function routes({ C, ns, set, unreachable }) {
     ["k8s-cluster-detail", "/k8s/clusters/default/demo", "Cluster default/demo"],
     ["k8s-create", "/k8s/new", "Create Aerospike cluster"],
     ["k8s-templates", "/k8s/templates", "Cluster templates"],
+    ["k8s-template-create", "/k8s/templates/new", "Create cluster template"],
     ["k8s-template-detail", "/k8s/templates/demo", "Template demo"],
     ["not-found", "/no/such/page", "Page not found"],
     ["dashboard", `${C}/dashboard`, "Dashboard", true],

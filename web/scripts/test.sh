@@ -73,5 +73,24 @@ node e2e/run.mjs --base-url "http://127.0.0.1:$port" || {
   exit 1
 }
 
+echo "== Kubernetes pages: axe gate with data, and the journey (kube-sim + operator of --demo)"
+k8s_e2e=("e2e/k8s-a11y.mjs http://127.0.0.1:$port aerospike/example" "e2e/k8s-journey.mjs --base-url http://127.0.0.1:$port")
+if ! curl -fsS "http://127.0.0.1:$port/api/v1/settings" | grep -q '"k8sManagementEnabled":true'; then
+  if [ "${CI:-}" = "true" ] || [ "${CI:-}" = "1" ]; then
+    echo "FAILED: --demo runs without its simulated Kubernetes (CI=true: the Kubernetes e2e must run)." >&2
+    exit 1
+  fi
+  echo "SKIPPED: --demo runs without its simulated Kubernetes (build with the k8s-demo feature)"
+  k8s_e2e=()
+fi
+for e2e in "${k8s_e2e[@]}"; do
+  # shellcheck disable=SC2086
+  node $e2e || {
+    echo "--- server log" >&2
+    tail -n 100 "$log" >&2
+    exit 1
+  }
+done
+
 echo "== transferred size of the first visit (web)"
 node e2e/transfer-size.mjs --base-url "http://127.0.0.1:$port"

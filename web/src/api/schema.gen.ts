@@ -3876,6 +3876,12 @@ export interface components {
             size?: number | null;
             /** @description Template the cluster references. */
             templateRef?: string | null;
+            /**
+             * @description Whether the cluster is in sync with its template (`status.templateSnapshot.synced`):
+             *     `false` once the template changed after the operator resolved the cluster against it;
+             *     absent without a template or before the operator recorded a snapshot.
+             */
+            templateSynced?: boolean | null;
             /** @description The phase is transitional: poll (or stream) this cluster. */
             transitional: boolean;
         };

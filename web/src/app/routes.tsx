@@ -33,6 +33,7 @@ export const routes: RouteObject[] = [
       { path: "k8s/new", lazy: page(() => import("../pages/k8s/K8sCreateClusterPage")) },
       { path: "k8s/clusters/:namespace/:name", lazy: page(() => import("../pages/k8s/K8sClusterDetailPage")) },
       { path: "k8s/templates", lazy: page(() => import("../pages/k8s/K8sTemplatesPage")) },
+      { path: "k8s/templates/new", lazy: page(() => import("../pages/k8s/K8sCreateTemplatePage")) },
       { path: "k8s/templates/:name", lazy: page(() => import("../pages/k8s/K8sTemplateDetailPage")) },
       {
         path: "clusters/:connId",

@@ -7,6 +7,8 @@ import { ConfirmDialog, ErrorState, Loading, PageHeader, Spinner } from "../../c
 import { k8s, k8sKeys, type OperationKind, type PodInfo } from "./api";
 import { ConditionsCard, DriftCard, HealthCard, OperationProgress, ReconciliationCard, TemplateCard, Card } from "./cards";
 import { LogsDialog, ScaleDialog, YamlDialog } from "./dialogs";
+import { EditDialog } from "./EditDialog";
+import { HpaCard } from "./HpaCard";
 import { EventsTimeline } from "./EventsTimeline";
 import { K8sOff } from "./K8sOff";
 import { PhaseBadge } from "./PhaseBadge";
@@ -17,7 +19,7 @@ import { useClusterStream } from "./useClusterStream";
 /** Poll interval while the cluster is changing (the seed's 5 s for the detail page). */
 export const DETAIL_POLL_MS = 5_000;
 
-type Dialog = { kind: "scale" } | { kind: "delete" } | { kind: "yaml" } | { kind: "logs"; pod: PodInfo } | { kind: "op"; op: OperationKind } | null;
+type Dialog = { kind: "edit" } | { kind: "scale" } | { kind: "delete" } | { kind: "yaml" } | { kind: "logs"; pod: PodInfo } | { kind: "op"; op: OperationKind } | null;
 
 export default function K8sClusterDetailPage() {
   const { namespace = "", name = "" } = useParams();
@@ -30,9 +32,15 @@ export default function K8sClusterDetailPage() {
     queryKey: k8sKeys.cluster(namespace, name),
     queryFn: () => k8s.cluster(namespace, name),
     enabled,
-    refetchInterval: (q) => poll(q.state.data?.transitional || q.state.data?.status?.operationStatus?.phase === "InProgress"),
+    // Also while the operator has not observed the latest spec (e.g. just after Resume, when the
+    // phase is still Paused, which is not transitional).
+    refetchInterval: (q) => {
+      const d = q.state.data;
+      const behind = d?.generation != null && d.status?.observedGeneration !== d.generation;
+      return poll(d?.transitional || behind || d?.status?.operationStatus?.phase === "InProgress");
+    },
   });
-  const fast = detail.data?.transitional ?? false;
+  const fast = (detail.data?.transitional ?? false) || (detail.data?.generation != null && detail.data.status?.observedGeneration !== detail.data.generation);
   useClusterStream(namespace, name, enabled && detail.isSuccess);
   const part = <T,>(key: string, fn: () => Promise<T>) => ({
     queryKey: k8sKeys.part(namespace, name, key),
@@ -44,6 +52,7 @@ export default function K8sClusterDetailPage() {
   const drift = useQuery(part("drift", () => k8s.drift(namespace, name)));
   const recon = useQuery(part("reconciliation", () => k8s.reconciliation(namespace, name)));
   const events = useQuery(part("events", () => k8s.events(namespace, name)));
+  const nodes = useQuery({ queryKey: ["k8s", "nodes"], queryFn: k8s.nodes, enabled: enabled && detail.isSuccess, staleTime: 60_000 });
 
   const [dialog, setDialog] = useState<Dialog>(null);
   const [selected, setSelected] = useState<Set<string>>(new Set());
@@ -60,7 +69,9 @@ export default function K8sClusterDetailPage() {
     },
   });
   const pause = useMutation({
-    mutationFn: (paused: boolean) => k8s.setPaused(namespace, name, paused, rv),
+    // A pause toggle patches one field: it applies to whatever version is stored (the operator's
+    // status writes bump the resourceVersion all the time, which would make it a needless 409).
+    mutationFn: (paused: boolean) => k8s.setPaused(namespace, name, paused),
     onSuccess: (_r, paused) => {
       setNotice(paused ? "Reconciliation paused." : "Reconciliation resumed.");
       void refresh();
@@ -112,6 +123,9 @@ export default function K8sClusterDetailPage() {
         actions={
           d ? (
             <>
+              <button type="button" className="btn" onClick={() => setDialog({ kind: "edit" })}>
+                Edit
+              </button>
               <button type="button" className="btn" onClick={() => setDialog({ kind: "scale" })}>
                 Scale
               </button>
@@ -177,6 +191,7 @@ export default function K8sClusterDetailPage() {
             <DriftCard drift={drift.data} error={drift.error ?? undefined} />
             {d.status?.templateSnapshot ? <TemplateCard snapshot={d.status.templateSnapshot} onResync={() => resync.mutate()} resyncing={resync.isPending} resyncError={resync.error ?? undefined} /> : null}
           </div>
+          <HpaCard namespace={namespace} name={name} size={typeof d.spec.size === "number" ? d.spec.size : undefined} enabled={enabled && detail.isSuccess} />
           <ConditionsCard conditions={health.data?.conditions ?? []} />
           <Card title={`Pods (${d.pods.length})`} testId="pods-card">
             <p className="muted mb-2 text-sm">Select pods to restart only those; with none selected, a restart covers every pod.</p>
@@ -194,6 +209,18 @@ export default function K8sClusterDetailPage() {
           onClose={() => {
             scale.reset();
             setDialog(null);
+          }}
+        />
+      ) : null}
+      {dialog?.kind === "edit" && d ? (
+        <EditDialog
+          cluster={d}
+          pickers={{ storageClasses: [], templates: [], secrets: [], nodes: nodes.data?.items ?? [], zones: nodes.data?.zones ?? [] }}
+          onClose={() => setDialog(null)}
+          onApplied={(changed) => {
+            setDialog(null);
+            setNotice(changed.length ? `Applied: ${changed.join(", ")}.` : "Nothing changed.");
+            void refresh();
           }}
         />
       ) : null}

@@ -85,7 +85,7 @@ export function ClusterTable({ items, now = Date.now() }: { items: ClusterSummar
               </td>
               <td className="num px-3 py-2 tabular-nums">{readyOf(c)}</td>
               <td className="mono px-3 py-2 text-xs">{c.image ?? "—"}</td>
-              <td className="px-3 py-2">{c.templateRef ? <TemplateBadge name={c.templateRef} /> : <span className="muted">—</span>}</td>
+              <td className="px-3 py-2">{c.templateRef ? <TemplateBadge name={c.templateRef} synced={c.templateSynced} /> : <span className="muted">—</span>}</td>
               <td className="px-3 py-2" title={c.createdAt ?? undefined}>{age(c.createdAt, now)}</td>
             </tr>
           ))}
@@ -101,10 +101,14 @@ export function readyOf(c: Pick<ClusterSummary, "health" | "size">): string {
   return c.size == null ? "—" : `?/${c.size}`;
 }
 
-function TemplateBadge({ name }: { name: string }) {
+/** The template a cluster uses, and whether the cluster is in sync with it. */
+export function TemplateBadge({ name, synced }: { name: string; synced?: boolean | null }) {
   return (
-    <span className="badge" title={`Uses the AerospikeClusterTemplate ${name}`}>
-      {name}
+    <span className="inline-flex flex-wrap items-center gap-1" data-testid="template-sync">
+      <Link className="underline-offset-2 hover:underline" to={`/k8s/templates/${encodeURIComponent(name)}`}>
+        {name}
+      </Link>
+      {synced === true ? <Badge tone="ok">Synced</Badge> : synced === false ? <Badge tone="warn">Out of Sync</Badge> : <span className="muted text-xs">not resolved yet</span>}
     </span>
   );
 }

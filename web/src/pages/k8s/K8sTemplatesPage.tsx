@@ -27,7 +27,17 @@ export default function K8sTemplatesPage() {
   });
   return (
     <div>
-      <PageHeader title="Cluster templates" description="AerospikeClusterTemplate resources (cluster-scoped)." />
+      <PageHeader
+        title="Cluster templates"
+        description="AerospikeClusterTemplate resources (cluster-scoped)."
+        actions={
+          enabled ? (
+            <Link className="btn btn-primary" to="/k8s/templates/new">
+              Create template
+            </Link>
+          ) : null
+        }
+      />
       {enabled ? <K8sTabs /> : null}
       {settings.isLoading ? <Loading what="Loading settings" /> : null}
       {settings.isError ? <ErrorState error={settings.error} onRetry={() => settings.refetch()} /> : null}

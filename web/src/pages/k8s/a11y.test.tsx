@@ -4,7 +4,7 @@
  * so colour contrast is not checked here (the badges reuse the audited badge colours); every
  * structural WCAG 2.1 A/AA rule is.
  */
-import { fireEvent, screen } from "@testing-library/react";
+import { fireEvent, screen, within } from "@testing-library/react";
 import axe from "axe-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { fakeServer, renderAt } from "./testServer";
@@ -71,15 +71,52 @@ describe("axe on the K8s pages (fixtures)", () => {
   it("create wizard, every step", async () => {
     fakeServer(true);
     renderAt("/k8s/new");
-    await screen.findByText("Step 1 of 3: Basic");
+    await screen.findByText("Step 1 of 9: Basic");
     fireEvent.change(screen.getByLabelText("Cluster name"), { target: { value: "orders" } });
     expect(await violations(document.body)).toEqual([]);
     fireEvent.click(screen.getByRole("button", { name: "Next" }));
-    await screen.findByText("Step 2 of 3: Namespace & Storage");
+    await screen.findByText("Step 2 of 9: Namespace & Storage");
     fireEvent.click(screen.getByRole("radio", { name: "Persistent volume (PVC)" }));
     expect(await violations(document.body)).toEqual([]);
     fireEvent.click(screen.getByRole("button", { name: "Next" }));
+    await screen.findByText("Step 3 of 9: Monitoring & Options");
+    fireEvent.click(screen.getByLabelText("Enable the metrics exporter sidecar"));
+    fireEvent.click(screen.getByLabelText("Create a PrometheusRule"));
+    fireEvent.click(screen.getByLabelText("Create the seeds LoadBalancer"));
+    expect(await violations(document.body)).toEqual([]);
+    for (const label of ["Step 4 of 9: Resources", "Step 5 of 9: Security (ACL)", "Step 6 of 9: Rolling Update", "Step 7 of 9: Rack Config", "Step 8 of 9: Advanced"]) {
+      fireEvent.click(screen.getByRole("button", { name: "Next" }));
+      await screen.findByText(label);
+      if (label.includes("Rack")) fireEvent.click(await screen.findByRole("button", { name: "One rack per zone (2)" }));
+      if (label.includes("Advanced")) fireEvent.click(screen.getByLabelText("One Service per pod"));
+      expect(await violations(document.body), label).toEqual([]);
+    }
+    fireEvent.click(screen.getByRole("button", { name: "Next" }));
     await screen.findByTestId("review-yaml");
+    expect(await violations(document.body)).toEqual([]);
+  });
+
+  it("edit dialog (form and diff) and autoscaler dialog", async () => {
+    fakeServer(true);
+    renderAt("/k8s/clusters/db/alpha");
+    fireEvent.click(await screen.findByRole("button", { name: "Edit" }));
+    let dialog = await screen.findByRole("dialog");
+    expect(await violations(dialog)).toEqual([]);
+    fireEvent.change(within(dialog).getByLabelText("Aerospike image"), { target: { value: "aerospike:ce-8.1.1.1" } });
+    fireEvent.click(within(dialog).getByRole("button", { name: "Review changes" }));
+    await within(dialog).findByTestId("edit-diff");
+    expect(await violations(dialog)).toEqual([]);
+    fireEvent.click(within(dialog).getByRole("button", { name: "Close dialog" }));
+    fireEvent.click(await screen.findByRole("button", { name: "Create autoscaler" }));
+    dialog = await screen.findByRole("dialog");
+    expect(await violations(dialog)).toEqual([]);
+  });
+
+  it("template create, with errors shown", async () => {
+    fakeServer(true);
+    renderAt("/k8s/templates/new");
+    fireEvent.click(await screen.findByRole("button", { name: "Create template" }));
+    await screen.findByText("Enter the template name");
     expect(await violations(document.body)).toEqual([]);
   });
 

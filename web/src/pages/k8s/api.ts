@@ -25,6 +25,10 @@ export type EventCategory = S["EventCategory"];
 export type ClusterStatus = S["AerospikeClusterStatus"];
 export type TemplateSummary = S["TemplateSummary"];
 export type TemplateDetail = S["TemplateDetail"];
+export type HpaView = S["HpaView"];
+export type HpaRequest = S["HpaRequest"];
+export type NodeItem = S["NodeItem"];
+export type CreateTemplate = S["CreateTemplate"];
 
 /**
  * The operator's per-pod status (`status.pods[name]`; the OpenAPI document types it as a free
@@ -91,6 +95,20 @@ export const k8s = {
       }),
     ),
   templates: () => unwrap(client.GET("/api/v1/k8s/templates")),
+  createTemplate: (body: S["CreateTemplate"]) => unwrap(client.POST("/api/v1/k8s/templates", { body })),
+  /** JSON merge patch of the spec (only what changed). */
+  patch: (ns: string, name: string, spec: Record<string, unknown>, resourceVersion?: string | null) =>
+    unwrap(
+      client.PATCH("/api/v1/k8s/clusters/{namespace}/{name}", {
+        ...cp(ns, name),
+        body: { spec: freeForm(spec), ...(resourceVersion ? { resourceVersion } : {}) },
+      }),
+    ),
+  hpa: (ns: string, name: string) => unwrap(client.GET("/api/v1/k8s/clusters/{namespace}/{name}/hpa", cp(ns, name))),
+  putHpa: (ns: string, name: string, body: S["HpaRequest"]) => unwrap(client.POST("/api/v1/k8s/clusters/{namespace}/{name}/hpa", { ...cp(ns, name), body })),
+  deleteHpa: (ns: string, name: string) => unwrap(client.DELETE("/api/v1/k8s/clusters/{namespace}/{name}/hpa", cp(ns, name))),
+  nodes: () => unwrap(client.GET("/api/v1/k8s/nodes")),
+  secrets: (namespace?: string) => unwrap(client.GET("/api/v1/k8s/secrets", namespace ? { params: { query: { namespace } } } : {})),
   create: (body: S["CreateCluster"]) => unwrap(client.POST("/api/v1/k8s/clusters", { body })),
   k8sNamespaces: () => unwrap(client.GET("/api/v1/k8s/namespaces")),
   storageClasses: () => unwrap(client.GET("/api/v1/k8s/storageclasses")),

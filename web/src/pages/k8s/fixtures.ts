@@ -8,7 +8,7 @@ export const NOW = Date.parse("2026-01-10T12:00:00Z");
 
 export const clusterList: ClusterList = {
   items: [
-    { name: "alpha", namespace: "db", size: 3, image: "aerospike:ce-8.1.2.0", phase: "Completed", phaseReason: null, health: "3/3", templateRef: "prod-defaults", paused: false, transitional: false, createdAt: "2026-01-08T12:00:00Z" },
+    { name: "alpha", namespace: "db", size: 3, image: "aerospike:ce-8.1.2.0", phase: "Completed", phaseReason: null, health: "3/3", templateRef: "prod-defaults", templateSynced: false, paused: false, transitional: false, createdAt: "2026-01-08T12:00:00Z" },
     { name: "beta", namespace: "db", size: 4, image: "aerospike:ce-8.1.2.0", phase: "ScalingUp", phaseReason: "adding 1 pod", health: "3/4", templateRef: null, paused: false, transitional: true, createdAt: "2026-01-10T11:30:00Z" },
     { name: "gamma", namespace: "qa", size: 2, image: "aerospike:ce-8.1.2.0", phase: "BackoffActive", phaseReason: "5 failures in a row", health: null, templateRef: null, paused: false, transitional: false, createdAt: null },
   ],

@@ -9,6 +9,7 @@ import { clusterDetail, clusterList, drift, events, health, reconciliation, temp
 import K8sTemplateDetailPage from "./K8sTemplateDetailPage";
 import K8sTemplatesPage from "./K8sTemplatesPage";
 import K8sCreateClusterPage from "./K8sCreateClusterPage";
+import K8sCreateTemplatePage from "./K8sCreateTemplatePage";
 
 beforeAll(() => {
   // jsdom has no <dialog> methods.
@@ -20,6 +21,12 @@ beforeAll(() => {
   };
 });
 afterEach(() => vi.unstubAllGlobals());
+
+/** The fake's HPA (null: none). */
+export const hpaState: { current: Record<string, unknown> | null } = { current: null };
+afterEach(() => {
+  hpaState.current = null;
+});
 
 interface Call {
   method: string;
@@ -86,6 +93,39 @@ export function fakeServer(k8sOn: boolean, override: Record<string, () => Respon
             );
           return json({ cluster: { ...clusterDetail, name: body.name, namespace: body.namespace }, warnings: [] }, 201);
         }
+        case "GET /api/v1/k8s/nodes":
+          return json({
+            items: [
+              { name: "node-a", ready: true, unschedulable: false, taints: [], zone: "zone-a", region: "r1" },
+              { name: "node-b", ready: true, unschedulable: false, taints: [], zone: "zone-b", region: "r1" },
+            ],
+            zones: ["zone-a", "zone-b"],
+          });
+        case "GET /api/v1/k8s/secrets":
+          return json({ items: [{ name: "app-password", namespace: "db", keys: ["password"], type: "Opaque" }] });
+        case `PATCH ${base}`:
+          return json({ cluster: clusterDetail, changed: Object.keys((JSON.parse(text) as { spec: object }).spec).map((k) => `spec.${k}`), warnings: [] });
+        case `GET ${base}/hpa`:
+          return hpaState.current
+            ? json(hpaState.current)
+            : json({ type: "about:blank", title: "Not Found", status: 404, detail: "db/alpha has no HorizontalPodAutoscaler" }, 404);
+        case `POST ${base}/hpa`: {
+          const r = JSON.parse(text) as { minReplicas?: number; maxReplicas: number; cpuUtilization?: number; memoryUtilization?: number };
+          if (r.maxReplicas > 8)
+            return json({ type: "about:blank", title: "Invalid request", status: 422, detail: "1 problem", errors: [{ field: "maxReplicas", message: "must be between 1 and 8 (the Community Edition limit)" }] }, 422);
+          hpaState.current = { name: "alpha-hpa", minReplicas: r.minReplicas ?? 1, maxReplicas: r.maxReplicas, cpuUtilization: r.cpuUtilization ?? null, memoryUtilization: r.memoryUtilization ?? null, currentMetrics: [], conditions: [], currentReplicas: 3, desiredReplicas: 3 };
+          return json(hpaState.current, 201);
+        }
+        case `DELETE ${base}/hpa`:
+          hpaState.current = null;
+          return new Response(null, { status: 204 });
+        case "POST /api/v1/k8s/templates": {
+          const body = JSON.parse(text) as { name: string };
+          if (body.name === "bad-hb")
+            return json({ type: "about:blank", title: "Invalid request", status: 422, detail: "1 problem", errors: [{ field: "spec.aerospikeConfig.network.heartbeat.interval", message: "interval must be at least 50" }] }, 422);
+          if (body.name === "prod-defaults") return json({ type: "about:blank", title: "Conflict", status: 409, detail: "AerospikeClusterTemplate prod-defaults already exists" }, 409);
+          return json({ template: { ...templateDetail, name: body.name, usedBy: [] }, warnings: [] }, 201);
+        }
         case "GET /api/v1/k8s/templates":
           return json(templateList);
         case "GET /api/v1/k8s/templates/prod-defaults":
@@ -110,6 +150,7 @@ export function renderAt(path: string) {
       { path: "/k8s/clusters/:namespace/:name", element: <K8sClusterDetailPage /> },
       { path: "/k8s/templates", element: <K8sTemplatesPage /> },
       { path: "/k8s/new", element: <K8sCreateClusterPage /> },
+      { path: "/k8s/templates/new", element: <K8sCreateTemplatePage /> },
       { path: "/k8s/templates/:name", element: <K8sTemplateDetailPage /> },
     ],
     { initialEntries: [path] },

@@ -5,7 +5,8 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use acko_api::AerospikeCluster;
+use acko_api::validation::ValidatedCluster;
+use acko_api::{AerospikeCluster, AerospikeClusterTemplate};
 use axum::Json;
 use axum::extract::State;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Condition;
@@ -251,10 +252,26 @@ fn at<'a>(v: &'a Value, path: &str) -> &'a Value {
     cur
 }
 
-/// Drift of a cluster (pure).
-pub fn drift(c: &AerospikeCluster, pods: &[PodInfo]) -> ConfigDrift {
+/// The spec as the operator records it in `status.appliedSpec`: the referenced template merged
+/// in and every default applied (acko-render + acko-api, the operator's own path), so that a
+/// default the user never wrote is not reported as drift. A spec that does not resolve (missing
+/// template, invalid) is compared as written.
+pub fn effective_spec(c: &AerospikeCluster, templates: &[AerospikeClusterTemplate]) -> Value {
+    acko_render::merge_template(c, templates)
+        .ok()
+        .and_then(|merged| ValidatedCluster::new(&merged).ok())
+        .and_then(|v| serde_json::to_value(v.spec()).ok())
+        .unwrap_or_else(|| serde_json::to_value(&c.spec).unwrap_or(Value::Null))
+}
+
+/// Drift of a cluster (pure): `templates` holds the template the cluster references, if any.
+pub fn drift(
+    c: &AerospikeCluster,
+    templates: &[AerospikeClusterTemplate],
+    pods: &[PodInfo],
+) -> ConfigDrift {
     let status = c.status.clone().unwrap_or_default();
-    let spec = serde_json::to_value(&c.spec).unwrap_or(Value::Null);
+    let spec = effective_spec(c, templates);
     let applied = status.applied_spec.clone().map(Value::Object);
     let mut fields = Vec::new();
     if let Some(applied) = &applied
@@ -308,7 +325,20 @@ async fn config_drift(
         .iter()
         .map(|x| PodInfo::of(x, c.status.as_ref()))
         .collect();
-    Ok(Json(drift(&c, &pod_list)))
+    let mut templates = Vec::new();
+    if let Some(t) = &c.spec.template_ref {
+        let api: Api<AerospikeClusterTemplate> = Api::all(kube.client.clone());
+        if let Some(found) = kube
+            .call_opt(
+                &format!("AerospikeClusterTemplate {}", t.name),
+                api.get(&t.name),
+            )
+            .await?
+        {
+            templates.push(found);
+        }
+    }
+    Ok(Json(drift(&c, &templates, &pod_list)))
 }
 
 /// Reconciliation health (circuit breaker).
@@ -481,28 +511,44 @@ mod tests {
             pod("a-0-1", 0, true, "h2"),
             pod("a-0-2", 0, true, "h1"),
         ];
-        let d = drift(&c, &pods);
+        let d = drift(&c, &[], &pods);
         assert!(d.drifted);
+        let size = d.fields.iter().find(|f| f.path == "spec.size");
         assert_eq!(
-            d.fields,
-            vec![DriftField {
+            size,
+            Some(&DriftField {
                 path: "spec.size".into(),
                 desired: json!(4),
                 applied: json!(3)
-            }]
+            })
         );
         assert_eq!(d.hash_groups.len(), 2);
         assert_eq!(d.hash_groups[0].pods, ["a-0-0", "a-0-2"]);
         assert_eq!((d.generation, d.observed_generation), (Some(3), Some(2)));
-        // No drift when everything matches.
-        let same = cluster(json!({
+        // No drift when the applied spec is the spec with its defaults (as the operator
+        // records it): defaults the user never wrote are not drift.
+        let mut same = cluster(json!({
             "apiVersion": "acko.io/v1alpha1", "kind": "AerospikeCluster",
             "metadata": {"name": "a", "namespace": "d"},
-            "spec": {"size": 3}, "status": {"appliedSpec": {"size": 3}}
+            "spec": {"size": 3, "image": "aerospike:ce-8.1.2.0"}
         }));
-        let d = drift(&same, &[pod("a-0-0", 0, true, "h1")]);
+        let applied = effective_spec(&same, &[]);
+        assert!(
+            applied.get("aerospikeConfig").is_some() && applied.get("podSpec").is_some(),
+            "defaults applied: {applied}"
+        );
+        same.status = serde_json::from_value(json!({"appliedSpec": applied})).unwrap();
+        let d = drift(&same, &[], &[pod("a-0-0", 0, true, "h1")]);
+        assert_eq!(d.fields, vec![]);
         assert!(!d.drifted);
         assert!(d.applied_spec_known);
+        // A user change on top of the defaults is drift, and only that change.
+        same.spec.image = Some("aerospike:ce-8.1.1.1".into());
+        let d = drift(&same, &[], &[pod("a-0-0", 0, true, "h1")]);
+        assert_eq!(
+            d.fields.iter().map(|f| f.path.as_str()).collect::<Vec<_>>(),
+            ["spec.image"]
+        );
     }
 
     #[test]

@@ -170,6 +170,10 @@ pub struct ClusterSummary {
     pub health: Option<String>,
     /// Template the cluster references.
     pub template_ref: Option<String>,
+    /// Whether the cluster is in sync with its template (`status.templateSnapshot.synced`):
+    /// `false` once the template changed after the operator resolved the cluster against it;
+    /// absent without a template or before the operator recorded a snapshot.
+    pub template_synced: Option<bool>,
     /// `spec.paused`.
     pub paused: bool,
     /// The phase is transitional: poll (or stream) this cluster.
@@ -191,6 +195,12 @@ impl ClusterSummary {
             phase_reason: status.phase_reason,
             health: status.health,
             template_ref: c.spec.template_ref.as_ref().map(|t| t.name.clone()),
+            template_synced: c
+                .spec
+                .template_ref
+                .as_ref()
+                .and(status.template_snapshot.as_ref())
+                .map(|s| s.synced),
             paused: c.spec.paused.unwrap_or(false),
             transitional: transitional(status.phase),
             created_at: c
@@ -330,6 +340,33 @@ pub struct ClusterDetail {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn cluster(v: Value) -> AerospikeCluster {
+        serde_json::from_value(v).expect("a valid AerospikeCluster")
+    }
+
+    #[test]
+    fn summary_reports_template_sync_only_for_clusters_with_a_template() {
+        let meta = serde_json::json!({"name": "c", "namespace": "n"});
+        let plain = cluster(serde_json::json!({"apiVersion": "acko.io/v1alpha1",
+            "kind": "AerospikeCluster", "metadata": meta, "spec": {"size": 1}}));
+        assert_eq!(ClusterSummary::of(&plain).template_synced, None);
+        let with = |synced: bool| {
+            cluster(
+                serde_json::json!({"apiVersion": "acko.io/v1alpha1", "kind": "AerospikeCluster",
+                "metadata": meta, "spec": {"templateRef": {"name": "t"}},
+                "status": {"templateSnapshot": {"name": "t", "synced": synced}}}),
+            )
+        };
+        assert_eq!(ClusterSummary::of(&with(true)).template_synced, Some(true));
+        assert_eq!(
+            ClusterSummary::of(&with(false)).template_synced,
+            Some(false)
+        );
+        let unresolved = cluster(serde_json::json!({"apiVersion": "acko.io/v1alpha1",
+            "kind": "AerospikeCluster", "metadata": meta, "spec": {"templateRef": {"name": "t"}}}));
+        assert_eq!(ClusterSummary::of(&unresolved).template_synced, None);
+    }
 
     #[test]
     fn every_crd_field_survives_into_the_openapi_schema() {
