@@ -218,6 +218,9 @@ pub struct DriftField {
 #[derive(Debug, Serialize, ToSchema, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct HashGroup {
+    /// Rack id of the pods (hashes legitimately differ between racks: rack affinity, rack
+    /// overrides; only two groups within one rack are drift).
+    pub rack: Option<i32>,
     /// `acko.io/config-hash`.
     pub config_hash: Option<String>,
     /// `acko.io/pod-spec-hash`.
@@ -287,23 +290,28 @@ pub fn drift(
             });
         }
     }
-    let mut groups: BTreeMap<(Option<String>, Option<String>), Vec<String>> = BTreeMap::new();
+    type GroupKey = (Option<i32>, Option<String>, Option<String>);
+    let mut groups: BTreeMap<GroupKey, Vec<String>> = BTreeMap::new();
     for p in pods {
         groups
-            .entry((p.config_hash.clone(), p.pod_spec_hash.clone()))
+            .entry((p.rack, p.config_hash.clone(), p.pod_spec_hash.clone()))
             .or_default()
             .push(p.name.clone());
     }
     let hash_groups: Vec<HashGroup> = groups
         .into_iter()
-        .map(|((config_hash, pod_spec_hash), pods)| HashGroup {
+        .map(|((rack, config_hash, pod_spec_hash), pods)| HashGroup {
+            rack,
             config_hash,
             pod_spec_hash,
             pods,
         })
         .collect();
+    // Two hash groups in one rack: pods of that rack run different configurations (a roll in
+    // progress, or one that stopped). Different hashes across racks are expected.
+    let racks_split = hash_groups.windows(2).any(|w| w[0].rack == w[1].rack);
     ConfigDrift {
-        drifted: !fields.is_empty() || hash_groups.len() > 1,
+        drifted: !fields.is_empty() || racks_split,
         applied_spec_known: applied.is_some(),
         fields,
         hash_groups,
@@ -549,6 +557,35 @@ mod tests {
             d.fields.iter().map(|f| f.path.as_str()).collect::<Vec<_>>(),
             ["spec.image"]
         );
+    }
+
+    #[test]
+    fn hashes_that_differ_only_between_racks_are_not_drift() {
+        let mut c = cluster(json!({
+            "apiVersion": "acko.io/v1alpha1", "kind": "AerospikeCluster",
+            "metadata": {"name": "a", "namespace": "d"},
+            "spec": {"size": 3, "image": "aerospike:ce-8.1.2.0"}
+        }));
+        let applied = effective_spec(&c, &[]);
+        c.status = serde_json::from_value(json!({"appliedSpec": applied})).unwrap();
+        // One hash per rack, different across racks (rack affinity): in sync.
+        let racks = [
+            pod("a-0-0", 0, true, "h0"),
+            pod("a-1-0", 1, true, "h1"),
+            pod("a-2-0", 2, true, "h2"),
+        ];
+        let d = drift(&c, &[], &racks);
+        assert_eq!(d.hash_groups.len(), 3);
+        assert_eq!(d.hash_groups[1].rack, Some(1));
+        assert_eq!(d.fields, vec![]);
+        assert!(!d.drifted, "per-rack hashes are not drift");
+        // Two hashes within rack 1: drift.
+        let split = [
+            racks[0].clone(),
+            racks[1].clone(),
+            pod("a-1-1", 1, true, "h9"),
+        ];
+        assert!(drift(&c, &[], &split).drifted);
     }
 
     #[test]
