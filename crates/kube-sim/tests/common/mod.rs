@@ -1,6 +1,8 @@
 //! Shared test setup: a real cluster when KUBECONFIG is set, the simulator otherwise.
 #![allow(dead_code)]
 
+pub mod deploy;
+
 use std::time::Duration;
 
 use k8s_openapi::api::core::v1::Namespace;
