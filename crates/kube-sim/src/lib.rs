@@ -21,6 +21,7 @@
 
 pub mod aerospike;
 pub mod apply;
+pub mod cel;
 pub mod controllers;
 pub mod defaults;
 pub mod error;
@@ -30,6 +31,7 @@ pub mod handle;
 pub mod http;
 pub mod kinds;
 pub mod ops;
+pub mod paging;
 pub mod patch;
 pub mod selectors;
 pub mod store;

@@ -1,7 +1,7 @@
 //! OpenAPI v3 schema handling for custom resources, as the apiserver does it on every write:
 //! `default`s filled in, unknown fields pruned (unless `x-kubernetes-preserve-unknown-fields`),
 //! then type / required / enum / bounds / length / item-count checks; every violation becomes a
-//! cause of one 422 with its field path. CEL (`x-kubernetes-validations`) is not evaluated here.
+//! cause of one 422 with its field path; then the CRD's CEL rules ([`crate::cel`]).
 
 use serde_json::{Map, Value};
 
@@ -11,6 +11,16 @@ use crate::store::{Inner, name_of};
 
 /// Default, prune and validate a custom resource against its CRD schema (no-op for built-ins).
 pub fn object(inner: &Inner, rt: &ResourceType, obj: &mut Value) -> ApiResult<()> {
+    object_update(inner, rt, obj, None)
+}
+
+/// [`object`], then the CRD's CEL rules (transition rules against `old` on updates).
+pub fn object_update(
+    inner: &Inner,
+    rt: &ResourceType,
+    obj: &mut Value,
+    old: Option<&Value>,
+) -> ApiResult<()> {
     metadata(rt, obj)?;
     if !rt.custom {
         return Ok(());
@@ -34,10 +44,37 @@ pub fn object(inner: &Inner, rt: &ResourceType, obj: &mut Value) -> ApiResult<()
     if let Some(md) = metadata {
         obj["metadata"] = md;
     }
-    if causes.is_empty() {
+    let blocking = causes.iter().any(|(_, m)| m.contains(": must be of type "));
+    let mut all: Vec<crate::cel::Cause> = causes
+        .into_iter()
+        .map(|(f, m)| ("FieldValueInvalid".to_string(), f, m))
+        .collect();
+    if blocking && crate::cel::has_rules(schema) {
+        all.push((
+            "FieldValueInvalid".into(),
+            "<nil>".into(),
+            format!("Invalid value: \"null\": {}", crate::cel::NOT_CHECKED),
+        ));
+    } else if !blocking {
+        let key = format!(
+            "{}/{}/{}",
+            name_of(crd),
+            rt.version,
+            crd["metadata"]["resourceVersion"]
+                .as_str()
+                .unwrap_or_default()
+        );
+        all.extend(crate::cel::check(&key, schema, obj, old));
+    }
+    if all.is_empty() {
         Ok(())
     } else {
-        Err(ApiError::invalid(&rt.kind, name_of(obj), causes))
+        Err(ApiError::invalid_causes(
+            &rt.group,
+            &rt.kind,
+            name_of(obj),
+            all,
+        ))
     }
 }
 
@@ -80,7 +117,12 @@ pub fn metadata(rt: &ResourceType, obj: &Value) -> ApiResult<()> {
     if causes.is_empty() {
         Ok(())
     } else {
-        Err(ApiError::invalid(&rt.kind, name_of(obj), causes))
+        Err(ApiError::invalid_in(
+            &rt.group,
+            &rt.kind,
+            name_of(obj),
+            causes,
+        ))
     }
 }
 

@@ -250,12 +250,31 @@ async fn route(
             Ok(watch::start(sim.clone(), rt, p))
         }
         "list" => {
-            let (items, rv) = store.with(|i| (i.list(&rt, rp.ns.as_deref(), &ls, &fs), i.rv));
+            let lq = crate::paging::ListQuery {
+                limit: match q.get("limit").filter(|l| !l.is_empty()) {
+                    Some(l) => l.parse().map_err(|_| {
+                        ApiError::bad_request(format!("limit {l:?} is not a non-negative integer"))
+                    })?,
+                    None => 0,
+                },
+                continue_token: q.get("continue").cloned(),
+                resource_version: q.get("resourceVersion").cloned(),
+                resource_version_match: q.get("resourceVersionMatch").cloned(),
+            };
+            let page =
+                store.with(|i| crate::paging::list(i, &rt, rp.ns.as_deref(), &ls, &fs, &lq))?;
+            let mut meta = json!({"resourceVersion": page.rv.to_string()});
+            if let Some(c) = page.continue_token {
+                meta["continue"] = json!(c);
+            }
+            if let Some(r) = page.remaining {
+                meta["remainingItemCount"] = json!(r);
+            }
             Ok(json_ok(
                 StatusCode::OK,
                 json!({
                     "apiVersion": rt.api_version(), "kind": format!("{}List", rt.kind),
-                    "metadata": {"resourceVersion": rv.to_string()}, "items": items,
+                    "metadata": meta, "items": page.items,
                 }),
             ))
         }
