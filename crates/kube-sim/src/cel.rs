@@ -1,7 +1,8 @@
 //! CEL rules of custom resources (`x-kubernetes-validations`), evaluated on create and update
 //! like the apiserver does after schema validation: transition rules (`oldSelf`) on updates
 //! only, `messageExpression`, `fieldPath` and `reason`; each failed rule is one cause of the
-//! 422, `<path>: Invalid value: "<schema type>": <message>`. Evaluation is kube's own CEL
+//! 422, `<path>: Invalid value: <message>` (with the value, `Invalid value: "x": <message>`,
+//! when the rule sits on a scalar), as the reference apiserver (k8s 1.36) words it. Evaluation is kube's own CEL
 //! (`kube::core::cel`, the `kube-cel` crate on the `cel` interpreter). Compiled schemas are
 //! cached per CRD version and resourceVersion.
 
@@ -49,23 +50,46 @@ fn compiled(key: &str, schema: &Value) -> Arc<CompiledSchema> {
     c
 }
 
-/// The schema `type` at a field path like `spec.racks[0].name` ("object" when unknown).
-fn type_at(schema: &Value, path: &str) -> String {
-    let mut s = schema;
+/// The schema `type` of the node that carries `rule` ("object" when not found).
+fn rule_node_type(schema: &Value, rule: &str) -> Option<String> {
+    match schema {
+        Value::Object(m) => {
+            let here = m
+                .get("x-kubernetes-validations")
+                .and_then(Value::as_array)
+                .is_some_and(|a| a.iter().any(|r| r["rule"] == rule));
+            if here {
+                return Some(
+                    m.get("type")
+                        .and_then(Value::as_str)
+                        .unwrap_or("object")
+                        .into(),
+                );
+            }
+            m.values().find_map(|v| rule_node_type(v, rule))
+        }
+        Value::Array(a) => a.iter().find_map(|v| rule_node_type(v, rule)),
+        _ => None,
+    }
+}
+
+/// The value at a field path like `spec.racks[0].name`.
+fn value_at<'a>(obj: &'a Value, path: &str) -> &'a Value {
+    let mut v = obj;
     for seg in path.split('.').filter(|x| !x.is_empty()) {
-        let (name, indexes) = match seg.find('[') {
-            Some(i) => (&seg[..i], seg[i..].matches('[').count()),
-            None => (seg, 0),
+        let (name, rest) = match seg.find('[') {
+            Some(i) => (&seg[..i], &seg[i..]),
+            None => (seg, ""),
         };
-        s = match s["properties"].get(name) {
-            Some(p) => p,
-            None => &s["additionalProperties"],
-        };
-        for _ in 0..indexes {
-            s = &s["items"];
+        v = &v[name];
+        for idx in rest.split(['[', ']']).filter(|x| !x.is_empty()) {
+            v = match idx.parse::<usize>() {
+                Ok(i) => &v[i],
+                Err(_) => &v[idx.trim_matches('"')],
+            };
         }
     }
-    s["type"].as_str().unwrap_or("object").to_string()
+    v
 }
 
 /// Evaluate the rules of `schema` on `obj` (and `old` for transition rules). `key` names the
@@ -103,14 +127,20 @@ pub fn check(key: &str, schema: &Value, obj: &Value, old: Option<&Value>) -> Vec
                     "FieldValueDuplicate",
                     format!("Duplicate value: {}", e.message),
                 ),
-                _ => (
-                    "FieldValueInvalid",
-                    format!(
-                        "Invalid value: \"{}\": {}",
-                        type_at(schema, &path),
-                        e.message
-                    ),
-                ),
+                _ => {
+                    // the apiserver shows the value of a scalar rule node, never of an object
+                    let scalar = rule_node_type(schema, &e.rule)
+                        .is_some_and(|t| t != "object" && t != "array");
+                    let shown = if scalar {
+                        format!("{}: ", value_at(obj, &path))
+                    } else {
+                        String::new()
+                    };
+                    (
+                        "FieldValueInvalid",
+                        format!("Invalid value: {shown}{}", e.message),
+                    )
+                }
             };
             let field = if path.is_empty() {
                 "<nil>".to_string()
@@ -144,7 +174,7 @@ mod tests {
             vec![(
                 "FieldValueInvalid".to_string(),
                 "spec.size".to_string(),
-                "Invalid value: \"integer\": size must be at most 8".to_string()
+                "Invalid value: size must be at most 8".to_string()
             )]
         );
     }
@@ -157,7 +187,7 @@ mod tests {
         let causes = check("t2", &schema(), &new, Some(&old));
         assert_eq!(causes.len(), 1);
         assert_eq!(causes[0].1, "spec");
-        assert_eq!(causes[0].2, "Invalid value: \"object\": image is immutable");
+        assert_eq!(causes[0].2, "Invalid value: image is immutable");
     }
 
     #[test]

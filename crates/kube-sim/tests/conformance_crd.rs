@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{namespace, target, wait};
+use common::{namespace_for_crs as namespace, target, wait};
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use kube::api::{Api, ApiResource, DynamicObject, ListParams, Patch, PatchParams, PostParams};
 use serde_json::{Value, json};
@@ -23,19 +23,23 @@ fn gadget_crd() -> Value {
                 "name": "v1", "served": true, "storage": true,
                 "subresources": {"status": {}},
                 "schema": {"openAPIV3Schema": {"type": "object", "properties": {
-                    "spec": {"type": "object",
+                    "spec": {"type": "object", "required": ["mode"],
                         "x-kubernetes-validations": [
                             {"rule": "self.size <= 8", "message": "size must be at most 8", "fieldPath": ".size"},
                             {"rule": "self.mode == oldSelf.mode", "message": "mode is immutable"},
                             {"rule": "!has(self.tags) || size(self.tags) <= 2",
-                             "messageExpression": "'at most 2 tags, got ' + string(size(self.tags))"},
+                             "messageExpression": "'at most 2 tags in mode ' + self.mode"},
                             {"rule": "self.size != 5", "message": "5 is reserved", "reason": "FieldValueForbidden"},
                         ],
                         "properties": {
                             "size": {"type": "integer"},
-                            "mode": {"type": "string"},
-                            "tags": {"type": "array", "items": {"type": "string"}},
-                            "name": {"type": "string", "x-kubernetes-validations": [
+                            "level": {"type": "integer", "minimum": 1, "maximum": 5},
+                            "flavor": {"type": "string", "enum": ["sweet", "sour"]},
+                            "code": {"type": "string", "minLength": 2, "maxLength": 4},
+                            "parts": {"type": "array", "minItems": 1, "maxItems": 2, "items": {"type": "string", "maxLength": 5}},
+                            "mode": {"type": "string", "maxLength": 20},
+                            "tags": {"type": "array", "maxItems": 10, "items": {"type": "string", "maxLength": 20}},
+                            "name": {"type": "string", "maxLength": 20, "x-kubernetes-validations": [
                                 {"rule": "self.startsWith('g-')", "message": "must start with g-"}]},
                         }},
                     "status": {"type": "object", "properties": {"phase": {"type": "string"}}},
@@ -126,17 +130,17 @@ async fn cel_rules_reject_with_the_rule_message_and_field_path() {
             cause(
                 "FieldValueInvalid",
                 "spec",
-                "Invalid value: \"object\": at most 2 tags, got 3"
+                "Invalid value: at most 2 tags in mode a"
             ),
             cause(
                 "FieldValueInvalid",
                 "spec.name",
-                "Invalid value: \"string\": must start with g-"
+                "Invalid value: \"h\": must start with g-"
             ),
             cause(
                 "FieldValueInvalid",
                 "spec.size",
-                "Invalid value: \"integer\": size must be at most 8"
+                "Invalid value: size must be at most 8"
             ),
         ]
     );
@@ -187,7 +191,7 @@ async fn cel_rules_reject_with_the_rule_message_and_field_path() {
         vec![cause(
             "FieldValueInvalid",
             "spec",
-            "Invalid value: \"object\": mode is immutable"
+            "Invalid value: mode is immutable"
         )]
     );
     // a valid update passes every rule
@@ -209,18 +213,101 @@ async fn cel_rules_reject_with_the_rule_message_and_field_path() {
         )
         .await
         .unwrap_err();
-    let (_, causes) = invalid(err);
-    assert!(
-        causes
-            .iter()
-            .any(|c| c.1 == "spec.size" && c.2.contains("must be of type integer")),
-        "{causes:?}"
+    let (message, causes) = invalid(err);
+    assert_eq!(
+        causes,
+        vec![
+            cause(
+                "FieldValueInvalid",
+                "<nil>",
+                "Invalid value: null: some validation rules were not checked because the object was invalid; correct the existing errors to complete validation"
+            ),
+            cause(
+                "FieldValueTypeInvalid",
+                "spec.size",
+                "Invalid value: \"string\": spec.size in body must be of type integer: \"string\""
+            ),
+        ],
+        "{message}"
     );
-    assert!(
-        causes
-            .iter()
-            .any(|c| c.2.contains("some validation rules were not checked")),
-        "{causes:?}"
+
+    // every schema check at once (no type error: the rules run too)
+    let err = api
+        .create(
+            &PostParams::default(),
+            &gadget("s", json!({"size": 9, "level": 7, "flavor": "bitter", "code": "toolong", "parts": ["a", "b", "c"]})),
+        )
+        .await
+        .unwrap_err();
+    let (message, causes) = invalid(err);
+    assert_eq!(
+        causes,
+        vec![
+            cause(
+                "FieldValueInvalid",
+                "<nil>",
+                "Invalid value: null: some validation rules were not checked because the object was invalid; correct the existing errors to complete validation"
+            ),
+            cause(
+                "FieldValueInvalid",
+                "spec.level",
+                "Invalid value: 7: spec.level in body should be less than or equal to 5"
+            ),
+            cause(
+                "FieldValueNotSupported",
+                "spec.flavor",
+                "Unsupported value: \"bitter\": supported values: \"sweet\", \"sour\""
+            ),
+            cause("FieldValueRequired", "spec.mode", "Required value"),
+            cause(
+                "FieldValueTooLong",
+                "spec.code",
+                "Too long: may not be more than 4 bytes"
+            ),
+            cause(
+                "FieldValueTooMany",
+                "spec.parts",
+                "Too many: 3: must have at most 2 items"
+            ),
+        ],
+        "{message}"
+    );
+    let err = api
+        .create(
+            &PostParams::default(),
+            &gadget(
+                "s",
+                json!({"mode": "a", "size": 9, "level": 0, "code": "x", "parts": []}),
+            ),
+        )
+        .await
+        .unwrap_err();
+    let (message, causes) = invalid(err);
+    assert_eq!(
+        causes,
+        vec![
+            cause(
+                "FieldValueInvalid",
+                "spec.code",
+                "Invalid value: \"x\": spec.code in body should be at least 2 chars long"
+            ),
+            cause(
+                "FieldValueInvalid",
+                "spec.level",
+                "Invalid value: 0: spec.level in body should be greater than or equal to 1"
+            ),
+            cause(
+                "FieldValueInvalid",
+                "spec.parts",
+                "Invalid value: 0: spec.parts in body should have at least 1 items"
+            ),
+            cause(
+                "FieldValueInvalid",
+                "spec.size",
+                "Invalid value: size must be at most 8"
+            ),
+        ],
+        "{message}"
     );
 }
 
