@@ -25,6 +25,7 @@ pub mod cel;
 pub mod controllers;
 pub mod defaults;
 pub mod error;
+pub mod exec_shell;
 pub mod faults;
 pub mod gc;
 pub mod handle;

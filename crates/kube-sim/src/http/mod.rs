@@ -1,6 +1,7 @@
 //! The HTTP front: parses Kubernetes REST paths and query parameters and calls the store.
 
 pub mod discovery;
+pub mod exec;
 pub mod watch;
 
 use std::collections::HashMap;
@@ -22,7 +23,13 @@ use crate::store::parse_rv;
 
 /// The router serving the whole API.
 pub fn router(sim: Arc<SimState>) -> Router {
-    Router::new().fallback(handle).with_state(sim)
+    Router::new()
+        .route(
+            "/api/v1/namespaces/{ns}/pods/{name}/exec",
+            axum::routing::any(exec::handle),
+        )
+        .fallback(handle)
+        .with_state(sim)
 }
 
 /// A parsed resource path.
