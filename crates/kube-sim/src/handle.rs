@@ -169,15 +169,7 @@ impl SimHandle {
                 c["lastState"] = json!({"terminated": {"exitCode": 137, "reason": "Error", "finishedAt": crate::store::now()}});
             }
         })?;
-        self.state
-            .logs
-            .lock()
-            .entry((ns.to_string(), pod.to_string()))
-            .or_default()
-            .push_str(&format!(
-                "{} kube-sim: containers restarted\n",
-                crate::store::now()
-            ));
+        crate::logs::append(&self.state, ns, pod, "kube-sim: containers restarted");
         Ok(r)
     }
 

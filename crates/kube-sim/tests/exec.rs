@@ -153,3 +153,64 @@ async fn kubectl_exec_works() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[tokio::test]
+async fn pod_logs_tail_timestamps_and_follow() {
+    use futures::{AsyncBufReadExt, TryStreamExt};
+    use kube::api::LogParams;
+    let (client, sim) = sim().await;
+    deploy(&client, CLUSTER).await;
+    sim.wait_for::<Pod>("exec", POD, WAIT, |p| {
+        p.is_some_and(|p| kube_sim::controllers::is_ready(&serde_json::to_value(p).unwrap()))
+    })
+    .await
+    .unwrap();
+    let pods: Api<Pod> = Api::namespaced(client.clone(), "exec");
+    let all = pods.logs(POD, &LogParams::default()).await.unwrap();
+    assert!(all.lines().count() > 2, "{all}");
+    let last = pods
+        .logs(
+            POD,
+            &LogParams {
+                tail_lines: Some(1),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(last, format!("{}\n", all.lines().last().unwrap()));
+    let stamped = pods
+        .logs(
+            POD,
+            &LogParams {
+                tail_lines: Some(1),
+                timestamps: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let (ts, rest) = stamped.split_once(' ').unwrap();
+    assert!(ts.parse::<jiff::Timestamp>().is_ok(), "{stamped}");
+    assert_eq!(rest, last);
+
+    // follow: new lines arrive on the open stream
+    let mut lines = pods
+        .log_stream(
+            POD,
+            &LogParams {
+                follow: true,
+                tail_lines: Some(0),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .lines();
+    sim.restart_containers("exec", POD).unwrap();
+    let line = tokio::time::timeout(WAIT, lines.try_next())
+        .await
+        .expect("a followed line in time")
+        .unwrap();
+    assert_eq!(line.as_deref(), Some("kube-sim: containers restarted"));
+}

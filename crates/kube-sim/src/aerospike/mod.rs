@@ -18,7 +18,7 @@ use aerospike_fake::{FakeCluster, FakeOptions};
 use serde_json::Value;
 
 use crate::SimState;
-use crate::store::{name_of, now, ns_of};
+use crate::store::{name_of, ns_of};
 
 /// (namespace, AerospikeCluster name).
 pub type ClusterKey = (String, String);
@@ -93,12 +93,7 @@ impl Clusters {
 }
 
 fn log(state: &SimState, ns: &str, pod: &str, line: &str) {
-    state
-        .logs
-        .lock()
-        .entry((ns.to_string(), pod.to_string()))
-        .or_default()
-        .push_str(&format!("{} {line}\n", now()));
+    crate::logs::append(state, ns, pod, line);
 }
 
 /// The (cluster, rack ConfigMap) of an Aerospike pod; None for other pods.

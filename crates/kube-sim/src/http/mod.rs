@@ -291,17 +291,29 @@ async fn route(
                 "" | "status" => store.with(|i| i.get(&rt, &ns, name))?,
                 "scale" => store.with(|i| i.get_scale(&rt, &ns, name))?,
                 "log" if rt.kind == "Pod" && rt.group.is_empty() => {
-                    store.with(|i| i.get(&rt, &ns, name))?;
-                    let text = sim
-                        .logs
-                        .lock()
-                        .get(&(ns.clone(), name.to_string()))
-                        .cloned()
-                        .unwrap_or_default();
-                    return Ok(
-                        (StatusCode::OK, [(header::CONTENT_TYPE, "text/plain")], text)
-                            .into_response(),
-                    );
+                    let pod = store.with(|i| i.get(&rt, &ns, name))?;
+                    let flag = |k: &str| q.get(k).is_some_and(|v| v == "true" || v == "1");
+                    let num = |k: &str| -> ApiResult<Option<i64>> {
+                        q.get(k)
+                            .filter(|v| !v.is_empty())
+                            .map(|v| {
+                                v.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
+                                    ApiError::bad_request(format!(
+                                        "{k} {v:?} must be a non-negative integer"
+                                    ))
+                                })
+                            })
+                            .transpose()
+                    };
+                    let lq = crate::logs::LogQuery {
+                        timestamps: flag("timestamps"),
+                        tail_lines: num("tailLines")?.map(|n| n as usize),
+                        limit_bytes: num("limitBytes")?.map(|n| n as usize),
+                        since_seconds: num("sinceSeconds")?,
+                        follow: flag("follow"),
+                    };
+                    let uid = pod["metadata"]["uid"].as_str().unwrap_or_default();
+                    return Ok(crate::logs::respond(sim, &ns, name, uid, &lq));
                 }
                 other => {
                     return Err(ApiError::new(
