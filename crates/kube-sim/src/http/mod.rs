@@ -2,6 +2,7 @@
 
 pub mod discovery;
 pub mod exec;
+pub mod openapi;
 pub mod watch;
 
 use std::collections::HashMap;
@@ -81,6 +82,18 @@ async fn route(
         ["version"] => return Ok(json_ok(StatusCode::OK, discovery::version())),
         ["healthz"] | ["readyz"] | ["livez"] => return Ok((StatusCode::OK, "ok").into_response()),
         ["api"] => return Ok(json_ok(StatusCode::OK, discovery::core_versions())),
+        ["openapi", "v3"] => return Ok(json_ok(StatusCode::OK, openapi::index(&types))),
+        ["openapi", "v3", gv @ ..] => {
+            return openapi::document(&types, &gv.join("/"))
+                .map(|d| json_ok(StatusCode::OK, d))
+                .ok_or_else(|| {
+                    ApiError::new(
+                        404,
+                        "NotFound",
+                        format!("no OpenAPI document for {}", gv.join("/")),
+                    )
+                });
+        }
         ["apis"] => return Ok(json_ok(StatusCode::OK, discovery::groups(&types))),
         ["apis", g] => {
             return discovery::group(&types, g)
