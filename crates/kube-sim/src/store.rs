@@ -233,13 +233,21 @@ impl Inner {
         ls: &LabelSelector,
         fs: &FieldSelector,
     ) -> Vec<Value> {
-        self.bucket(rt)
-            .into_iter()
-            .flat_map(|b| b.iter())
-            .filter(|((n, _), _)| ns.is_none_or(|want| want == n))
-            .filter(|(_, o)| ls.matches(o) && fs.matches(o))
-            .map(|(_, o)| served_as(o, rt))
-            .collect()
+        let Some(b) = self.bucket(rt) else {
+            return Vec::new();
+        };
+        let keep = |o: &&Value| ls.matches(o) && fs.matches(o);
+        match ns {
+            // keys are (namespace, name): one namespace is one contiguous range
+            Some(want) => b
+                .range((want.to_string(), String::new())..)
+                .take_while(|((n, _), _)| n == want)
+                .map(|(_, o)| o)
+                .filter(keep)
+                .map(|o| served_as(o, rt))
+                .collect(),
+            None => b.values().filter(keep).map(|o| served_as(o, rt)).collect(),
+        }
     }
 
     /// Every object of every type (for the garbage collector).
