@@ -250,6 +250,18 @@ impl Inner {
         }
     }
 
+    /// Objects of one namespace whose names start with `prefix` (one range scan of the keys;
+    /// e.g. the pods `<statefulset>-<ordinal>` of a StatefulSet).
+    pub fn list_name_prefix(&self, rt: &ResourceType, ns: &str, prefix: &str) -> Vec<Value> {
+        let Some(b) = self.bucket(rt) else {
+            return Vec::new();
+        };
+        b.range((ns.to_string(), prefix.to_string())..)
+            .take_while(|((n, name), _)| n == ns && name.starts_with(prefix))
+            .map(|(_, o)| served_as(o, rt))
+            .collect()
+    }
+
     /// Every object of every type (for the garbage collector).
     pub fn all(&self) -> impl Iterator<Item = (&TypeKey, &Value)> {
         self.objects
