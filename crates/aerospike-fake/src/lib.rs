@@ -21,6 +21,7 @@
 
 pub mod cdt;
 pub mod demo;
+pub mod durability;
 pub mod dynamic;
 pub mod expr;
 pub mod geo;

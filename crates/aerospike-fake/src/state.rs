@@ -119,6 +119,8 @@ pub struct ClusterState {
     pub service_config: BTreeMap<String, String>,
     /// Scripted behaviour.
     pub scenario: Scenario,
+    /// Per node, per partition: whether the node's storage holds a copy (see `durability`).
+    pub holds: Vec<Vec<bool>>,
 }
 
 impl ClusterState {
@@ -142,7 +144,7 @@ impl ClusterState {
                 alumni: (0..n).filter(|j| *j != i).collect(),
             })
             .collect();
-        Self {
+        let mut st = Self {
             store: Store::new(&opts.namespaces, opts.replication_factor),
             nodes,
             cluster_name: opts.cluster_name.clone(),
@@ -155,7 +157,10 @@ impl ClusterState {
             udfs: BTreeMap::new(),
             service_config: crate::info::admin::default_service_config(&opts.cluster_name),
             scenario: Scenario::default(),
-        }
+            holds: Vec::new(),
+        };
+        st.update_holdings();
+        st
     }
 
     /// `load_pct` of an index (100 once built).
@@ -225,6 +230,7 @@ impl ClusterState {
             n.partition_generation += 1;
             n.peers_generation += 1;
         }
+        self.update_holdings();
     }
 }
 

@@ -16,6 +16,8 @@ pub struct ApiError {
     pub message: String,
     /// Optional `details` (name, group, kind, causes).
     pub details: Option<Box<Value>>,
+    /// Optional list metadata of the `Status` (`continue` of an expired list token).
+    pub list_meta: Option<Box<Value>>,
 }
 
 impl ApiError {
@@ -26,6 +28,7 @@ impl ApiError {
             reason: reason.into(),
             message: message.into(),
             details: None,
+            list_meta: None,
         }
     }
     /// 404 for a named object.
@@ -59,21 +62,51 @@ impl ApiError {
     }
     /// 422 Invalid with one cause per field.
     pub fn invalid(kind: &str, name: &str, causes: Vec<(String, String)>) -> Self {
-        let text = causes
-            .iter()
-            .map(|(f, m)| format!("{f}: {m}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        Self::invalid_in("", kind, name, causes)
+    }
+
+    /// 422 Invalid for a kind of an API group (`Kind.group "name" is invalid: ...`).
+    pub fn invalid_in(group: &str, kind: &str, name: &str, causes: Vec<(String, String)>) -> Self {
+        let causes = causes
+            .into_iter()
+            .map(|(f, m)| ("FieldValueInvalid".to_string(), f, m))
+            .collect();
+        Self::invalid_causes(group, kind, name, causes)
+    }
+
+    /// 422 Invalid with one (reason, field, message) cause each; the message lists them like
+    /// the apiserver (one error plain, several in brackets).
+    pub fn invalid_causes(
+        group: &str,
+        kind: &str,
+        name: &str,
+        causes: Vec<(String, String, String)>,
+    ) -> Self {
+        let parts: Vec<String> = causes.iter().map(|(_, f, m)| format!("{f}: {m}")).collect();
+        let text = if parts.len() == 1 {
+            parts[0].clone()
+        } else {
+            format!("[{}]", parts.join(", "))
+        };
         let causes: Vec<Value> = causes
             .into_iter()
-            .map(|(field, message)| json!({"reason": "FieldValueInvalid", "message": message, "field": field}))
+            .map(|(reason, field, message)| json!({"reason": reason, "message": message, "field": field}))
             .collect();
+        let qualified = if group.is_empty() {
+            kind.to_string()
+        } else {
+            format!("{kind}.{group}")
+        };
+        let mut details = json!({"name": name, "kind": kind, "causes": causes});
+        if !group.is_empty() {
+            details["group"] = json!(group);
+        }
         Self::new(
             422,
             "Invalid",
-            format!("{kind} \"{name}\" is invalid: {text}"),
+            format!("{qualified} \"{name}\" is invalid: {text}"),
         )
-        .with_details(json!({"name": name, "kind": kind, "causes": causes}))
+        .with_details(details)
     }
     /// 410 Gone (too old resourceVersion).
     pub fn gone(message: impl Into<String>) -> Self {
@@ -86,6 +119,11 @@ impl ApiError {
     /// Attach details.
     pub fn with_details(mut self, d: Value) -> Self {
         self.details = Some(Box::new(d));
+        self
+    }
+    /// Attach `Status.metadata` (e.g. a fresh `continue` token).
+    pub fn with_list_meta(mut self, m: Value) -> Self {
+        self.list_meta = Some(Box::new(m));
         self
     }
     /// The `Status` object.
@@ -101,6 +139,9 @@ impl ApiError {
         });
         if let Some(d) = &self.details {
             s["details"] = (**d).clone();
+        }
+        if let Some(m) = &self.list_meta {
+            s["metadata"] = (**m).clone();
         }
         s
     }

@@ -108,14 +108,8 @@ pub fn pass(store: &Store) -> bool {
             if deps == 0 {
                 fins.retain(|f| f != "foregroundDeletion");
             }
-            let orphaned = !inner.all().any(|(_, d)| {
-                d["metadata"]["ownerReferences"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .any(|r| r["uid"] == uid)
-            });
-            if orphaned {
+            // no object names it as owner any more (counted once above, not rescanned)
+            if deps == 0 {
                 fins.retain(|f| f != "orphan");
             }
             if is_ns && !ns_nonempty.contains(name_of(o)) {

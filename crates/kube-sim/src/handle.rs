@@ -169,15 +169,7 @@ impl SimHandle {
                 c["lastState"] = json!({"terminated": {"exitCode": 137, "reason": "Error", "finishedAt": crate::store::now()}});
             }
         })?;
-        self.state
-            .logs
-            .lock()
-            .entry((ns.to_string(), pod.to_string()))
-            .or_default()
-            .push_str(&format!(
-                "{} kube-sim: containers restarted\n",
-                crate::store::now()
-            ));
+        crate::logs::append(&self.state, ns, pod, "kube-sim: containers restarted");
         Ok(r)
     }
 
@@ -384,6 +376,33 @@ impl SimHandle {
                         last: Value::Null,
                     });
                 }
+            }
+        }
+    }
+
+    /// Number of warm restarts the simulated supervisor has handled for `restart-request`
+    /// files written through `pods/exec`.
+    pub fn supervisor_runs(&self) -> u64 {
+        self.state
+            .runtime
+            .supervisor_runs
+            .load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Wait (bounded) until the supervisor has handled more than `seen` restart requests.
+    pub async fn wait_supervisor(&self, seen: u64, timeout: Duration) -> Result<(), WaitError> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let notified = self.state.runtime.supervisor_done.notified();
+            if self.supervisor_runs() > seen {
+                return Ok(());
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                return Err(WaitError::Timeout {
+                    what: "a warm restart by the supervisor".into(),
+                    timeout,
+                    last: Value::Null,
+                });
             }
         }
     }

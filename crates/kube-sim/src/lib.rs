@@ -21,15 +21,19 @@
 
 pub mod aerospike;
 pub mod apply;
+pub mod cel;
 pub mod controllers;
 pub mod defaults;
 pub mod error;
+pub mod exec_shell;
 pub mod faults;
 pub mod gc;
 pub mod handle;
 pub mod http;
 pub mod kinds;
+pub mod logs;
 pub mod ops;
+pub mod paging;
 pub mod patch;
 pub mod selectors;
 pub mod store;
@@ -89,6 +93,8 @@ pub struct SimState {
     pub faults: faults::Faults,
     /// Container logs by (namespace, pod).
     pub logs: Mutex<HashMap<(String, String), String>>,
+    /// Every appended log chunk (for `follow`); write logs with [`logs::append`].
+    pub log_tx: tokio::sync::broadcast::Sender<logs::LogLine>,
     /// Bumped to drop every open watch stream.
     pub watch_kill: tokio::sync::watch::Sender<u64>,
     /// Interval of watch bookmarks.
@@ -133,6 +139,7 @@ impl Sim {
             store,
             faults: faults::Faults::default(),
             logs: Mutex::new(HashMap::new()),
+            log_tx: tokio::sync::broadcast::channel(1024).0,
             watch_kill,
             bookmark_interval: Mutex::new(config.bookmark_interval),
             runtime: controllers::Runtime::default(),

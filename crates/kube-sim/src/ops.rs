@@ -99,7 +99,8 @@ fn validate_name(rt: &ResourceType, name: &str) -> ApiResult<()> {
     if ok {
         Ok(())
     } else {
-        Err(ApiError::invalid(
+        Err(ApiError::invalid_in(
+            &rt.group,
             &rt.kind,
             name,
             vec![(
@@ -173,7 +174,8 @@ impl Inner {
         let mut name = name_of(&obj).to_string();
         if name.is_empty() {
             let Some(prefix) = obj["metadata"]["generateName"].as_str().map(String::from) else {
-                return Err(ApiError::invalid(
+                return Err(ApiError::invalid_in(
+                    &rt.group,
                     &rt.kind,
                     "",
                     vec![(
@@ -301,7 +303,8 @@ impl Inner {
                 .flatten()
                 .find(|f| !before.contains(f))
             {
-                return Err(ApiError::invalid(
+                return Err(ApiError::invalid_in(
+                    &rt.group,
                     &rt.kind,
                     name,
                     vec![(
@@ -318,7 +321,7 @@ impl Inner {
             new["metadata"]["generation"] = json!(g + 1);
         }
         crate::defaults::on_update(self, rt, old, &mut new);
-        validate::object(self, rt, &mut new)?;
+        validate::object_update(self, rt, &mut new, Some(old))?;
         let ms = match managers {
             Some(ms) => ms,
             None => {

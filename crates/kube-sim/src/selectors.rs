@@ -164,6 +164,11 @@ pub fn labels_of(obj: &Value) -> BTreeMap<String, String> {
 pub struct FieldSelector(Vec<(String, bool, String)>);
 
 impl FieldSelector {
+    /// Whether the selector has no requirement.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     /// Parse `metadata.name=x,status.phase!=Running`.
     pub fn parse(s: &str) -> ApiResult<Self> {
         let mut out = Vec::new();

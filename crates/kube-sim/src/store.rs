@@ -233,11 +233,31 @@ impl Inner {
         ls: &LabelSelector,
         fs: &FieldSelector,
     ) -> Vec<Value> {
-        self.bucket(rt)
-            .into_iter()
-            .flat_map(|b| b.iter())
-            .filter(|((n, _), _)| ns.is_none_or(|want| want == n))
-            .filter(|(_, o)| ls.matches(o) && fs.matches(o))
+        let Some(b) = self.bucket(rt) else {
+            return Vec::new();
+        };
+        let keep = |o: &&Value| ls.matches(o) && fs.matches(o);
+        match ns {
+            // keys are (namespace, name): one namespace is one contiguous range
+            Some(want) => b
+                .range((want.to_string(), String::new())..)
+                .take_while(|((n, _), _)| n == want)
+                .map(|(_, o)| o)
+                .filter(keep)
+                .map(|o| served_as(o, rt))
+                .collect(),
+            None => b.values().filter(keep).map(|o| served_as(o, rt)).collect(),
+        }
+    }
+
+    /// Objects of one namespace whose names start with `prefix` (one range scan of the keys;
+    /// e.g. the pods `<statefulset>-<ordinal>` of a StatefulSet).
+    pub fn list_name_prefix(&self, rt: &ResourceType, ns: &str, prefix: &str) -> Vec<Value> {
+        let Some(b) = self.bucket(rt) else {
+            return Vec::new();
+        };
+        b.range((ns.to_string(), prefix.to_string())..)
+            .take_while(|((n, name), _)| n == ns && name.starts_with(prefix))
             .map(|(_, o)| served_as(o, rt))
             .collect()
     }

@@ -1,7 +1,7 @@
 //! OpenAPI v3 schema handling for custom resources, as the apiserver does it on every write:
 //! `default`s filled in, unknown fields pruned (unless `x-kubernetes-preserve-unknown-fields`),
 //! then type / required / enum / bounds / length / item-count checks; every violation becomes a
-//! cause of one 422 with its field path. CEL (`x-kubernetes-validations`) is not evaluated here.
+//! cause of one 422 with its field path; then the CRD's CEL rules ([`crate::cel`]).
 
 use serde_json::{Map, Value};
 
@@ -11,6 +11,16 @@ use crate::store::{Inner, name_of};
 
 /// Default, prune and validate a custom resource against its CRD schema (no-op for built-ins).
 pub fn object(inner: &Inner, rt: &ResourceType, obj: &mut Value) -> ApiResult<()> {
+    object_update(inner, rt, obj, None)
+}
+
+/// [`object`], then the CRD's CEL rules (transition rules against `old` on updates).
+pub fn object_update(
+    inner: &Inner,
+    rt: &ResourceType,
+    obj: &mut Value,
+    old: Option<&Value>,
+) -> ApiResult<()> {
     metadata(rt, obj)?;
     if !rt.custom {
         return Ok(());
@@ -34,10 +44,47 @@ pub fn object(inner: &Inner, rt: &ResourceType, obj: &mut Value) -> ApiResult<()
     if let Some(md) = metadata {
         obj["metadata"] = md;
     }
-    if causes.is_empty() {
+    let mut all: Vec<crate::cel::Cause> = causes
+        .into_iter()
+        .map(|(f, m)| (reason_of(&m).to_string(), f, m))
+        .collect();
+    // these schema errors stop the CEL rules, as in the apiserver
+    let blocking = all.iter().any(|(r, _, _)| {
+        matches!(
+            r.as_str(),
+            "FieldValueRequired"
+                | "FieldValueNotSupported"
+                | "FieldValueTooLong"
+                | "FieldValueTooMany"
+                | "FieldValueTypeInvalid"
+        )
+    });
+    if blocking && crate::cel::has_rules(schema) {
+        all.push((
+            "FieldValueInvalid".into(),
+            "<nil>".into(),
+            format!("Invalid value: null: {}", crate::cel::NOT_CHECKED),
+        ));
+    } else if !blocking {
+        let key = format!(
+            "{}/{}/{}",
+            name_of(crd),
+            rt.version,
+            crd["metadata"]["resourceVersion"]
+                .as_str()
+                .unwrap_or_default()
+        );
+        all.extend(crate::cel::check(&key, schema, obj, old));
+    }
+    if all.is_empty() {
         Ok(())
     } else {
-        Err(ApiError::invalid(&rt.kind, name_of(obj), causes))
+        Err(ApiError::invalid_causes(
+            &rt.group,
+            &rt.kind,
+            name_of(obj),
+            all,
+        ))
     }
 }
 
@@ -80,7 +127,12 @@ pub fn metadata(rt: &ResourceType, obj: &Value) -> ApiResult<()> {
     if causes.is_empty() {
         Ok(())
     } else {
-        Err(ApiError::invalid(&rt.kind, name_of(obj), causes))
+        Err(ApiError::invalid_in(
+            &rt.group,
+            &rt.kind,
+            name_of(obj),
+            causes,
+        ))
     }
 }
 
@@ -108,9 +160,10 @@ fn walk(schema: &Value, v: &mut Value, path: &str, causes: &mut Vec<(String, Str
     let int_or_string = schema["x-kubernetes-int-or-string"].as_bool() == Some(true);
     if let Some(ty) = schema["type"].as_str() {
         if !int_or_string && !type_ok(ty, v) {
+            let actual = json_type(v);
             causes.push((
-                field,
-                format!("Invalid value: {}: must be of type {ty}", short(v)),
+                field.clone(),
+                format!("Invalid value: \"{actual}\": {field} in body must be of type {ty}: \"{actual}\""),
             ));
             return;
         }
@@ -133,7 +186,11 @@ fn walk(schema: &Value, v: &mut Value, path: &str, causes: &mut Vec<(String, Str
             if n < min {
                 causes.push((
                     field.clone(),
-                    format!("Invalid value: {n}: should be greater than or equal to {min}"),
+                    format!(
+                        "Invalid value: {}: {field} in body should be greater than or equal to {}",
+                        short(v),
+                        num(&schema["minimum"])
+                    ),
                 ));
             }
         }
@@ -141,7 +198,11 @@ fn walk(schema: &Value, v: &mut Value, path: &str, causes: &mut Vec<(String, Str
             if n > max {
                 causes.push((
                     field.clone(),
-                    format!("Invalid value: {n}: should be less than or equal to {max}"),
+                    format!(
+                        "Invalid value: {}: {field} in body should be less than or equal to {}",
+                        short(v),
+                        num(&schema["maximum"])
+                    ),
                 ));
             }
         }
@@ -152,7 +213,8 @@ fn walk(schema: &Value, v: &mut Value, path: &str, causes: &mut Vec<(String, Str
             causes.push((
                 field.clone(),
                 format!(
-                    "Invalid value: {s:?}: should be at least {} chars long",
+                    "Invalid value: {}: {field} in body should be at least {} chars long",
+                    short(v),
                     schema["minLength"]
                 ),
             ));
@@ -160,7 +222,10 @@ fn walk(schema: &Value, v: &mut Value, path: &str, causes: &mut Vec<(String, Str
         if schema["maxLength"].as_u64().is_some_and(|m| len > m) {
             causes.push((
                 field.clone(),
-                format!("Too long: may not be longer than {}", schema["maxLength"]),
+                format!(
+                    "Too long: may not be more than {} bytes",
+                    schema["maxLength"]
+                ),
             ));
         }
     }
@@ -172,7 +237,7 @@ fn walk(schema: &Value, v: &mut Value, path: &str, causes: &mut Vec<(String, Str
                 causes.push((
                     field.clone(),
                     format!(
-                        "Invalid value: {n}: should have at least {} items",
+                        "Invalid value: {n}: {field} in body should have at least {} items",
                         schema["minItems"]
                     ),
                 ));
@@ -255,6 +320,43 @@ fn join(path: &str, k: &str) -> String {
         k.to_string()
     } else {
         format!("{path}.{k}")
+    }
+}
+
+/// A schema bound as Go prints it (`5`, not `5.0`, for whole numbers).
+fn num(v: &Value) -> String {
+    match v.as_f64() {
+        Some(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", f as i64),
+        _ => v.to_string(),
+    }
+}
+
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_f64() => "number",
+        Value::Number(_) => "integer",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// The apiserver's cause reason for a message (its prefix is derived from the reason).
+fn reason_of(message: &str) -> &'static str {
+    if message.starts_with("Required value") {
+        "FieldValueRequired"
+    } else if message.starts_with("Unsupported value") {
+        "FieldValueNotSupported"
+    } else if message.starts_with("Too long") {
+        "FieldValueTooLong"
+    } else if message.starts_with("Too many") {
+        "FieldValueTooMany"
+    } else if message.contains(" in body must be of type ") {
+        "FieldValueTypeInvalid"
+    } else {
+        "FieldValueInvalid"
     }
 }
 

@@ -216,7 +216,7 @@ fn widget(name: &str, spec: serde_json::Value) -> DynamicObject {
 #[tokio::test]
 async fn generation_status_and_scale_subresources() {
     let t = target().await;
-    let ns = namespace(&t.client, "gen").await;
+    let ns = common::namespace_for_crs(&t.client, "gen").await;
     let api = widgets(&t.client, &ns).await;
     let created = api
         .create(
@@ -299,7 +299,7 @@ async fn generation_status_and_scale_subresources() {
 #[tokio::test]
 async fn schema_validation_is_a_422_with_the_field_path() {
     let t = target().await;
-    let ns = namespace(&t.client, "schema").await;
+    let ns = common::namespace_for_crs(&t.client, "schema").await;
     let api = widgets(&t.client, &ns).await;
     let err = api
         .create(

@@ -69,12 +69,14 @@ async fn kubectl_apply_get_wait_delete() {
 
     let (ok, out) = kubectl(&kc, &["get", "nodes", "-L", "topology.kubernetes.io/zone"]).await;
     assert!(ok && out.contains("sim-node-3"), "{out}");
-    let (ok, out) = kubectl(&kc, &["apply", "--validate=false", "-f", m]).await;
+    // validation on (kubectl's default): kubectl learns from /openapi/v3 that the server
+    // validates fields itself
+    let (ok, out) = kubectl(&kc, &["apply", "-f", m]).await;
     assert!(
         ok && out.contains("pod/web created") && out.contains("configmap/settings created"),
         "{out}"
     );
-    let (ok, out) = kubectl(&kc, &["apply", "--validate=false", "-f", m]).await;
+    let (ok, out) = kubectl(&kc, &["apply", "-f", m]).await;
     assert!(
         ok && out.contains("unchanged"),
         "re-apply is a no-op: {out}"
@@ -100,14 +102,7 @@ async fn kubectl_apply_get_wait_delete() {
     assert!(ok && out.starts_with("127.10."), "{out}");
     let (ok, out) = kubectl(
         &kc,
-        &[
-            "apply",
-            "--server-side",
-            "--validate=false",
-            "--field-manager=ops",
-            "-f",
-            m,
-        ],
+        &["apply", "--server-side", "--field-manager=ops", "-f", m],
     )
     .await;
     assert!(ok && out.contains("serverside-applied"), "{out}");
@@ -119,6 +114,29 @@ async fn kubectl_apply_get_wait_delete() {
     assert!(ok && out.contains("aerospikeclusters.acko.io"), "{out}");
     let (ok, out) = kubectl(&kc, &["logs", "web"]).await;
     assert!(ok && out.contains("started container web"), "{out}");
+    let (ok, out) = kubectl(&kc, &["logs", "web", "--tail=1", "--timestamps"]).await;
+    assert!(
+        ok && out.lines().count() == 1 && out.contains("Z "),
+        "{out}"
+    );
+    // a custom resource with validation on
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/minimal.yaml");
+    let (ok, out) = kubectl(&kc, &["create", "namespace", "aerospike"]).await;
+    assert!(
+        !ok && out.contains("protobuf"),
+        "generators speak protobuf, which kube-sim does not: {out}"
+    );
+    let ns = dir.path().join("ns.yaml");
+    std::fs::write(
+        &ns,
+        "apiVersion: v1\nkind: Namespace\nmetadata: {name: aerospike}\n",
+    )
+    .unwrap();
+    let (ok, out) = kubectl(&kc, &["apply", "-f", ns.to_str().unwrap(), "-f", example]).await;
+    assert!(
+        ok && out.contains("aerospikecluster.acko.io/demo created"),
+        "{out}"
+    );
     let (ok, out) = kubectl(&kc, &["delete", "-f", m, "--wait=true"]).await;
     assert!(ok && out.contains("deleted"), "{out}");
     let (ok, out) = kubectl(&kc, &["get", "pod", "web"]).await;

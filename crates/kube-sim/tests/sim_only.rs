@@ -306,3 +306,96 @@ async fn apply_without_a_name_merges_onto_the_existing_object_only() {
     assert_eq!(merged.metadata.name.as_deref(), Some("x"));
     assert_eq!(merged.data.unwrap()["k"], "v");
 }
+
+#[tokio::test]
+async fn list_pages_are_one_snapshot_and_expire_with_the_history() {
+    use kube::api::{DeleteParams, ListParams, Patch, PatchParams, VersionMatch};
+    let (client, sim) = sim().await;
+    let ns = namespace(&client, "pages").await;
+    let api: Api<ConfigMap> = Api::namespaced(client.clone(), &ns);
+    for i in 0..4 {
+        api.create(&PostParams::default(), &cm(&format!("c{i}")))
+            .await
+            .unwrap();
+    }
+    let names = |l: &kube::core::ObjectList<ConfigMap>| -> Vec<String> {
+        l.items
+            .iter()
+            .filter_map(|o| o.metadata.name.clone())
+            .collect()
+    };
+    let first = api.list(&ListParams::default().limit(2)).await.unwrap();
+    let at = first.metadata.resource_version.clone().unwrap();
+    // change and delete objects of the second page: it still shows them as they were
+    api.patch(
+        "c2",
+        &PatchParams::default(),
+        &Patch::Merge(serde_json::json!({"metadata": {"labels": {"changed": "yes"}}})),
+    )
+    .await
+    .unwrap();
+    api.delete("c3", &DeleteParams::default()).await.unwrap();
+    let token = first.metadata.continue_.clone().unwrap();
+    let second = api
+        .list(&ListParams::default().limit(2).continue_token(&token))
+        .await
+        .unwrap();
+    assert_eq!(names(&second), ["c2", "c3"]);
+    assert!(second.items[0].metadata.labels.is_none(), "the old c2");
+
+    // resourceVersionMatch=Exact lists the past; NotOlderThan a future version is a 504
+    let exact = ListParams {
+        resource_version: Some(at.clone()),
+        version_match: Some(VersionMatch::Exact),
+        ..Default::default()
+    };
+    assert_eq!(
+        names(&api.list(&exact).await.unwrap()),
+        ["c0", "c1", "c2", "c3"]
+    );
+    assert_eq!(
+        names(&api.list(&Default::default()).await.unwrap()),
+        ["c0", "c1", "c2"]
+    );
+    let future = ListParams {
+        resource_version: Some("999999999".into()),
+        ..Default::default()
+    };
+    // (kube's client retries 504 itself: ask without retries)
+    let no_retry: Api<ConfigMap> = {
+        let mut cfg = kube::Config::new(sim.url().parse().unwrap());
+        cfg.default_retry = false;
+        Api::namespaced(kube::Client::try_from(cfg).unwrap(), &ns)
+    };
+    let err = no_retry.list(&future).await.unwrap_err();
+    assert!(
+        matches!(err, kube::Error::Api(ref s) if s.code == 504),
+        "{err:?}"
+    );
+
+    // once the history is compacted, the token is 410 Expired
+    sim.set_watch_history(1);
+    for i in 0..3 {
+        api.create(&PostParams::default(), &cm(&format!("d{i}")))
+            .await
+            .unwrap();
+    }
+    let err = api
+        .list(&ListParams::default().limit(2).continue_token(&token))
+        .await
+        .unwrap_err();
+    let kube::Error::Api(s) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!((s.code, s.reason.as_str()), (410, "Expired"), "{s:?}");
+    assert!(
+        s.message.contains("continue parameter is too old"),
+        "{}",
+        s.message
+    );
+    let err = api.list(&exact).await.unwrap_err();
+    assert!(
+        matches!(err, kube::Error::Api(ref s) if s.code == 410),
+        "{err:?}"
+    );
+}

@@ -7,8 +7,9 @@
 //! restart the node.
 
 pub mod init_bridge;
+pub mod storage;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
@@ -17,7 +18,7 @@ use aerospike_fake::{FakeCluster, FakeOptions};
 use serde_json::Value;
 
 use crate::SimState;
-use crate::store::{name_of, now, ns_of};
+use crate::store::{name_of, ns_of};
 
 /// (namespace, AerospikeCluster name).
 pub type ClusterKey = (String, String);
@@ -26,6 +27,10 @@ pub type ClusterKey = (String, String);
 struct Entry {
     fake: FakeCluster,
     index_by_pod: HashMap<String, usize>,
+    /// Storage identity per node ([`storage::disk_of`]; None = not durable).
+    disks: HashMap<usize, Option<String>>,
+    /// (disk, wipe request id) already applied.
+    wipes: HashSet<(String, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -88,12 +93,7 @@ impl Clusters {
 }
 
 fn log(state: &SimState, ns: &str, pod: &str, line: &str) {
-    state
-        .logs
-        .lock()
-        .entry((ns.to_string(), pod.to_string()))
-        .or_default()
-        .push_str(&format!("{} {line}\n", now()));
+    crate::logs::append(state, ns, pod, line);
 }
 
 /// The (cluster, rack ConfigMap) of an Aerospike pod; None for other pods.
@@ -110,6 +110,7 @@ pub fn aerospike_pod(pod: &Value) -> Option<(String, String)> {
 struct NodeConf {
     opts: FakeOptions,
     port: u16,
+    storage_paths: Vec<String>,
 }
 
 fn node_conf(text: &str) -> Result<NodeConf, String> {
@@ -134,6 +135,7 @@ fn node_conf(text: &str) -> Result<NodeConf, String> {
             ..FakeOptions::default()
         },
         port: conf.ports().service.unwrap_or(3000),
+        storage_paths: storage::storage_paths(&conf),
     })
 }
 
@@ -187,6 +189,14 @@ async fn start_node(
         .to_string();
     let rendered = render_for(state, pod, cm_name).await?;
     let nc = node_conf(&rendered.conf)?;
+    let cm_rt = state.store.find_kind("v1", "ConfigMap").expect("built in");
+    let (disk, wipe) = state.store.with(|i| {
+        let wipe = i
+            .try_get(&cm_rt, &ns, cm_name)
+            .and_then(|cm| storage::wipe_request_id(&cm["data"], &name));
+        (storage::disk_of(i, pod, &nc.storage_paths), wipe)
+    });
+    let mut storage_note = String::new();
     let ip: IpAddr = pod["status"]["podIP"]
         .as_str()
         .unwrap_or_default()
@@ -198,6 +208,21 @@ async fn start_node(
     let index = match g.get_mut(&key) {
         Some(e) => match e.index_by_pod.get(&name).copied() {
             Some(i) => {
+                let fresh = match (e.disks.get(&i), &disk) {
+                    (Some(Some(old)), Some(new)) => old != new,
+                    _ => true,
+                };
+                let wiped = match (&disk, &wipe) {
+                    (Some(d), Some(id)) => !e.wipes.contains(&(d.clone(), id.clone())),
+                    _ => false,
+                };
+                if fresh || wiped {
+                    let lost = e.fake.lose_node_data(i);
+                    storage_note = format!(
+                        "kube-sim: node {i} starts on {} storage; {lost} records had no other copy and are lost\n",
+                        if wiped { "wiped" } else { "fresh" }
+                    );
+                }
                 e.fake.rejoin_at(i, addr).await.map_err(|e| e.to_string())?;
                 i
             }
@@ -216,11 +241,19 @@ async fn start_node(
                 Entry {
                     fake,
                     index_by_pod: HashMap::from([(name.clone(), 0)]),
+                    disks: HashMap::new(),
+                    wipes: HashSet::new(),
                 },
             );
             0
         }
     };
+    if let Some(e) = g.get_mut(&key) {
+        if let (Some(d), Some(id)) = (&disk, &wipe) {
+            e.wipes.insert((d.clone(), id.clone()));
+        }
+        e.disks.insert(index, disk.clone());
+    }
     let size = g.get(&key).map(|e| e.fake.live_nodes()).unwrap_or(0);
     drop(g);
     state.runtime.aerospike.pods.lock().insert(
@@ -248,7 +281,7 @@ async fn start_node(
         pod_gone(state, &uid).await;
     }
     Ok(format!(
-        "acko-init: config hash {} applied\n{}kube-sim: aerospike-fake node {index} of cluster {:?} listening on {addr} (cluster size {size})",
+        "{storage_note}acko-init: config hash {} applied\n{}kube-sim: aerospike-fake node {index} of cluster {:?} listening on {addr} (cluster size {size})",
         rendered.config_hash, rendered.conf, nc.opts.cluster_name
     ))
 }
@@ -270,6 +303,10 @@ pub async fn pod_gone(state: &Arc<SimState>, uid: &str) {
     let g = state.runtime.aerospike.entries.lock().await;
     if let Some(e) = g.get(&pn.key) {
         let _ = e.fake.stop_node(pn.index).await;
+        // data not on a persistent volume goes with the pod
+        if e.disks.get(&pn.index).is_none_or(Option::is_none) {
+            e.fake.lose_node_data(pn.index);
+        }
     }
     drop(g);
     log(
@@ -314,6 +351,14 @@ pub async fn warm_restart(
     let addr = SocketAddr::new(pn.addr.ip(), nc.port);
     let mut g = state.runtime.aerospike.entries.lock().await;
     let e = g.get_mut(&pn.key).ok_or("the fake cluster is gone")?;
+    if e.disks.get(&pn.index).is_none_or(Option::is_none) {
+        // a restarted asd keeps nothing it held only in memory
+        e.fake
+            .stop_node(pn.index)
+            .await
+            .map_err(|e| e.to_string())?;
+        e.fake.lose_node_data(pn.index);
+    }
     e.fake
         .rejoin_at(pn.index, addr)
         .await

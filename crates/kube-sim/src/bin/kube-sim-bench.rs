@@ -72,7 +72,9 @@ async fn main() -> anyhow::Result<()> {
     for i in 0..args.clusters {
         let cluster = json!({"apiVersion": "acko.io/v1alpha1", "kind": "AerospikeCluster",
             "metadata": {"name": format!("c{i}"), "namespace": "bench"},
-            "spec": {"size": 3, "image": "aerospike:ce-8.1.1.1", "aerospikeConfig": {"namespaces": [
+            "spec": {"size": 3, "image": "aerospike:ce-8.1.1.1",
+            // no operator sets the acko.io/aerospike-ready gate here: plain TCP readiness
+            "podSpec": {"readinessGateEnabled": false}, "aerospikeConfig": {"namespaces": [
                 {"name": "test", "replication-factor": 2, "storage-engine": {"type": "memory", "data-size": 1073741824u64}}]}}});
         let ar = ApiResource::erase::<acko_api::AerospikeCluster>(&());
         let api: Api<DynamicObject> = Api::namespaced_with(client.clone(), "bench", &ar);

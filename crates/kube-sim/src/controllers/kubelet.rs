@@ -105,17 +105,15 @@ pub fn pass(cx: &mut Ctx) -> bool {
                     );
                 });
             if let Ok(p) = r {
-                let mut logs = cx.state.logs.lock();
-                let log = logs.entry((ns.clone(), name.clone())).or_default();
+                let mut text = String::new();
                 for c in &containers {
-                    log.push_str(&format!(
-                        "{} kube-sim: started container {} (image {})\n",
-                        now(),
+                    text.push_str(&format!(
+                        "kube-sim: started container {} (image {})\n",
                         c["name"].as_str().unwrap_or_default(),
                         c["image"].as_str().unwrap_or_default()
                     ));
                 }
-                drop(logs);
+                crate::logs::append(cx.state, &ns, &name, &text);
                 cx.event(
                     &p,
                     "Started",

@@ -148,6 +148,12 @@ pub struct Runtime {
     lb_pending: Mutex<HashSet<(String, String)>>,
     /// Fake Aerospike clusters backing AerospikeCluster pods.
     pub aerospike: crate::aerospike::Clusters,
+    /// Files written through `pods/exec`, by pod uid (the supervisor's `/acko/run`).
+    pub exec_files: Mutex<HashMap<String, std::collections::BTreeMap<String, String>>>,
+    /// Warm restarts handled for `restart-request` files (see [`Runtime::supervisor_done`]).
+    pub supervisor_runs: std::sync::atomic::AtomicU64,
+    /// Notified after each of those warm restarts (tests wait on it).
+    pub supervisor_done: tokio::sync::Notify,
 }
 
 impl Runtime {

@@ -113,8 +113,9 @@ fn reconcile(cx: &mut Ctx, sts: &Value) -> bool {
 
     let mut pods: Vec<(i64, Value)> = cx
         .inner
-        .list(&pod_rt, Some(&ns), &sel, &Default::default())
+        .list_name_prefix(&pod_rt, &ns, &format!("{name}-"))
         .into_iter()
+        .filter(|p| sel.matches(p))
         .filter(|p| {
             p["metadata"]["ownerReferences"]
                 .as_array()
@@ -217,7 +218,7 @@ fn reconcile(cx: &mut Ctx, sts: &Value) -> bool {
             let prefix = format!("{}-{name}-", name_of(t));
             let claims: Vec<String> = cx
                 .inner
-                .list(&pvc_rt, Some(&ns), &Default::default(), &Default::default())
+                .list_name_prefix(&pvc_rt, &ns, &prefix)
                 .iter()
                 .map(|c| name_of(c).to_string())
                 .filter(|c| {

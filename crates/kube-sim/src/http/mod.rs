@@ -1,6 +1,8 @@
 //! The HTTP front: parses Kubernetes REST paths and query parameters and calls the store.
 
 pub mod discovery;
+pub mod exec;
+pub mod openapi;
 pub mod watch;
 
 use std::collections::HashMap;
@@ -22,7 +24,13 @@ use crate::store::parse_rv;
 
 /// The router serving the whole API.
 pub fn router(sim: Arc<SimState>) -> Router {
-    Router::new().fallback(handle).with_state(sim)
+    Router::new()
+        .route(
+            "/api/v1/namespaces/{ns}/pods/{name}/exec",
+            axum::routing::any(exec::handle),
+        )
+        .fallback(handle)
+        .with_state(sim)
 }
 
 /// A parsed resource path.
@@ -74,6 +82,18 @@ async fn route(
         ["version"] => return Ok(json_ok(StatusCode::OK, discovery::version())),
         ["healthz"] | ["readyz"] | ["livez"] => return Ok((StatusCode::OK, "ok").into_response()),
         ["api"] => return Ok(json_ok(StatusCode::OK, discovery::core_versions())),
+        ["openapi", "v3"] => return Ok(json_ok(StatusCode::OK, openapi::index(&types))),
+        ["openapi", "v3", gv @ ..] => {
+            return openapi::document(&types, &gv.join("/"))
+                .map(|d| json_ok(StatusCode::OK, d))
+                .ok_or_else(|| {
+                    ApiError::new(
+                        404,
+                        "NotFound",
+                        format!("no OpenAPI document for {}", gv.join("/")),
+                    )
+                });
+        }
         ["apis"] => return Ok(json_ok(StatusCode::OK, discovery::groups(&types))),
         ["apis", g] => {
             return discovery::group(&types, g)
@@ -250,12 +270,31 @@ async fn route(
             Ok(watch::start(sim.clone(), rt, p))
         }
         "list" => {
-            let (items, rv) = store.with(|i| (i.list(&rt, rp.ns.as_deref(), &ls, &fs), i.rv));
+            let lq = crate::paging::ListQuery {
+                limit: match q.get("limit").filter(|l| !l.is_empty()) {
+                    Some(l) => l.parse().map_err(|_| {
+                        ApiError::bad_request(format!("limit {l:?} is not a non-negative integer"))
+                    })?,
+                    None => 0,
+                },
+                continue_token: q.get("continue").cloned(),
+                resource_version: q.get("resourceVersion").cloned(),
+                resource_version_match: q.get("resourceVersionMatch").cloned(),
+            };
+            let page =
+                store.with(|i| crate::paging::list(i, &rt, rp.ns.as_deref(), &ls, &fs, &lq))?;
+            let mut meta = json!({"resourceVersion": page.rv.to_string()});
+            if let Some(c) = page.continue_token {
+                meta["continue"] = json!(c);
+            }
+            if let Some(r) = page.remaining {
+                meta["remainingItemCount"] = json!(r);
+            }
             Ok(json_ok(
                 StatusCode::OK,
                 json!({
                     "apiVersion": rt.api_version(), "kind": format!("{}List", rt.kind),
-                    "metadata": {"resourceVersion": rv.to_string()}, "items": items,
+                    "metadata": meta, "items": page.items,
                 }),
             ))
         }
@@ -265,17 +304,29 @@ async fn route(
                 "" | "status" => store.with(|i| i.get(&rt, &ns, name))?,
                 "scale" => store.with(|i| i.get_scale(&rt, &ns, name))?,
                 "log" if rt.kind == "Pod" && rt.group.is_empty() => {
-                    store.with(|i| i.get(&rt, &ns, name))?;
-                    let text = sim
-                        .logs
-                        .lock()
-                        .get(&(ns.clone(), name.to_string()))
-                        .cloned()
-                        .unwrap_or_default();
-                    return Ok(
-                        (StatusCode::OK, [(header::CONTENT_TYPE, "text/plain")], text)
-                            .into_response(),
-                    );
+                    let pod = store.with(|i| i.get(&rt, &ns, name))?;
+                    let flag = |k: &str| q.get(k).is_some_and(|v| v == "true" || v == "1");
+                    let num = |k: &str| -> ApiResult<Option<i64>> {
+                        q.get(k)
+                            .filter(|v| !v.is_empty())
+                            .map(|v| {
+                                v.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
+                                    ApiError::bad_request(format!(
+                                        "{k} {v:?} must be a non-negative integer"
+                                    ))
+                                })
+                            })
+                            .transpose()
+                    };
+                    let lq = crate::logs::LogQuery {
+                        timestamps: flag("timestamps"),
+                        tail_lines: num("tailLines")?.map(|n| n as usize),
+                        limit_bytes: num("limitBytes")?.map(|n| n as usize),
+                        since_seconds: num("sinceSeconds")?,
+                        follow: flag("follow"),
+                    };
+                    let uid = pod["metadata"]["uid"].as_str().unwrap_or_default();
+                    return Ok(crate::logs::respond(sim, &ns, name, uid, &lq));
                 }
                 other => {
                     return Err(ApiError::new(

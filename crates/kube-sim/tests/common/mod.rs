@@ -1,6 +1,8 @@
 //! Shared test setup: a real cluster when KUBECONFIG is set, the simulator otherwise.
 #![allow(dead_code)]
 
+pub mod deploy;
+
 use std::time::Duration;
 
 use k8s_openapi::api::core::v1::Namespace;
@@ -72,5 +74,25 @@ where
             "timed out after {WAIT:?} waiting for {name}; last: {:?}",
             api.get_opt(name).await
         ),
+    }
+}
+
+/// A uniquely named namespace; on an apiserver without Namespaces (the CRD-only reference
+/// server) a unique name is enough, since custom resources need no Namespace object there.
+pub async fn namespace_for_crs(client: &Client, prefix: &str) -> String {
+    let api: Api<Namespace> = Api::all(client.clone());
+    let mut ns = Namespace::default();
+    ns.metadata.generate_name = Some(format!("{prefix}-"));
+    match api.create(&PostParams::default(), &ns).await {
+        Ok(created) => created.metadata.name.expect("generated name"),
+        // no Namespace resource: a 404 (a plain-text body, so kube reports an empty Status)
+        Err(kube::Error::Api(s)) if s.code == 404 || s.code == 0 => {
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.subsec_nanos())
+                .unwrap_or_default();
+            format!("{prefix}-{nanos:x}")
+        }
+        Err(e) => panic!("namespace: {e}"),
     }
 }
