@@ -4,6 +4,8 @@
 pub mod address;
 pub mod admin;
 pub mod aql;
+pub mod audit;
+pub mod auth;
 pub mod cluster;
 pub mod export;
 pub mod indexes;
@@ -25,6 +27,8 @@ use crate::state::AppState;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(settings::router())
+        .merge(auth::router())
+        .merge(audit::router())
         .merge(profiles::router())
         .merge(cluster::router())
         .merge(records::router())
