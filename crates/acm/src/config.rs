@@ -152,6 +152,50 @@ pub struct Config {
     #[arg(long, env = "ACM_REQUEST_TIMEOUT", default_value = "120s", value_parser = parse_duration)]
     pub request_timeout: Duration,
 
+    /// OpenID Connect issuer URL for single sign-on (e.g. `https://idp.example/realms/x`);
+    /// its `/.well-known/openid-configuration` is fetched on first sign-in. Unset: no SSO.
+    #[arg(long, env = "ACM_OIDC_ISSUER")]
+    pub oidc_issuer: Option<String>,
+
+    /// Client id of this manager at the OIDC issuer.
+    #[arg(long, env = "ACM_OIDC_CLIENT_ID")]
+    pub oidc_client_id: Option<String>,
+
+    /// File holding the OIDC client secret (omit for a public client; PKCE is always used).
+    #[arg(long, env = "ACM_OIDC_CLIENT_SECRET_FILE")]
+    pub oidc_client_secret_file: Option<std::path::PathBuf>,
+
+    /// This manager's callback URL as registered at the issuer:
+    /// `https://<manager>/api/v1/auth/oidc/callback`.
+    #[arg(long, env = "ACM_OIDC_REDIRECT_URL")]
+    pub oidc_redirect_url: Option<String>,
+
+    /// ID token claim holding the user's groups.
+    #[arg(long, env = "ACM_OIDC_GROUPS_CLAIM", default_value = "groups")]
+    pub oidc_groups_claim: String,
+
+    /// ID token claim used as the user name (falls back to `email`, then `sub`).
+    #[arg(
+        long,
+        env = "ACM_OIDC_USERNAME_CLAIM",
+        default_value = "preferred_username"
+    )]
+    pub oidc_username_claim: String,
+
+    /// Scopes requested at sign-in (space-separated; add e.g. `groups` if your issuer needs it).
+    #[arg(long, env = "ACM_OIDC_SCOPES", default_value = "openid profile email")]
+    pub oidc_scopes: String,
+
+    /// Group to role mapping, e.g. `admins=admin,devs=operator,staff=viewer`; the highest
+    /// role of the user's groups wins. A user with no mapped group is refused.
+    #[arg(
+        long,
+        env = "ACM_OIDC_ROLE_MAP",
+        value_delimiter = ',',
+        default_value = ""
+    )]
+    pub oidc_role_map: Vec<String>,
+
     /// Subcommand (none: serve).
     #[command(subcommand)]
     pub command: Option<Command>,

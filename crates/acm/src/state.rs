@@ -71,7 +71,7 @@ impl AppState {
             }
         };
         let pool = db::open(&config.db).await?;
-        let auth = crate::auth::AuthState::new(&config, enabled, pool.clone());
+        let auth = crate::auth::AuthState::new(&config, enabled, pool.clone())?;
         let targets = crate::auth::targets::TargetAllowList::parse(&config.allowed_targets)?;
         let store = ProfileStore::new(pool, secrets);
         let mut token_secret = [0u8; 32];

@@ -11,6 +11,7 @@
 pub mod audit;
 pub mod guard;
 pub mod hardening;
+pub mod oidc;
 pub mod password;
 pub mod policy;
 pub mod ratelimit;
@@ -125,6 +126,8 @@ pub struct AuthState {
     pub hosts: hardening::HostAllowList,
     /// Served over TLS (cookies are `Secure`, HSTS is sent).
     pub tls: bool,
+    /// Single sign-on, when an issuer is configured.
+    pub oidc: Option<std::sync::Arc<oidc::Oidc>>,
 }
 
 /// Window of the login throttle, in seconds.
@@ -132,8 +135,12 @@ pub const LOGIN_WINDOW_SECS: i64 = 15 * 60;
 
 impl AuthState {
     /// Build from the configuration (after [`crate::Config::auth_decision`]).
-    pub fn new(config: &crate::Config, enabled: bool, pool: sqlx::SqlitePool) -> Self {
-        Self {
+    pub fn new(
+        config: &crate::Config,
+        enabled: bool,
+        pool: sqlx::SqlitePool,
+    ) -> anyhow::Result<Self> {
+        Ok(Self {
             enabled,
             users: store::UserStore::new(
                 pool.clone(),
@@ -146,7 +153,8 @@ impl AuthState {
             ),
             hosts: hardening::HostAllowList::new(&config.allowed_hosts, config.listen),
             tls: config.tls_cert.is_some(),
-        }
+            oidc: oidc::Oidc::from_config(config)?.map(std::sync::Arc::new),
+        })
     }
 
     /// The session cookie's name (`__Host-` prefixed under TLS).

@@ -81,6 +81,13 @@ pub const TABLE: &[(&str, &str, Rule)] = &[
             ..rule(PUBLIC, Write, Small)
         },
     ),
+    // single sign-on; the callback audits every outcome itself
+    ("GET", "/api/v1/auth/oidc/login", rule(PUBLIC, Read, Small)),
+    (
+        "GET",
+        "/api/v1/auth/oidc/callback",
+        rule(PUBLIC, Read, Small),
+    ),
     ("POST", "/api/v1/auth/logout", rule(V, Write, Small)),
     ("GET", "/api/v1/auth/me", rule(V, Read, Small)),
     ("PUT", "/api/v1/auth/password", rule(V, Write, Small)),

@@ -49,7 +49,7 @@ pub struct AuthConfig {
 async fn auth_config(State(state): State<AppState>) -> Json<AuthConfig> {
     Json(AuthConfig {
         auth_enabled: state.auth.enabled,
-        oidc_enabled: false,
+        oidc_enabled: state.auth.enabled && state.auth.oidc.is_some(),
         tls: state.auth.tls,
     })
 }
@@ -92,12 +92,12 @@ fn info(state: &AppState, p: &Principal) -> SessionInfo {
     }
 }
 
-fn ip_of(ext: &Extensions) -> Option<String> {
+pub(crate) fn ip_of(ext: &Extensions) -> Option<String> {
     ext.get::<ConnectInfo<std::net::SocketAddr>>()
         .map(|c| c.0.ip().to_string())
 }
 
-fn with_cookie(cookie: &str, body: impl IntoResponse) -> Response {
+pub(crate) fn with_cookie(cookie: &str, body: impl IntoResponse) -> Response {
     let mut r = body.into_response();
     if let Ok(v) = HeaderValue::from_str(cookie) {
         r.headers_mut().insert(header::SET_COOKIE, v);
@@ -105,7 +105,7 @@ fn with_cookie(cookie: &str, body: impl IntoResponse) -> Response {
     r
 }
 
-fn auth_disabled() -> ApiError {
+pub(crate) fn auth_disabled() -> ApiError {
     ApiError::conflict(
         "auth_disabled",
         "authentication is off on this manager (--no-auth or --demo on loopback); there is \

@@ -12,6 +12,7 @@ pub mod indexes;
 pub mod info_console;
 pub mod k8s;
 pub mod metrics;
+pub mod oidc;
 pub mod profiles;
 pub mod query;
 pub mod records;
@@ -28,6 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(settings::router())
         .merge(auth::router())
+        .merge(oidc::router())
         .merge(audit::router())
         .merge(profiles::router())
         .merge(cluster::router())
