@@ -28,6 +28,9 @@ export interface AuditFilters {
   limit?: number;
 }
 
+/** Starts single sign-on: the manager redirects the browser to the identity provider. */
+export const OIDC_LOGIN_URL = "/api/v1/auth/oidc/login";
+
 export const authKeys = {
   config: ["auth", "config"] as const,
   me: ["auth", "me"] as const,

@@ -1,7 +1,7 @@
 /** The sign-in page, shown instead of the app when the manager requires sign-in. */
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
-import { authApi, type SessionInfo } from "../../api/auth";
+import { authApi, authKeys, OIDC_LOGIN_URL, type SessionInfo } from "../../api/auth";
 import { ApiError } from "../../api/errors";
 import { usePageTitle } from "../../app/pageTitle";
 
@@ -10,6 +10,7 @@ export function LoginPage({ onSignedIn }: { onSignedIn: (s: SessionInfo) => void
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const first = useRef<HTMLInputElement>(null);
+  const config = useQuery({ queryKey: authKeys.config, queryFn: authApi.config });
   useEffect(() => first.current?.focus(), []);
   const login = useMutation({
     mutationFn: () => authApi.login(username.trim(), password),
@@ -69,6 +70,17 @@ export function LoginPage({ onSignedIn }: { onSignedIn: (s: SessionInfo) => void
         <button type="submit" className="btn btn-primary w-full" disabled={login.isPending} data-testid="login-submit">
           {login.isPending ? "Signing in…" : "Sign in"}
         </button>
+        {config.data?.oidcEnabled ? (
+          <>
+            <p className="my-3 text-center text-xs text-[var(--muted)]" aria-hidden="true">
+              or
+            </p>
+            {/* A full-page navigation: the manager redirects to the identity provider. */}
+            <a href={OIDC_LOGIN_URL} className="btn w-full justify-center" data-testid="login-sso">
+              Sign in with SSO
+            </a>
+          </>
+        ) : null}
       </form>
     </main>
   );
