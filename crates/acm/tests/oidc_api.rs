@@ -579,6 +579,28 @@ async fn sso_refusals_are_403_with_a_reason_and_audited() {
         p["detail"].as_str().unwrap()
     );
 
+    // a browser is sent back to the sign-in page with a fixed reason, and it is still audited
+    *idp.tweak.lock().unwrap() = Tweak {
+        groups: vec!["guests"],
+        ..Tweak::default()
+    };
+    let (path, bind) = start_sign_in(&app, &idp).await;
+    let r = Call::new(Method::GET, &path)
+        .cookie(&bind)
+        .header("accept", "text/html,application/xhtml+xml")
+        .send(&app)
+        .await;
+    assert_eq!(r.status, 302, "{}", r.text());
+    assert_eq!(r.headers[header::LOCATION], "/?ssoError=role");
+    assert!(
+        !set_cookies(&r.headers)
+            .iter()
+            .any(|c| c.starts_with("acm_session="))
+    );
+    let e = last_audit(&state).await;
+    assert_eq!(e.status, 403);
+    assert!(e.detail.contains("none of your groups"), "{}", e.detail);
+
     // a name taken by a local user cannot be claimed through SSO
     state
         .auth

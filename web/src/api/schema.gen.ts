@@ -119,7 +119,8 @@ export interface paths {
          * Finish single sign-on: checks `state` against the browser's cookie, exchanges the code
          *     (with the PKCE verifier), verifies the ID token (signature by the issuer's JWKS, `iss`,
          *     `aud`, `exp`, `nonce`), maps the groups claim to a role (`--oidc-role-map`), then sets
-         *     the session cookie and redirects (302) to the UI. Refusals are 403 with the reason.
+         *     the session cookie and redirects (302) to the UI. Refusals are 403 with the reason; a
+         *     browser (`Accept: text/html`) is instead redirected (302) to `/?ssoError=<reason>`.
          */
         get: operations["oidc_callback"];
         put?: never;
@@ -6032,7 +6033,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Signed in; redirect to the UI */
+            /** @description Signed in (or, for a browser, refused): redirect to the UI */
             302: {
                 headers: {
                     /** @description The UI */

@@ -112,9 +112,10 @@ pub struct CallbackQuery {
 /// Finish single sign-on: checks `state` against the browser's cookie, exchanges the code
 /// (with the PKCE verifier), verifies the ID token (signature by the issuer's JWKS, `iss`,
 /// `aud`, `exp`, `nonce`), maps the groups claim to a role (`--oidc-role-map`), then sets
-/// the session cookie and redirects (302) to the UI. Refusals are 403 with the reason.
+/// the session cookie and redirects (302) to the UI. Refusals are 403 with the reason; a
+/// browser (`Accept: text/html`) is instead redirected (302) to `/?ssoError=<reason>`.
 #[utoipa::path(get, path = "/auth/oidc/callback", tag = "auth", params(CallbackQuery),
-    responses((status = 302, description = "Signed in; redirect to the UI",
+    responses((status = 302, description = "Signed in (or, for a browser, refused): redirect to the UI",
                 headers(("location" = String, description = "The UI"),
                         ("set-cookie" = String, description = "The session cookie"))),
               (status = 400, description = "malformed callback", body = crate::error::Problem, content_type = "application/problem+json"),
@@ -133,7 +134,7 @@ async fn oidc_callback(
     let result = finish(&state, &oidc, &headers, &q, &mut actor).await;
     let (status, detail) = match &result {
         Ok(_) => (302, "signed in with single sign-on".to_string()),
-        Err(e) => (e.status.as_u16(), e.detail.clone()),
+        Err((e, _)) => (e.status.as_u16(), e.detail.clone()),
     };
     state
         .auth
@@ -148,7 +149,31 @@ async fn oidc_callback(
             detail,
         })
         .await;
-    result
+    match result {
+        Ok(r) => Ok(r),
+        // A browser gets the sign-in page with a fixed reason (not the free text, which the
+        // query string would let anyone forge); the details are in the audit log.
+        Err((_, reason)) if wants_html(&headers) => Ok(redirect(
+            &format!("/?ssoError={reason}"),
+            &[state_cookie(&state, "", 0)],
+        )),
+        Err((e, _)) => Err(e),
+    }
+}
+
+fn wants_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"))
+}
+
+/// A refusal and its reason for the sign-in page: `state`, `token`, `role`, `user`,
+/// `provider`.
+type Failure = (ApiError, &'static str);
+
+fn tag<E: Into<ApiError>>(reason: &'static str) -> impl FnOnce(E) -> Failure {
+    move |e| (e.into(), reason)
 }
 
 async fn finish(
@@ -157,49 +182,82 @@ async fn finish(
     headers: &HeaderMap,
     q: &CallbackQuery,
     actor: &mut String,
-) -> ApiResult<Response> {
+) -> Result<Response, Failure> {
     let refused = |m: String| ApiError::from(Refusal::Refused(m));
     if let Some(err) = &q.error {
-        return Err(refused(format!(
-            "the identity provider did not sign you in: {err} {}",
-            q.error_description.as_deref().unwrap_or_default()
-        )));
+        return Err((
+            refused(format!(
+                "the identity provider did not sign you in: {err} {}",
+                q.error_description.as_deref().unwrap_or_default()
+            )),
+            "provider",
+        ));
     }
     let (Some(code), Some(st)) = (q.code.as_deref(), q.state.as_deref()) else {
-        return Err(ApiError::bad_request(
-            "the callback needs `code` and `state` query parameters (start at /api/v1/auth/oidc/login)",
+        return Err((
+            ApiError::bad_request(
+                "the callback needs `code` and `state` query parameters (start at /api/v1/auth/oidc/login)",
+            ),
+            "state",
         ));
     };
     let bound = cookie_value(headers, STATE_COOKIE).unwrap_or_default();
     if bound.is_empty() || !ct_eq(bound, st) {
-        return Err(refused(
-            "the sign-in state does not match this browser's; start again from the sign-in page"
-                .into(),
+        return Err((
+            refused(
+                "the sign-in state does not match this browser's; start again from the sign-in page"
+                    .into(),
+            ),
+            "state",
         ));
     }
     let Some(pending) = oidc.take(st) else {
-        return Err(refused(
-            "this sign-in is unknown, already used or older than 10 minutes; start again".into(),
+        return Err((
+            refused(
+                "this sign-in is unknown, already used or older than 10 minutes; start again"
+                    .into(),
+            ),
+            "state",
         ));
     };
-    let id_token = oidc.exchange(code, &pending.verifier).await?;
-    let claims = oidc.verify(&id_token, &pending.nonce).await?;
+    let id_token = oidc
+        .exchange(code, &pending.verifier)
+        .await
+        .map_err(tag("provider"))?;
+    let claims = oidc
+        .verify(&id_token, &pending.nonce)
+        .await
+        .map_err(tag("token"))?;
     let Some(name) = oidc.username(&claims) else {
-        return Err(refused(
-            "the ID token names no user (no username, email or sub claim)".into(),
+        return Err((
+            refused("the ID token names no user (no username, email or sub claim)".into()),
+            "token",
         ));
     };
     *actor = name.clone();
     let groups = oidc.groups(&claims);
     let Some(role) = oidc.role_for(&groups) else {
-        return Err(refused(format!(
-            "none of your groups {groups:?} (claim `{}`) is mapped to a role; ask an admin to \
-             add one to --oidc-role-map",
-            oidc.groups_claim
-        )));
+        return Err((
+            refused(format!(
+                "none of your groups {groups:?} (claim `{}`) is mapped to a role; ask an admin \
+                 to add one to --oidc-role-map",
+                oidc.groups_claim
+            )),
+            "role",
+        ));
     };
-    let user = state.auth.users.upsert_oidc(&name, role).await?;
-    let session = state.auth.users.start_session(&user).await?;
+    let user = state
+        .auth
+        .users
+        .upsert_oidc(&name, role)
+        .await
+        .map_err(tag("user"))?;
+    let session = state
+        .auth
+        .users
+        .start_session(&user)
+        .await
+        .map_err(tag("provider"))?;
     let cookie = state
         .auth
         .session_cookie(&session.id, session.expires_at - now_unix());

@@ -49,4 +49,12 @@ describe("LoginPage", () => {
     expect(screen.getByRole("button", { name: "Sign in" })).toBeTruthy();
     expect(screen.queryByRole("link", { name: "Sign in with SSO" })).toBeNull();
   });
+
+  it("explains why single sign-on sent the browser back, once", async () => {
+    history.replaceState(null, "", "/?ssoError=role");
+    withConfig(true);
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toContain("None of your groups is mapped to a role");
+    expect(location.search).toBe("");
+  });
 });

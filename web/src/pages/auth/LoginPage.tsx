@@ -5,12 +5,33 @@ import { authApi, authKeys, OIDC_LOGIN_URL, type SessionInfo } from "../../api/a
 import { ApiError } from "../../api/errors";
 import { usePageTitle } from "../../app/pageTitle";
 
+/** Why single sign-on sent the browser back (`/?ssoError=<reason>`; details are in the audit log). */
+const SSO_ERRORS: Record<string, string> = {
+  state: "Single sign-on expired or was started in another tab or browser. Try again.",
+  token: "The identity provider's answer failed verification. An admin can see why in the audit log.",
+  role: "None of your groups is mapped to a role on this manager. Ask an admin to add one to --oidc-role-map.",
+  user: "This user name belongs to a local user of the manager; sign in with its password.",
+  provider: "The identity provider did not sign you in or could not be reached. Try again.",
+};
+
+function takeSsoError(): string | null {
+  if (typeof location === "undefined") return null;
+  const params = new URLSearchParams(location.search);
+  const reason = params.get("ssoError");
+  if (reason === null) return null;
+  params.delete("ssoError");
+  const rest = params.toString();
+  history.replaceState(history.state, "", location.pathname + (rest ? `?${rest}` : "") + location.hash);
+  return SSO_ERRORS[reason] ?? "Single sign-on failed.";
+}
+
 export function LoginPage({ onSignedIn }: { onSignedIn: (s: SessionInfo) => void }) {
   usePageTitle("Sign in");
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const first = useRef<HTMLInputElement>(null);
   const config = useQuery({ queryKey: authKeys.config, queryFn: authApi.config });
+  const [ssoError] = useState(takeSsoError);
   useEffect(() => first.current?.focus(), []);
   const login = useMutation({
     mutationFn: () => authApi.login(username.trim(), password),
@@ -19,7 +40,8 @@ export function LoginPage({ onSignedIn }: { onSignedIn: (s: SessionInfo) => void
       onSignedIn(s);
     },
   });
-  const err = login.error instanceof ApiError ? login.error.problem.detail : login.error ? String(login.error) : null;
+  const err =
+    login.error instanceof ApiError ? login.error.problem.detail : login.error ? String(login.error) : login.isIdle ? ssoError : null;
   return (
     <main id="main" className="flex min-h-full items-center justify-center p-6">
       <form
