@@ -450,6 +450,42 @@ async fn sso_sign_in_with_pkce_issues_a_session_with_the_mapped_role() {
         (Some("alice"), Some("admin"))
     );
 
+    // an admin disabled the SSO user: no session, a plain reason
+    state
+        .auth
+        .users
+        .create("root", Role::Admin, common::auth::PASSWORD)
+        .await
+        .unwrap();
+    state
+        .auth
+        .users
+        .update("alice", None, Some(true))
+        .await
+        .unwrap();
+    let r = sign_in(
+        &app,
+        &idp,
+        Tweak {
+            groups: vec!["devs"],
+            ..Tweak::default()
+        },
+    )
+    .await;
+    let p = r.problem(403, "oidc_refused");
+    assert!(p["detail"].as_str().unwrap().contains("is disabled"), "{p}");
+    assert!(
+        !set_cookies(&r.headers)
+            .iter()
+            .any(|c| c.starts_with("acm_session="))
+    );
+    state
+        .auth
+        .users
+        .update("alice", None, Some(false))
+        .await
+        .unwrap();
+
     // a callback is single-use: replaying it is refused
     *idp.tweak.lock().unwrap() = Tweak {
         groups: vec!["admins"],

@@ -252,6 +252,14 @@ async fn finish(
         .upsert_oidc(&name, role)
         .await
         .map_err(tag("user"))?;
+    if user.disabled {
+        return Err((
+            refused(format!(
+                "the manager account `{name}` is disabled; ask an admin to enable it"
+            )),
+            "user",
+        ));
+    }
     let session = state
         .auth
         .users
