@@ -38,6 +38,8 @@ struct Tweak {
     nonce: Option<&'static str>,
     exp_offset: i64,
     wrong_key: bool,
+    /// Sign with the key published (after rotation) as `ec-2`.
+    rotated: bool,
 }
 
 struct Idp {
@@ -46,6 +48,8 @@ struct Idp {
     ec: EcdsaKeyPair,
     other_ec: EcdsaKeyPair,
     tweak: Mutex<Tweak>,
+    /// Whether the JWKS also publishes `other_ec` as `ec-2` (a key rotation).
+    rotated: std::sync::atomic::AtomicBool,
     /// code → (nonce, code_challenge)
     codes: Mutex<HashMap<String, (String, String)>>,
 }
@@ -83,23 +87,32 @@ impl Idp {
     fn jwks(&self) -> Value {
         let rsa = signature::RsaPublicKeyComponents::<Vec<u8>>::from(self.rsa.public());
         let point = self.ec.public_key().as_ref();
-        json!({"keys": [
+        let other = self.other_ec.public_key().as_ref();
+        let mut keys = json!({"keys": [
             {"kty": "RSA", "kid": "rsa-1", "use": "sig", "alg": "RS256",
              "n": B64.encode(&rsa.n), "e": B64.encode(&rsa.e)},
             {"kty": "EC", "kid": "ec-1", "use": "sig", "crv": "P-256",
              "x": B64.encode(&point[1..33]), "y": B64.encode(&point[33..65])},
-        ]})
+        ]});
+        if self.rotated.load(std::sync::atomic::Ordering::SeqCst) {
+            keys["keys"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!({"kty": "EC", "kid": "ec-2",
+                "crv": "P-256", "x": B64.encode(&other[1..33]), "y": B64.encode(&other[33..65])}));
+        }
+        keys
     }
 
     fn id_token(&self, nonce: &str) -> String {
         let t = self.tweak.lock().unwrap().clone();
         let now = jiff::Timestamp::now().as_second();
         // a wrong key signs under the published EC kid
-        let ec = t.es256 || t.wrong_key;
-        let (alg, kid) = if ec {
-            ("ES256", "ec-1")
-        } else {
-            ("RS256", "rsa-1")
+        let ec = t.es256 || t.wrong_key || t.rotated;
+        let (alg, kid) = match (ec, t.rotated) {
+            (_, true) => ("ES256", "ec-2"),
+            (true, _) => ("ES256", "ec-1"),
+            _ => ("RS256", "rsa-1"),
         };
         let header = json!({"alg": alg, "kid": kid, "typ": "JWT"});
         let claims = json!({
@@ -114,7 +127,7 @@ impl Idp {
         );
         let rng = SystemRandom::new();
         let sig = if ec {
-            let key = if t.wrong_key {
+            let key = if t.wrong_key || t.rotated {
                 &self.other_ec
             } else {
                 &self.ec
@@ -237,6 +250,7 @@ async fn start_idp() -> (Arc<Idp>, tempfile::TempDir) {
         ec: ec_key(),
         other_ec: ec_key(),
         tweak: Mutex::new(Tweak::default()),
+        rotated: std::sync::atomic::AtomicBool::new(false),
         codes: Mutex::new(HashMap::new()),
     });
     let app = axum::Router::new()
@@ -449,6 +463,22 @@ async fn sso_sign_in_with_pkce_issues_a_session_with_the_mapped_role() {
         (j["name"].as_str(), j["role"].as_str()),
         (Some("alice"), Some("admin"))
     );
+
+    // the provider rotates its key: a token under a kid the manager has not cached yet makes
+    // it fetch the JWKS again (the cache holds rsa-1 and ec-1 from the sign-ins above)
+    idp.rotated.store(true, std::sync::atomic::Ordering::SeqCst);
+    let r = sign_in(
+        &app,
+        &idp,
+        Tweak {
+            groups: vec!["admins"],
+            rotated: true,
+            ..Tweak::default()
+        },
+    )
+    .await;
+    assert_eq!(r.status, 302, "{}", r.text());
+    assert_eq!(me(&app, &session_cookie(&r)).await["role"], "admin");
 
     // an admin disabled the SSO user: no session, a plain reason
     state
