@@ -13,6 +13,8 @@ function routes({ C, ns, set, unreachable }) {
     // [name, path, heading, needs a connection]
     ["connections", "/connections", "Connections"],
     ["settings", "/settings", "Settings"],
+    ["access", "/access", "Access"],
+    ["audit", "/audit", "Audit log"],
     // Kubernetes pages: `--demo` has Kubernetes management off, so these audit the "off" state;
     // their data states are covered by vitest (src/pages/k8s/*.test.tsx).
     ["k8s-clusters", "/k8s", "Kubernetes clusters"],

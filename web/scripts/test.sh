@@ -94,3 +94,17 @@ done
 
 echo "== transferred size of the first visit (web)"
 node e2e/transfer-size.mjs --base-url "http://127.0.0.1:$port"
+
+echo "== e2e with sign-in required (web)"
+stop_demo_server
+trap - EXIT
+admin_pw_dir="$(mktemp -d)"
+echo "e2e admin password 42" >"$admin_pw_dir/pw"
+start_demo_server "$bin" --require-auth --admin-password-file "$admin_pw_dir/pw" --demo-traffic 0
+node e2e/auth.mjs --base-url "http://127.0.0.1:$port" --admin-password "e2e admin password 42" || {
+  echo "--- server log" >&2
+  tail -n 100 "$log" >&2
+  rm -rf "$admin_pw_dir"
+  exit 1
+}
+rm -rf "$admin_pw_dir"

@@ -4,6 +4,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { RouterProvider } from "react-router";
 import { ApiError } from "./api/errors";
 import { createRouter } from "./app/routes";
+import { SessionGate } from "./app/session";
 import { applyTheme, watchSystemTheme } from "./app/theme";
 import "./index.css";
 
@@ -24,7 +25,9 @@ const queryClient = new QueryClient({
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
-      <RouterProvider router={createRouter()} />
+      <SessionGate>
+        <RouterProvider router={createRouter()} />
+      </SessionGate>
     </QueryClientProvider>
   </StrictMode>,
 );

@@ -69,6 +69,18 @@ impl std::fmt::Debug for Conn {
 #[derive(Default)]
 pub struct Clients {
     cells: Mutex<HashMap<i64, Cell>>,
+    /// Addresses profiles may connect to (`--allowed-targets`).
+    pub targets: crate::auth::targets::TargetAllowList,
+}
+
+impl Clients {
+    /// A registry whose connections must reach only `targets`.
+    pub fn with_targets(targets: crate::auth::targets::TargetAllowList) -> Self {
+        Self {
+            cells: Mutex::default(),
+            targets,
+        }
+    }
 }
 
 impl std::fmt::Debug for Clients {
@@ -237,6 +249,7 @@ impl Clients {
         let res = cell
             .get_or_try_init(|| async {
                 let spec = ConnectSpec::from_stored(&stored)?;
+                self.targets.check(&spec.hosts).await?;
                 tracing::info!(profile = id, hosts = %spec.hosts, "connecting");
                 let client = connect(&spec).await?;
                 Ok::<_, ApiError>(Arc::new(Conn::new(

@@ -97,11 +97,196 @@ pub struct Config {
     /// Log as JSON lines instead of human-readable text.
     #[arg(long, env = "ACM_LOG_JSON", default_value_t = false)]
     pub log_json: bool,
+
+    /// Turn authentication off. Accepted only on a loopback listen address (anyone who can
+    /// reach the port can then do everything); a warning is logged.
+    #[arg(long, env = "ACM_NO_AUTH", default_value_t = false)]
+    pub no_auth: bool,
+
+    /// Require sign-in even with --demo on loopback (which otherwise runs without it).
+    #[arg(
+        long,
+        env = "ACM_REQUIRE_AUTH",
+        default_value_t = false,
+        conflicts_with = "no_auth"
+    )]
+    pub require_auth: bool,
+
+    /// File holding the password of the first admin (user `--admin-user`): created at
+    /// start when missing, its password set from the file otherwise.
+    #[arg(long, env = "ACM_ADMIN_PASSWORD_FILE")]
+    pub admin_password_file: Option<std::path::PathBuf>,
+
+    /// Name of the admin created from --admin-password-file.
+    #[arg(long, env = "ACM_ADMIN_USER", default_value = "admin")]
+    pub admin_user: String,
+
+    /// Lifetime of a sign-in session, e.g. `12h`.
+    #[arg(long, env = "ACM_SESSION_TTL", default_value = "12h", value_parser = parse_duration)]
+    pub session_ttl: Duration,
+
+    /// Failed sign-ins per user name or client address within 15 minutes before further
+    /// attempts are refused (429) for the rest of the window.
+    #[arg(long, env = "ACM_LOGIN_MAX_FAILURES", default_value_t = 5)]
+    pub login_max_failures: usize,
+
+    /// Comma-separated host names the manager answers to (Host header; defeats DNS
+    /// rebinding). Empty: loopback names on a loopback address, the address itself on a
+    /// specific one, any on 0.0.0.0. `*` allows any.
+    #[arg(
+        long,
+        env = "ACM_ALLOWED_HOSTS",
+        value_delimiter = ',',
+        default_value = ""
+    )]
+    pub allowed_hosts: Vec<String>,
+
+    /// Comma-separated CIDR blocks that connection profiles and connection tests may reach,
+    /// e.g. `10.0.0.0/8,192.168.0.0/16`. Empty: any address.
+    #[arg(
+        long,
+        env = "ACM_ALLOWED_TARGETS",
+        value_delimiter = ',',
+        default_value = ""
+    )]
+    pub allowed_targets: Vec<String>,
+
+    /// PEM certificate chain: serve HTTPS (with --tls-key).
+    #[arg(long, env = "ACM_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<std::path::PathBuf>,
+
+    /// PEM private key for --tls-cert.
+    #[arg(long, env = "ACM_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<std::path::PathBuf>,
+
+    /// Longest time a request may take until its response starts (streams then continue),
+    /// e.g. `120s`; slower requests get 503.
+    #[arg(long, env = "ACM_REQUEST_TIMEOUT", default_value = "120s", value_parser = parse_duration)]
+    pub request_timeout: Duration,
+
+    /// OpenID Connect issuer URL for single sign-on (e.g. `https://idp.example/realms/x`);
+    /// its `/.well-known/openid-configuration` is fetched on first sign-in. Unset: no SSO.
+    #[arg(long, env = "ACM_OIDC_ISSUER")]
+    pub oidc_issuer: Option<String>,
+
+    /// Client id of this manager at the OIDC issuer.
+    #[arg(long, env = "ACM_OIDC_CLIENT_ID")]
+    pub oidc_client_id: Option<String>,
+
+    /// File holding the OIDC client secret (omit for a public client; PKCE is always used).
+    #[arg(long, env = "ACM_OIDC_CLIENT_SECRET_FILE")]
+    pub oidc_client_secret_file: Option<std::path::PathBuf>,
+
+    /// This manager's callback URL as registered at the issuer:
+    /// `https://<manager>/api/v1/auth/oidc/callback`.
+    #[arg(long, env = "ACM_OIDC_REDIRECT_URL")]
+    pub oidc_redirect_url: Option<String>,
+
+    /// ID token claim holding the user's groups.
+    #[arg(long, env = "ACM_OIDC_GROUPS_CLAIM", default_value = "groups")]
+    pub oidc_groups_claim: String,
+
+    /// ID token claim used as the user name (falls back to `email`, then `sub`).
+    #[arg(
+        long,
+        env = "ACM_OIDC_USERNAME_CLAIM",
+        default_value = "preferred_username"
+    )]
+    pub oidc_username_claim: String,
+
+    /// Scopes requested at sign-in (space-separated; add e.g. `groups` if your issuer needs it).
+    #[arg(long, env = "ACM_OIDC_SCOPES", default_value = "openid profile email")]
+    pub oidc_scopes: String,
+
+    /// Group to role mapping, e.g. `admins=admin,devs=operator,staff=viewer`; the highest
+    /// role of the user's groups wins. A user with no mapped group is refused.
+    #[arg(
+        long,
+        env = "ACM_OIDC_ROLE_MAP",
+        value_delimiter = ',',
+        default_value = ""
+    )]
+    pub oidc_role_map: Vec<String>,
+
+    /// Subcommand (none: serve).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Subcommands besides serving.
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum Command {
+    /// Manage the manager's own users (in the database of --db).
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+/// `user` subcommands.
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum UserCommand {
+    /// Create a user, or with --update set an existing user's password and role. The
+    /// password is read from --password-file, or from standard input (one line).
+    Add {
+        /// Login name.
+        name: String,
+        /// Role: viewer, operator or admin.
+        #[arg(long, default_value = "admin")]
+        role: String,
+        /// File holding the password.
+        #[arg(long)]
+        password_file: Option<std::path::PathBuf>,
+        /// Update the user when it exists.
+        #[arg(long, default_value_t = false)]
+        update: bool,
+    },
+    /// List users.
+    List,
+}
+
+/// Whether sign-in is required, from the flags and the listen address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthDecision {
+    /// Sign-in required.
+    Required,
+    /// Off, with the reason to log as a warning.
+    Off(&'static str),
 }
 
 impl Config {
-    /// A configuration for tests: in-memory DB, random key, no CORS.
+    /// Decide whether authentication is on; `Err` explains a refused combination.
+    pub fn auth_decision(&self) -> Result<AuthDecision, String> {
+        let loopback = self.listen.ip().is_loopback();
+        if self.no_auth {
+            if !loopback {
+                return Err(format!(
+                    "--no-auth is accepted only on a loopback address, not {}: on a shared \
+                     network create users instead (aerospike-cluster-manager user add, or \
+                     --admin-password-file)",
+                    self.listen
+                ));
+            }
+            return Ok(AuthDecision::Off(
+                "authentication is OFF (--no-auth): anyone who can reach this port is admin",
+            ));
+        }
+        if self.demo && loopback && !self.require_auth {
+            return Ok(AuthDecision::Off(
+                "demo on loopback: authentication is off (pass --require-auth to turn it on)",
+            ));
+        }
+        Ok(AuthDecision::Required)
+    }
+}
+
+impl Config {
+    /// A configuration for tests: in-memory DB, random key, no CORS, authentication off
+    /// (the access-control tests build theirs with [`Config::for_auth_tests`]).
     pub fn for_tests() -> Self {
+        Self::parse_from(["acm", "--db", ":memory:", "--no-auth"])
+    }
+
+    /// A configuration for tests with authentication on.
+    pub fn for_auth_tests() -> Self {
         Self::parse_from(["acm", "--db", ":memory:"])
     }
 }
@@ -158,5 +343,31 @@ mod tests {
         assert!(Config::try_parse_from(["acm", "--demo-traffic", "-1"]).is_err());
         let c = Config::parse_from(["acm", "--cors-origins", "http://a,http://b"]);
         assert_eq!(c.cors_origins, ["http://a", "http://b"]);
+    }
+
+    #[test]
+    fn auth_is_required_unless_loopback_says_otherwise() {
+        let d = |args: &[&str]| {
+            let mut v = vec!["acm"];
+            v.extend_from_slice(args);
+            Config::parse_from(v).auth_decision()
+        };
+        assert_eq!(d(&[]), Ok(AuthDecision::Required));
+        assert_eq!(d(&["--listen", "0.0.0.0:80"]), Ok(AuthDecision::Required));
+        assert!(matches!(d(&["--no-auth"]), Ok(AuthDecision::Off(_))));
+        assert!(
+            d(&["--no-auth", "--listen", "0.0.0.0:80"])
+                .unwrap_err()
+                .contains("loopback")
+        );
+        assert!(d(&["--no-auth", "--listen", "[::]:80"]).is_err());
+        assert!(matches!(d(&["--demo"]), Ok(AuthDecision::Off(_))));
+        assert_eq!(d(&["--demo", "--require-auth"]), Ok(AuthDecision::Required));
+        assert_eq!(
+            d(&["--demo", "--listen", "0.0.0.0:80"]),
+            Ok(AuthDecision::Required)
+        );
+        assert!(Config::try_parse_from(["acm", "--no-auth", "--require-auth"]).is_err());
+        assert!(Config::try_parse_from(["acm", "--tls-cert", "c.pem"]).is_err());
     }
 }

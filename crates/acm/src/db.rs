@@ -101,6 +101,13 @@ fn migrator() -> Migrator {
             include_str!("../migrations/0002_k8s_profile_links.sql").into_sql_str(),
             false,
         ),
+        Migration::new(
+            3,
+            "users, sessions, tokens, audit".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/0003_auth.sql").into_sql_str(),
+            false,
+        ),
     ])
 }
 

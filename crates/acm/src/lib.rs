@@ -5,6 +5,7 @@
 //! encoding of Aerospike values; `cursor` the opaque page cursors; `expr` the filter
 //! expression tree; `sampler` the metrics history; `clients` the per-profile clients.
 
+pub mod auth;
 pub mod clients;
 pub mod config;
 pub mod crypto;
@@ -26,7 +27,9 @@ pub mod profiles;
 pub mod sampler;
 pub mod scan;
 pub mod state;
+pub mod tls;
 pub mod ui;
+pub mod user_cmd;
 pub mod values;
 
 use std::sync::Arc;
@@ -71,6 +74,8 @@ pub use state::AppState;
         (name = "info", description = "Info command console"),
         (name = "aql", description = "AQL terminal: scripts of AQL statements, streamed results"),
         (name = "metrics", description = "Live metrics from server counters"),
+        (name = "auth", description = "Sign-in, sessions, API tokens and the manager's own users"),
+        (name = "audit", description = "Audit log of every write"),
         (name = "k8s", description = "Kubernetes management of AerospikeClusters and templates (K8S_MANAGEMENT_ENABLED)")
     )
 )]
@@ -112,11 +117,25 @@ pub fn app(state: AppState) -> Router {
     let router = router
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", doc))
         .fallback(ui::serve)
+        // Innermost first: access control (after routing, so it sees the route template),
+        // then metrics (denied requests count too), then hardening (Host allow-list,
+        // security headers, the response-start timeout) around everything.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::guard::guard,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             http_metrics::track,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::hardening::harden,
+        ))
         .layer(DefaultBodyLimit::max(state.config.body_limit))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            std::time::Duration::from_secs(60),
+        ))
         .with_state(state);
     let router = match cors {
         Some(c) => router.layer(c),
@@ -184,6 +203,10 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
 
     let listen = config.listen;
     let demo_enabled = config.demo;
+    let tls = match (&config.tls_cert, &config.tls_key) {
+        (Some(c), Some(k)) => Some(tls::load(c, k)?),
+        _ => None,
+    };
     let state = AppState::new(config).await?;
     let demo = if demo_enabled {
         Some(demo::start(&state).await?)
@@ -211,10 +234,28 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e} (use --listen/ACM_LISTEN)"))?;
-    tracing::info!("listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, app(state.clone()))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    if state.auth.hosts.is_open() && !listen.ip().is_loopback() {
+        tracing::warn!(
+            "any Host header is accepted (listening on {listen}); name the manager's host \
+             names with --allowed-hosts to defeat DNS rebinding"
+        );
+    }
+    let router = app(state.clone());
+    match tls {
+        Some(cfg) => {
+            tracing::info!("listening on https://{}", listener.local_addr()?);
+            tls::serve(listener, router, cfg, shutdown_signal()).await?;
+        }
+        None => {
+            tracing::info!("listening on http://{}", listener.local_addr()?);
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .with_graceful_shutdown(shutdown_signal())
+            .await?;
+        }
+    }
     tracing::info!("shutting down");
     let _ = stop_tx.send(true);
     let _ = sampler.await;

@@ -1,4 +1,5 @@
-//! `aerospike-cluster-manager`: parse flags, set up logging, serve until Ctrl-C/SIGTERM.
+//! `aerospike-cluster-manager`: parse flags, set up logging, serve until Ctrl-C/SIGTERM, or
+//! run a `user` subcommand.
 
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
@@ -16,6 +17,10 @@ async fn main() -> anyhow::Result<()> {
             .init();
     } else {
         tracing_subscriber::fmt().with_env_filter(filter).init();
+    }
+    if let Some(acm::config::Command::User(cmd)) = &config.command {
+        println!("{}", acm::user_cmd::run(&config, cmd).await?);
+        return Ok(());
     }
     acm::serve(config).await
 }

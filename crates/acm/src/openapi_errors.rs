@@ -29,7 +29,21 @@ fn add(op: &mut Operation, status: &str, description: &str) {
         .insert(status.to_string(), response.into());
 }
 
-fn document(path: &str, op: &mut Operation) {
+fn document(path: &str, method: &axum::http::Method, op: &mut Operation) {
+    let rule = crate::auth::policy::lookup(method, path);
+    if rule.role.is_some() {
+        add(
+            op,
+            "401",
+            "Not signed in: no session cookie or API token, or it expired or was revoked",
+        );
+        add(
+            op,
+            "403",
+            "Signed in, but the role does not allow this route, the CSRF header is missing \
+             or wrong, or the connection profile is read-only",
+        );
+    }
     let has_params = op.parameters.as_ref().is_some_and(|p| !p.is_empty());
     if op.request_body.is_some() {
         add(
@@ -107,17 +121,17 @@ fn document(path: &str, op: &mut Operation) {
 /// Adds the common error responses to every operation of `doc`.
 pub fn document_common_errors(doc: &mut OpenApi) {
     for (path, item) in doc.paths.paths.iter_mut() {
-        for op in [
-            item.get.as_mut(),
-            item.put.as_mut(),
-            item.post.as_mut(),
-            item.delete.as_mut(),
-            item.patch.as_mut(),
-        ]
-        .into_iter()
-        .flatten()
-        {
-            document(path, op);
+        use axum::http::Method;
+        for (method, op) in [
+            (Method::GET, item.get.as_mut()),
+            (Method::PUT, item.put.as_mut()),
+            (Method::POST, item.post.as_mut()),
+            (Method::DELETE, item.delete.as_mut()),
+            (Method::PATCH, item.patch.as_mut()),
+        ] {
+            if let Some(op) = op {
+                document(path, &method, op);
+            }
         }
     }
 }

@@ -105,6 +105,17 @@ pub struct Profile {
     pub updated_at: String,
 }
 
+/// The label that makes a profile read-only: every write route refuses it (403
+/// `profile_read_only`), the AQL terminal and info console run reads only.
+pub const READ_ONLY_LABEL: &str = "read-only";
+
+/// Whether a profile carries `read-only: true`.
+pub fn is_read_only(p: &Profile) -> bool {
+    p.labels
+        .get(READ_ONLY_LABEL)
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+}
+
 /// Export/import document.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]

@@ -38,6 +38,8 @@ pub struct Inner {
     pub token_secret: [u8; 32],
     /// Kubernetes management (gate and client).
     pub k8s: crate::http::k8s::K8sManager,
+    /// Users, sessions, tokens, audit log and HTTP hardening settings.
+    pub auth: crate::auth::AuthState,
 }
 
 impl Deref for AppState {
@@ -61,7 +63,16 @@ impl AppState {
             None if config.db == ":memory:" => SecretBox::random()?,
             None => SecretBox::load_or_create(Path::new(&config.key_file))?,
         };
+        let enabled = match config.auth_decision().map_err(|e| anyhow::anyhow!(e))? {
+            crate::config::AuthDecision::Required => true,
+            crate::config::AuthDecision::Off(why) => {
+                tracing::warn!("{why}");
+                false
+            }
+        };
         let pool = db::open(&config.db).await?;
+        let auth = crate::auth::AuthState::new(&config, enabled, pool.clone())?;
+        let targets = crate::auth::targets::TargetAllowList::parse(&config.allowed_targets)?;
         let store = ProfileStore::new(pool, secrets);
         let mut token_secret = [0u8; 32];
         getrandom::fill(&mut token_secret).map_err(|e| anyhow::anyhow!("random: {e}"))?;
@@ -72,17 +83,61 @@ impl AppState {
             sampler: Sampler::new(config.sample_interval, config.history),
             config,
             store,
-            clients: Clients::default(),
+            clients: Clients::with_targets(targets),
             http_metrics: HttpMetrics::default(),
             started: Instant::now(),
             cursors: crate::cursor::CursorStore::default(),
             token_secret,
             k8s,
+            auth,
         }));
+        state.bootstrap_admin().await?;
         if let Some(host) = state.config.aerospike_host.clone() {
             state.seed_default_profile(&host).await?;
         }
         Ok(state)
+    }
+
+    /// `--admin-password-file`: create the admin, or set its password from the file.
+    async fn bootstrap_admin(&self) -> anyhow::Result<()> {
+        let Some(path) = &self.config.admin_password_file else {
+            if self.auth.enabled && self.auth.users.count().await.map_err(anyhow::Error::new)? == 0
+            {
+                tracing::warn!(
+                    "no manager users yet: nobody can sign in. Create one with \
+                     `aerospike-cluster-manager user add NAME --role admin` or start with \
+                     --admin-password-file"
+                );
+            }
+            return Ok(());
+        };
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("--admin-password-file {}: {e}", path.display()))?;
+        let password = text.trim_end_matches(['\r', '\n']);
+        let name = self.config.admin_user.as_str();
+        let users = &self.auth.users;
+        match users.get(name).await {
+            Ok(_) => {
+                users.set_password(name, password).await.map_err(|e| {
+                    anyhow::anyhow!("--admin-password-file {}: {}", path.display(), e.detail)
+                })?;
+                users
+                    .update(name, Some(crate::auth::Role::Admin), Some(false))
+                    .await
+                    .map_err(anyhow::Error::new)?;
+                tracing::info!(user = name, "admin password set from --admin-password-file");
+            }
+            Err(_) => {
+                users
+                    .create(name, crate::auth::Role::Admin, password)
+                    .await
+                    .map_err(|e| {
+                        anyhow::anyhow!("--admin-password-file {}: {}", path.display(), e.detail)
+                    })?;
+                tracing::info!(user = name, "admin created from --admin-password-file");
+            }
+        }
+        Ok(())
     }
 
     async fn seed_default_profile(&self, host: &str) -> anyhow::Result<()> {

@@ -1032,8 +1032,30 @@ async fn pod_logs_tail_container_download_and_ownership() {
         r.headers["content-disposition"],
         "attachment; filename=\"demo-0-0-aerospike-server.log\""
     );
-    let r = get(&k.app, &format!("{base}/demo-0-0/logs?follow=true")).await;
-    assert_eq!(r.text(), "a\nb\nc\n");
+    // A followed log streams until the pod goes (as a kubelet does): read what is there, then
+    // drop the stream.
+    {
+        use http_body_util::BodyExt;
+        use tower::ServiceExt;
+        let req = http::Request::get(format!("{base}/demo-0-0/logs?follow=true"))
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let resp = k.app.clone().oneshot(req).await.unwrap();
+        assert_eq!(resp.status(), 200);
+        let mut body = resp.into_body();
+        let mut got = String::new();
+        while got.len() < "a\nb\nc\n".len() {
+            let frame = tokio::time::timeout(Duration::from_secs(20), body.frame())
+                .await
+                .unwrap_or_else(|_| panic!("the followed log sent only {got:?}"))
+                .unwrap_or_else(|| panic!("the followed log ended after {got:?}"))
+                .unwrap();
+            if let Ok(data) = frame.into_data() {
+                got.push_str(&String::from_utf8_lossy(&data));
+            }
+        }
+        assert!(got.starts_with("a\nb\nc\n"), "{got:?}");
+    }
     get(&k.app, &format!("{base}/demo-0-0/logs?container=nope"))
         .await
         .problem(422, "validation_failed");

@@ -12,6 +12,7 @@ async fn settings_report_the_start_flags() {
         "acm",
         "--db",
         ":memory:",
+        "--no-auth",
         "--sample-interval",
         "250ms",
         "--history",

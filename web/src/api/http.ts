@@ -3,6 +3,7 @@
  * problem document, so pages render `detail` and field errors uniformly.
  */
 import { ApiError, networkProblem, parseProblem } from "./errors";
+import { noteStatus, sessionHeaders } from "./session";
 
 /** Base path of the REST API. */
 export const API_BASE = "/api/v1";
@@ -34,7 +35,7 @@ export interface RequestOptions {
 }
 
 async function send(method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
-  const headers: Record<string, string> = { Accept: "application/json, application/problem+json" };
+  const headers: Record<string, string> = { Accept: "application/json, application/problem+json", ...sessionHeaders(method) };
   let body: BodyInit | undefined;
   if (opts.rawBody !== undefined) {
     body = opts.rawBody;
@@ -54,6 +55,7 @@ async function send(method: string, path: string, opts: RequestOptions = {}): Pr
     throw new ApiError(networkProblem(e));
   }
   if (!res.ok) {
+    noteStatus(res.status, res.url);
     const text = await res.text().catch(() => "");
     throw new ApiError(parseProblem(res.status, res.statusText, text));
   }

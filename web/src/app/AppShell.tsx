@@ -9,6 +9,8 @@ import { ANNOUNCER_ID } from "./pageTitle";
 import { CLUSTER_PAGES } from "./routes";
 import { setTheme, useTheme, type ThemeChoice } from "./theme";
 import { useProfiles } from "./useProfile";
+import { UserMenu } from "./UserMenu";
+import { useCan } from "./session";
 
 const LAST_KEY = "acm.lastProfile";
 
@@ -97,6 +99,7 @@ export function AppShell() {
   const profiles = useProfiles();
   const settings = useQuery({ queryKey: keys.settings, queryFn: endpoints.settings, staleTime: Infinity });
   const k8sEnabled = settings.data?.k8sManagementEnabled === true;
+  const isAdmin = useCan("admin");
   const { pathname } = useLocation();
   // Narrow screens (and 400 % zoom, WCAG 1.4.10): the navigation folds behind a Menu button.
   const [navOpen, setNavOpen] = useState(false);
@@ -186,7 +189,19 @@ export function AppShell() {
               )}
             </li>
           ))}
-          <li className="mt-auto mb-2 pt-3">
+          <li className="mt-auto pt-3">
+            <NavLink to="/access" className={linkCls}>
+              <Icon name="users" /> Access
+            </NavLink>
+          </li>
+          {isAdmin ? (
+            <li>
+              <NavLink to="/audit" className={linkCls}>
+                <Icon name="terminal" /> Audit log
+              </NavLink>
+            </li>
+          ) : null}
+          <li className="mb-2">
             <NavLink to="/settings" className={linkCls}>
               <Icon name="settings" /> Settings
             </NavLink>
@@ -213,6 +228,7 @@ export function AppShell() {
           </button>
           <ProfileSelector />
           <ThemeToggle />
+          <UserMenu />
         </header>
         <main id="main" tabIndex={-1} className="min-h-0 flex-1 overflow-auto p-5">
           <Outlet />

@@ -28,6 +28,8 @@ export const routes: RouteObject[] = [
       { index: true, element: <Navigate to="/connections" replace /> },
       { path: "connections", lazy: page(() => import("../pages/connections/ConnectionsPage")) },
       { path: "settings", lazy: page(() => import("../pages/SettingsPage")) },
+      { path: "access", lazy: page(() => import("../pages/auth/AccessPage")) },
+      { path: "audit", lazy: page(() => import("../pages/auth/AuditPage")) },
       // Kubernetes management (one lazily loaded chunk; the nav entry is hidden when the server has it off).
       { path: "k8s", lazy: page(() => import("../pages/k8s/K8sClustersPage")) },
       { path: "k8s/new", lazy: page(() => import("../pages/k8s/K8sCreateClusterPage")) },

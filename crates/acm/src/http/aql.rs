@@ -9,6 +9,7 @@ mod exec;
 use std::collections::BTreeMap;
 use std::time::Instant;
 
+use axum::Extension;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
@@ -19,6 +20,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::auth::guard::WriteAccess;
 use crate::error::{ApiError, ApiJson, ApiPath as Path, ApiResult, PROBLEM_JSON, Problem};
 use crate::state::AppState;
 
@@ -271,7 +273,7 @@ fn refuse(
     src: &str,
     script: &[aql::Spanned],
     req: &AqlRequest,
-    profile_read_only: bool,
+    read_only_why: Option<&str>,
 ) -> Option<Refusal> {
     use aql::Statement as S;
     let unsupported: Vec<ScriptError> = script
@@ -310,7 +312,7 @@ fn refuse(
             spans: unsupported,
         });
     }
-    if req.read_only || profile_read_only {
+    if req.read_only || read_only_why.is_some() {
         let writes: Vec<ScriptError> = script
             .iter()
             .filter(|s| s.statement.is_write())
@@ -323,11 +325,7 @@ fn refuse(
             })
             .collect();
         if !writes.is_empty() {
-            let why = if profile_read_only {
-                format!("the profile is read-only (label `{READ_ONLY_LABEL}: true`)")
-            } else {
-                "the session is read-only".to_string()
-            };
+            let why = read_only_why.unwrap_or("the session is read-only");
             return Some(Refusal {
                 status: StatusCode::FORBIDDEN,
                 code: "read_only",
@@ -377,6 +375,7 @@ fn refuse(
               (status = 404, body = Problem, content_type = "application/problem+json")))]
 async fn run_aql(
     State(state): State<AppState>,
+    Extension(access): Extension<WriteAccess>,
     Path(id): Path<i64>,
     ApiJson(req): ApiJson<AqlRequest>,
 ) -> ApiResult<Response> {
@@ -423,7 +422,14 @@ async fn run_aql(
         .labels
         .get(READ_ONLY_LABEL)
         .is_some_and(|v| v.eq_ignore_ascii_case("true"));
-    if let Some(r) = refuse(src, &script, &req, profile_read_only) {
+    let why = if profile_read_only {
+        Some(format!(
+            "the profile is read-only (label `{READ_ONLY_LABEL}: true`)"
+        ))
+    } else {
+        access.refused.clone()
+    };
+    if let Some(r) = refuse(src, &script, &req, why.as_deref()) {
         return Ok(r.into_response());
     }
     let conn = state.conn(id).await?;
@@ -519,7 +525,7 @@ mod tests {
     fn refusals_locate_every_statement() {
         let src = "SELECT * FROM test.s; TRUNCATE test.s; DROP INDEX test i";
         let script = aql::parse(src).unwrap();
-        let r = refuse(src, &script, &req(src), false).unwrap();
+        let r = refuse(src, &script, &req(src), None).unwrap();
         assert_eq!(r.code, "confirmation_required");
         assert_eq!(r.spans.len(), 2);
         assert_eq!(
@@ -528,13 +534,19 @@ mod tests {
         );
         let mut confirmed = req(src);
         confirmed.confirm = true;
-        assert!(refuse(src, &script, &confirmed, false).is_none());
-        let r = refuse(src, &script, &confirmed, true).unwrap();
+        assert!(refuse(src, &script, &confirmed, None).is_none());
+        let r = refuse(
+            src,
+            &script,
+            &confirmed,
+            Some("the profile is read-only (label `read-only: true`)"),
+        )
+        .unwrap();
         assert_eq!(r.code, "read_only");
         assert!(r.detail.contains("profile"));
         let src = "SHOW SETS; AGGREGATE m.f() ON test.s";
         let script = aql::parse(src).unwrap();
-        let r = refuse(src, &script, &req(src), false).unwrap();
+        let r = refuse(src, &script, &req(src), None).unwrap();
         assert_eq!(r.code, "unsupported_statement");
         assert_eq!(r.spans[0].span.start, 11);
     }

@@ -1,14 +1,15 @@
 //! Info console: run an info command on one or all nodes. Only read-only commands are
 //! allowed unless the manager runs with `--allow-info-writes` (writes are then logged).
 
-use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::auth::guard::WriteAccess;
 use crate::error::{ApiError, ApiJson, ApiPath as Path, ApiResult, Problem};
 use crate::info::{self, NodeReply};
 use crate::state::AppState;
@@ -128,6 +129,7 @@ pub struct InfoResponse {
               (status = 403, description = "write command while writes are disabled", body = Problem, content_type = "application/problem+json")))]
 async fn run_info(
     State(state): State<AppState>,
+    Extension(access): Extension<WriteAccess>,
     Path(id): Path<i64>,
     ApiJson(req): ApiJson<InfoRequest>,
 ) -> ApiResult<Json<InfoResponse>> {
@@ -139,6 +141,13 @@ async fn run_info(
         )
     })?;
     let read_only = is_read_only(&command);
+    if !read_only && let Some(why) = &access.refused {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "read_only",
+            format!("`{command}` may change the cluster and {why}; run read-only commands only"),
+        ));
+    }
     if !read_only {
         if !state.config.allow_info_writes {
             return Err(ApiError::new(

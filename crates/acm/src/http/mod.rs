@@ -4,12 +4,15 @@
 pub mod address;
 pub mod admin;
 pub mod aql;
+pub mod audit;
+pub mod auth;
 pub mod cluster;
 pub mod export;
 pub mod indexes;
 pub mod info_console;
 pub mod k8s;
 pub mod metrics;
+pub mod oidc;
 pub mod profiles;
 pub mod query;
 pub mod records;
@@ -25,6 +28,9 @@ use crate::state::AppState;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(settings::router())
+        .merge(auth::router())
+        .merge(oidc::router())
+        .merge(audit::router())
         .merge(profiles::router())
         .merge(cluster::router())
         .merge(records::router())

@@ -2,14 +2,15 @@
 
 use std::time::Instant;
 
-use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::auth::Principal;
 use crate::clients::{Conn, ConnectSpec, connect};
 use crate::error::{ApiError, ApiJson, ApiPath as Path, ApiQuery, ApiResult, Problem};
 use crate::profiles::{Profile, ProfileBundle, ProfileInput};
@@ -165,10 +166,12 @@ async fn delete_profile(
               (status = 409, description = "cluster name mismatch", body = Problem, content_type = "application/problem+json"),
               (status = 502, description = "unreachable", body = Problem, content_type = "application/problem+json")))]
 async fn test_connection(
+    State(state): State<AppState>,
     ApiJson(input): ApiJson<ProfileInput>,
 ) -> ApiResult<Json<ConnectionStatus>> {
     let started = Instant::now();
     let spec = ConnectSpec::from_input(&input)?;
+    state.clients.targets.check(&spec.hosts).await?;
     let client = connect(&spec).await?;
     let conn = Conn::new(client, 0, input.name.clone(), input.timeout_ms);
     let status = summarize(&conn, started).await;
@@ -201,13 +204,19 @@ pub struct ExportParams {
     pub include_passwords: bool,
 }
 
-/// Export all profiles (except the demo profile) as JSON.
+/// Export all profiles (except the demo profile) as JSON. With `includePasswords=true` the
+/// caller must be admin and have confirmed their password in this session within 5 minutes
+/// (`POST /api/v1/auth/reauth`).
 #[utoipa::path(get, path = "/profiles/export", tag = "profiles", params(ExportParams),
     responses((status = 200, body = ProfileBundle)))]
 async fn export_profiles(
     State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
     ApiQuery(q): ApiQuery<ExportParams>,
 ) -> ApiResult<Json<ProfileBundle>> {
+    if q.include_passwords {
+        crate::http::auth::may_export_secrets(&p)?;
+    }
     Ok(Json(ProfileBundle {
         version: 1,
         profiles: state.store.export(q.include_passwords).await?,

@@ -2,6 +2,8 @@
 //! with `AEROSPIKE_HOSTS`) cluster with a profile pointing at it.
 #![allow(dead_code)]
 
+pub mod auth;
+
 use std::sync::Arc;
 
 use acm::{AppState, Config};

@@ -5,6 +5,7 @@ import { Link } from "react-router";
 import { endpoints, keys } from "../../api/endpoints";
 import { describeError } from "../../api/errors";
 import type { Profile, ProfileBundle } from "../../api/types";
+import { useCan } from "../../app/session";
 import { useProfiles } from "../../app/useProfile";
 import { Icon } from "../../components/icons";
 import { Badge, ConfirmDialog, EmptyState, ErrorState, IconButton, Loading, PageHeader, Spinner } from "../../components/ui";
@@ -28,6 +29,9 @@ function Health({ id }: { id: number }) {
 
 function ProfileCard({ p, onEdit, onDelete }: { p: Profile; onEdit: () => void; onDelete: () => void }) {
   const qc = useQueryClient();
+  // Profiles are admin business; the API refuses others regardless.
+  const admin = useCan("admin");
+  const readOnly = p.labels["read-only"]?.toLowerCase() === "true";
   return (
     <li className="panel flex overflow-hidden" data-testid="profile-card">
       <div className="keep-colors w-1.5 shrink-0" style={{ background: p.color }} aria-hidden="true" />
@@ -44,14 +48,25 @@ function ProfileCard({ p, onEdit, onDelete }: { p: Profile; onEdit: () => void; 
           </div>
           <div className="flex shrink-0 gap-1">
             <IconButton icon="refresh" label={`Test connection ${p.name}`} onClick={() => void qc.refetchQueries({ queryKey: keys.status(p.id) })} />
-            <IconButton icon="edit" label={`Edit ${p.name}`} onClick={onEdit} />
-            <IconButton icon="trash" label={`Delete ${p.name}`} onClick={onDelete} className="btn-danger" />
+            <IconButton icon="edit" label={admin ? `Edit ${p.name}` : `Edit ${p.name} (needs the admin role)`} onClick={onEdit} disabled={!admin} />
+            <IconButton
+              icon="trash"
+              label={admin ? `Delete ${p.name}` : `Delete ${p.name} (needs the admin role)`}
+              onClick={onDelete}
+              className="btn-danger"
+              disabled={!admin}
+            />
           </div>
         </div>
         {p.description ? <p className="muted text-sm">{p.description}</p> : null}
         <div className="flex flex-wrap items-center gap-1.5">
           <Health id={p.id} />
           {p.demo ? <Badge tone="warn">demo</Badge> : null}
+          {readOnly ? (
+            <span data-testid="read-only-badge">
+              <Badge tone="ok">read-only</Badge>
+            </span>
+          ) : null}
           {Object.entries(p.labels).map(([k, v]) => (
             <Badge key={k}>
               {k}={v}
