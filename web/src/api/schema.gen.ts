@@ -4475,6 +4475,12 @@ export interface components {
             pods: string[];
             /** @description `acko.io/pod-spec-hash`. */
             podSpecHash?: string | null;
+            /**
+             * Format: int32
+             * @description Rack id of the pods (hashes legitimately differ between racks: rack affinity, rack
+             *     overrides; only two groups within one rack are drift).
+             */
+            rack?: number | null;
         };
         /** @description Health report. */
         Health: {
