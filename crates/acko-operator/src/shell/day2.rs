@@ -30,13 +30,14 @@ fn has_annotation(cluster: &AerospikeCluster, key: &str) -> bool {
 
 /// Removes an annotation the operator handled. `guard`: with the cluster's resourceVersion, so
 /// a newer request made meanwhile is not lost (the 409 retries the reconcile); unguarded after
-/// the status write, which changed the resourceVersion.
+/// the status write, which changed the resourceVersion. Returns the cluster's new
+/// resourceVersion (a status write later in the same reconcile must carry it).
 async fn remove_annotation(
     ctx: &Context,
     cluster: &AerospikeCluster,
     key: &str,
     guard: bool,
-) -> Result<(), Error> {
+) -> Result<Option<String>, Error> {
     let api: Api<AerospikeCluster> = Api::namespaced(
         ctx.client.clone(),
         cluster.namespace().as_deref().unwrap_or("default"),
@@ -46,24 +47,34 @@ async fn remove_annotation(
     if guard {
         patch["metadata"]["resourceVersion"] = json!(cluster.resource_version());
     }
-    api.patch(
-        &cluster.name_any(),
-        &PatchParams::default(),
-        &Patch::Merge(&patch),
-    )
-    .await
-    .map_err(|e| Error::kube(format!("removing annotation {key}"), e))?;
-    Ok(())
+    let updated = api
+        .patch(
+            &cluster.name_any(),
+            &PatchParams::default(),
+            &Patch::Merge(&patch),
+        )
+        .await
+        .map_err(|e| Error::kube(format!("removing annotation {key}"), e))?;
+    Ok(updated.metadata.resource_version)
+}
+
+/// What the breaker gate decided when the reconcile goes on.
+pub struct Proceed {
+    /// The reset annotation was handled and removed.
+    pub reset: bool,
+    /// The cluster's resourceVersion after removing the annotation (the status write of this
+    /// reconcile must carry it, or it would be refused as stale and the reset lost).
+    pub resource_version: Option<String>,
 }
 
 /// The breaker gate: `Ok(Err(action))` when the breaker is open (nothing else to do),
-/// `Ok(Ok(reset))` to reconcile (`reset`: the annotation was handled and removed).
+/// `Ok(Ok(proceed))` to reconcile.
 pub async fn gate(
     ctx: &Context,
     cluster: &AerospikeCluster,
     reference: &ObjectReference,
     now: i64,
-) -> Result<Result<bool, Action>, Error> {
+) -> Result<Result<Proceed, Action>, Error> {
     let reset_requested = has_annotation(cluster, ANNOTATION_RESET_CIRCUIT_BREAKER);
     match breaker::gate(
         cluster.status.as_ref(),
@@ -76,8 +87,10 @@ pub async fn gate(
             Ok(Err(Action::requeue(std::time::Duration::from_secs(secs))))
         }
         breaker::Gate::Proceed { reset } => {
+            let mut resource_version = cluster.metadata.resource_version.clone();
             if reset {
-                remove_annotation(ctx, cluster, ANNOTATION_RESET_CIRCUIT_BREAKER, true).await?;
+                resource_version =
+                    remove_annotation(ctx, cluster, ANNOTATION_RESET_CIRCUIT_BREAKER, true).await?;
                 let count = cluster
                     .status
                     .as_ref()
@@ -96,7 +109,10 @@ pub async fn gate(
                 )
                 .await;
             }
-            Ok(Ok(reset))
+            Ok(Ok(Proceed {
+                reset,
+                resource_version,
+            }))
         }
     }
 }

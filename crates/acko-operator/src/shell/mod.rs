@@ -197,13 +197,13 @@ pub async fn reconcile(cluster: Arc<AerospikeCluster>, ctx: Arc<Context>) -> Res
 async fn reconcile_inner(cluster: &AerospikeCluster, ctx: &Context) -> Result<Action, Error> {
     let now = jiff::Timestamp::now().as_second();
     let reference = cluster.object_ref(&());
-    let reset = if cluster.meta().deletion_timestamp.is_none() {
+    let (reset, resource_version) = if cluster.meta().deletion_timestamp.is_none() {
         match day2::gate(ctx, cluster, &reference, now).await? {
-            Ok(reset) => reset,
+            Ok(p) => (p.reset, p.resource_version),
             Err(open) => return Ok(open),
         }
     } else {
-        false
+        (false, cluster.metadata.resource_version.clone())
     };
     let (templates, resolution) = day2::resolve_template(ctx, cluster, now).await;
     let desired = desired(cluster, &templates, &ctx.render_options);
@@ -277,7 +277,7 @@ async fn reconcile_inner(cluster: &AerospikeCluster, ctx: &Context) -> Result<Ac
         // resourceVersion: if the cached object was stale, the write is refused (409) and the
         // next reconcile, on fresh data, writes instead.
         let mut patch = status_patch(&status, observed.status.as_ref());
-        if let Some(rv) = cluster.metadata.resource_version.as_deref() {
+        if let Some(rv) = resource_version.as_deref() {
             patch["metadata"] = serde_json::json!({ "resourceVersion": rv });
         }
         match api
