@@ -28,9 +28,6 @@ mkdirSync(SHOTS, { recursive: true });
 
 /** Steps that cannot pass yet, with the reason (see the header). */
 const BLOCKED = {
-  "warm-restart two selected pods and watch the progress":
-    "the operator in this branch ignores spec.operations: on-demand WarmRestart/PodRestart (status.operationStatus) is engineer day2's " +
-    "operator work, not merged here, so no operation progress ever appears",
   "reset an opened circuit breaker":
     "nothing in --demo can make reconciles fail: kube-sim's API faults are only reachable in-process (SimHandle), and the demo " +
     "operator uses the default breaker threshold (10 failures, backing off up to minutes), so the breaker cannot be opened from a test",
