@@ -212,6 +212,163 @@ async fn missing_optional_crd_is_a_condition_and_a_warning_event() {
     );
 }
 
+/// A prometheus-operator CRD as the monitoring stack installs it (schema kept open).
+fn monitoring_crd(plural: &str, kind: &str) -> serde_json::Value {
+    json!({
+        "apiVersion": "apiextensions.k8s.io/v1",
+        "kind": "CustomResourceDefinition",
+        "metadata": {"name": format!("{plural}.monitoring.coreos.com")},
+        "spec": {
+            "group": "monitoring.coreos.com",
+            "scope": "Namespaced",
+            "names": {"plural": plural, "singular": kind.to_lowercase(), "kind": kind},
+            "versions": [{
+                "name": "v1", "served": true, "storage": true,
+                "schema": {"openAPIV3Schema": {"type": "object", "x-kubernetes-preserve-unknown-fields": true}}
+            }]
+        }
+    })
+}
+
+fn alert_names(rule: &kube::api::DynamicObject) -> Vec<String> {
+    let mut out = Vec::new();
+    for group in rule.data["spec"]["groups"].as_array().into_iter().flatten() {
+        for r in group["rules"].as_array().into_iter().flatten() {
+            if let Some(a) = r["alert"].as_str() {
+                out.push(a.to_owned());
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn with_the_monitoring_crds_the_service_monitor_and_built_in_alerts_are_applied() {
+    use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
+    use kube::api::{ApiResource, DynamicObject, GroupVersionKind};
+    let mut h = start().await;
+    let crds: Api<CustomResourceDefinition> = Api::all(h.client.clone());
+    for (plural, kind) in [
+        ("servicemonitors", "ServiceMonitor"),
+        ("prometheusrules", "PrometheusRule"),
+    ] {
+        let crd: CustomResourceDefinition =
+            serde_json::from_value(monitoring_crd(plural, kind)).unwrap();
+        crds.create(&PostParams::default(), &crd)
+            .await
+            .expect("CRD created");
+    }
+    rediscover_operator(&mut h).await;
+    h.create(&cluster_yaml(
+        "demo",
+        "  monitoring:\n    enabled: true\n    serviceMonitor: {enabled: true}\n    prometheusRule: {enabled: true}\n",
+    ))
+    .await;
+    settle(&h, "demo").await;
+    let c = h.get("demo").await;
+    assert_ne!(
+        condition(&c, "OptionalResourcesAvailable").map(|(s, _, _)| s),
+        Some("False".to_owned()),
+        "the CRDs are installed"
+    );
+    let gvk = |kind: &str| GroupVersionKind::gvk("monitoring.coreos.com", "v1", kind);
+    let monitors: Api<DynamicObject> = Api::namespaced_with(
+        h.client.clone(),
+        "default",
+        &ApiResource::from_gvk(&gvk("ServiceMonitor")),
+    );
+    let rules: Api<DynamicObject> = Api::namespaced_with(
+        h.client.clone(),
+        "default",
+        &ApiResource::from_gvk(&gvk("PrometheusRule")),
+    );
+    let monitor = monitors
+        .get("demo-monitor")
+        .await
+        .expect("ServiceMonitor applied");
+    assert_eq!(monitor.owner_references()[0].name, "demo");
+    let rule = rules
+        .get("demo-alerts")
+        .await
+        .expect("PrometheusRule applied");
+    let names = alert_names(&rule);
+    for alert in ["NodeDown", "StopWrites", "HighDiskUsage", "HighMemoryUsage"] {
+        assert!(
+            names.iter().any(|n| n.contains(alert)),
+            "{alert} missing from {names:?}"
+        );
+    }
+    // The exporter sidecar and its Service.
+    let sts: Api<StatefulSet> = Api::namespaced(h.client.clone(), "default");
+    let sts = sts.get("demo-0").await.expect("StatefulSet");
+    let containers = &sts.spec.unwrap().template.spec.unwrap().containers;
+    assert!(
+        containers.len() >= 2,
+        "exporter sidecar: {:?}",
+        containers.iter().map(|c| &c.name).collect::<Vec<_>>()
+    );
+    let services: Api<Service> = Api::namespaced(h.client.clone(), "default");
+    services.get("demo-metrics").await.expect("metrics Service");
+}
+
+/// customRules replace the built-in alerts entirely — on the API server too.
+#[tokio::test]
+#[ignore = "kube-sim bug found here: a server-side apply keeps a rule group the field manager stopped applying (a real API server drops it); acko-render replaces the groups (acko-render and plan::monitoring tests)"]
+async fn custom_rules_replace_the_built_in_alerts_on_the_api_server() {
+    use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
+    use kube::api::{ApiResource, DynamicObject, GroupVersionKind};
+    let mut h = start().await;
+    let crds: Api<CustomResourceDefinition> = Api::all(h.client.clone());
+    for (plural, kind) in [
+        ("servicemonitors", "ServiceMonitor"),
+        ("prometheusrules", "PrometheusRule"),
+    ] {
+        let crd: CustomResourceDefinition =
+            serde_json::from_value(monitoring_crd(plural, kind)).unwrap();
+        crds.create(&PostParams::default(), &crd)
+            .await
+            .expect("CRD created");
+    }
+    rediscover_operator(&mut h).await;
+    h.create(&cluster_yaml(
+        "demo",
+        "  monitoring:\n    enabled: true\n    prometheusRule: {enabled: true}\n",
+    ))
+    .await;
+    settle(&h, "demo").await;
+    let rules: Api<DynamicObject> = Api::namespaced_with(
+        h.client.clone(),
+        "default",
+        &ApiResource::from_gvk(&GroupVersionKind::gvk(
+            "monitoring.coreos.com",
+            "v1",
+            "PrometheusRule",
+        )),
+    );
+    h.clusters()
+        .patch(
+            "demo",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"spec": {"monitoring": {"prometheusRule": {"customRules": [
+                {"name": "mine", "rules": [{"alert": "MyAlert", "expr": "aerospike_node_up == 0"}]}
+            ]}}}})),
+        )
+        .await
+        .expect("patched");
+    settle(&h, "demo").await;
+    let rule = rules.get("demo-alerts").await.expect("PrometheusRule");
+    assert_eq!(
+        alert_names(&rule),
+        ["MyAlert"],
+        "{:?} {:?}",
+        rule.metadata.managed_fields.as_ref().map(|m| m
+            .iter()
+            .map(|f| (f.manager.clone(), f.operation.clone()))
+            .collect::<Vec<_>>()),
+        h.write_log()
+    );
+}
+
 async fn claim(h: &Harness, name: &str) {
     let api: Api<PersistentVolumeClaim> = Api::namespaced(h.client.clone(), "default");
     let pvc: PersistentVolumeClaim = serde_json::from_value(json!({

@@ -76,6 +76,16 @@ pub fn restart_operator(h: &mut Harness, agent: Arc<dyn acko_operator::shell::ag
     h.ctx = Arc::new(ctx);
 }
 
+/// A fresh operator context that discovers the optional kinds again (as an operator started
+/// after their CRDs were installed), with the real pod agent.
+pub async fn rediscover_operator(h: &mut Harness) {
+    let available = shell::kinds::discover_optional(&h.client).await;
+    let agent = Arc::new(KubeAgent::new(h.client.clone(), Duration::from_millis(500)));
+    let mut ctx = Context::new(h.client.clone(), agent, available, Default::default());
+    ctx.wait_interval = Duration::from_millis(200);
+    h.ctx = Arc::new(ctx);
+}
+
 /// [`start_model`] with `nodes` Kubernetes nodes.
 pub async fn start_model_nodes(nodes: usize) -> (Harness, Arc<model::ModelAgent>) {
     let (h, m) = start_inner(true, nodes).await;

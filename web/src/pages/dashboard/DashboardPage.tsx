@@ -181,7 +181,7 @@ export default function DashboardPage() {
       ) : nsQ.data && nsQ.data.length === 0 ? (
         <EmptyState title="No namespaces">The cluster reports no namespace: check its configuration.</EmptyState>
       ) : (
-        <div className="panel overflow-x-auto">
+        <div className="panel relative overflow-x-auto">
           <table className="table">
             <thead>
               <tr>

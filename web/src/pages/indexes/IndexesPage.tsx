@@ -205,7 +205,7 @@ export default function IndexesPage() {
           An index lets queries select records by a bin value instead of scanning.
         </EmptyState>
       ) : (
-        <div className="panel overflow-x-auto">
+        <div className="panel relative overflow-x-auto">
           <table className="table" data-testid="indexes-table">
             <thead>
               <tr>

@@ -55,7 +55,7 @@ export default function K8sClustersPage() {
 
 export function ClusterTable({ items, now = Date.now() }: { items: ClusterSummary[]; now?: number }) {
   return (
-    <div className="panel overflow-x-auto">
+    <div className="panel relative overflow-x-auto">
       <table className="w-full text-sm" data-testid="k8s-cluster-table">
         <caption className="sr-only">AerospikeCluster resources</caption>
         <thead>

@@ -46,7 +46,7 @@ export default function K8sTemplatesPage() {
       {list.isError ? <ErrorState error={list.error} onRetry={() => list.refetch()} /> : null}
       {list.data && list.data.items.length === 0 ? <EmptyState title="No templates">Create an AerospikeClusterTemplate and it shows up here.</EmptyState> : null}
       {list.data && list.data.items.length > 0 ? (
-        <div className="panel overflow-x-auto">
+        <div className="panel relative overflow-x-auto">
           <table className="w-full text-sm" data-testid="k8s-template-table">
             <caption className="sr-only">AerospikeClusterTemplate resources</caption>
             <thead>

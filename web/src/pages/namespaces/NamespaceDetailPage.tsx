@@ -61,7 +61,7 @@ export default function NamespaceDetailPage() {
           Sets appear when a record is written with a set name.
         </EmptyState>
       ) : (
-        <div className="panel overflow-x-auto">
+        <div className="panel relative overflow-x-auto">
           <table className="table" data-testid="sets-table">
             <thead>
               <tr>

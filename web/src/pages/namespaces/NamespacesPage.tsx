@@ -19,7 +19,7 @@ export default function NamespacesPage() {
       ) : !q.data?.length ? (
         <EmptyState title="No namespaces">The cluster reports no namespace: add one to the server configuration.</EmptyState>
       ) : (
-        <div className="panel overflow-x-auto">
+        <div className="panel relative overflow-x-auto">
           <table className="table" data-testid="namespaces-table">
             <thead>
               <tr>

@@ -227,7 +227,7 @@ export default function UdfsPage() {
           UDFs are Lua functions that run next to the data.
         </EmptyState>
       ) : (
-        <div className="panel overflow-x-auto">
+        <div className="panel relative overflow-x-auto">
           <table className="table" data-testid="udfs-table">
             <thead>
               <tr>

@@ -149,7 +149,7 @@ export default function UsersPage() {
             {!users.data?.length ? (
               <EmptyState title="No users">The cluster has no user defined.</EmptyState>
             ) : (
-              <div className="panel overflow-x-auto">
+              <div className="panel relative overflow-x-auto">
                 <table className="table">
                   <thead><tr><th>User</th><th>Roles</th><th className="num">Connections</th><th><span className="sr-only">Actions</span></th></tr></thead>
                   <tbody>
@@ -171,7 +171,7 @@ export default function UsersPage() {
             {roles.isLoading ? <Loading what="Loading roles" /> : roles.isError ? <ErrorState error={roles.error} onRetry={() => roles.refetch()} /> : !roles.data?.length ? (
               <EmptyState title="No roles">The cluster has no role defined.</EmptyState>
             ) : (
-              <div className="panel overflow-x-auto">
+              <div className="panel relative overflow-x-auto">
                 <table className="table">
                   <thead><tr><th>Role</th><th>Privileges</th><th>Allowlist</th><th><span className="sr-only">Actions</span></th></tr></thead>
                   <tbody>
