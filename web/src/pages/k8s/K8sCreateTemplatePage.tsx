@@ -146,7 +146,7 @@ export default function K8sCreateTemplatePage() {
             {classes.data?.items.map((c) => <option key={c.name} value={c.name} />)}
           </datalist>
           {TEMPLATE_SECTIONS.map((s) => (
-            <fieldset key={s.title} className="panel grid min-w-0 grid-cols-1 gap-3 p-4 sm:grid-cols-2">
+            <fieldset key={s.title} className="panel grid min-w-0 grid-cols-1 gap-3 p-4 [overflow-wrap:anywhere] sm:grid-cols-2">
               <legend className="px-1 font-semibold">{s.title}</legend>
               {s.fields.map((f) => (
                 <div key={f} className={controls[f] && (f.endsWith("Required") || f === "monitoringEnabled" || f === "deleteLocalStorageOnRestart") ? "min-w-0 sm:col-span-2" : "min-w-0"}>
