@@ -12,7 +12,7 @@ const context = await browser.newContext({ viewport: { width: 1400, height: 900 
 const pages = [
   ["/k8s", "Kubernetes clusters", null],
   [`/k8s/clusters/${NS}/${NAME}`, `Cluster ${NS}/${NAME}`, null],
-  [`/k8s/clusters/${NS}/${NAME}`, `Cluster ${NS}/${NAME}`, async (p) => { await p.getByRole("button", { name: "Scale" }).click(); return "dialog[open]"; }],
+  [`/k8s/clusters/${NS}/${NAME}`, `Cluster ${NS}/${NAME}`, async (p) => { await p.getByRole("button", { name: "Scale", exact: true }).click(); return "dialog[open]"; }],
   [`/k8s/clusters/${NS}/${NAME}`, `Cluster ${NS}/${NAME}`, async (p) => { await p.getByRole("button", { name: "Delete" }).click(); return "dialog[open]"; }],
   [`/k8s/clusters/${NS}/${NAME}`, `Cluster ${NS}/${NAME}`, async (p) => { await p.getByRole("button", { name: "Warm restart" }).click(); return "dialog[open]"; }],
   [`/k8s/clusters/${NS}/${NAME}`, `Cluster ${NS}/${NAME}`, async (p) => { await p.getByRole("button", { name: "YAML" }).click(); await p.getByTestId("yaml-text").waitFor(); return "dialog[open]"; }],
