@@ -310,16 +310,83 @@ pub struct ApiJson<T>(pub T);
 
 impl<S, T> FromRequest<S> for ApiJson<T>
 where
-    axum::Json<T>: FromRequest<S, Rejection = JsonRejection>,
+    T: serde::de::DeserializeOwned,
     S: Send + Sync,
 {
     type Rejection = ApiError;
 
+    /// Every request body of this API is a JSON object. serde would also build a struct
+    /// from an array (`[null, null]` fills the fields in order), so anything but an object
+    /// is refused before it is deserialized.
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
+        if !is_json_content_type(req.headers()) {
+            return Err(missing_json_content_type());
+        }
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|rej| body_rejection(&rej))?;
+        if let Some(kind) = non_object_kind(&bytes) {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_body",
+                format!("the request body must be a JSON object (`{{...}}`), not {kind}"),
+            ));
+        }
+        match axum::Json::<T>::from_bytes(&bytes) {
             Ok(axum::Json(v)) => Ok(Self(v)),
             Err(rej) => Err(json_rejection(&rej)),
         }
+    }
+}
+
+/// `application/json` or any `application/*+json`, parameters ignored.
+fn is_json_content_type(headers: &axum::http::HeaderMap) -> bool {
+    let Some(value) = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let essence = value.split(';').next().unwrap_or("").trim();
+    let Some((top, sub)) = essence.split_once('/') else {
+        return false;
+    };
+    top.eq_ignore_ascii_case("application")
+        && (sub.eq_ignore_ascii_case("json") || sub.to_ascii_lowercase().ends_with("+json"))
+}
+
+/// What a body that is not a JSON object starts as (`None` for an object, or for a body
+/// that is empty or not JSON at all: the parser words those).
+fn non_object_kind(body: &[u8]) -> Option<&'static str> {
+    let first = body.iter().find(|b| !b.is_ascii_whitespace())?;
+    match first {
+        b'{' => None,
+        b'[' => Some("an array"),
+        b'"' => Some("a string"),
+        b'n' => Some("null"),
+        b't' | b'f' => Some("a boolean"),
+        b'-' | b'0'..=b'9' => Some("a number"),
+        _ => None,
+    }
+}
+
+fn missing_json_content_type() -> ApiError {
+    ApiError::new(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+        "send the body with `Content-Type: application/json`",
+    )
+}
+
+fn body_rejection(rej: &axum::extract::rejection::BytesRejection) -> ApiError {
+    if rej.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "the request body exceeds the configured size limit (--body-limit)",
+        )
+    } else {
+        ApiError::new(rej.status(), "bad_request", rej.body_text())
     }
 }
 
@@ -336,11 +403,7 @@ fn json_rejection(rej: &JsonRejection) -> ApiError {
             "malformed_json",
             format!("the request body is not valid JSON: {}", e.body_text()),
         ),
-        JsonRejection::MissingJsonContentType(_) => ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            "send the body with `Content-Type: application/json`",
-        ),
+        JsonRejection::MissingJsonContentType(_) => missing_json_content_type(),
         other => {
             let status = other.status();
             if status == StatusCode::PAYLOAD_TOO_LARGE {
@@ -408,6 +471,67 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct TwoOptions {
+        a: Option<String>,
+        b: Option<bool>,
+    }
+
+    async fn extract(content_type: Option<&str>, body: &str) -> Result<TwoOptions, ApiError> {
+        let mut req = axum::http::Request::builder().method("PUT").uri("/x");
+        if let Some(ct) = content_type {
+            req = req.header("content-type", ct);
+        }
+        let req = req.body(axum::body::Body::from(body.to_string())).unwrap();
+        ApiJson::<TwoOptions>::from_request(req, &())
+            .await
+            .map(|ApiJson(v)| v)
+    }
+
+    #[tokio::test]
+    async fn bodies_that_are_not_objects_are_refused_even_when_serde_would_take_them() {
+        // serde builds this struct from `[null, null]`; the API must not.
+        for (body, kind) in [
+            ("[null, null]", "an array"),
+            (" null", "null"),
+            ("1", "a number"),
+            ("\"x\"", "a string"),
+            ("true", "a boolean"),
+        ] {
+            let err = extract(Some("application/json"), body).await.unwrap_err();
+            assert_eq!(err.status, StatusCode::BAD_REQUEST, "{body}");
+            assert_eq!(err.code, "invalid_body", "{body}");
+            assert!(err.detail.ends_with(kind), "{body}: {}", err.detail);
+        }
+        let ok = extract(Some("application/json; charset=utf-8"), r#" {"a":"x"}"#)
+            .await
+            .unwrap();
+        assert_eq!(ok.a.as_deref(), Some("x"));
+        assert!(
+            extract(Some("application/merge-patch+json"), "{}")
+                .await
+                .is_ok()
+        );
+    }
+
+    #[tokio::test]
+    async fn body_content_type_and_syntax_errors_keep_their_codes() {
+        let err = extract(None, "{}").await.unwrap_err();
+        assert_eq!(err.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        let err = extract(Some("text/plain"), "{}").await.unwrap_err();
+        assert_eq!(err.code, "unsupported_media_type");
+        let err = extract(Some("application/json"), "{").await.unwrap_err();
+        assert_eq!(err.code, "malformed_json");
+        let err = extract(Some("application/json"), "").await.unwrap_err();
+        assert_eq!(err.status, StatusCode::BAD_REQUEST);
+        let err = extract(Some("application/json"), r#"{"b":"no"}"#)
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, "invalid_body");
+        assert_eq!(err.fields[0].field, "b");
+    }
 
     #[test]
     fn serde_paths_are_split() {

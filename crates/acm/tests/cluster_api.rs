@@ -211,6 +211,17 @@ async fn users_and_roles_on_ce_answer_security_not_supported() {
     post(&f.app, &f.url("/roles/r/privileges"), json!({}))
         .await
         .problem(400, "validation_failed");
+    // A user's roles: a change reaches the server (CE answers), an empty one does not.
+    post(&f.app, &f.url("/users/u/roles"), json!({"grant": ["read"]}))
+        .await
+        .problem(409, "security_not_supported");
+    let p = post(&f.app, &f.url("/users/u/roles"), json!({}))
+        .await
+        .problem(400, "validation_failed");
+    assert_eq!(p["errors"][0]["field"], "grant", "{p}");
+    post(&f.app, &f.url("/users/u/roles"), json!([null, null]))
+        .await
+        .problem(400, "invalid_body");
 }
 
 #[tokio::test]

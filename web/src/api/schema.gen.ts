@@ -5418,7 +5418,7 @@ export interface components {
          * @enum {string}
          */
         Role: "viewer" | "operator" | "admin";
-        /** @description Grant or revoke roles. */
+        /** @description Grant or revoke roles (at least one role in either list). */
         RoleChange: {
             /** @description Roles to grant. */
             grant?: string[];

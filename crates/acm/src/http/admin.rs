@@ -214,9 +214,10 @@ async fn change_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Grant or revoke roles.
+/// Grant or revoke roles (at least one role in either list).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(min_properties = 1)]
 pub struct RoleChange {
     /// Roles to grant.
     #[serde(default)]
@@ -235,6 +236,12 @@ async fn set_user_roles(
     Path((id, user)): Path<(i64, String)>,
     ApiJson(req): ApiJson<RoleChange>,
 ) -> ApiResult<StatusCode> {
+    if req.grant.is_empty() && req.revoke.is_empty() {
+        return Err(ApiError::field(
+            "grant",
+            "nothing to change: list roles in `grant` and/or `revoke`",
+        ));
+    }
     let conn = state.conn(id).await?;
     let p = policy(&conn);
     if !req.grant.is_empty() {
@@ -363,6 +370,7 @@ pub fn privileges_of(list: &[PrivilegeView], field: &str) -> ApiResult<Vec<Privi
 /// Privileges to add to or remove from a role.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(min_properties = 1)]
 pub struct PrivilegeChange {
     /// Privileges to grant.
     #[serde(default)]
