@@ -77,6 +77,10 @@ pub struct AerospikeClusterStatus {
     /// unless the `acko.io/reset-circuit-breaker` annotation is set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backoff_until: Option<Time>,
+    /// Consecutive failed reconciles that open the circuit breaker, as configured on the operator
+    /// that counted them (`--breaker-threshold`); written with the failures, cleared on success.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub circuit_breaker_threshold: Option<i32>,
     /// Time of the last reconcile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_reconcile_time: Option<Time>,

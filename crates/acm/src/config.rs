@@ -94,6 +94,12 @@ pub struct Config {
     #[arg(long, env = "ACM_DEMO_K8S", default_value_t = true, action = clap::ArgAction::Set)]
     pub demo_k8s: bool,
 
+    /// With --demo: write a kubeconfig for the simulated Kubernetes to this file, so that
+    /// `kubectl` can look at it (and end-to-end tests can inject API faults through its
+    /// `/sim/v1/faults` route). Ignored without the demo Kubernetes.
+    #[arg(long, env = "ACM_DEMO_K8S_KUBECONFIG", value_name = "FILE")]
+    pub demo_k8s_kubeconfig: Option<std::path::PathBuf>,
+
     /// Log as JSON lines instead of human-readable text.
     #[arg(long, env = "ACM_LOG_JSON", default_value_t = false)]
     pub log_json: bool,

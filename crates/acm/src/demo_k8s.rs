@@ -31,6 +31,10 @@ use crate::state::AppState;
 pub const NAMESPACE: &str = "aerospike";
 /// Name of the example cluster.
 pub const CLUSTER: &str = "example";
+/// Failed reconciles that open the demo operator's circuit breaker (the operator's default is
+/// 10, with backoffs from 30 s): a fault injected through kube-sim shows the open breaker, and
+/// its reset, within seconds.
+pub const DEMO_BREAKER_THRESHOLD: i32 = 3;
 /// How long the sample-data loader waits for the example to reach phase Completed.
 const LOAD_WAIT: Duration = Duration::from_secs(300);
 
@@ -173,6 +177,15 @@ pub async fn start(state: &AppState) -> anyhow::Result<K8sDemo> {
     .await?;
     let sim = Arc::new(sim);
     state.k8s.set_client(client.clone());
+    if let Some(path) = &state.config.demo_k8s_kubeconfig {
+        std::fs::write(path, sim.kubeconfig_yaml()).map_err(|e| {
+            anyhow::anyhow!(
+                "writing the demo kubeconfig to {} (--demo-k8s-kubeconfig): {e}",
+                path.display()
+            )
+        })?;
+        tracing::info!(path = %path.display(), "kubeconfig of the demo Kubernetes written");
+    }
 
     let agent = Arc::new(SimAgent {
         real: KubeAgent::new(client.clone(), Duration::from_secs(2)),
@@ -181,6 +194,7 @@ pub async fn start(state: &AppState) -> anyhow::Result<K8sDemo> {
     let available = kinds::discover_optional(&client).await;
     let mut ctx = Context::new(client.clone(), agent, available, Default::default());
     ctx.wait_interval = Duration::from_secs(2);
+    ctx.breaker_threshold = DEMO_BREAKER_THRESHOLD;
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let operator = tokio::spawn(controller::run(Arc::new(ctx), None, async move {
         let _ = stop_rx.await;

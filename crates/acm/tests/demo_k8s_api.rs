@@ -1,6 +1,7 @@
 //! `--demo` on Kubernetes: the in-process kube-sim and acko operator, driven only through the
 //! manager's API: the example cluster reaches Completed, scales, and its auto-connect profile
-//! browses the fake nodes' data.
+//! browses the fake nodes' data; an API fault injected from outside (through the kubeconfig the
+//! demo writes) opens the operator's circuit breaker, and a reset closes it.
 #![cfg(feature = "k8s-demo")]
 
 mod common;
@@ -58,7 +59,10 @@ fn pods_running(d: &Value) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn demo_cluster_completes_scales_and_its_profile_browses_data() {
     common::init();
-    let config = acm::demo_k8s::configure(Config::for_tests());
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("demo.kubeconfig");
+    let mut config = acm::demo_k8s::configure(Config::for_tests());
+    config.demo_k8s_kubeconfig = Some(kubeconfig.clone());
     let state = common::state_with(config).await;
     let app = acm::app(state.clone());
     let (_stop_tx, stop_rx) = tokio::sync::watch::channel(false);
@@ -184,5 +188,86 @@ async fn demo_cluster_completes_scales_and_its_profile_browses_data() {
         (ok.then_some(()), p.to_string())
     })
     .await;
+
+    // The API server refuses StatefulSet patches in the namespace (injected through the
+    // simulator's fault route, found through the kubeconfig the demo wrote): scaling to 5 fails
+    // DEMO_BREAKER_THRESHOLD times in a row and the breaker opens with that threshold.
+    let text = std::fs::read_to_string(&kubeconfig).expect("the demo wrote its kubeconfig");
+    let server = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("server: "))
+        .unwrap_or_else(|| panic!("no server in {text}"))
+        .to_string();
+    let http = reqwest::Client::new();
+    let r = http
+        .post(format!("{server}/sim/v1/faults"))
+        .json(&json!({"verb": "patch", "resource": "statefulsets", "namespace": NAMESPACE, "code": 500}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap_or_default());
+    let r = post(
+        &app,
+        &format!("{}/scale", cluster_uri()),
+        json!({"size": 5}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let health = format!("{}/reconciliation-status", cluster_uri());
+    let open = eventually("the breaker open after the failed patches", async || {
+        let r = get(&app, &health).await.json();
+        (r["state"].eq("open").then(|| r.clone()), r.to_string())
+    })
+    .await;
+    assert_eq!(
+        open["threshold"],
+        acm::demo_k8s::DEMO_BREAKER_THRESHOLD,
+        "{open}"
+    );
+    assert!(
+        open["failedReconcileCount"].as_i64().unwrap() >= 3,
+        "{open}"
+    );
+    assert!(
+        open["lastReconcileError"]
+            .as_str()
+            .is_some_and(|e| e.contains("injected fault")),
+        "{open}"
+    );
+    assert!(open["nextRetryAt"].is_string(), "{open}");
+
+    // The fault is gone and the reset is requested: the operator reconciles at once (the
+    // backoff is 30 s, far longer than this wait needs), scales to 5 and the breaker closes.
+    let r = http
+        .delete(format!("{server}/sim/v1/faults"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let r = post(&app, &format!("{health}/reset"), json!({})).await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    eventually("the breaker closed and 5 ready pods", async || {
+        let r = get(&app, &health).await.json();
+        let d = detail(&app).await.json();
+        let ok = r["state"] == "closed"
+            && r["resetRequested"] == false
+            && d["status"]["phase"] == "Completed"
+            && pods_running(&d).len() == 5;
+        (ok.then_some(()), format!("{r} {}", d["status"]))
+    })
+    .await;
+    // The reset (not the end of the backoff) let it through: the operator reported it.
+    let events = get(
+        &app,
+        &format!("{}/events?category=CircuitBreaker", cluster_uri()),
+    )
+    .await
+    .json();
+    assert!(
+        events["items"]
+            .as_array()
+            .is_some_and(|e| e.iter().any(|e| e["reason"] == "CircuitBreakerReset")),
+        "{events}"
+    );
     drop(demo);
 }

@@ -1,5 +1,9 @@
-//! Scriptable faults: API errors and latency per verb/resource, plus flags read by the
-//! simulated controllers (pods that never become Ready, LoadBalancers without an address).
+//! Scriptable faults: API errors and latency per verb/resource/namespace/name, plus flags read
+//! by the simulated controllers (pods that never become Ready, LoadBalancers without an address).
+//!
+//! Tests in the same process use [`crate::SimHandle::fault`]; anything else (an end-to-end test
+//! driving a `--demo` manager, a shell script) uses the simulator's own, non-Kubernetes routes:
+//! `GET`/`POST`/`DELETE /sim/v1/faults` (see [`crate::http`]). Test and demo infrastructure only.
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -9,19 +13,98 @@ use parking_lot::Mutex;
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::ResourceType;
 
-/// One API fault rule.
-#[derive(Debug, Clone, PartialEq)]
+/// One API fault rule. Its JSON form (the `/sim/v1/faults` routes) is camelCase with the
+/// latency in milliseconds: `{"verb":"patch","resource":"statefulsets","namespace":"db",
+/// "code":500,"times":3}`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ApiFault {
     /// Verb to match (get, list, watch, create, update, patch, delete, deletecollection); None = any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verb: Option<String>,
     /// Plural resource to match (e.g. "statefulsets"); None = any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
+    /// Namespace to match (the namespace in the request path); None = any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// Object name to match (requests naming one object); None = any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// HTTP code to answer (409, 429, 500, 503...); None = only delay.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<u16>,
     /// Delay before answering.
+    #[serde(
+        default,
+        rename = "latencyMs",
+        with = "millis",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub latency: Option<Duration>,
     /// How many requests it hits (None = until cleared).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub times: Option<u32>,
+}
+
+mod millis {
+    use std::time::Duration;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => s.serialize_u64(u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
+        Ok(Option::<u64>::deserialize(d)?.map(Duration::from_millis))
+    }
+}
+
+/// What a request is, for matching fault rules.
+#[derive(Debug, Clone, Copy)]
+pub struct Target<'a> {
+    /// Verb (get, list, watch, create, update, patch, delete, deletecollection).
+    pub verb: &'a str,
+    /// Resource type.
+    pub rt: &'a ResourceType,
+    /// Namespace of the request path ("" when cluster-scoped or across namespaces).
+    pub namespace: &'a str,
+    /// Object name, when the request names one.
+    pub name: Option<&'a str>,
+}
+
+impl ApiFault {
+    fn matches(&self, t: &Target<'_>) -> bool {
+        self.verb.as_deref().is_none_or(|v| v == t.verb)
+            && self.resource.as_deref().is_none_or(|r| r == t.rt.plural)
+            && self.namespace.as_deref().is_none_or(|n| n == t.namespace)
+            && self.name.as_deref().is_none_or(|n| Some(n) == t.name)
+    }
+
+    /// Why this rule cannot be used as given (the `/sim/v1/faults` route answers 422 with it).
+    pub fn problem(&self) -> Option<String> {
+        if self.code.is_none() && self.latency.is_none() {
+            return Some("a fault needs `code` (an HTTP status) and/or `latencyMs`".into());
+        }
+        if let Some(c) = self.code
+            && !(400..=599).contains(&c)
+        {
+            return Some(format!(
+                "`code` must be an HTTP error status (400-599), not {c}"
+            ));
+        }
+        if self.times == Some(0) {
+            return Some("`times` must be at least 1 (leave it out for until cleared)".into());
+        }
+        if self.latency.is_some_and(|d| d > Duration::from_secs(60)) {
+            return Some("`latencyMs` must be at most 60000".into());
+        }
+        None
+    }
 }
 
 impl ApiFault {
@@ -31,8 +114,7 @@ impl ApiFault {
             verb: verb.map(String::from),
             resource: resource.map(String::from),
             code: Some(code),
-            latency: None,
-            times: None,
+            ..Default::default()
         }
     }
     /// A delay for matching requests.
@@ -40,9 +122,8 @@ impl ApiFault {
         ApiFault {
             verb: verb.map(String::from),
             resource: resource.map(String::from),
-            code: None,
             latency: Some(delay),
-            times: None,
+            ..Default::default()
         }
     }
     /// Limit to `n` hits.
@@ -86,14 +167,17 @@ impl Faults {
         self.api.lock().clear();
     }
 
+    /// The active API fault rules, in matching order.
+    pub fn list(&self) -> Vec<ApiFault> {
+        self.api.lock().clone()
+    }
+
     /// Apply the first matching rule to a request (delay, then maybe an error).
-    pub async fn before(&self, verb: &str, rt: &ResourceType) -> ApiResult<()> {
+    pub async fn before(&self, target: Target<'_>) -> ApiResult<()> {
+        let (verb, rt) = (target.verb, target.rt);
         let hit = {
             let mut rules = self.api.lock();
-            let pos = rules.iter().position(|f| {
-                f.verb.as_deref().is_none_or(|v| v == verb)
-                    && f.resource.as_deref().is_none_or(|r| r == rt.plural)
-            });
+            let pos = rules.iter().position(|f| f.matches(&target));
             pos.map(|p| {
                 let f = rules[p].clone();
                 if let Some(t) = rules[p].times.as_mut() {

@@ -142,3 +142,102 @@ async fn kubectl_apply_get_wait_delete() {
     let (ok, out) = kubectl(&kc, &["get", "pod", "web"]).await;
     assert!(!ok && out.contains("NotFound"), "{out}");
 }
+
+/// The simulator's fault routes (`/sim/v1/faults`) work from outside the process, and a rule
+/// scoped to a namespace and name hits only that object, only `times` times.
+#[tokio::test]
+async fn kubectl_raw_fault_routes_inject_and_clear_api_errors() {
+    if !kubectl_present() {
+        return;
+    }
+    let (_client, sim) = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let kc = dir.path().join("sim.kubeconfig");
+    std::fs::write(&kc, sim.kubeconfig_yaml()).unwrap();
+    let manifest = dir.path().join("m.yaml");
+    std::fs::write(
+        &manifest,
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n",
+    )
+    .unwrap();
+    let (ok, out) = kubectl(&kc, &["apply", "-f", manifest.to_str().unwrap()]).await;
+    assert!(ok, "{out}");
+
+    let rule = dir.path().join("fault.json");
+    std::fs::write(
+        &rule,
+        r#"{"verb":"get","resource":"configmaps","namespace":"default","name":"a","code":503,"times":2}"#,
+    )
+    .unwrap();
+    let (ok, out) = kubectl(
+        &kc,
+        &[
+            "create",
+            "--raw",
+            "/sim/v1/faults",
+            "-f",
+            rule.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert!(ok && out.contains(r#""times":2"#), "{out}");
+    let (ok, out) = kubectl(&kc, &["get", "--raw", "/sim/v1/faults"]).await;
+    assert!(ok && out.contains(r#""name":"a""#), "{out}");
+
+    let (ok, out) = kubectl(&kc, &["get", "configmap", "b", "-o", "name"]).await;
+    assert!(
+        ok && out.contains("configmap/b"),
+        "another name is untouched: {out}"
+    );
+    for _ in 0..2 {
+        let (ok, out) = kubectl(&kc, &["get", "configmap", "a", "-o", "name"]).await;
+        assert!(!ok && out.contains("kube-sim injected fault"), "{out}");
+    }
+    let (ok, out) = kubectl(&kc, &["get", "configmap", "a", "-o", "name"]).await;
+    assert!(
+        ok && out.contains("configmap/a"),
+        "spent after two hits: {out}"
+    );
+
+    std::fs::write(&rule, r#"{"verb":"get","code":500}"#).unwrap();
+    let (ok, out) = kubectl(
+        &kc,
+        &[
+            "create",
+            "--raw",
+            "/sim/v1/faults",
+            "-f",
+            rule.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert!(ok, "{out}");
+    let (ok, _) = kubectl(&kc, &["get", "configmap", "b", "-o", "name"]).await;
+    assert!(!ok, "an unscoped rule hits every get");
+    let (ok, out) = kubectl(&kc, &["delete", "--raw", "/sim/v1/faults"]).await;
+    assert!(ok, "{out}");
+    let (ok, out) = kubectl(&kc, &["get", "configmap", "b", "-o", "name"]).await;
+    assert!(ok && out.contains("configmap/b"), "cleared: {out}");
+
+    // A rule that would do nothing, or answer a success, is refused with the reason.
+    for (body, says) in [
+        (r#"{"verb":"get"}"#, "needs `code`"),
+        (r#"{"code":200}"#, "400-599"),
+        (r#"{"code":500,"times":0}"#, "at least 1"),
+        (r#"{"code":500,"colour":"red"}"#, "unknown field"),
+    ] {
+        std::fs::write(&rule, body).unwrap();
+        let (ok, out) = kubectl(
+            &kc,
+            &[
+                "create",
+                "--raw",
+                "/sim/v1/faults",
+                "-f",
+                rule.to_str().unwrap(),
+            ],
+        )
+        .await;
+        assert!(!ok && out.contains(says), "{body}: {out}");
+    }
+}

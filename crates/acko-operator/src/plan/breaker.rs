@@ -62,10 +62,14 @@ pub fn record(
     if !failed {
         status.failed_reconcile_count = None;
         status.backoff_until = None;
+        status.circuit_breaker_threshold = None;
         status.last_failure_time = previous.and_then(|p| p.last_failure_time.clone());
         return;
     }
     status.last_failure_time = Some(time(now));
+    // Readers (the manager's reconciliation card, `acko status`) learn the threshold here
+    // instead of assuming the default.
+    status.circuit_breaker_threshold = Some(threshold);
     let count = status.failed_reconcile_count.unwrap_or(1);
     let wait = breaker_backoff(count, threshold);
     if wait.is_zero() {
@@ -171,6 +175,11 @@ mod tests {
         record(&mut s, None, true, now, 3);
         assert_eq!(s.backoff_until, None, "below the threshold: no backoff");
         assert_eq!(s.last_failure_time, Some(time(now)));
+        assert_eq!(
+            s.circuit_breaker_threshold,
+            Some(3),
+            "readers learn the threshold"
+        );
         assert_ne!(s.phase, Some(ClusterPhase::BackoffActive));
 
         let mut s = st(Some(3), None);
@@ -189,7 +198,14 @@ mod tests {
         let prev = s.clone();
         let mut ok = st(None, None);
         record(&mut ok, Some(&prev), false, now + 100, 3);
-        assert_eq!((ok.failed_reconcile_count, ok.backoff_until), (None, None));
+        assert_eq!(
+            (
+                ok.failed_reconcile_count,
+                ok.backoff_until,
+                ok.circuit_breaker_threshold
+            ),
+            (None, None, None)
+        );
         assert_eq!(ok.last_failure_time, Some(time(now)), "history kept");
     }
 

@@ -29,8 +29,44 @@ pub fn router(sim: Arc<SimState>) -> Router {
             "/api/v1/namespaces/{ns}/pods/{name}/exec",
             axum::routing::any(exec::handle),
         )
+        .route(
+            "/sim/v1/faults",
+            axum::routing::get(list_faults)
+                .post(add_fault)
+                .delete(clear_faults),
+        )
         .fallback(handle)
         .with_state(sim)
+}
+
+/// `GET /sim/v1/faults`: the active API fault rules (not a Kubernetes route: the simulator's
+/// own test/demo control, reachable with `kubectl get --raw /sim/v1/faults`).
+async fn list_faults(State(sim): State<Arc<SimState>>) -> Response {
+    json_ok(
+        StatusCode::OK,
+        serde_json::json!({"faults": sim.faults.list()}),
+    )
+}
+
+/// `POST /sim/v1/faults` with one [`crate::ApiFault`] as JSON: adds it (201 with the rule).
+async fn add_fault(State(sim): State<Arc<SimState>>, body: Bytes) -> Response {
+    let fault: crate::ApiFault = match serde_json::from_slice(&body) {
+        Ok(f) => f,
+        Err(e) => {
+            return ApiError::new(422, "Invalid", format!("not a fault rule: {e}")).into_response();
+        }
+    };
+    if let Some(problem) = fault.problem() {
+        return ApiError::new(422, "Invalid", problem).into_response();
+    }
+    sim.faults.add(fault.clone());
+    json_ok(StatusCode::CREATED, serde_json::json!(fault))
+}
+
+/// `DELETE /sim/v1/faults`: removes every API fault rule.
+async fn clear_faults(State(sim): State<Arc<SimState>>) -> Response {
+    sim.faults.clear();
+    json_ok(StatusCode::OK, serde_json::json!({"faults": []}))
 }
 
 /// A parsed resource path.
@@ -227,7 +263,14 @@ async fn route(
             "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (kube-sim does not speak protobuf)",
         ));
     }
-    sim.faults.before(verb, &rt).await?;
+    sim.faults
+        .before(crate::faults::Target {
+            verb,
+            rt: &rt,
+            namespace: rp.ns.as_deref().unwrap_or(""),
+            name: rp.name.as_deref(),
+        })
+        .await?;
     let ns = rp.ns.clone().unwrap_or_default();
     let ls = LabelSelector::parse(q.get("labelSelector").map(String::as_str).unwrap_or(""))?;
     let fs = FieldSelector::parse(q.get("fieldSelector").map(String::as_str).unwrap_or(""))?;

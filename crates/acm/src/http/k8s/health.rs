@@ -376,19 +376,24 @@ pub struct ReconciliationStatus {
     pub phase: Option<String>,
 }
 
-/// Backoff after `failures` consecutive failed reconciles (the shared policy of
-/// `acko_api::contract::operator`): 0 below the threshold, then 30 s doubling, capped at 10 min.
-pub fn backoff(failures: i32) -> Duration {
-    acko_api::contract::operator::breaker_backoff(failures, BREAKER_THRESHOLD)
+/// Backoff after `failures` consecutive failed reconciles with the breaker opening at
+/// `threshold` (the shared policy of `acko_api::contract::operator`): 0 below the threshold,
+/// then 30 s doubling, capped at 10 min.
+pub fn backoff(failures: i32, threshold: i32) -> Duration {
+    acko_api::contract::operator::breaker_backoff(failures, threshold)
 }
 
-/// Reconciliation health of a cluster (pure).
+/// Reconciliation health of a cluster (pure). The threshold is the one the operator wrote with
+/// the failures (`status.circuitBreakerThreshold`, its `--breaker-threshold`), else the default.
 pub fn reconciliation(c: &AerospikeCluster) -> ReconciliationStatus {
     let status = c.status.clone().unwrap_or_default();
     let count = status.failed_reconcile_count.unwrap_or(0);
-    let open =
-        count >= BREAKER_THRESHOLD || status.phase == Some(acko_api::ClusterPhase::BackoffActive);
-    let wait = backoff(count.max(if open { BREAKER_THRESHOLD } else { 0 }));
+    let threshold = status
+        .circuit_breaker_threshold
+        .filter(|t| *t >= 1)
+        .unwrap_or(BREAKER_THRESHOLD);
+    let open = count >= threshold || status.phase == Some(acko_api::ClusterPhase::BackoffActive);
+    let wait = backoff(count.max(if open { threshold } else { 0 }), threshold);
     let last = status
         .last_reconcile_time
         .as_ref()
@@ -415,7 +420,7 @@ pub fn reconciliation(c: &AerospikeCluster) -> ReconciliationStatus {
         }
         .into(),
         failed_reconcile_count: count,
-        threshold: BREAKER_THRESHOLD,
+        threshold,
         last_reconcile_error: status.last_reconcile_error.clone(),
         last_reconcile_time: last.map(|t| t.to_string()),
         backoff_seconds: if open { wait.as_secs() } else { 0 },
@@ -609,8 +614,26 @@ mod tests {
         assert_eq!(r.next_retry_at.as_deref(), Some("2026-01-01T00:00:30Z"));
         assert!(r.reset_requested);
         assert_eq!(r.last_reconcile_error.as_deref(), Some("boom"));
-        assert_eq!(backoff(11), Duration::from_secs(60));
-        assert_eq!(backoff(40), Duration::from_secs(600));
+        assert_eq!(
+            r.threshold, BREAKER_THRESHOLD,
+            "no threshold in status: the default"
+        );
+        assert_eq!(backoff(11, 10), Duration::from_secs(60));
+        assert_eq!(backoff(40, 10), Duration::from_secs(600));
+    }
+
+    #[test]
+    fn the_operators_own_threshold_from_status_decides_open() {
+        let c = cluster(json!({
+            "apiVersion": "acko.io/v1alpha1", "kind": "AerospikeCluster",
+            "metadata": {"name": "a", "namespace": "d"},
+            "spec": {"size": 3},
+            "status": {"failedReconcileCount": 4, "circuitBreakerThreshold": 3, "phase": "Error",
+                       "lastReconcileTime": "2026-01-01T00:00:00Z"}
+        }));
+        let r = reconciliation(&c);
+        assert_eq!((r.state.as_str(), r.threshold), ("open", 3));
+        assert_eq!(r.backoff_seconds, 60, "one failure past 3: doubled once");
     }
 
     #[test]
