@@ -3350,6 +3350,12 @@ export interface components {
              */
             backoffUntil?: string;
             /**
+             * Format: int32
+             * @description Consecutive failed reconciles that open the circuit breaker, as configured on the operator
+             *     that counted them (`--breaker-threshold`); written with the failures, cleared on success.
+             */
+            circuitBreakerThreshold?: number;
+            /**
              * @description Standard conditions (Available, Ready, ConfigApplied, MigrationComplete,
              *     ReconciliationPaused, ReconcileHealthy, ...).
              */
