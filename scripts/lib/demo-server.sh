@@ -1,7 +1,8 @@
 # Sourced by scripts that test against the manager in --demo mode (web e2e, schemathesis).
 # start_demo_server BIN [EXTRA_ARGS...] starts BIN --demo on a free loopback port with an
 # in-memory database, removes it on exit, and waits until /api/health answers. It sets
-# `port`, `base`, `log` and `server` for the caller.
+# `port`, `base`, `log`, `server` and `demo_kubeconfig` (the simulated Kubernetes' kubeconfig,
+# written when the demo runs it) for the caller.
 
 start_demo_server() {
   local bin="$1"
@@ -10,8 +11,9 @@ start_demo_server() {
   base="http://127.0.0.1:$port"
   demo_workdir="$(mktemp -d)"
   log="$demo_workdir/server.log"
+  demo_kubeconfig="$demo_workdir/kube-sim.kubeconfig"
   "$bin" --demo "$@" --listen "127.0.0.1:$port" --db :memory: \
-    --key-file "$demo_workdir/acm.key" >"$log" 2>&1 &
+    --key-file "$demo_workdir/acm.key" --demo-k8s-kubeconfig "$demo_kubeconfig" >"$log" 2>&1 &
   server=$!
   trap stop_demo_server EXIT
 

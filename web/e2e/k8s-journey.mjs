@@ -4,11 +4,13 @@
 // create a cluster through all 9 wizard steps and see it reach Completed, scale it, warm-restart
 // two selected pods and watch the progress, see drift while a change waits to roll, reset an
 // opened circuit breaker, delete it. Screenshots of the main pages in light and dark go to
-// e2e-artifacts/k8s/. Usage: node e2e/k8s-journey.mjs --base-url URL
+// e2e-artifacts/k8s/. Usage: node e2e/k8s-journey.mjs --base-url URL --sim-kubeconfig FILE
+// (FILE: the kubeconfig the demo wrote with --demo-k8s-kubeconfig; the breaker step injects API
+// faults through the simulator's /sim/v1/faults route found there).
 //
 // Steps listed in BLOCKED still run, and are expected to fail for the reason given; one that
 // passes fails the run (remove it from BLOCKED), so the list can never hide a working step.
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
@@ -22,16 +24,13 @@ const SHOTS = arg("--screenshots", join(dirname(fileURLToPath(import.meta.url)),
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 // The operator reconciles on the simulator in seconds; rolling and scaling take a few rounds.
 const SETTLE_MS = Number(arg("--settle-ms", "240000"));
+const SIM_KUBECONFIG = arg("--sim-kubeconfig", process.env.ACM_DEMO_K8S_KUBECONFIG);
 const NS = "aerospike";
 const NAME = "journey";
 mkdirSync(SHOTS, { recursive: true });
 
 /** Steps that cannot pass yet, with the reason (see the header). */
-const BLOCKED = {
-  "reset an opened circuit breaker":
-    "nothing in --demo can make reconciles fail: kube-sim's API faults are only reachable in-process (SimHandle), and the demo " +
-    "operator uses the default breaker threshold (10 failures, backing off up to minutes), so the breaker cannot be opened from a test",
-};
+const BLOCKED = {};
 
 const results = [];
 async function step(name, fn) {
@@ -207,11 +206,40 @@ await step("edit while paused: the drift card shows the pending change, then it 
 });
 
 await step("reset an opened circuit breaker", async () => {
-  const card = page.getByTestId("reconciliation-card");
-  await card.getByText("open", { exact: true }).waitFor({ timeout: 10_000 });
-  await card.getByRole("button", { name: "Reset circuit breaker" }).click();
-  await page.getByTestId("k8s-notice").filter({ hasText: "Circuit breaker reset requested." }).waitFor();
-  await card.getByText("closed", { exact: true }).waitFor({ timeout: SETTLE_MS });
+  assert(SIM_KUBECONFIG, "--sim-kubeconfig FILE is required (the demo writes it with --demo-k8s-kubeconfig)");
+  const server = /^\s*server:\s*(\S+)\s*$/m.exec(readFileSync(SIM_KUBECONFIG, "utf8"))?.[1];
+  assert(server, `no server in ${SIM_KUBECONFIG}`);
+  const faults = (init) =>
+    fetch(`${server}/sim/v1/faults`, init).then(async (r) => {
+      assert(r.ok, `${init?.method ?? "GET"} /sim/v1/faults → ${r.status}: ${await r.text()}`);
+    });
+  // The API server refuses StatefulSet patches in the namespace, so scaling up fails on every
+  // attempt; the demo operator opens its breaker after 3 failures (DEMO_BREAKER_THRESHOLD).
+  await faults({
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ verb: "patch", resource: "statefulsets", namespace: NS, code: 500 }),
+  });
+  try {
+    await page.goto(detailUrl);
+    const size = (await cluster()).spec.size;
+    await page.getByRole("button", { name: "Scale", exact: true }).click();
+    await page.getByRole("dialog").getByLabel("Pods (1–8)").fill(String(size + 1));
+    await page.getByRole("dialog").getByRole("button", { name: "Scale" }).click();
+    const card = page.getByTestId("reconciliation-card");
+    await card.getByText("open", { exact: true }).waitFor({ timeout: SETTLE_MS });
+    await card.getByText("3/3 failures").or(card.getByText(/^[4-9]\/3 failures$/)).first().waitFor();
+    await card.getByText(/injected fault/).first().waitFor();
+    await page.screenshot({ path: join(SHOTS, "detail-breaker-open.png"), fullPage: true });
+    await faults({ method: "DELETE" });
+    await card.getByRole("button", { name: "Reset circuit breaker" }).click();
+    await page.getByTestId("k8s-notice").filter({ hasText: "Circuit breaker reset requested." }).waitFor();
+    await card.getByText("closed", { exact: true }).waitFor({ timeout: SETTLE_MS });
+    await waitPhase("Completed");
+    await page.getByLabel("Summary").getByText(`${size + 1}/${size + 1}`).waitFor({ timeout: SETTLE_MS });
+  } finally {
+    await faults({ method: "DELETE" }).catch(() => {});
+  }
 });
 
 await step("screenshots of the main pages, light and dark", async () => {

@@ -74,7 +74,7 @@ node e2e/run.mjs --base-url "http://127.0.0.1:$port" || {
 }
 
 echo "== Kubernetes pages: axe gate with data, and the journey (kube-sim + operator of --demo)"
-k8s_e2e=("e2e/k8s-a11y.mjs http://127.0.0.1:$port aerospike/example" "e2e/k8s-journey.mjs --base-url http://127.0.0.1:$port")
+k8s_e2e=("e2e/k8s-a11y.mjs http://127.0.0.1:$port aerospike/example" "e2e/k8s-journey.mjs --base-url http://127.0.0.1:$port --sim-kubeconfig $demo_kubeconfig")
 if ! curl -fsS "http://127.0.0.1:$port/api/v1/settings" | grep -q '"k8sManagementEnabled":true'; then
   if [ "${CI:-}" = "true" ] || [ "${CI:-}" = "1" ]; then
     echo "FAILED: --demo runs without its simulated Kubernetes (CI=true: the Kubernetes e2e must run)." >&2

@@ -43,7 +43,7 @@ pub const FIELD_MANAGER: &str = "acko";
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A Kubernetes API call failed.
-    #[error("{what}: {source}")]
+    #[error("{what}: {}", describe_kube_error(source))]
     Kube {
         /// What was being done.
         what: String,
@@ -57,6 +57,23 @@ pub enum Error {
         /// Description.
         what: String,
     },
+}
+
+/// A Kubernetes error in one line for status, events and logs: an API refusal as
+/// `<code> <reason>: <message>` (kube's own Display appends the whole Status in Debug form,
+/// which ends up truncated in `lastReconcileError`).
+pub fn describe_kube_error(e: &kube::Error) -> String {
+    match e {
+        kube::Error::Api(s) => {
+            let reason = if s.reason.is_empty() {
+                String::new()
+            } else {
+                format!(" {}", s.reason)
+            };
+            format!("{}{reason}: {}", s.code, s.message)
+        }
+        other => other.to_string(),
+    }
 }
 
 impl Error {
@@ -400,6 +417,23 @@ pub fn error_policy(cluster: Arc<AerospikeCluster>, error: &Error, ctx: Arc<Cont
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn api_refusals_read_as_one_line_without_the_debug_dump() {
+        let status: kube::core::Status = serde_json::from_value(serde_json::json!({
+            "status": "Failure", "code": 500, "reason": "InternalError",
+            "message": "patch statefulsets.apps answered 500"
+        }))
+        .unwrap();
+        let e = Error::kube(
+            "applying StatefulSet/a-1",
+            kube::Error::Api(Box::new(status)),
+        );
+        assert_eq!(
+            e.to_string(),
+            "applying StatefulSet/a-1: 500 InternalError: patch statefulsets.apps answered 500"
+        );
+    }
 
     #[test]
     fn backoff_grows_is_capped_and_jittered() {

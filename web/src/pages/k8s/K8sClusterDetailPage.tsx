@@ -5,7 +5,7 @@ import { Link, useNavigate, useParams } from "react-router";
 import { endpoints, keys } from "../../api/endpoints";
 import { ConfirmDialog, ErrorState, Loading, PageHeader, Spinner } from "../../components/ui";
 import { k8s, k8sKeys, type OperationKind, type PodInfo } from "./api";
-import { ConditionsCard, DriftCard, HealthCard, OperationProgress, ReconciliationCard, TemplateCard, Card } from "./cards";
+import { ConditionsCard, DriftCard, HealthCard, OperationProgress, ReconciliationCard, TemplateCard, Card, operationTargets } from "./cards";
 import { LogsDialog, ScaleDialog, YamlDialog } from "./dialogs";
 import { EditDialog } from "./EditDialog";
 import { HpaCard } from "./HpaCard";
@@ -178,7 +178,11 @@ export default function K8sClusterDetailPage() {
               </span>
             ) : null}
           </section>
-          {d.status?.operationStatus ? <OperationProgress op={d.status.operationStatus} podCount={d.pods.length} /> : null}
+          {d.status?.operationStatus ? <OperationProgress
+              op={d.status.operationStatus}
+              podCount={d.pods.length}
+              targetPods={operationTargets(d.spec as Record<string, unknown>, d.status.operationStatus.id)}
+            /> : null}
           <div className="grid gap-4 lg:grid-cols-2">
             <HealthCard health={health.data} error={health.error ?? undefined} />
             <ReconciliationCard

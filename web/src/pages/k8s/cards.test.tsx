@@ -1,6 +1,6 @@
 import { fireEvent, render, screen, within } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
-import { DriftCard, ReconciliationCard } from "./cards";
+import { DriftCard, OperationProgress, ReconciliationCard, operationTargets } from "./cards";
 import { EventsTimeline } from "./EventsTimeline";
 import { drift, events, reconciliation } from "./fixtures";
 
@@ -60,5 +60,29 @@ describe("events timeline view", () => {
     expect(screen.getAllByTestId("event-item")).toHaveLength(1);
     fireEvent.click(screen.getByRole("button", { name: "Show all" }));
     expect(screen.getAllByTestId("event-item")).toHaveLength(3);
+  });
+});
+
+describe("operation progress", () => {
+  const op: Parameters<typeof OperationProgress>[0]["op"] = {
+    id: "warm-1",
+    kind: "WarmRestart",
+    phase: "Completed",
+    completedPods: ["a-0", "a-1"],
+    failedPods: [],
+  };
+
+  it("counts over the pods the operation names, not every pod of the cluster", () => {
+    const spec = { operations: [{ id: "warm-1", kind: "WarmRestart", podList: ["a-0", "a-1"] }] };
+    render(<OperationProgress op={op} podCount={4} targetPods={operationTargets(spec, "warm-1")} />);
+    expect(screen.getByRole("progressbar").getAttribute("aria-valuenow")).toBe("100");
+    expect(screen.getByText("2 completed · 0 failed · 2 pods")).toBeTruthy();
+  });
+
+  it("counts over every pod when the operation names none", () => {
+    expect(operationTargets({ operations: [{ id: "warm-1", kind: "WarmRestart" }] }, "warm-1")).toBeUndefined();
+    expect(operationTargets({}, "warm-1")).toBeUndefined();
+    render(<OperationProgress op={op} podCount={4} targetPods={undefined} />);
+    expect(screen.getByRole("progressbar").getAttribute("aria-valuenow")).toBe("50");
   });
 });

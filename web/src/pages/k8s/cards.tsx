@@ -291,10 +291,26 @@ export function TemplateCard({
   );
 }
 
-export function OperationProgress({ op, podCount }: { op: NonNullable<ClusterStatus["operationStatus"]>; podCount: number }) {
+/** The pods an operation of the spec names (`podList`), if it names any. */
+export function operationTargets(spec: Record<string, unknown>, id: string): string[] | undefined {
+  const ops = Array.isArray(spec.operations) ? (spec.operations as Array<Record<string, unknown>>) : [];
+  const list = ops.find((o) => o.id === id)?.podList;
+  return Array.isArray(list) && list.length > 0 ? list.map(String) : undefined;
+}
+
+/** Progress of the current operation: over the pods it names, else over every pod. */
+export function OperationProgress({
+  op,
+  podCount,
+  targetPods,
+}: {
+  op: NonNullable<ClusterStatus["operationStatus"]>;
+  podCount: number;
+  targetPods?: string[];
+}) {
   const done = op.completedPods?.length ?? 0;
   const failed = op.failedPods?.length ?? 0;
-  const total = Math.max(podCount, done + failed, 1);
+  const total = Math.max(targetPods?.length ?? podCount, done + failed, 1);
   const pct = Math.round(((done + failed) / total) * 100);
   return (
     <section className="panel p-4" aria-label="Operation progress" data-testid="operation-progress">
