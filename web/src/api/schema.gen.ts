@@ -6144,6 +6144,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description too many failed sign-ins from this address (a browser is redirected to `/?ssoError=throttled`) */
+            429: {
+                headers: {
+                    /** @description Seconds until another attempt is allowed */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description the identity provider cannot be reached */
             502: {
                 headers: {
@@ -6187,6 +6198,17 @@ export interface operations {
             /** @description authentication is off */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description too many unfinished or failed sign-ins from this address */
+            429: {
+                headers: {
+                    /** @description Seconds until another attempt is allowed */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {
