@@ -879,6 +879,13 @@ async fn sso_entries_are_throttled_per_client_address() {
         .send(&app)
         .await
         .problem(429, "too_many_attempts");
+    let r = Call::new(Method::GET, "/api/v1/auth/oidc/login")
+        .peer(B)
+        .header("accept", "text/html")
+        .send(&app)
+        .await;
+    assert_eq!(r.status, 302, "{}", r.text());
+    assert_eq!(r.headers[header::LOCATION], "/?ssoError=throttled");
     Call::new(Method::POST, "/api/v1/auth/login")
         .peer(B)
         .json(json!({"username": "alice", "password": "whatever it is"}))

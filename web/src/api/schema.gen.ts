@@ -6204,7 +6204,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description too many unfinished or failed sign-ins from this address */
+            /** @description too many unfinished or failed sign-ins from this address (a browser is redirected to `/?ssoError=throttled`) */
             429: {
                 headers: {
                     /** @description Seconds until another attempt is allowed */

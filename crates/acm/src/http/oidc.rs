@@ -91,11 +91,15 @@ fn redirect(to: &str, cookies: &[String]) -> Response {
                         ("set-cookie" = String, description = "The state-binding cookie"))),
               (status = 404, description = "single sign-on is not configured", body = crate::error::Problem, content_type = "application/problem+json"),
               (status = 409, description = "authentication is off", body = crate::error::Problem, content_type = "application/problem+json"),
-              (status = 429, description = "too many unfinished or failed sign-ins from this address",
+              (status = 429, description = "too many unfinished or failed sign-ins from this address (a browser is redirected to `/?ssoError=throttled`)",
                 body = crate::error::Problem, content_type = "application/problem+json",
                 headers(("retry-after" = i64, description = "Seconds until another attempt is allowed"))),
               (status = 502, description = "the identity provider cannot be reached", body = crate::error::Problem, content_type = "application/problem+json")))]
-async fn oidc_login(State(state): State<AppState>, ext: Extensions) -> ApiResult<Response> {
+async fn oidc_login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ext: Extensions,
+) -> ApiResult<Response> {
     let oidc = configured(&state)?;
     let ip = ip_of(&ext);
     let now = now_unix();
@@ -113,7 +117,7 @@ async fn oidc_login(State(state): State<AppState>, ext: Extensions) -> ApiResult
                 detail: "single sign-on throttled".into(),
             })
             .await;
-        return Ok(throttled(wait));
+        return Ok(throttled_for(&state, &headers, wait));
     }
     // Counts until the callback signs the user in (then it is forgiven).
     state.auth.limiter.failed_address(ip.as_deref(), now);
@@ -191,11 +195,7 @@ async fn oidc_callback(
                 .audit
                 .record(audit("anonymous", 429, "single sign-on throttled".into()))
                 .await;
-            return Ok(if wants_html(&headers) {
-                redirect("/?ssoError=throttled", &[state_cookie(&state, "", 0)])
-            } else {
-                throttled(wait)
-            });
+            return Ok(throttled_for(&state, &headers, wait));
         }
         state.auth.limiter.failed_address(ip.as_deref(), now);
     }
@@ -218,6 +218,16 @@ async fn oidc_callback(
             &[state_cookie(&state, "", 0)],
         )),
         Err((e, _)) => Err(e),
+    }
+}
+
+/// The throttle's answer: 429 with `Retry-After`, or for a browser the sign-in page, which
+/// explains it (`/?ssoError=throttled`).
+fn throttled_for(state: &AppState, headers: &HeaderMap, wait: i64) -> Response {
+    if wants_html(headers) {
+        redirect("/?ssoError=throttled", &[state_cookie(state, "", 0)])
+    } else {
+        throttled(wait)
     }
 }
 
