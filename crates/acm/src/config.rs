@@ -132,7 +132,8 @@ pub struct Config {
     pub session_ttl: Duration,
 
     /// Failed sign-ins per user name or client address within 15 minutes before further
-    /// attempts are refused (429) for the rest of the window.
+    /// attempts are refused (429) for the rest of the window. Single sign-on counts by
+    /// address: a started sign-in counts until its callback signs the user in.
     #[arg(long, env = "ACM_LOGIN_MAX_FAILURES", default_value_t = 5)]
     pub login_max_failures: usize,
 

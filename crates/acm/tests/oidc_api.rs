@@ -293,9 +293,16 @@ fn set_cookies(h: &HeaderMap) -> Vec<String> {
 
 /// `/auth/oidc/login` → the provider's authorize → back: (callback path, state cookie).
 async fn start_sign_in(app: &axum::Router, idp: &Idp) -> (String, String) {
-    let r = Call::new(Method::GET, "/api/v1/auth/oidc/login")
-        .send(app)
-        .await;
+    start_sign_in_from(app, idp, None).await
+}
+
+/// [`start_sign_in`] from a client address.
+async fn start_sign_in_from(app: &axum::Router, idp: &Idp, peer: Option<&str>) -> (String, String) {
+    let mut call = Call::new(Method::GET, "/api/v1/auth/oidc/login");
+    if let Some(p) = peer {
+        call = call.peer(p);
+    }
+    let r = call.send(app).await;
     assert_eq!(r.status, 302, "{}", r.text());
     let location = r.headers[header::LOCATION].to_str().unwrap().to_string();
     let url = url::Url::parse(&location).unwrap();
@@ -722,4 +729,167 @@ async fn sso_routes_say_when_sso_is_not_configured() {
         .unwrap_err()
         .to_string();
     assert!(e.contains("https://"), "{e}");
+}
+
+#[tokio::test]
+async fn sso_never_demotes_the_last_enabled_admin() {
+    let (idp, dir) = start_idp().await;
+    let (app, state) = manager(&idp, dir.path()).await;
+    let admins = || Tweak {
+        groups: vec!["admins"],
+        ..Tweak::default()
+    };
+    let devs = || Tweak {
+        groups: vec!["devs"],
+        ..Tweak::default()
+    };
+    let r = sign_in(&app, &idp, admins()).await;
+    assert_eq!(me(&app, &session_cookie(&r)).await["role"], "admin");
+
+    // the IdP moved alice to devs, but she is the manager's only admin: she keeps admin,
+    // is signed in, and the audit log says why
+    let r = sign_in(&app, &idp, devs()).await;
+    assert_eq!(r.status, 302, "{}", r.text());
+    assert_eq!(me(&app, &session_cookie(&r)).await["role"], "admin");
+    assert_eq!(
+        state.auth.users.get("alice").await.unwrap().role,
+        Role::Admin
+    );
+    let e = last_audit(&state).await;
+    assert_eq!((e.actor.as_str(), e.status), ("alice", 302));
+    assert!(
+        e.detail.contains("WARNING") && e.detail.contains("last enabled admin"),
+        "{}",
+        e.detail
+    );
+    assert!(e.detail.contains("operator"), "{}", e.detail);
+
+    // with another enabled admin, the groups apply again
+    state
+        .auth
+        .users
+        .create("root", Role::Admin, common::auth::PASSWORD)
+        .await
+        .unwrap();
+    let r = sign_in(&app, &idp, devs()).await;
+    assert_eq!(me(&app, &session_cookie(&r)).await["role"], "operator");
+    assert_eq!(
+        last_audit(&state).await.detail,
+        "signed in with single sign-on"
+    );
+}
+
+fn retry_after(r: &common::Resp) -> i64 {
+    let wait: i64 = r
+        .headers
+        .get(header::RETRY_AFTER)
+        .expect("Retry-After")
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(wait > 0 && wait <= 15 * 60, "{wait}");
+    wait
+}
+
+#[tokio::test]
+async fn sso_entries_are_throttled_per_client_address() {
+    let (idp, dir) = start_idp().await;
+    let (app, state) = manager(&idp, dir.path()).await;
+    *idp.tweak.lock().unwrap() = Tweak {
+        groups: vec!["devs"],
+        ..Tweak::default()
+    };
+    const A: &str = "10.0.0.1:40000";
+    // finished sign-ins are forgiven: three of them leave the whole budget (5) ...
+    for _ in 0..3 {
+        let (path, bind) = start_sign_in_from(&app, &idp, Some(A)).await;
+        let r = Call::new(Method::GET, &path)
+            .cookie(&bind)
+            .peer(A)
+            .send(&app)
+            .await;
+        assert_eq!(r.status, 302, "{}", r.text());
+        session_cookie(&r);
+    }
+    // ... for five sign-ins that are started and never finished
+    let mut last = None;
+    for _ in 0..5 {
+        last = Some(start_sign_in_from(&app, &idp, Some(A)).await);
+    }
+    let r = Call::new(Method::GET, "/api/v1/auth/oidc/login")
+        .peer(A)
+        .send(&app)
+        .await;
+    r.problem(429, "too_many_attempts");
+    retry_after(&r);
+    let e = last_audit(&state).await;
+    assert_eq!(
+        (e.route.as_str(), e.status, e.ip.as_deref()),
+        ("/api/v1/auth/oidc/login", 429, Some("10.0.0.1"))
+    );
+    // another address is not affected
+    start_sign_in_from(&app, &idp, Some("10.0.0.2:40000")).await;
+    // a sign-in started before the limit still finishes (it was counted at its start)
+    let (path, bind) = last.unwrap();
+    let r = Call::new(Method::GET, &path)
+        .cookie(&bind)
+        .peer(A)
+        .send(&app)
+        .await;
+    assert_eq!(r.status, 302, "{}", r.text());
+    session_cookie(&r);
+
+    // callbacks that finish no sign-in of this browser count, then are refused with 429
+    const B: &str = "10.0.0.3:40000";
+    for _ in 0..5 {
+        Call::new(
+            Method::GET,
+            "/api/v1/auth/oidc/callback?code=c&state=forged",
+        )
+        .peer(B)
+        .send(&app)
+        .await
+        .problem(403, "oidc_refused");
+    }
+    let r = Call::new(
+        Method::GET,
+        "/api/v1/auth/oidc/callback?error=access_denied",
+    )
+    .peer(B)
+    .send(&app)
+    .await;
+    r.problem(429, "too_many_attempts");
+    retry_after(&r);
+    assert_eq!(last_audit(&state).await.status, 429);
+    // a browser is sent to the sign-in page, which explains it
+    let r = Call::new(
+        Method::GET,
+        "/api/v1/auth/oidc/callback?code=c&state=forged",
+    )
+    .peer(B)
+    .header("accept", "text/html")
+    .send(&app)
+    .await;
+    assert_eq!(r.status, 302, "{}", r.text());
+    assert_eq!(r.headers[header::LOCATION], "/?ssoError=throttled");
+    // one budget per address: SSO and password sign-ins share it
+    Call::new(Method::GET, "/api/v1/auth/oidc/login")
+        .peer(B)
+        .send(&app)
+        .await
+        .problem(429, "too_many_attempts");
+    let r = Call::new(Method::GET, "/api/v1/auth/oidc/login")
+        .peer(B)
+        .header("accept", "text/html")
+        .send(&app)
+        .await;
+    assert_eq!(r.status, 302, "{}", r.text());
+    assert_eq!(r.headers[header::LOCATION], "/?ssoError=throttled");
+    Call::new(Method::POST, "/api/v1/auth/login")
+        .peer(B)
+        .json(json!({"username": "alice", "password": "whatever it is"}))
+        .send(&app)
+        .await
+        .problem(429, "too_many_attempts");
 }

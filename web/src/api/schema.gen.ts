@@ -6150,6 +6150,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description too many failed sign-ins from this address (a browser is redirected to `/?ssoError=throttled`) */
+            429: {
+                headers: {
+                    /** @description Seconds until another attempt is allowed */
+                    "retry-after"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description the identity provider cannot be reached */
             502: {
                 headers: {
@@ -6193,6 +6204,17 @@ export interface operations {
             /** @description authentication is off */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description too many unfinished or failed sign-ins from this address (a browser is redirected to `/?ssoError=throttled`) */
+            429: {
+                headers: {
+                    /** @description Seconds until another attempt is allowed */
+                    "retry-after"?: number;
                     [name: string]: unknown;
                 };
                 content: {

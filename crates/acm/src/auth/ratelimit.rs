@@ -1,6 +1,11 @@
 //! Login throttling: after `max_failures` failed logins within `window` for one user name
 //! or one client address, further attempts are refused (429) until the window has passed.
 //! A successful login clears the user name's count. Pure: the caller passes the time.
+//!
+//! Single sign-on has no user name before the identity provider answers, so it uses the
+//! client address alone: a started sign-in counts as a failure of that address until its
+//! callback signs the user in (then [`LoginLimiter::forgive_address`] takes it back), and
+//! a callback that belongs to no sign-in of that browser counts too.
 
 use std::collections::HashMap;
 
@@ -26,17 +31,29 @@ impl LoginLimiter {
 
     fn keys(user: &str, ip: Option<&str>) -> Vec<String> {
         let mut k = vec![format!("user:{}", user.to_ascii_lowercase())];
-        if let Some(ip) = ip {
-            k.push(format!("ip:{ip}"));
-        }
+        k.extend(Self::address_key(ip));
         k
+    }
+
+    fn address_key(ip: Option<&str>) -> Option<String> {
+        ip.map(|ip| format!("ip:{ip}"))
     }
 
     /// Seconds until another attempt is allowed, or `None` when it is allowed now.
     pub fn blocked_for(&self, user: &str, ip: Option<&str>, now: i64) -> Option<i64> {
+        self.blocked_keys(Self::keys(user, ip), now)
+    }
+
+    /// [`Self::blocked_for`] by client address only (single sign-on); never blocks an
+    /// unknown address.
+    pub fn blocked_for_address(&self, ip: Option<&str>, now: i64) -> Option<i64> {
+        self.blocked_keys(Self::address_key(ip).into_iter().collect(), now)
+    }
+
+    fn blocked_keys(&self, keys: Vec<String>, now: i64) -> Option<i64> {
         let mut map = self.failures.lock();
         let mut wait = None;
-        for k in Self::keys(user, ip) {
+        for k in keys {
             if let Some(v) = map.get_mut(&k) {
                 v.retain(|t| now - t < self.window);
                 if v.len() >= self.max_failures {
@@ -51,6 +68,30 @@ impl LoginLimiter {
             map.retain(|_, v| v.iter().any(|t| now - t < self.window));
         }
         wait
+    }
+
+    /// Count a failed attempt of a client address (single sign-on).
+    pub fn failed_address(&self, ip: Option<&str>, now: i64) {
+        if let Some(k) = Self::address_key(ip) {
+            self.failures.lock().entry(k).or_default().push(now);
+        }
+    }
+
+    /// Take back the latest failure of a client address: its single sign-on succeeded.
+    pub fn forgive_address(&self, ip: Option<&str>) {
+        let Some(k) = Self::address_key(ip) else {
+            return;
+        };
+        let mut map = self.failures.lock();
+        if let Some(v) = map.get_mut(&k)
+            && let Some(i) = v
+                .iter()
+                .enumerate()
+                .max_by_key(|(_, t)| **t)
+                .map(|(i, _)| i)
+        {
+            v.swap_remove(i);
+        }
     }
 
     /// Count a failed attempt.
@@ -105,5 +146,26 @@ mod tests {
         l.failed("cy", None, 0);
         l.succeeded("CY");
         assert_eq!(l.blocked_for("cy", None, 1), None);
+    }
+
+    #[test]
+    fn addresses_alone_for_single_sign_on() {
+        let l = LoginLimiter::new(2, 60);
+        let ip = Some("10.1.1.1");
+        l.failed_address(ip, 0);
+        l.failed_address(ip, 5);
+        assert_eq!(l.blocked_for_address(ip, 10), Some(50));
+        assert_eq!(
+            l.blocked_for("anyone", ip, 10),
+            Some(50),
+            "one budget per address for password and SSO"
+        );
+        l.forgive_address(ip);
+        assert_eq!(l.blocked_for_address(ip, 10), None);
+        assert_eq!(l.blocked_for_address(Some("10.1.1.2"), 10), None);
+        l.failed_address(None, 10);
+        l.failed_address(None, 10);
+        assert_eq!(l.blocked_for_address(None, 10), None, "no address, no key");
+        l.forgive_address(Some("10.9.9.9"));
     }
 }

@@ -183,23 +183,38 @@ impl UserStore {
     }
 
     /// Create or update a user signing in with OIDC; the role follows the IdP's groups.
-    pub async fn upsert_oidc(&self, name: &str, role: Role) -> ApiResult<User> {
+    ///
+    /// The one exception keeps the manager administrable: the last enabled admin is never
+    /// demoted by a sign-in (the same rule as [`Self::update`]). Such a user keeps `admin`
+    /// and is still signed in; the second value is then the role the groups mapped to,
+    /// which the caller logs and audits. Once another user is an enabled admin, the next
+    /// sign-in applies the mapped role. (Refusing the sign-in instead would lock the only
+    /// admin out while changing nothing.)
+    pub async fn upsert_oidc(&self, name: &str, role: Role) -> ApiResult<(User, Option<Role>)> {
         check_name(name)?;
         match self.get(name).await {
             Ok(u) if u.source == "oidc" => {
-                sqlx::query("UPDATE users SET role = ?, updated_at = ? WHERE id = ?")
-                    .bind(role.as_str())
-                    .bind(rfc3339())
-                    .bind(u.id)
-                    .execute(&self.pool)
-                    .await?;
-                self.get(name).await
+                // One statement, so two concurrent sign-ins cannot both demote "the other" admin.
+                let r = sqlx::query(
+                    "UPDATE users SET role = ?, updated_at = ? WHERE id = ? AND (\
+                       ? = 'admin' OR role <> 'admin' OR disabled <> 0 OR EXISTS (\
+                         SELECT 1 FROM users o WHERE o.role = 'admin' AND o.disabled = 0 \
+                         AND o.id <> users.id))",
+                )
+                .bind(role.as_str())
+                .bind(rfc3339())
+                .bind(u.id)
+                .bind(role.as_str())
+                .execute(&self.pool)
+                .await?;
+                let kept = (r.rows_affected() == 0).then_some(role);
+                Ok((self.get(name).await?, kept))
             }
             Ok(_) => Err(ApiError::conflict(
                 "user_exists",
                 format!("`{name}` is a local user; it cannot sign in with single sign-on"),
             )),
-            Err(_) => self.insert(name, role, None, "oidc").await,
+            Err(_) => Ok((self.insert(name, role, None, "oidc").await?, None)),
         }
     }
 
@@ -646,5 +661,38 @@ mod tests {
                 .unwrap()
                 .is_none()
         );
+    }
+
+    #[tokio::test]
+    async fn an_oidc_sign_in_never_demotes_the_last_enabled_admin() {
+        let s = store().await;
+        let (u, kept) = s.upsert_oidc("alice", Role::Admin).await.unwrap();
+        assert_eq!(
+            (u.role, u.source.as_str(), kept),
+            (Role::Admin, "oidc", None)
+        );
+        // the IdP now maps alice to viewer, but she is the only enabled admin
+        let (u, kept) = s.upsert_oidc("alice", Role::Viewer).await.unwrap();
+        assert_eq!((u.role, kept), (Role::Admin, Some(Role::Viewer)));
+        assert_eq!(s.get("alice").await.unwrap().role, Role::Admin);
+        // a disabled admin does not count as the other admin
+        s.create("root", Role::Admin, "long enough password")
+            .await
+            .unwrap();
+        sqlx::query("UPDATE users SET disabled = 1 WHERE name = 'root'")
+            .execute(&s.pool)
+            .await
+            .unwrap();
+        let (u, kept) = s.upsert_oidc("alice", Role::Operator).await.unwrap();
+        assert_eq!((u.role, kept), (Role::Admin, Some(Role::Operator)));
+        // with another enabled admin the mapped role applies
+        s.update("root", None, Some(false)).await.unwrap();
+        let (u, kept) = s.upsert_oidc("alice", Role::Operator).await.unwrap();
+        assert_eq!((u.role, kept), (Role::Operator, None));
+        // and a promotion is never held back
+        let (u, kept) = s.upsert_oidc("bob", Role::Viewer).await.unwrap();
+        assert_eq!((u.role, kept), (Role::Viewer, None));
+        let (u, kept) = s.upsert_oidc("bob", Role::Admin).await.unwrap();
+        assert_eq!((u.role, kept), (Role::Admin, None));
     }
 }

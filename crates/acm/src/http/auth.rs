@@ -113,6 +113,21 @@ pub(crate) fn auth_disabled() -> ApiError {
     )
 }
 
+/// 429 `too_many_attempts` with `Retry-After`: the sign-in throttle (password and single
+/// sign-on share it, see [`crate::auth::ratelimit`]).
+pub(crate) fn throttled(wait: i64) -> Response {
+    let mut r = ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "too_many_attempts",
+        format!("too many failed sign-ins; try again in {wait} seconds"),
+    )
+    .into_response();
+    if let Ok(v) = HeaderValue::from_str(&wait.to_string()) {
+        r.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    r
+}
+
 fn invalid_credentials() -> ApiError {
     ApiError::new(
         StatusCode::UNAUTHORIZED,
@@ -158,16 +173,7 @@ async fn login(
             .audit
             .record(audit(429, "sign-in throttled"))
             .await;
-        let mut r = ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "too_many_attempts",
-            format!("too many failed sign-ins; try again in {wait} seconds"),
-        )
-        .into_response();
-        if let Ok(v) = HeaderValue::from_str(&wait.to_string()) {
-            r.headers_mut().insert(header::RETRY_AFTER, v);
-        }
-        return Ok(r);
+        return Ok(throttled(wait));
     }
     let Some(user) = state
         .auth

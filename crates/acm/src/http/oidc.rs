@@ -4,6 +4,11 @@
 //! token, maps the groups to a role, upserts the user and starts a normal session (the
 //! same cookie as a password sign-in), then redirects to the UI. Every callback outcome
 //! is audited; refusals are 403 with a plain reason.
+//!
+//! Both routes are public, so both go through the sign-in throttle of password logins, by
+//! client address ([`crate::auth::ratelimit`]): a started sign-in counts as a failure until
+//! its callback signs the user in, and so does a callback that finishes no sign-in of this
+//! browser; past `--login-max-failures` in 15 minutes they answer 429 with `Retry-After`.
 
 use axum::extract::State;
 use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode, header};
@@ -13,9 +18,9 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::auth::{auth_disabled, ip_of};
+use super::auth::{auth_disabled, ip_of, throttled};
 use crate::auth::audit::NewEntry;
-use crate::auth::oidc::{Oidc, PENDING_TTL_SECS, Refusal};
+use crate::auth::oidc::{Oidc, PENDING_TTL_SECS, Pending, Refusal};
 use crate::auth::{ct_eq, now_unix};
 use crate::error::{ApiError, ApiQuery, ApiResult};
 use crate::state::AppState;
@@ -24,6 +29,7 @@ use crate::state::AppState;
 /// identity provider's top-level redirect).
 pub const STATE_COOKIE: &str = "acm_oidc_state";
 const CALLBACK: &str = "/api/v1/auth/oidc/callback";
+const LOGIN: &str = "/api/v1/auth/oidc/login";
 
 /// Routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -85,9 +91,36 @@ fn redirect(to: &str, cookies: &[String]) -> Response {
                         ("set-cookie" = String, description = "The state-binding cookie"))),
               (status = 404, description = "single sign-on is not configured", body = crate::error::Problem, content_type = "application/problem+json"),
               (status = 409, description = "authentication is off", body = crate::error::Problem, content_type = "application/problem+json"),
+              (status = 429, description = "too many unfinished or failed sign-ins from this address (a browser is redirected to `/?ssoError=throttled`)",
+                body = crate::error::Problem, content_type = "application/problem+json",
+                headers(("retry-after" = i64, description = "Seconds until another attempt is allowed"))),
               (status = 502, description = "the identity provider cannot be reached", body = crate::error::Problem, content_type = "application/problem+json")))]
-async fn oidc_login(State(state): State<AppState>) -> ApiResult<Response> {
+async fn oidc_login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ext: Extensions,
+) -> ApiResult<Response> {
     let oidc = configured(&state)?;
+    let ip = ip_of(&ext);
+    let now = now_unix();
+    if let Some(wait) = state.auth.limiter.blocked_for_address(ip.as_deref(), now) {
+        state
+            .auth
+            .audit
+            .record(NewEntry {
+                actor: "anonymous".into(),
+                method: "GET".into(),
+                route: LOGIN.into(),
+                target: LOGIN.into(),
+                status: 429,
+                ip,
+                detail: "single sign-on throttled".into(),
+            })
+            .await;
+        return Ok(throttled_for(&state, &headers, wait));
+    }
+    // Counts until the callback signs the user in (then it is forgiven).
+    state.auth.limiter.failed_address(ip.as_deref(), now);
     let (url, st) = oidc.begin().await?;
     Ok(redirect(
         &url,
@@ -122,6 +155,9 @@ pub struct CallbackQuery {
               (status = 403, description = "sign-in refused (state, token or role)", body = crate::error::Problem, content_type = "application/problem+json"),
               (status = 404, description = "single sign-on is not configured", body = crate::error::Problem, content_type = "application/problem+json"),
               (status = 409, description = "authentication is off, or the name belongs to a local user", body = crate::error::Problem, content_type = "application/problem+json"),
+              (status = 429, description = "too many failed sign-ins from this address (a browser is redirected to `/?ssoError=throttled`)",
+                body = crate::error::Problem, content_type = "application/problem+json",
+                headers(("retry-after" = i64, description = "Seconds until another attempt is allowed"))),
               (status = 502, description = "the identity provider cannot be reached", body = crate::error::Problem, content_type = "application/problem+json")))]
 async fn oidc_callback(
     State(state): State<AppState>,
@@ -130,27 +166,51 @@ async fn oidc_callback(
     ApiQuery(q): ApiQuery<CallbackQuery>,
 ) -> ApiResult<Response> {
     let oidc = configured(&state)?;
+    let ip = ip_of(&ext);
+    let now = now_unix();
+    // The sign-in this callback finishes: this browser's (the state cookie) and still live.
+    let bound = q.state.as_deref().is_some_and(|st| {
+        let c = cookie_value(&headers, STATE_COOKIE).unwrap_or_default();
+        !c.is_empty() && ct_eq(c, st)
+    });
+    let pending = if bound {
+        q.state.as_deref().and_then(|st| oidc.take(st))
+    } else {
+        None
+    };
+    let audit = |actor: &str, status: u16, detail: String| NewEntry {
+        actor: actor.chars().take(64).collect(),
+        method: "GET".into(),
+        route: CALLBACK.into(),
+        target: CALLBACK.into(),
+        status,
+        ip: ip.clone(),
+        detail,
+    };
+    if pending.is_none() {
+        // A started sign-in was counted at /login; anything else counts now.
+        if let Some(wait) = state.auth.limiter.blocked_for_address(ip.as_deref(), now) {
+            state
+                .auth
+                .audit
+                .record(audit("anonymous", 429, "single sign-on throttled".into()))
+                .await;
+            return Ok(throttled_for(&state, &headers, wait));
+        }
+        state.auth.limiter.failed_address(ip.as_deref(), now);
+    }
     let mut actor = String::from("anonymous");
-    let result = finish(&state, &oidc, &headers, &q, &mut actor).await;
+    let result = finish(&state, &oidc, bound, pending, &q, &mut actor).await;
     let (status, detail) = match &result {
-        Ok(_) => (302, "signed in with single sign-on".to_string()),
+        Ok((_, note)) => (302, note.clone()),
         Err((e, _)) => (e.status.as_u16(), e.detail.clone()),
     };
-    state
-        .auth
-        .audit
-        .record(NewEntry {
-            actor: actor.chars().take(64).collect(),
-            method: "GET".into(),
-            route: CALLBACK.into(),
-            target: CALLBACK.into(),
-            status,
-            ip: ip_of(&ext),
-            detail,
-        })
-        .await;
+    state.auth.audit.record(audit(&actor, status, detail)).await;
     match result {
-        Ok(r) => Ok(r),
+        Ok((r, _)) => {
+            state.auth.limiter.forgive_address(ip.as_deref());
+            Ok(r)
+        }
         // A browser gets the sign-in page with a fixed reason (not the free text, which the
         // query string would let anyone forge); the details are in the audit log.
         Err((_, reason)) if wants_html(&headers) => Ok(redirect(
@@ -158,6 +218,16 @@ async fn oidc_callback(
             &[state_cookie(&state, "", 0)],
         )),
         Err((e, _)) => Err(e),
+    }
+}
+
+/// The throttle's answer: 429 with `Retry-After`, or for a browser the sign-in page, which
+/// explains it (`/?ssoError=throttled`).
+fn throttled_for(state: &AppState, headers: &HeaderMap, wait: i64) -> Response {
+    if wants_html(headers) {
+        redirect("/?ssoError=throttled", &[state_cookie(state, "", 0)])
+    } else {
+        throttled(wait)
     }
 }
 
@@ -169,20 +239,23 @@ fn wants_html(headers: &HeaderMap) -> bool {
 }
 
 /// A refusal and its reason for the sign-in page: `state`, `token`, `role`, `user`,
-/// `provider`.
+/// `provider` (and, before [`finish`], `throttled`).
 type Failure = (ApiError, &'static str);
 
 fn tag<E: Into<ApiError>>(reason: &'static str) -> impl FnOnce(E) -> Failure {
     move |e| (e.into(), reason)
 }
 
+/// The rest of the callback, after the throttle: the redirect with the session cookie and
+/// the audit note, or the refusal.
 async fn finish(
     state: &AppState,
     oidc: &Oidc,
-    headers: &HeaderMap,
+    bound: bool,
+    pending: Option<Pending>,
     q: &CallbackQuery,
     actor: &mut String,
-) -> Result<Response, Failure> {
+) -> Result<(Response, String), Failure> {
     let refused = |m: String| ApiError::from(Refusal::Refused(m));
     if let Some(err) = &q.error {
         return Err((
@@ -193,7 +266,7 @@ async fn finish(
             "provider",
         ));
     }
-    let (Some(code), Some(st)) = (q.code.as_deref(), q.state.as_deref()) else {
+    let (Some(code), Some(_)) = (q.code.as_deref(), q.state.as_deref()) else {
         return Err((
             ApiError::bad_request(
                 "the callback needs `code` and `state` query parameters (start at /api/v1/auth/oidc/login)",
@@ -201,8 +274,7 @@ async fn finish(
             "state",
         ));
     };
-    let bound = cookie_value(headers, STATE_COOKIE).unwrap_or_default();
-    if bound.is_empty() || !ct_eq(bound, st) {
+    if !bound {
         return Err((
             refused(
                 "the sign-in state does not match this browser's; start again from the sign-in page"
@@ -211,7 +283,7 @@ async fn finish(
             "state",
         ));
     }
-    let Some(pending) = oidc.take(st) else {
+    let Some(pending) = pending else {
         return Err((
             refused(
                 "this sign-in is unknown, already used or older than 10 minutes; start again"
@@ -246,12 +318,28 @@ async fn finish(
             "role",
         ));
     };
-    let user = state
+    let (user, not_applied) = state
         .auth
         .users
         .upsert_oidc(&name, role)
         .await
         .map_err(tag("user"))?;
+    let note = match not_applied {
+        None => "signed in with single sign-on".to_string(),
+        Some(mapped) => {
+            tracing::warn!(
+                user = %name,
+                mapped = %mapped,
+                "single sign-on: the groups map to {mapped}, but {name} is the last enabled \
+                 admin of this manager and keeps admin; make another user admin"
+            );
+            format!(
+                "signed in with single sign-on; WARNING: the groups map to {mapped}, but this \
+                 is the last enabled admin, so the role stays admin (make another user admin; \
+                 the next sign-in then applies {mapped})"
+            )
+        }
+    };
     if user.disabled {
         return Err((
             refused(format!(
@@ -269,5 +357,5 @@ async fn finish(
     let cookie = state
         .auth
         .session_cookie(&session.id, session.expires_at - now_unix());
-    Ok(redirect("/", &[cookie, state_cookie(state, "", 0)]))
+    Ok((redirect("/", &[cookie, state_cookie(state, "", 0)]), note))
 }

@@ -55,6 +55,8 @@ pub struct Call<'a> {
     pub csrf: Option<&'a str>,
     pub body: Option<J>,
     pub headers: Vec<(&'static str, String)>,
+    /// The client address the handler sees (as behind `into_make_service_with_connect_info`).
+    pub peer: Option<std::net::SocketAddr>,
 }
 
 impl<'a> Call<'a> {
@@ -67,6 +69,7 @@ impl<'a> Call<'a> {
             csrf: None,
             body: None,
             headers: vec![],
+            peer: None,
         }
     }
     pub fn token(mut self, t: Option<&'a str>) -> Self {
@@ -89,8 +92,15 @@ impl<'a> Call<'a> {
         self.headers.push((k, v.into()));
         self
     }
+    pub fn peer(mut self, addr: &str) -> Self {
+        self.peer = Some(addr.parse().expect("ip:port"));
+        self
+    }
     pub async fn send(self, app: &Router) -> Resp {
         let mut req = Request::builder().method(self.method).uri(self.uri);
+        if let Some(a) = self.peer {
+            req = req.extension(axum::extract::ConnectInfo(a));
+        }
         if let Some(t) = self.token {
             req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
         }

@@ -57,4 +57,11 @@ describe("LoginPage", () => {
     expect(alert.textContent).toContain("None of your groups is mapped to a role");
     expect(location.search).toBe("");
   });
+
+  it("says when single sign-on was throttled", async () => {
+    history.replaceState(null, "", "/?ssoError=throttled");
+    withConfig(true);
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toContain("Too many unfinished or failed sign-ins from your address");
+  });
 });

@@ -12,6 +12,7 @@ const SSO_ERRORS: Record<string, string> = {
   role: "None of your groups is mapped to a role on this manager. Ask an admin to add one to --oidc-role-map.",
   user: "This user name belongs to a local user of the manager; sign in with its password.",
   provider: "The identity provider did not sign you in or could not be reached. Try again.",
+  throttled: "Too many unfinished or failed sign-ins from your address. Wait up to 15 minutes, then try again.",
 };
 
 function takeSsoError(): string | null {

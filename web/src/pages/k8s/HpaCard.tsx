@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { ApiError } from "../../api/errors";
 import { Badge, ConfirmDialog, ErrorState, Field, Modal, Spinner } from "../../components/ui";
+import { useK8sWrite, writeProps } from "./access";
 import { k8s, k8sKeys, type HpaRequest, type HpaView } from "./api";
 import { Card } from "./cards";
 import { age } from "./phase";
@@ -117,6 +118,7 @@ export function HpaCard({ namespace, name, size, enabled }: { namespace: string;
     enabled,
   });
   const [dialog, setDialog] = useState<"edit" | "delete" | null>(null);
+  const canWrite = useK8sWrite();
   const remove = useMutation({
     mutationFn: () => k8s.deleteHpa(namespace, name),
     onSuccess: () => {
@@ -132,11 +134,11 @@ export function HpaCard({ namespace, name, size, enabled }: { namespace: string;
       actions={
         hpa.isSuccess ? (
           <>
-            <button type="button" className="btn" onClick={() => setDialog("edit")}>
+            <button type="button" className="btn" onClick={() => setDialog("edit")} {...writeProps(canWrite)}>
               {h ? "Edit autoscaler" : "Create autoscaler"}
             </button>
             {h ? (
-              <button type="button" className="btn" onClick={() => setDialog("delete")}>
+              <button type="button" className="btn" onClick={() => setDialog("delete")} {...writeProps(canWrite)}>
                 Delete autoscaler
               </button>
             ) : null}

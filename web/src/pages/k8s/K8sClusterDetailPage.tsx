@@ -5,6 +5,7 @@ import { Link, useNavigate, useParams } from "react-router";
 import { endpoints, keys } from "../../api/endpoints";
 import { ConfirmDialog, ErrorState, Loading, PageHeader, Spinner } from "../../components/ui";
 import { k8s, k8sKeys, type OperationKind, type PodInfo } from "./api";
+import { K8sReadOnlyNote, useK8sWrite, writeProps } from "./access";
 import { ConditionsCard, DriftCard, HealthCard, OperationProgress, ReconciliationCard, TemplateCard, Card, operationTargets } from "./cards";
 import { LogsDialog, ScaleDialog, YamlDialog } from "./dialogs";
 import { EditDialog } from "./EditDialog";
@@ -108,6 +109,7 @@ export default function K8sClusterDetailPage() {
     },
   });
 
+  const canWrite = useK8sWrite();
   const d = detail.data;
   const paused = d?.spec.paused === true;
   const title = `Cluster ${namespace}/${name}`;
@@ -123,26 +125,26 @@ export default function K8sClusterDetailPage() {
         actions={
           d ? (
             <>
-              <button type="button" className="btn" onClick={() => setDialog({ kind: "edit" })}>
+              <button type="button" className="btn" onClick={() => setDialog({ kind: "edit" })} {...writeProps(canWrite)}>
                 Edit
               </button>
-              <button type="button" className="btn" onClick={() => setDialog({ kind: "scale" })}>
+              <button type="button" className="btn" onClick={() => setDialog({ kind: "scale" })} {...writeProps(canWrite)}>
                 Scale
               </button>
-              <button type="button" className="btn" disabled={pause.isPending} onClick={() => pause.mutate(!paused)}>
+              <button type="button" className="btn" onClick={() => pause.mutate(!paused)} {...writeProps(canWrite, pause.isPending)}>
                 {pause.isPending ? <Spinner label="Working" /> : null}
                 {paused ? "Resume" : "Pause"}
               </button>
-              <button type="button" className="btn" onClick={() => setDialog({ kind: "op", op: "WarmRestart" })}>
+              <button type="button" className="btn" onClick={() => setDialog({ kind: "op", op: "WarmRestart" })} {...writeProps(canWrite)}>
                 Warm restart{selected.size ? ` (${selected.size})` : ""}
               </button>
-              <button type="button" className="btn" onClick={() => setDialog({ kind: "op", op: "PodRestart" })}>
+              <button type="button" className="btn" onClick={() => setDialog({ kind: "op", op: "PodRestart" })} {...writeProps(canWrite)}>
                 Pod restart{selected.size ? ` (${selected.size})` : ""}
               </button>
               <button type="button" className="btn" onClick={() => setDialog({ kind: "yaml" })}>
                 YAML
               </button>
-              <button type="button" className="btn btn-primary" onClick={() => setDialog({ kind: "delete" })}>
+              <button type="button" className="btn btn-primary" onClick={() => setDialog({ kind: "delete" })} {...writeProps(canWrite)}>
                 Delete
               </button>
             </>
@@ -150,6 +152,7 @@ export default function K8sClusterDetailPage() {
         }
       />
       {settings.isLoading ? <Loading what="Loading settings" /> : null}
+      {d ? <K8sReadOnlyNote /> : null}
       {settings.data && !enabled ? <K8sOff /> : null}
       {enabled && detail.isLoading ? <Loading what="Loading cluster" /> : null}
       {detail.isError ? <ErrorState error={detail.error} onRetry={() => detail.refetch()} /> : null}
@@ -198,7 +201,7 @@ export default function K8sClusterDetailPage() {
           <HpaCard namespace={namespace} name={name} size={typeof d.spec.size === "number" ? d.spec.size : undefined} enabled={enabled && detail.isSuccess} />
           <ConditionsCard conditions={health.data?.conditions ?? []} />
           <Card title={`Pods (${d.pods.length})`} testId="pods-card">
-            <p className="muted mb-2 text-sm">Select pods to restart only those; with none selected, a restart covers every pod.</p>
+            {canWrite ? <p className="muted mb-2 text-sm">Select pods to restart only those; with none selected, a restart covers every pod.</p> : null}
             <PodsTable pods={d.pods} selected={selected} onSelect={setSelected} onLogs={(pod) => setDialog({ kind: "logs", pod })} />
           </Card>
           <EventsTimeline events={events.data} error={events.error ?? undefined} />

@@ -3,6 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Link } from "react-router";
 import { endpoints, keys } from "../../api/endpoints";
 import { Badge, EmptyState, ErrorState, Loading, PageHeader } from "../../components/ui";
+import { K8sReadOnlyNote, WriteLink } from "./access";
 import { k8s, k8sKeys, type ClusterSummary } from "./api";
 import { K8sOff } from "./K8sOff";
 import { K8sTabs } from "./K8sTabs";
@@ -32,14 +33,15 @@ export default function K8sClustersPage() {
               <button type="button" className="btn" onClick={() => list.refetch()}>
                 Refresh
               </button>
-              <Link className="btn btn-primary" to="/k8s/new">
+              <WriteLink className="btn btn-primary" to="/k8s/new">
                 Create cluster
-              </Link>
+              </WriteLink>
             </>
           ) : null
         }
       />
       {enabled ? <K8sTabs /> : null}
+      {enabled ? <K8sReadOnlyNote /> : null}
       {settings.isLoading ? <Loading what="Loading settings" /> : null}
       {settings.isError ? <ErrorState error={settings.error} onRetry={() => settings.refetch()} /> : null}
       {settings.data && !enabled ? <K8sOff /> : null}

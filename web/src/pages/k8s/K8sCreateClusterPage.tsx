@@ -7,6 +7,7 @@ import { Link, useNavigate } from "react-router";
 import { ApiError } from "../../api/errors";
 import { endpoints, keys } from "../../api/endpoints";
 import { ErrorState, Loading, PageHeader, Spinner } from "../../components/ui";
+import { K8sReadOnlyNote, useK8sWrite, writeProps } from "./access";
 import { k8s, k8sKeys } from "./api";
 import { K8sOff } from "./K8sOff";
 import { clusterPath } from "./K8sTemplatesPage";
@@ -24,6 +25,7 @@ export default function K8sCreateClusterPage() {
   const [m, setM] = useState<WizardModel>(DEFAULT_MODEL);
   const secrets = useQuery({ queryKey: ["k8s", "secrets", m.namespace], queryFn: () => k8s.secrets(m.namespace), enabled: enabled && !!m.namespace });
   const [step, setStep] = useState(0);
+  const canWrite = useK8sWrite();
   const [touched, setTouched] = useState<Set<ErrorKey>>(new Set());
   const [server, setServer] = useState<ReturnType<typeof mapServerErrors>>({ byField: {}, other: [] });
   const navigate = useNavigate();
@@ -87,6 +89,9 @@ export default function K8sCreateClusterPage() {
       {settings.data && !enabled ? <K8sOff /> : null}
       {enabled ? (
         <>
+          <div className="mb-4">
+            <K8sReadOnlyNote />
+          </div>
           <ol className="mb-4 flex flex-wrap gap-2 text-sm" aria-label="Steps">
             {STEPS.map((s, i) => (
               <li key={s.id}>
@@ -117,7 +122,7 @@ export default function K8sCreateClusterPage() {
             onSubmit={(e) => {
               e.preventDefault();
               if (step < STEPS.length - 1) next();
-              else if (!anyInvalid) create.mutate();
+              else if (!anyInvalid && canWrite) create.mutate();
             }}
           >
             <h2 ref={stepHeading} tabIndex={-1} className="font-semibold" data-testid="wizard-step">
@@ -175,7 +180,7 @@ export default function K8sCreateClusterPage() {
                   Next
                 </button>
               ) : (
-                <button type="submit" className="btn btn-primary" disabled={anyInvalid || create.isPending}>
+                <button type="submit" className="btn btn-primary" {...writeProps(canWrite, anyInvalid || create.isPending)}>
                   {create.isPending ? <Spinner label="Creating" /> : null}
                   Create cluster
                 </button>

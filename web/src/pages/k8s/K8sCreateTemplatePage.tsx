@@ -6,6 +6,7 @@ import { Link, useNavigate } from "react-router";
 import { ApiError } from "../../api/errors";
 import { endpoints, keys } from "../../api/endpoints";
 import { ErrorState, Field, Loading, PageHeader, Spinner } from "../../components/ui";
+import { K8sReadOnlyNote, useK8sWrite, writeProps } from "./access";
 import { k8s, k8sKeys } from "./api";
 import { K8sOff } from "./K8sOff";
 import { templatePath } from "./K8sTemplatesPage";
@@ -20,6 +21,7 @@ export default function K8sCreateTemplatePage() {
   const enabled = settings.data?.k8sManagementEnabled === true;
   const classes = useQuery({ queryKey: ["k8s", "storageclasses"], queryFn: k8s.storageClasses, enabled });
   const [t, setT] = useState<TemplateModel>(EMPTY_TEMPLATE);
+  const canWrite = useK8sWrite();
   const [touched, setTouched] = useState<Set<TemplateField>>(new Set());
   const [server, setServer] = useState<Partial<Record<TemplateField, string[]>>>({});
   const [other, setOther] = useState<Array<{ field: string; message: string }>>([]);
@@ -139,9 +141,10 @@ export default function K8sCreateTemplatePage() {
           onSubmit={(e) => {
             e.preventDefault();
             setTouched(new Set(Object.keys(EMPTY_TEMPLATE) as TemplateField[]));
-            if (!invalid) create.mutate();
+            if (!invalid && canWrite) create.mutate();
           }}
         >
+          <K8sReadOnlyNote />
           <datalist id="tpl-storageclasses">
             {classes.data?.items.map((c) => <option key={c.name} value={c.name} />)}
           </datalist>
@@ -166,7 +169,7 @@ export default function K8sCreateTemplatePage() {
           ) : null}
           {create.isError && !(create.error instanceof ApiError && create.error.problem.fieldErrors.length) ? <ErrorState error={create.error} compact /> : null}
           <div className="flex flex-wrap gap-2">
-            <button type="submit" className="btn btn-primary" disabled={create.isPending}>
+            <button type="submit" className="btn btn-primary" {...writeProps(canWrite, create.isPending)}>
               {create.isPending ? <Spinner label="Creating" /> : null}
               Create template
             </button>

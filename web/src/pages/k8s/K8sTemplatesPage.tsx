@@ -4,6 +4,7 @@ import { useState } from "react";
 import { Link } from "react-router";
 import { endpoints, keys } from "../../api/endpoints";
 import { ConfirmDialog, EmptyState, ErrorState, Loading, PageHeader } from "../../components/ui";
+import { K8sReadOnlyNote, useK8sWrite, WriteLink, writeProps } from "./access";
 import { k8s, k8sKeys, type TemplateSummary } from "./api";
 import { K8sOff } from "./K8sOff";
 import { K8sTabs } from "./K8sTabs";
@@ -18,6 +19,7 @@ export default function K8sTemplatesPage() {
   const list = useQuery({ queryKey: k8sKeys.templates, queryFn: k8s.templates, enabled });
   const qc = useQueryClient();
   const [deleting, setDeleting] = useState<TemplateSummary | null>(null);
+  const canWrite = useK8sWrite();
   const remove = useMutation({
     mutationFn: (name: string) => k8s.removeTemplate(name),
     onSuccess: async () => {
@@ -32,13 +34,14 @@ export default function K8sTemplatesPage() {
         description="AerospikeClusterTemplate resources (cluster-scoped)."
         actions={
           enabled ? (
-            <Link className="btn btn-primary" to="/k8s/templates/new">
+            <WriteLink className="btn btn-primary" to="/k8s/templates/new">
               Create template
-            </Link>
+            </WriteLink>
           ) : null
         }
       />
       {enabled ? <K8sTabs /> : null}
+      {enabled ? <K8sReadOnlyNote /> : null}
       {settings.isLoading ? <Loading what="Loading settings" /> : null}
       {settings.isError ? <ErrorState error={settings.error} onRetry={() => settings.refetch()} /> : null}
       {settings.data && !enabled ? <K8sOff /> : null}
@@ -75,7 +78,7 @@ export default function K8sTemplatesPage() {
                   <td className="px-3 py-2">{t.usedBy.length ? t.usedBy.map((c) => `${c.namespace}/${c.name}`).join(", ") : <span className="muted">none</span>}</td>
                   <td className="px-3 py-2" title={t.createdAt ?? undefined}>{age(t.createdAt)}</td>
                   <td className="px-3 py-2">
-                    <button type="button" className="btn" aria-label={`Delete template ${t.name}`} onClick={() => setDeleting(t)}>
+                    <button type="button" className="btn" aria-label={`Delete template ${t.name}`} onClick={() => setDeleting(t)} {...writeProps(canWrite)}>
                       Delete
                     </button>
                   </td>

@@ -4,7 +4,7 @@
  * so colour contrast is not checked here (the badges reuse the audited badge colours); every
  * structural WCAG 2.1 A/AA rule is.
  */
-import { fireEvent, screen, within } from "@testing-library/react";
+import { cleanup, fireEvent, screen, within } from "@testing-library/react";
 import axe from "axe-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { fakeServer, renderAt } from "./testServer";
@@ -50,6 +50,20 @@ describe("axe on the K8s pages (fixtures)", () => {
       expect(await violations(dialog), button).toEqual([]);
       fireEvent.click(screen.getAllByRole("button", { name: "Close dialog" }).find((b) => b.closest("dialog[open]"))!);
     }
+  });
+
+  it("cluster list and detail as a viewer (disabled actions, the read-only note)", async () => {
+    fakeServer(true, {}, "viewer");
+    renderAt("/k8s");
+    await screen.findAllByTestId("k8s-cluster-row");
+    screen.getByTestId("k8s-read-only");
+    expect(await violations(document.body)).toEqual([]);
+    cleanup();
+    fakeServer(true, {}, "viewer");
+    renderAt("/k8s/clusters/db/alpha");
+    await screen.findAllByTestId("event-item");
+    screen.getByTestId("k8s-read-only");
+    expect(await violations(document.body)).toEqual([]);
   });
 
   it("templates list, delete dialog and template detail", async () => {

@@ -2,6 +2,7 @@
  * health (circuit breaker), template snapshot, operation progress. */
 import { useEffect, useState, type ReactNode } from "react";
 import { Badge, ErrorState, Spinner } from "../../components/ui";
+import { useK8sWrite, writeProps } from "./access";
 import type { ClusterHealth, ClusterStatus, ConditionView, ConfigDrift, ReconciliationStatus } from "./api";
 import { age } from "./phase";
 
@@ -191,6 +192,7 @@ export function ReconciliationCard({
   resetError?: unknown;
 }) {
   const left = useCountdown(status?.nextRetryAt);
+  const canWrite = useK8sWrite();
   const pct = status && status.threshold > 0 ? Math.min(100, (status.failedReconcileCount / status.threshold) * 100) : 0;
   const tone = status?.state === "open" ? "err" : status?.state === "degraded" ? "warn" : "ok";
   return (
@@ -198,7 +200,7 @@ export function ReconciliationCard({
       title="Reconciliation health"
       testId="reconciliation-card"
       actions={
-        <button type="button" className="btn" onClick={onReset} disabled={!status || resetting || status.resetRequested}>
+        <button type="button" className="btn" onClick={onReset} {...writeProps(canWrite, !status || resetting || status.resetRequested)}>
           {resetting ? <Spinner label="Resetting" /> : null}
           Reset circuit breaker
         </button>
@@ -257,12 +259,13 @@ export function TemplateCard({
   resyncError?: unknown;
 }) {
   const [open, setOpen] = useState(false);
+  const canWrite = useK8sWrite();
   return (
     <Card
       title="Template"
       testId="template-card"
       actions={
-        <button type="button" className="btn" onClick={onResync} disabled={resyncing}>
+        <button type="button" className="btn" onClick={onResync} {...writeProps(canWrite, resyncing)}>
           {resyncing ? <Spinner label="Resyncing" /> : null}
           Resync template
         </button>

@@ -3,6 +3,8 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { render } from "@testing-library/react";
 import { createMemoryRouter, RouterProvider } from "react-router";
 import { afterEach, beforeAll, vi } from "vitest";
+import type { Role } from "../../api/auth";
+import { SessionGate } from "../../app/session";
 import K8sClusterDetailPage from "./K8sClusterDetailPage";
 import K8sClustersPage from "./K8sClustersPage";
 import { clusterDetail, clusterList, drift, events, health, reconciliation, templateDetail, templateList } from "./fixtures";
@@ -34,8 +36,11 @@ interface Call {
   body: unknown;
 }
 
-/** A fake manager: settings with K8s on/off and the /k8s/ answers from the fixtures. */
-export function fakeServer(k8sOn: boolean, override: Record<string, () => Response> = {}) {
+/**
+ * A fake manager: settings with K8s on/off, the /k8s/ answers from the fixtures, and the
+ * caller (`GET /auth/me`) signed in with `role` (admin by default).
+ */
+export function fakeServer(k8sOn: boolean, override: Record<string, () => Response> = {}, role: Role = "admin") {
   const calls: Call[] = [];
   const json = (v: unknown, status = 200) => new Response(JSON.stringify(v), { status, headers: { "content-type": "application/json" } });
   vi.stubGlobal(
@@ -49,6 +54,8 @@ export function fakeServer(k8sOn: boolean, override: Record<string, () => Respon
       if (override[key]) return override[key]();
       const base = "/api/v1/k8s/clusters/db/alpha";
       switch (key) {
+        case "GET /api/v1/auth/me":
+          return json({ name: `${role}-user`, role, via: "session", csrfToken: "csrf", authEnabled: true });
         case "GET /api/v1/settings":
           return json({ k8sManagementEnabled: k8sOn, demo: false, infoWritesAllowed: false, sampleIntervalMs: 1000, historySeconds: 600, historySamples: 600, bodyLimitBytes: 1, version: "t" });
         case "GET /api/v1/k8s/clusters":
@@ -158,7 +165,9 @@ export function renderAt(path: string) {
   const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   render(
     <QueryClientProvider client={qc}>
-      <RouterProvider router={router} />
+      <SessionGate>
+        <RouterProvider router={router} />
+      </SessionGate>
     </QueryClientProvider>,
   );
   return router;
