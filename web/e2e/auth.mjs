@@ -103,6 +103,11 @@ await test("a viewer signs in and sees who they are", async () => {
   // profile edits are admin-only: the buttons are disabled and say why
   const edit = page.getByRole("button", { name: /^Edit .*needs the admin role/ }).first();
   assert(await edit.isDisabled(), "the Edit button must be disabled for a viewer");
+  for (const name of ["New connection", "Import"]) {
+    const b = page.getByRole("button", { name, exact: true }).first();
+    assert(await b.isDisabled(), `${name} must be disabled for a viewer`);
+    assert(/admin role/.test((await b.getAttribute("title")) ?? ""), `${name} says why`);
+  }
 });
 
 await test("a viewer cannot delete a record: the API's 403 is shown plainly", async () => {

@@ -6,6 +6,9 @@ import { endpoints, keys } from "../../api/endpoints";
 import { describeError } from "../../api/errors";
 import type { Profile, ProfileBundle } from "../../api/types";
 import { useCan } from "../../app/session";
+
+/** Why a viewer or operator cannot add or import connections (the server's policy). */
+const NEEDS_ADMIN = "Needs the admin role (connections are admin business)";
 import { useProfiles } from "../../app/useProfile";
 import { Icon } from "../../components/icons";
 import { Badge, ConfirmDialog, EmptyState, ErrorState, IconButton, Loading, PageHeader, Spinner } from "../../components/ui";
@@ -81,6 +84,7 @@ function ProfileCard({ p, onEdit, onDelete }: { p: Profile; onEdit: () => void; 
 export default function ConnectionsPage() {
   const q = useProfiles();
   const qc = useQueryClient();
+  const admin = useCan("admin");
   const [editing, setEditing] = useState<Profile | "new" | null>(null);
   const [deleting, setDeleting] = useState<Profile | null>(null);
   const fileRef = useRef<HTMLInputElement>(null);
@@ -126,13 +130,19 @@ export default function ConnectionsPage() {
                 e.target.value = "";
               }}
             />
-            <button type="button" className="btn" onClick={() => fileRef.current?.click()} disabled={imp.isPending}>
+            <button
+              type="button"
+              className="btn"
+              onClick={() => fileRef.current?.click()}
+              disabled={imp.isPending || !admin}
+              title={admin ? undefined : NEEDS_ADMIN}
+            >
               <Icon name="upload" /> Import
             </button>
             <button type="button" className="btn" onClick={() => exp.mutate()} disabled={exp.isPending || !q.data?.length}>
               <Icon name="download" /> Export
             </button>
-            <button type="button" className="btn btn-primary" onClick={() => setEditing("new")}>
+            <button type="button" className="btn btn-primary" onClick={() => setEditing("new")} disabled={!admin} title={admin ? undefined : NEEDS_ADMIN}>
               <Icon name="plus" /> New connection
             </button>
           </>
@@ -156,7 +166,7 @@ export default function ConnectionsPage() {
         <EmptyState
           title="No connections yet — create one"
           action={
-            <button type="button" className="btn btn-primary" onClick={() => setEditing("new")}>
+            <button type="button" className="btn btn-primary" onClick={() => setEditing("new")} disabled={!admin} title={admin ? undefined : NEEDS_ADMIN}>
               <Icon name="plus" /> New connection
             </button>
           }
