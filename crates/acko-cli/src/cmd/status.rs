@@ -114,6 +114,8 @@ pub struct Operation {
 #[serde(rename_all = "camelCase")]
 pub struct Breaker {
     pub failed_reconcile_count: i64,
+    /// Failures that open the breaker, as the operator counting them reported it.
+    pub threshold: Option<i64>,
     pub last_reconcile_error: Option<String>,
     pub last_failure_time: Option<String>,
     pub backoff_until: Option<String>,
@@ -249,6 +251,7 @@ pub fn summarize(cluster: &Value, pods: &[Value]) -> Summary {
         operation,
         breaker: Breaker {
             failed_reconcile_count: st["failedReconcileCount"].as_i64().unwrap_or(0),
+            threshold: st["circuitBreakerThreshold"].as_i64(),
             last_reconcile_error: s(&st["lastReconcileError"]),
             last_failure_time: s(&st["lastFailureTime"]),
             backoff_until: s(&st["backoffUntil"]),
@@ -387,6 +390,9 @@ pub fn render_text(x: &Summary) -> String {
             "healthy (no consecutive failures)".to_owned()
         } else {
             let mut t = format!("{} consecutive failure(s)", b.failed_reconcile_count);
+            if let Some(th) = b.threshold {
+                t += &format!(" (the breaker opens at {th})");
+            }
             if let Some(e) = &b.last_reconcile_error {
                 t += &format!("; last error: {e}");
             }
@@ -563,7 +569,7 @@ mod tests {
                 },
                 "operationStatus": {"id": "op1", "kind": "WarmRestart", "phase": "InProgress", "completedPods": ["demo-0-0"], "inFlightPods": ["demo-0-1"], "startTime": "2026-12-07T09:00:00Z"},
                 "migrationStatus": {"inProgress": true, "remainingPartitions": 12},
-                "failedReconcileCount": 3, "lastReconcileError": "boom", "backoffUntil": "2026-12-07T10:00:00Z",
+                "failedReconcileCount": 3, "circuitBreakerThreshold": 3, "lastReconcileError": "boom", "backoffUntil": "2026-12-07T10:00:00Z",
                 "templateSnapshot": {"name": "base", "synced": false}
             }
         })
@@ -593,6 +599,7 @@ mod tests {
         assert_eq!(x.pods[0].node_id.as_deref(), Some("BB9"));
         assert_eq!(x.pods[1].phase.as_deref(), Some("Missing"));
         assert_eq!(x.breaker.failed_reconcile_count, 3);
+        assert_eq!(x.breaker.threshold, Some(3));
         assert_eq!(
             x.operation.as_ref().unwrap().completed_pods,
             vec!["demo-0-0"]
@@ -609,7 +616,7 @@ mod tests {
             "RollingRestart (restarting demo-0-1)",
             "in progress, 12 partitions left",
             "op1 WarmRestart InProgress (done: demo-0-0; failed: -); restarting now: demo-0-1; started 2026-12-07T09:00:00Z",
-            "3 consecutive failure(s); last error: boom; circuit breaker open",
+            "3 consecutive failure(s) (the breaker opens at 3); last error: boom; circuit breaker open",
             "base (out of sync",
             "PodsNotReady",
             "0123456789ab ",
