@@ -112,6 +112,27 @@ impl EventCategory {
             Self::Other => "Other",
         }
     }
+
+    /// Parse a category as users type it: the id or the label, any case, spaces/`-`/`_`
+    /// ignored (`RollingRestart`, `rolling-restart`, `Rolling Restart`; `ACL` for ACL Security,
+    /// `Rack` for Rack Management).
+    pub fn parse(s: &str) -> Option<Self> {
+        let norm = |x: &str| {
+            x.chars()
+                .filter(|c| c.is_ascii_alphanumeric())
+                .collect::<String>()
+                .to_ascii_lowercase()
+        };
+        let want = norm(s);
+        match want.as_str() {
+            "acl" => return Some(Self::AclSecurity),
+            "rack" => return Some(Self::RackManagement),
+            _ => {}
+        }
+        Self::ALL
+            .into_iter()
+            .find(|c| norm(c.id()) == want || norm(c.label()) == want)
+    }
 }
 
 use EventCategory as C;
@@ -246,6 +267,23 @@ pub fn category_of(reason: &str) -> EventCategory {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn categories_parse_from_ids_labels_and_shorthands() {
+        for c in EventCategory::ALL {
+            assert_eq!(EventCategory::parse(c.id()), Some(c));
+            assert_eq!(EventCategory::parse(c.label()), Some(c));
+        }
+        assert_eq!(
+            EventCategory::parse("rolling-restart"),
+            Some(EventCategory::RollingRestart)
+        );
+        assert_eq!(
+            EventCategory::parse("ACL"),
+            Some(EventCategory::AclSecurity)
+        );
+        assert_eq!(EventCategory::parse("nope"), None);
+    }
 
     #[test]
     fn backoff_is_zero_below_the_threshold_then_doubles_to_the_cap() {

@@ -50,6 +50,8 @@ pub enum EventCategory {
     Other,
 }
 
+/// The wire enum mirrors the contract's (`acko_api::contract::operator::EventCategory`, which
+/// carries no OpenAPI schema); ids, labels and parsing are the contract's.
 impl EventCategory {
     /// All categories in display order.
     pub const ALL: [EventCategory; 11] = [
@@ -66,61 +68,30 @@ impl EventCategory {
         Self::Other,
     ];
 
+    fn contract(self) -> Contract {
+        Contract::ALL
+            .into_iter()
+            .find(|c| Self::from(*c) == self)
+            .unwrap_or(Contract::Other)
+    }
+
     /// The identifier used on the wire and in `?category=`.
     pub fn id(self) -> &'static str {
-        match self {
-            Self::Lifecycle => "Lifecycle",
-            Self::RollingRestart => "RollingRestart",
-            Self::Configuration => "Configuration",
-            Self::AclSecurity => "ACLSecurity",
-            Self::Scaling => "Scaling",
-            Self::RackManagement => "RackManagement",
-            Self::Network => "Network",
-            Self::Monitoring => "Monitoring",
-            Self::Template => "Template",
-            Self::CircuitBreaker => "CircuitBreaker",
-            Self::Other => "Other",
-        }
+        self.contract().id()
     }
 
     /// Label for humans (the seed's wording).
     pub fn label(self) -> &'static str {
-        match self {
-            Self::Lifecycle => "Lifecycle",
-            Self::RollingRestart => "Rolling Restart",
-            Self::Configuration => "Configuration",
-            Self::AclSecurity => "ACL Security",
-            Self::Scaling => "Scaling",
-            Self::RackManagement => "Rack Management",
-            Self::Network => "Network",
-            Self::Monitoring => "Monitoring",
-            Self::Template => "Template",
-            Self::CircuitBreaker => "Circuit Breaker",
-            Self::Other => "Other",
-        }
+        self.contract().label()
     }
 
-    /// Parse `?category=`: the id or the label, any case, spaces/`-`/`_` ignored
-    /// (`RollingRestart`, `rolling-restart`, `Rolling Restart`; `ACL` for ACL Security).
+    /// Parse `?category=` (see [`Contract::parse`]).
     pub fn parse(s: &str) -> Option<Self> {
-        let norm = |x: &str| {
-            x.chars()
-                .filter(|c| c.is_ascii_alphanumeric())
-                .collect::<String>()
-                .to_ascii_lowercase()
-        };
-        let want = norm(s);
-        if want == "acl" {
-            return Some(Self::AclSecurity);
-        }
-        if want == "rack" {
-            return Some(Self::RackManagement);
-        }
-        Self::ALL
-            .into_iter()
-            .find(|c| norm(c.id()) == want || norm(c.label()) == want)
+        Contract::parse(s).map(Self::from)
     }
 }
+
+use acko_api::contract::operator::EventCategory as Contract;
 
 /// The event-reason → category table, defined once in `acko_api::contract::operator` (the
 /// operator emits these reasons; the manager groups them).
