@@ -28,7 +28,6 @@ fn new_event(ns: &str, name: &str, about: &str, reason: &str) -> NewEvent {
         "note": format!("{reason} happened to {about}"),
         "reason": reason, "action": "Reconcile", "type": "Warning",
         "reportingController": "acko.io/operator", "reportingInstance": "acko-0",
-        "deprecatedSource": {"component": "acko", "host": "node-1"},
     }))
     .expect("a valid events.k8s.io/v1 Event")
 }
@@ -91,11 +90,6 @@ async fn an_events_k8s_io_create_is_a_core_event_selected_by_involved_object() {
     assert_eq!(e.action.as_deref(), Some("Reconcile"));
     assert_eq!(e.reporting_component.as_deref(), Some("acko.io/operator"));
     assert_eq!(e.reporting_instance.as_deref(), Some("acko-0"));
-    let src = e.source.as_ref().expect("deprecatedSource is the source");
-    assert_eq!(
-        (src.component.as_deref(), src.host.as_deref()),
-        (Some("acko"), Some("node-1"))
-    );
     assert!(e.event_time.is_some());
     let one = core_api.get("a.1").await.unwrap();
     assert_eq!(one.message.as_deref(), Some("Broken happened to web-0"));
@@ -106,15 +100,6 @@ async fn an_events_k8s_io_create_is_a_core_event_selected_by_involved_object() {
         .unwrap();
     assert_eq!(warnings.items.len(), 1);
     assert_eq!(warnings.items[0].metadata.name.as_deref(), Some("b.1"));
-    let by_source = core_api
-        .list(&ListParams::default().fields("source=acko"))
-        .await
-        .unwrap();
-    assert_eq!(
-        by_source.items.len(),
-        2,
-        "source selects on source.component"
-    );
     // a namespace-wide list of all events shows both, once each
     let all: Api<CoreEvent> = Api::all(client.clone());
     let names: Vec<_> = all
@@ -127,6 +112,40 @@ async fn an_events_k8s_io_create_is_a_core_event_selected_by_involved_object() {
         .filter_map(|e| e.metadata.name)
         .collect();
     assert_eq!(names, ["a.1", "b.1"]);
+
+    // upstream's strict rules of events.k8s.io/v1 creates, with the view's field names
+    let mut deprecated = new_event(&ns, "c.1", "web-2", "Old");
+    deprecated.deprecated_count = Some(3);
+    let err = new_api
+        .create(&PostParams::default(), &deprecated)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, kube::Error::Api(s) if s.code == 422 && s.message.contains("deprecatedCount: Invalid value: needs to be unset")),
+        "{err:?}"
+    );
+    let mut long = new_event(&ns, "c.2", "web-2", "Long");
+    long.note = Some("é".repeat(600));
+    let err = new_api
+        .create(&PostParams::default(), &long)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, kube::Error::Api(s) if s.code == 422 && s.message.contains("note: Invalid value: can have at most 1024 bytes")),
+        "1200 bytes in 600 characters: {err:?}"
+    );
+    let mut bare = new_event(&ns, "c.3", "web-2", "Bare");
+    bare.action = None;
+    bare.event_time = None;
+    let err = new_api
+        .create(&PostParams::default(), &bare)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, kube::Error::Api(s) if s.code == 422 && s.message.contains("eventTime: Required value")),
+        "{err:?}"
+    );
+    assert!(core_api.get_opt("c.1").await.unwrap().is_none());
 }
 
 #[tokio::test]
@@ -157,6 +176,15 @@ async fn a_core_create_is_an_events_k8s_io_event_selected_by_regarding() {
     assert_eq!(
         e.deprecated_source.as_ref().unwrap().component.as_deref(),
         Some("kubelet")
+    );
+    let by_source = core_api
+        .list(&ListParams::default().fields("source=kubelet,involvedObject.name=db-0"))
+        .await
+        .unwrap();
+    assert_eq!(
+        by_source.items.len(),
+        2,
+        "source selects on source.component"
     );
     let ctl = new_api
         .list(&ListParams::default().fields("reportingController=kubelet,regarding.name=db-1"))
@@ -331,17 +359,23 @@ async fn every_write_verb_of_the_view_writes_the_core_event() {
         )
         .await
         .unwrap();
-    // update (PUT) with the resourceVersion it read
+    // update (PUT) with the resourceVersion it read: metadata and series may change
     let mut cur = new_api.get("x.1").await.unwrap();
-    cur.note = Some("replaced".into());
-    cur.deprecated_count = Some(5);
+    cur.metadata.labels = Some([("app".to_string(), "web".to_string())].into());
+    cur.series = Some(
+        serde_json::from_value(
+            json!({"count": 2, "lastObservedTime": "2026-01-02T03:05:00.000000Z"}),
+        )
+        .unwrap(),
+    );
     new_api
         .replace("x.1", &PostParams::default(), &cur)
         .await
         .unwrap();
     let c = core_api.get("x.1").await.unwrap();
-    assert_eq!((c.message.as_deref(), c.count), (Some("replaced"), Some(5)));
-    // a stale resourceVersion is a conflict, whichever view wrote last
+    assert_eq!(c.series.as_ref().and_then(|s| s.count), Some(2));
+    assert_eq!(c.metadata.labels.unwrap()["app"], "web");
+    // a stale resourceVersion is a conflict
     let err = new_api
         .replace("x.1", &PostParams::default(), &cur)
         .await
@@ -350,40 +384,34 @@ async fn every_write_verb_of_the_view_writes_the_core_event() {
         matches!(err, kube::Error::Api(ref s) if s.code == 409),
         "{err:?}"
     );
-    // merge, strategic merge and JSON patches on view fields
+    // merge, strategic merge and JSON patches
     new_api
         .patch(
             "x.1",
             &PatchParams::default(),
-            &Patch::Merge(json!({"note": "merged"})),
+            &Patch::Merge(json!({"series": {"count": 3}})),
         )
         .await
         .unwrap();
-    assert_eq!(
-        core_api.get("x.1").await.unwrap().message.as_deref(),
-        Some("merged")
-    );
+    let c = core_api.get("x.1").await.unwrap();
+    assert_eq!(c.series.unwrap().count, Some(3));
     new_api
         .patch(
             "x.1",
             &PatchParams::default(),
-            &Patch::Strategic(
-                json!({"series": {"count": 7, "lastObservedTime": "2026-01-02T03:04:09.000000Z"}}),
-            ),
+            &Patch::Strategic(json!({"metadata": {"annotations": {"seen-by": "ops"}}})),
         )
         .await
         .unwrap();
-    assert_eq!(
-        core_api.get("x.1").await.unwrap().series.unwrap().count,
-        Some(7)
-    );
+    let c = core_api.get("x.1").await.unwrap();
+    assert_eq!(c.metadata.annotations.unwrap()["seen-by"], "ops");
     new_api
         .patch(
             "x.1",
             &PatchParams::default(),
             &Patch::<()>::Json(
                 serde_json::from_value(json!([
-                    {"op": "replace", "path": "/regarding/name", "value": "web-9"}
+                    {"op": "replace", "path": "/series/count", "value": 7}
                 ]))
                 .unwrap(),
             ),
@@ -391,7 +419,25 @@ async fn every_write_verb_of_the_view_writes_the_core_event() {
         .await
         .unwrap();
     let c = core_api.get("x.1").await.unwrap();
-    assert_eq!(c.involved_object.name.as_deref(), Some("web-9"));
+    assert_eq!(c.series.unwrap().count, Some(7));
+    // what an event says is immutable through events.k8s.io/v1 (upstream's strict update)
+    let err = new_api
+        .patch(
+            "x.1",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"note": "rewritten", "regarding": {"name": "web-9"}})),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, kube::Error::Api(s) if s.code == 422
+            && s.message.contains("note: Invalid value: field is immutable")
+            && s.message.contains("regarding: Invalid value: field is immutable")),
+        "{err:?}"
+    );
+    let c = core_api.get("x.1").await.unwrap();
+    assert_eq!(c.message.as_deref(), Some("One happened to web-0"));
+    assert_eq!(c.involved_object.name.as_deref(), Some("web-0"));
     // server-side apply creates and updates through the view
     let applied = json!({
         "apiVersion": "events.k8s.io/v1", "kind": "Event",
@@ -406,20 +452,16 @@ async fn every_write_verb_of_the_view_writes_the_core_event() {
         .patch("x.2", &ssa, &Patch::Apply(&applied))
         .await
         .unwrap();
-    assert_eq!(
-        core_api.get("x.2").await.unwrap().message.as_deref(),
-        Some("applied")
-    );
+    let c = core_api.get("x.2").await.unwrap();
+    assert_eq!(c.message.as_deref(), Some("applied"));
     let mut again = applied.clone();
-    again["note"] = json!("applied again");
+    again["series"] = json!({"count": 2, "lastObservedTime": "2026-01-02T03:06:00.000000Z"});
     new_api
         .patch("x.2", &ssa, &Patch::Apply(&again))
         .await
         .unwrap();
-    assert_eq!(
-        core_api.get("x.2").await.unwrap().message.as_deref(),
-        Some("applied again")
-    );
+    let c = core_api.get("x.2").await.unwrap();
+    assert_eq!(c.series.unwrap().count, Some(2));
     // delete through the view removes the core event
     new_api
         .delete("x.1", &DeleteParams::default())
