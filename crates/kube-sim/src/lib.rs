@@ -25,6 +25,7 @@ pub mod cel;
 pub mod controllers;
 pub mod defaults;
 pub mod error;
+pub mod events_view;
 pub mod exec_shell;
 pub mod faults;
 pub mod gc;

@@ -95,7 +95,8 @@ pub fn objects_at(inner: &Inner, rt: &ResourceType, at: u64) -> Option<Vec<Value
     if at < inner.compacted_rv {
         return None;
     }
-    let same_type = |e: &crate::store::Event| e.group == rt.group && e.plural == rt.plural;
+    let (group, plural) = crate::events_view::storage_key(rt);
+    let same_type = |e: &crate::store::Event| e.group == group && e.plural == plural;
     let key = |o: &Value| (ns_of(o).to_string(), name_of(o).to_string());
     // keys changed after `at`, with their first later event
     let mut first_after: HashMap<(String, String), EventType> = HashMap::new();
@@ -192,8 +193,14 @@ pub fn list(
         }
     };
     let objects = if at >= inner.rv {
-        // the present: filter before copying
-        Some(inner.list(rt, ns, ls, fs))
+        // the present: filter before copying (selectors apply to the stored form)
+        Some(
+            inner
+                .list_stored(rt, ns, ls, fs)
+                .into_iter()
+                .cloned()
+                .collect(),
+        )
     } else {
         objects_at(inner, rt, at)
     };

@@ -186,6 +186,16 @@ impl FieldSelector {
         Ok(FieldSelector(out))
     }
 
+    /// The same requirements on other field paths (`f` maps a field label to the path it
+    /// selects on, or refuses it).
+    pub fn map_paths(self, f: impl Fn(&str) -> ApiResult<String>) -> ApiResult<Self> {
+        self.0
+            .into_iter()
+            .map(|(p, eq, v)| Ok((f(&p)?, eq, v)))
+            .collect::<ApiResult<Vec<_>>>()
+            .map(FieldSelector)
+    }
+
     /// Match an object.
     pub fn matches(&self, obj: &Value) -> bool {
         self.0.iter().all(|(path, eq, want)| {

@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use tokio::sync::broadcast;
 
 use crate::error::{ApiError, ApiResult};
+use crate::events_view;
 use crate::kinds::{self, ResourceType};
 use crate::selectors::{FieldSelector, LabelSelector};
 
@@ -35,14 +36,15 @@ impl EventType {
     }
 }
 
-/// One change.
+/// One change (of a stored object: views such as `events.k8s.io` Events are reported as
+/// changes of the core objects they show).
 #[derive(Debug, Clone)]
 pub struct Event {
     /// resourceVersion of the change.
     pub rv: u64,
-    /// Group of the resource.
+    /// Group of the stored resource.
     pub group: String,
-    /// Plural of the resource.
+    /// Plural of the stored resource.
     pub plural: String,
     /// Namespace ("" for cluster-scoped).
     pub namespace: String,
@@ -209,7 +211,7 @@ impl Inner {
 
     /// Objects of one type.
     pub fn bucket(&self, rt: &ResourceType) -> Option<&BTreeMap<(String, String), Value>> {
-        self.objects.get(&(rt.group.clone(), rt.plural.clone()))
+        self.objects.get(&events_view::storage_key(rt))
     }
 
     /// Get one object (served under `rt`'s version).
@@ -225,7 +227,7 @@ impl Inner {
         self.get(rt, ns, name).ok()
     }
 
-    /// List objects (namespace None = all).
+    /// List objects (namespace None = all), served under `rt`.
     pub fn list(
         &self,
         rt: &ResourceType,
@@ -233,6 +235,20 @@ impl Inner {
         ls: &LabelSelector,
         fs: &FieldSelector,
     ) -> Vec<Value> {
+        self.list_stored(rt, ns, ls, fs)
+            .into_iter()
+            .map(|o| served_as(o, rt))
+            .collect()
+    }
+
+    /// The stored objects a list of `rt` selects (selectors apply to the stored form).
+    pub fn list_stored(
+        &self,
+        rt: &ResourceType,
+        ns: Option<&str>,
+        ls: &LabelSelector,
+        fs: &FieldSelector,
+    ) -> Vec<&Value> {
         let Some(b) = self.bucket(rt) else {
             return Vec::new();
         };
@@ -244,9 +260,8 @@ impl Inner {
                 .take_while(|((n, _), _)| n == want)
                 .map(|(_, o)| o)
                 .filter(keep)
-                .map(|o| served_as(o, rt))
                 .collect(),
-            None => b.values().filter(keep).map(|o| served_as(o, rt)).collect(),
+            None => b.values().filter(keep).collect(),
         }
     }
 
@@ -297,7 +312,9 @@ impl Inner {
     ) -> Value {
         self.rv += 1;
         let rv = self.rv;
-        let key = (rt.group.clone(), rt.plural.clone());
+        let key = events_view::storage_key(rt);
+        let view = events_view::is_view(rt);
+        let new = new.map(|o| if view { events_view::to_core(&o) } else { o });
         let okey = (ns.to_string(), name.to_string());
         let bucket = self.objects.entry(key).or_default();
         let (etype, object) = match new {
@@ -328,10 +345,11 @@ impl Inner {
                 self.types.extend(kinds::from_crd(&object));
             }
         }
+        let (group, plural) = events_view::storage_key(rt);
         let ev = Arc::new(Event {
             rv,
-            group: rt.group.clone(),
-            plural: rt.plural.clone(),
+            group,
+            plural,
             namespace: ns.to_string(),
             etype,
             object: object.clone(),
@@ -339,12 +357,15 @@ impl Inner {
         self.history.push_back(ev.clone());
         self.trim_history();
         let _ = tx.send(ev);
-        object
+        if view { served_as(&object, rt) } else { object }
     }
 }
 
 /// The object as served under `rt` (apiVersion/kind set).
 pub fn served_as(o: &Value, rt: &ResourceType) -> Value {
+    if events_view::is_view(rt) {
+        return events_view::to_view(o);
+    }
     let mut o = o.clone();
     o["apiVersion"] = json!(rt.api_version());
     o["kind"] = json!(rt.kind);

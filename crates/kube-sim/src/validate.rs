@@ -43,6 +43,7 @@ pub fn object_update(
     old: Option<&Value>,
 ) -> ApiResult<()> {
     metadata(rt, obj)?;
+    crate::events_view::validate(rt, obj, old)?;
     if !rt.custom {
         return Ok(());
     }

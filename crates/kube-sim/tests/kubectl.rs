@@ -241,3 +241,70 @@ async fn kubectl_raw_fault_routes_inject_and_clear_api_errors() {
         assert!(!ok && out.contains(says), "{body}: {out}");
     }
 }
+
+/// One event written through `events.k8s.io/v1` (as kube-runtime's recorder writes them) is
+/// listed by `kubectl get events` (core v1) and by `kubectl get events.v1.events.k8s.io`, each
+/// in its own shape.
+#[tokio::test]
+async fn kubectl_lists_an_events_k8s_io_event_through_both_apis() {
+    if !kubectl_present() {
+        return;
+    }
+    let (client, sim) = sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let kc = dir.path().join("sim.kubeconfig");
+    std::fs::write(&kc, sim.kubeconfig_yaml()).unwrap();
+    let api: kube::Api<k8s_openapi::api::events::v1::Event> =
+        kube::Api::namespaced(client, "default");
+    let ev = serde_json::from_value(serde_json::json!({
+        "metadata": {"name": "demo.17f3", "namespace": "default"},
+        "eventTime": "2026-01-02T03:04:05.000000Z",
+        "regarding": {"kind": "AerospikeCluster", "name": "demo", "namespace": "default"},
+        "note": "breaker reset after a good reconcile", "reason": "CircuitBreakerReset",
+        "action": "Reconcile", "type": "Normal",
+        "reportingController": "acko-operator", "reportingInstance": "acko-operator-0",
+    }))
+    .unwrap();
+    api.create(&kube::api::PostParams::default(), &ev)
+        .await
+        .unwrap();
+    let (ok, out) = kubectl(&kc, &["get", "events", "-o", "name"]).await;
+    assert!(ok && out.contains("event/demo.17f3"), "{out}");
+    let (ok, out) = kubectl(
+        &kc,
+        &[
+            "get",
+            "events",
+            "--field-selector",
+            "involvedObject.name=demo",
+            "-o",
+            "jsonpath={.items[*].message}|{.items[*].reportingComponent}",
+        ],
+    )
+    .await;
+    assert!(
+        ok && out == "breaker reset after a good reconcile|acko-operator",
+        "{out}"
+    );
+    let (ok, out) = kubectl(&kc, &["get", "events.v1.events.k8s.io", "-o", "name"]).await;
+    assert!(ok && out.contains("event.events.k8s.io/demo.17f3"), "{out}");
+    let (ok, out) = kubectl(
+        &kc,
+        &[
+            "get",
+            "events.v1.events.k8s.io",
+            "demo.17f3",
+            "-o",
+            "jsonpath={.note}|{.regarding.kind}",
+        ],
+    )
+    .await;
+    assert!(
+        ok && out == "breaker reset after a good reconcile|AerospikeCluster",
+        "{out}"
+    );
+    let (ok, out) = kubectl(&kc, &["get", "events"]).await;
+    assert!(ok && out.contains("demo.17f3"), "{out}");
+    let (ok, out) = kubectl(&kc, &["get", "events.v1.events.k8s.io"]).await;
+    assert!(ok && out.contains("demo.17f3"), "{out}");
+}

@@ -151,6 +151,20 @@ impl Reason {
     }
 }
 
+/// The API server refuses an Event whose note exceeds 1024 bytes (not characters): the
+/// longest prefix within that limit that ends on a character boundary.
+pub fn fit_note(note: &str) -> &str {
+    const NOTE_MAX_BYTES: usize = 1024;
+    if note.len() <= NOTE_MAX_BYTES {
+        return note;
+    }
+    let mut end = NOTE_MAX_BYTES;
+    while !note.is_char_boundary(end) {
+        end -= 1;
+    }
+    &note[..end]
+}
+
 /// Publishes one event; failures are logged, never fatal.
 pub async fn publish(
     recorder: &Recorder,
@@ -159,7 +173,7 @@ pub async fn publish(
     note: &str,
     warning: bool,
 ) {
-    let note: String = note.chars().take(1000).collect();
+    let note = fit_note(note).to_owned();
     let event = Event {
         type_: if warning {
             EventType::Warning
@@ -188,5 +202,19 @@ mod tests {
         }
         assert_eq!(Reason::PodOnBlockedNode.category(), "RackManagement");
         assert_eq!(Reason::CircuitBreakerOpen.category(), "CircuitBreaker");
+    }
+
+    #[test]
+    fn notes_fit_the_apiservers_1024_byte_limit_on_a_char_boundary() {
+        assert_eq!(fit_note("short"), "short");
+        let wide = "é".repeat(600); // 1200 bytes in 600 characters
+        let fit = fit_note(&wide);
+        assert_eq!(fit.len(), 1024);
+        assert_eq!(fit.chars().count(), 512);
+        let odd = format!("x{}", "é".repeat(600)); // boundary falls inside a character
+        let fit = fit_note(&odd);
+        assert_eq!(fit.len(), 1023);
+        assert!(odd.starts_with(fit));
+        assert_eq!(fit_note(&"a".repeat(1024)).len(), 1024);
     }
 }

@@ -273,7 +273,10 @@ async fn route(
         .await?;
     let ns = rp.ns.clone().unwrap_or_default();
     let ls = LabelSelector::parse(q.get("labelSelector").map(String::as_str).unwrap_or(""))?;
-    let fs = FieldSelector::parse(q.get("fieldSelector").map(String::as_str).unwrap_or(""))?;
+    let fs = crate::events_view::storage_field_selector(
+        &rt,
+        FieldSelector::parse(q.get("fieldSelector").map(String::as_str).unwrap_or(""))?,
+    )?;
     let user_agent = headers
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())

@@ -56,8 +56,9 @@ fn bookmark(rt: &ResourceType, rv: u64, initial_end: bool) -> Bytes {
 }
 
 fn matches(rt: &ResourceType, p: &WatchParams, e: &Event) -> bool {
-    e.group == rt.group
-        && e.plural == rt.plural
+    let (group, plural) = crate::events_view::storage_key(rt);
+    e.group == group
+        && e.plural == plural
         && p.ns.as_ref().is_none_or(|n| *n == e.namespace)
         && p.ls.matches(&e.object)
         && p.fs.matches(&e.object)

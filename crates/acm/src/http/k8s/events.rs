@@ -149,12 +149,14 @@ pub struct ClusterEvent {
 }
 
 impl ClusterEvent {
-    /// An event as the API returns it.
+    /// An event as the API returns it. A repeated event written through events.k8s.io/v1
+    /// (the operator's recorder) counts its repeats in `series`, not in `count`.
     pub fn of(e: &Event) -> Self {
-        let last = e
-            .last_timestamp
-            .as_ref()
+        let series = e.series.as_ref();
+        let last = series
+            .and_then(|s| s.last_observed_time.as_ref())
             .map(|t| t.0.to_string())
+            .or_else(|| e.last_timestamp.as_ref().map(|t| t.0.to_string()))
             .or_else(|| e.event_time.as_ref().map(|t| t.0.to_string()))
             .or_else(|| {
                 e.metadata
@@ -167,11 +169,16 @@ impl ClusterEvent {
             category: category_of(e.reason.as_deref().unwrap_or_default()),
             reason: e.reason.clone(),
             message: e.message.clone(),
-            count: e.count.unwrap_or(1),
+            count: series
+                .and_then(|s| s.count)
+                .filter(|c| *c > 0)
+                .or(e.count)
+                .unwrap_or(1),
             first_timestamp: e
                 .first_timestamp
                 .as_ref()
                 .map(|t| t.0.to_string())
+                .or_else(|| e.event_time.as_ref().map(|t| t.0.to_string()))
                 .or(last.clone()),
             last_timestamp: last,
             object_kind: e.involved_object.kind.clone(),
@@ -398,5 +405,29 @@ mod tests {
         assert!(concerns(&ev("demo-0-1"), "demo"));
         assert!(!concerns(&ev("demo2-0-1"), "demo"));
         assert!(!concerns(&ev("other"), "demo"));
+    }
+
+    #[test]
+    fn a_recorder_series_gives_the_count_and_the_last_time() {
+        let e: Event = serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "demo.1", "namespace": "default"},
+            "involvedObject": {"kind": "AerospikeCluster", "name": "demo"},
+            "reason": "CircuitBreakerOpen", "type": "Warning",
+            "eventTime": "2026-01-02T03:04:05.000000Z",
+            "series": {"count": 4, "lastObservedTime": "2026-01-02T03:09:05.000000Z"},
+        }))
+        .unwrap();
+        let c = ClusterEvent::of(&e);
+        assert_eq!(c.count, 4);
+        assert_eq!(c.first_timestamp.as_deref(), Some("2026-01-02T03:04:05Z"));
+        assert_eq!(c.last_timestamp.as_deref(), Some("2026-01-02T03:09:05Z"));
+        let legacy: Event = serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "demo.2"}, "involvedObject": {"name": "demo"}, "count": 3,
+            "firstTimestamp": "2026-01-02T03:00:00Z", "lastTimestamp": "2026-01-02T03:01:00Z",
+        }))
+        .unwrap();
+        let c = ClusterEvent::of(&legacy);
+        assert_eq!(c.count, 3);
+        assert_eq!(c.last_timestamp.as_deref(), Some("2026-01-02T03:01:00Z"));
     }
 }
