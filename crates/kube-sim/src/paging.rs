@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use crate::error::{ApiError, ApiResult};
 use crate::kinds::ResourceType;
 use crate::selectors::{FieldSelector, LabelSelector};
-use crate::store::{EventType, Inner, name_of, ns_of, parse_rv, served_as};
+use crate::store::{EventType, Inner, name_of, ns_of, parse_rv};
 
 /// Query parameters of a list.
 #[derive(Debug, Default, Clone)]
@@ -217,7 +217,12 @@ pub fn list(
         .into_iter()
         .filter(|o| ns.is_none_or(|want| want == ns_of(o)))
         .filter(|o| ls.matches(o) && fs.matches(o))
-        .map(|o| (storage_key(&o), served_as(&o, rt)))
+        .map(|mut o| {
+            // owned already: set apiVersion/kind in place instead of copying the object again
+            o["apiVersion"] = json!(rt.api_version());
+            o["kind"] = json!(rt.kind);
+            (storage_key(&o), o)
+        })
         .filter(|(k, _)| after.as_deref().is_none_or(|a| k.as_str() > a))
         .collect();
     items.sort_by(|a, b| a.0.cmp(&b.0));
