@@ -218,10 +218,15 @@ pub fn list(
         .filter(|o| ns.is_none_or(|want| want == ns_of(o)))
         .filter(|o| ls.matches(o) && fs.matches(o))
         .map(|mut o| {
+            let key = storage_key(&o);
+            if crate::events_view::is_view(rt) {
+                // stored as a core Event: served converted
+                return (key, crate::store::served_as(&o, rt));
+            }
             // owned already: set apiVersion/kind in place instead of copying the object again
             o["apiVersion"] = json!(rt.api_version());
             o["kind"] = json!(rt.kind);
-            (storage_key(&o), o)
+            (key, o)
         })
         .filter(|(k, _)| after.as_deref().is_none_or(|a| k.as_str() > a))
         .collect();
