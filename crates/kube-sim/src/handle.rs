@@ -407,34 +407,6 @@ impl SimHandle {
         }
     }
 
-    /// (controller passes run, objects the controllers copied out of the store to work on)
-    /// so far: a pass over a settled cluster copies nothing.
-    pub fn controller_work(&self) -> (u64, u64) {
-        self.state.runtime.work()
-    }
-
-    /// Wait (bounded) until more than `seen` controller passes have run.
-    pub async fn wait_controller_passes(
-        &self,
-        seen: u64,
-        timeout: Duration,
-    ) -> Result<(), WaitError> {
-        let deadline = tokio::time::Instant::now() + timeout;
-        loop {
-            let notified = self.state.runtime.pass_done.notified();
-            if self.controller_work().0 > seen {
-                return Ok(());
-            }
-            if tokio::time::timeout_at(deadline, notified).await.is_err() {
-                return Err(WaitError::Timeout {
-                    what: format!("controller pass {}", seen + 1),
-                    timeout,
-                    last: Value::Null,
-                });
-            }
-        }
-    }
-
     /// Write an object directly (as a controller would), bypassing API faults.
     pub fn mutate(
         &self,

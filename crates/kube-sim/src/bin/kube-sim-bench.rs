@@ -140,48 +140,6 @@ async fn main() -> anyhow::Result<()> {
         all_ready.as_secs_f64()
     );
     println!("  store resourceVersion     {:>8}", sim.state.store.rv());
-    // list latency once everything is Ready (the simulated controllers keep running)
-    let sts: Api<k8s_openapi::api::apps::v1::StatefulSet> =
-        Api::namespaced(client.clone(), "bench");
-    let all_pods: Api<Pod> = Api::all(client.clone());
-    let mut pod_ms = Vec::new();
-    let mut sts_ms = Vec::new();
-    for _ in 0..5 {
-        let t = Instant::now();
-        let n = all_pods.list(&Default::default()).await?.items.len();
-        anyhow::ensure!(n >= want, "listed {n} pods, want {want}");
-        pod_ms.push(t.elapsed().as_secs_f64() * 1e3);
-        let t = Instant::now();
-        sts.list(&Default::default()).await?;
-        sts_ms.push(t.elapsed().as_secs_f64() * 1e3);
-    }
-    // the same list as raw bytes (server time + transfer, no client-side decoding)
-    let mut raw_ms = Vec::new();
-    let mut raw_len = 0;
-    for _ in 0..5 {
-        let t = Instant::now();
-        let req = axum::http::Request::get("/api/v1/pods").body(Vec::new())?;
-        raw_len = client.request_text(req).await?.len();
-        raw_ms.push(t.elapsed().as_secs_f64() * 1e3);
-    }
-    let median = |v: &mut Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
-    };
-    println!(
-        "  list {want} pods (median of 5) {:>8.1} ms",
-        median(&mut pod_ms)
-    );
-    println!(
-        "  GET /api/v1/pods raw ({} KiB, median of 5) {:>8.1} ms",
-        raw_len / 1024,
-        median(&mut raw_ms)
-    );
-    println!(
-        "  list {} StatefulSets (median of 5) {:>8.1} ms",
-        args.clusters,
-        median(&mut sts_ms)
-    );
     println!(
         "  RSS before / after        {:>8} KiB / {} KiB",
         rss0,

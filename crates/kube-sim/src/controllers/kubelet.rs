@@ -25,82 +25,22 @@ fn node_ready(node: Option<&Value>) -> bool {
     })
 }
 
-/// Readiness of a running pod: (containers ready, readiness gates pass); the pod is Ready
-/// when both hold.
-fn readiness(state: &crate::SimState, pod: &Value, node: Option<&Value>) -> (bool, bool) {
-    let gates_ok = pod["spec"]["readinessGates"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .all(|g| {
-            pod["status"]["conditions"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .any(|c| c["type"] == g["conditionType"] && c["status"] == "True")
-        });
-    let key = (ns_of(pod).to_string(), name_of(pod).to_string());
-    let never = state.faults.never_ready.lock().contains(&key);
-    let uid = pod["metadata"]["uid"].as_str().unwrap_or_default();
-    let probe_ok = state.runtime.probe_ok(uid);
-    let containers_ready = node_ready(node) && !never && probe_ok;
-    (containers_ready, gates_ok)
-}
-
-/// Whether the pod's conditions differ from `(containers_ready, ready)`.
-fn readiness_stale(pod: &Value, containers_ready: bool, ready: bool) -> bool {
-    let cond = |t: &str| {
-        pod["status"]["conditions"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|c| c["type"] == t)
-            .map(|c| c["status"] == "True")
-    };
-    cond("Ready") != Some(ready) || cond("ContainersReady") != Some(containers_ready)
-}
-
-/// One pass over every scheduled pod. Pods are read by reference; only those with work
-/// (not started yet, or readiness to update) are copied out of the store.
+/// One pass over every scheduled pod.
 pub fn pass(cx: &mut Ctx) -> bool {
     let pod_rt = cx.rt("v1", "Pod");
     let node_rt = cx.rt("v1", "Node");
-    let mut alive = std::collections::HashSet::new();
-    let mut pods: Vec<Value> = Vec::new();
-    {
-        let nodes = cx.inner.bucket(&node_rt);
-        for pod in cx
-            .inner
-            .bucket(&pod_rt)
-            .into_iter()
-            .flat_map(|b| b.values())
-        {
-            alive.insert(
-                pod["metadata"]["uid"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string(),
-            );
-            let Some(node_name) = pod["spec"]["nodeName"].as_str().filter(|n| !n.is_empty()) else {
-                continue;
-            };
-            if pod["metadata"].get("deletionTimestamp").is_some() {
-                continue;
-            }
-            let work = pod["status"]["podIP"].is_null() || {
-                let node = nodes.and_then(|b| b.get(&(String::new(), node_name.to_string())));
-                let (containers_ready, gates_ok) = readiness(cx.state, pod, node);
-                readiness_stale(pod, containers_ready, containers_ready && gates_ok)
-            };
-            if work {
-                pods.push(crate::store::served_as(pod, &pod_rt));
-            }
-        }
-    }
-    cx.state.runtime.count_work(pods.len() as u64);
+    let pods = cx
+        .inner
+        .list(&pod_rt, None, &Default::default(), &Default::default());
     let mut changed = false;
+    let mut alive = std::collections::HashSet::new();
     for pod in pods {
         let (ns, name) = (ns_of(&pod).to_string(), name_of(&pod).to_string());
+        let uid = pod["metadata"]["uid"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        alive.insert(uid.clone());
         let Some(node_name) = pod["spec"]["nodeName"]
             .as_str()
             .filter(|n| !n.is_empty())
@@ -108,6 +48,9 @@ pub fn pass(cx: &mut Ctx) -> bool {
         else {
             continue;
         };
+        if pod["metadata"].get("deletionTimestamp").is_some() {
+            continue;
+        }
         let node = cx.inner.try_get(&node_rt, "", &node_name);
         let host_ip = node
             .as_ref()
@@ -183,8 +126,35 @@ pub fn pass(cx: &mut Ctx) -> bool {
             continue;
         }
         // readiness
-        let (containers_ready, gates_ok) = readiness(cx.state, &pod, node.as_ref());
-        if readiness_stale(&pod, containers_ready, containers_ready && gates_ok) {
+        let gates_ok = pod["spec"]["readinessGates"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .all(|g| {
+                pod["status"]["conditions"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|c| c["type"] == g["conditionType"] && c["status"] == "True")
+            });
+        let never = cx
+            .state
+            .faults
+            .never_ready
+            .lock()
+            .contains(&(ns.clone(), name.clone()));
+        let probe_ok = cx.state.runtime.probe_ok(&uid);
+        let containers_ready = node_ready(node.as_ref()) && !never && probe_ok;
+        let ready = containers_ready && gates_ok;
+        let cond = |t: &str| {
+            pod["status"]["conditions"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|c| c["type"] == t)
+                .map(|c| c["status"] == "True")
+        };
+        if cond("Ready") != Some(ready) || cond("ContainersReady") != Some(containers_ready) {
             let r = cx
                 .inner
                 .mutate(cx.tx, &pod_rt, &ns, &name, "status", MANAGER, |p| {

@@ -154,15 +154,6 @@ pub struct Runtime {
     pub supervisor_runs: std::sync::atomic::AtomicU64,
     /// Notified after each of those warm restarts (tests wait on it).
     pub supervisor_done: tokio::sync::Notify,
-    /// StatefulSets whose last reconcile changed nothing, by uid, with the stamp of what it
-    /// read then (see `statefulset::pass`).
-    pub(crate) sts_settled: Mutex<HashMap<String, String>>,
-    /// Controller passes run so far.
-    passes: std::sync::atomic::AtomicU64,
-    /// Objects the controllers copied out of the store to work on (see [`Runtime::work`]).
-    work: std::sync::atomic::AtomicU64,
-    /// Notified after each controller pass (tests wait on it).
-    pub pass_done: tokio::sync::Notify,
 }
 
 impl Runtime {
@@ -179,20 +170,6 @@ impl Runtime {
                 return ip;
             }
         }
-    }
-
-    /// (controller passes run, objects copied out of the store to work on) so far. A pass
-    /// over a settled cluster copies nothing, so the second number grows with the work to
-    /// do, not with the size of the cluster (a regression guard counts it).
-    pub fn work(&self) -> (u64, u64) {
-        (
-            self.passes.load(Ordering::SeqCst),
-            self.work.load(Ordering::SeqCst),
-        )
-    }
-
-    pub(crate) fn count_work(&self, objects: u64) {
-        self.work.fetch_add(objects, Ordering::SeqCst);
     }
 
     /// Whether the pod's readiness probe passes.
@@ -256,7 +233,7 @@ pub fn node_object(name: &str, zone: &str, index: usize) -> Value {
 }
 
 fn passes(state: &Arc<SimState>) -> (bool, Vec<Action>) {
-    let r = state.store.with_mut(|inner, tx| {
+    state.store.with_mut(|inner, tx| {
         let mut cx = Ctx {
             inner,
             tx,
@@ -268,10 +245,7 @@ fn passes(state: &Arc<SimState>) -> (bool, Vec<Action>) {
         changed |= kubelet::pass(&mut cx);
         changed |= services::pass(&mut cx);
         (changed, cx.actions)
-    });
-    state.runtime.passes.fetch_add(1, Ordering::SeqCst);
-    state.runtime.pass_done.notify_waiters();
-    r
+    })
 }
 
 async fn run_actions(state: &Arc<SimState>, actions: Vec<Action>) {

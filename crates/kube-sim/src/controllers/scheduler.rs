@@ -145,28 +145,12 @@ pub fn reject(pod: &Value, node: &Value, pods: &[Value], nodes: &[Value]) -> Opt
 pub fn pass(cx: &mut Ctx) -> bool {
     let pod_rt = cx.rt("v1", "Pod");
     let node_rt = cx.rt("v1", "Node");
-    // read by reference first: most passes have no pod to schedule, and then copy nothing
-    let unscheduled = |p: &&Value| {
-        p["spec"]["nodeName"].as_str().is_none_or(|n| n.is_empty())
-            && p["metadata"].get("deletionTimestamp").is_none()
-    };
-    let waiting = cx
-        .inner
-        .bucket(&pod_rt)
-        .into_iter()
-        .flat_map(|b| b.values())
-        .filter(unscheduled)
-        .count();
-    if waiting == 0 {
-        return false;
-    }
     let nodes = cx
         .inner
         .list(&node_rt, None, &Default::default(), &Default::default());
     let mut pods = cx
         .inner
         .list(&pod_rt, None, &Default::default(), &Default::default());
-    cx.state.runtime.count_work(pods.len() as u64);
     let mut changed = false;
     for i in 0..pods.len() {
         let pod = pods[i].clone();

@@ -25,111 +25,19 @@ fn ordinal(sts: &str, pod: &str) -> Option<i64> {
 }
 
 /// One pass over every StatefulSet. Returns whether anything changed.
-///
-/// A StatefulSet is reconciled only when something it reads changed since its last
-/// reconcile that changed nothing (see [`inputs_stamp`]): reconcile is a pure function of
-/// the store, so an unchanged stamp means it would again change nothing. This keeps a pass
-/// proportional to the StatefulSets that have work, not to every object of the cluster
-/// (the pass runs under the store lock, after every batch of changes).
 pub fn pass(cx: &mut Ctx) -> bool {
     let sts_rt = cx.rt("apps/v1", "StatefulSet");
-    let pod_rt = cx.rt("v1", "Pod");
-    let pvc_rt = cx.rt("v1", "PersistentVolumeClaim");
-    let cr_rt = cx.rt("apps/v1", "ControllerRevision");
-    let mut todo: Vec<(String, String, Value)> = Vec::new();
-    let mut alive = std::collections::HashSet::new();
-    {
-        let seen = cx.state.runtime.sts_settled.lock();
-        for sts in cx
-            .inner
-            .bucket(&sts_rt)
-            .into_iter()
-            .flat_map(|b| b.values())
-        {
-            if sts["metadata"].get("deletionTimestamp").is_some() {
-                continue;
-            }
-            let uid = sts["metadata"]["uid"]
-                .as_str()
-                .unwrap_or_default()
-                .to_string();
-            let stamp = inputs_stamp(cx.inner, sts, &pod_rt, &pvc_rt, &cr_rt);
-            alive.insert(uid.clone());
-            if seen.get(&uid) != Some(&stamp) {
-                todo.push((uid, stamp, crate::store::served_as(sts, &sts_rt)));
-            }
-        }
-    }
-    cx.state
-        .runtime
-        .sts_settled
-        .lock()
-        .retain(|uid, _| alive.contains(uid));
+    let all = cx
+        .inner
+        .list(&sts_rt, None, &Default::default(), &Default::default());
     let mut changed = false;
-    for (uid, stamp, sts) in todo {
-        cx.state.runtime.count_work(1);
-        if reconcile(cx, &sts) {
-            changed = true;
-        } else {
-            cx.state.runtime.sts_settled.lock().insert(uid, stamp);
+    for sts in all {
+        if sts["metadata"].get("deletionTimestamp").is_some() {
+            continue;
         }
+        changed |= reconcile(cx, &sts);
     }
     changed
-}
-
-/// resourceVersion of an object ("" when absent).
-fn rv_of(o: &Value) -> &str {
-    o["metadata"]["resourceVersion"]
-        .as_str()
-        .unwrap_or_default()
-}
-
-/// (count, highest resourceVersion) of some objects: any create or update raises the
-/// highest resourceVersion (they only grow), a pure deletion lowers the count.
-fn count_max_rv<'a>(objs: impl Iterator<Item = &'a Value>) -> (usize, u64) {
-    objs.fold((0, 0), |(n, m), o| {
-        (n + 1, m.max(rv_of(o).parse::<u64>().unwrap_or(0)))
-    })
-}
-
-/// Everything [`reconcile`] reads about one StatefulSet, read by reference (no copies): its
-/// resourceVersion, the (name, resourceVersion) of the pods named `<sts>-…`, and
-/// (count, highest resourceVersion) of the PVCs and ControllerRevisions of its namespace.
-fn inputs_stamp(
-    inner: &crate::store::Inner,
-    sts: &Value,
-    pod_rt: &crate::kinds::ResourceType,
-    pvc_rt: &crate::kinds::ResourceType,
-    cr_rt: &crate::kinds::ResourceType,
-) -> String {
-    let ns = ns_of(sts).to_string();
-    let prefix = format!("{}-", name_of(sts));
-    let mut stamp = format!("{}|", rv_of(sts));
-    for ((n, name), p) in inner
-        .bucket(pod_rt)
-        .into_iter()
-        .flat_map(|b| b.range((ns.clone(), prefix.clone())..))
-    {
-        if *n != ns || !name.starts_with(&prefix) {
-            break;
-        }
-        stamp.push_str(name);
-        stamp.push(':');
-        stamp.push_str(rv_of(p));
-        stamp.push(',');
-    }
-    for rt in [pvc_rt, cr_rt] {
-        let (count, max) = count_max_rv(
-            inner
-                .bucket(rt)
-                .into_iter()
-                .flat_map(|b| b.range((ns.clone(), String::new())..))
-                .take_while(|((n, _), _)| *n == ns)
-                .map(|(_, o)| o),
-        );
-        stamp.push_str(&format!("|{count}:{max}"));
-    }
-    stamp
 }
 
 fn pod_from(sts: &Value, template: &Value, ord: i64, rev: &str) -> Value {
