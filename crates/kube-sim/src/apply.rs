@@ -1,11 +1,9 @@
 //! Server-side apply and `metadata.managedFields`.
 //!
 //! Field sets are sets of paths to leaves (scalars, atomic lists, empty maps) plus one path per
-//! item of an associative list. Which lists are associative follows [`ListRules`]: for built-in
-//! kinds a list whose items all are maps with a `name` (containers, volumes, env, ports: the
-//! common `patchMergeKey: name`); for custom resources what the CRD schema declares
-//! (`x-kubernetes-list-type: map` keyed by `name`). Every other list is atomic (owned as a
-//! whole), including lists under `x-kubernetes-preserve-unknown-fields`, as on a real server. Conflicts: a field the applier sets to a different value than the live one while
+//! item of an associative list. A list is associative when every item is a map with a `name`
+//! (the common `x-kubernetes-list-map-keys: [name]` case); every other list is atomic (owned as
+//! a whole). Conflicts: a field the applier sets to a different value than the live one while
 //! another manager owns it → 409 listing the fields, unless `force=true`, which moves ownership.
 //! Fields the applier applied before and no longer applies are removed unless another manager
 //! owns them. Non-apply writes (create/update/patch) move ownership of the fields they change
@@ -55,51 +53,6 @@ fn is_assoc(list: &[Value]) -> bool {
             .all(|i| i.get("name").is_some_and(Value::is_string))
 }
 
-/// Which lists server-side apply merges item by item (keyed by `name`).
-#[derive(Debug, Clone, Copy)]
-pub enum ListRules<'a> {
-    /// Built-in kinds: a list whose items all are maps with a string `name`.
-    ByName,
-    /// A custom resource with its CRD's `openAPIV3Schema` (None: no schema, every list is
-    /// atomic). `metadata` follows [`ListRules::ByName`] (ObjectMeta is built in).
-    Schema(Option<&'a Value>),
-}
-
-impl ListRules<'_> {
-    /// Whether the list at `path` (with these items) is associative.
-    fn assoc(&self, path: &[Seg], list: &[Value]) -> bool {
-        if !is_assoc(list) {
-            return false;
-        }
-        match self {
-            ListRules::ByName => true,
-            ListRules::Schema(_) if path.first() == Some(&Seg::F("metadata".into())) => true,
-            ListRules::Schema(None) => false,
-            ListRules::Schema(Some(schema)) => {
-                let mut cur: &Value = schema;
-                for seg in path {
-                    let next = match seg {
-                        Seg::F(k) => cur
-                            .get("properties")
-                            .and_then(|p| p.get(k))
-                            .or_else(|| cur.get("additionalProperties").filter(|a| a.is_object())),
-                        Seg::K(_) => cur.get("items"),
-                    };
-                    match next {
-                        Some(n) => cur = n,
-                        None => return false,
-                    }
-                }
-                cur.get("x-kubernetes-list-type").and_then(Value::as_str) == Some("map")
-                    && cur
-                        .get("x-kubernetes-list-map-keys")
-                        .and_then(Value::as_array)
-                        .is_some_and(|k| k.len() == 1 && k[0] == "name")
-            }
-        }
-    }
-}
-
 fn skip_top(path: &[Seg], sub: &str) -> bool {
     let top = |i: usize| match path.get(i) {
         Some(Seg::F(s)) => s.as_str(),
@@ -129,9 +82,9 @@ fn skip_top(path: &[Seg], sub: &str) -> bool {
 }
 
 /// The field set of an object (what it sets).
-pub fn field_set(obj: &Value, sub: &str, status_is_sub: bool, rules: ListRules<'_>) -> FieldSet {
+pub fn field_set(obj: &Value, sub: &str, status_is_sub: bool) -> FieldSet {
     let mut out = FieldSet::new();
-    walk(obj, &mut Vec::new(), &mut out, rules);
+    walk(obj, &mut Vec::new(), &mut out);
     out.retain(|p| {
         let status_on_main =
             sub.is_empty() && status_is_sub && p.first() == Some(&Seg::F("status".into()));
@@ -140,16 +93,16 @@ pub fn field_set(obj: &Value, sub: &str, status_is_sub: bool, rules: ListRules<'
     out
 }
 
-fn walk(v: &Value, path: &mut Path, out: &mut FieldSet, rules: ListRules<'_>) {
+fn walk(v: &Value, path: &mut Path, out: &mut FieldSet) {
     match v {
         Value::Object(m) if !m.is_empty() => {
             for (k, c) in m {
                 path.push(Seg::F(k.clone()));
-                walk(c, path, out, rules);
+                walk(c, path, out);
                 path.pop();
             }
         }
-        Value::Array(a) if rules.assoc(path, a) => {
+        Value::Array(a) if is_assoc(a) => {
             for item in a {
                 let key = item["name"].as_str().unwrap_or_default().to_string();
                 path.push(Seg::K(key));
@@ -157,7 +110,7 @@ fn walk(v: &Value, path: &mut Path, out: &mut FieldSet, rules: ListRules<'_>) {
                 if let Value::Object(m) = item {
                     for (k, c) in m {
                         path.push(Seg::F(k.clone()));
-                        walk(c, path, out, rules);
+                        walk(c, path, out);
                         path.pop();
                     }
                 }
@@ -219,36 +172,22 @@ pub fn remove(obj: &mut Value, path: &[Seg]) {
 
 /// Merge an applied configuration into the live object (maps merge, associative lists merge
 /// by name, everything else is replaced).
-pub fn merge(live: &mut Value, applied: &Value, rules: ListRules<'_>) {
-    merge_at(live, applied, &mut Vec::new(), rules);
-}
-
-fn merge_at(live: &mut Value, applied: &Value, path: &mut Path, rules: ListRules<'_>) {
+pub fn merge(live: &mut Value, applied: &Value) {
     match (live, applied) {
         (Value::Object(l), Value::Object(a)) => {
             for (k, v) in a {
                 match l.get_mut(k) {
-                    Some(lv) => {
-                        path.push(Seg::F(k.clone()));
-                        merge_at(lv, v, path, rules);
-                        path.pop();
-                    }
+                    Some(lv) => merge(lv, v),
                     None => {
                         l.insert(k.clone(), v.clone());
                     }
                 }
             }
         }
-        (Value::Array(l), Value::Array(a))
-            if rules.assoc(path, a) && (l.is_empty() || is_assoc(l)) =>
-        {
+        (Value::Array(l), Value::Array(a)) if is_assoc(a) && (l.is_empty() || is_assoc(l)) => {
             for item in a {
                 match l.iter_mut().find(|i| i["name"] == item["name"]) {
-                    Some(li) => {
-                        path.push(Seg::K(item["name"].as_str().unwrap_or_default().into()));
-                        merge_at(li, item, path, rules);
-                        path.pop();
-                    }
+                    Some(li) => merge(li, item),
                     None => l.push(item.clone()),
                 }
             }
@@ -278,9 +217,8 @@ pub fn apply(
     force: bool,
     status_is_sub: bool,
     now: &str,
-    rules: ListRules<'_>,
 ) -> Result<Value, ApiError> {
-    let new_set = field_set(applied, sub, status_is_sub, rules);
+    let new_set = field_set(applied, sub, status_is_sub);
     let mut conflicts = Vec::new();
     if let Some(live) = live {
         for m in managers.iter_mut() {
@@ -338,35 +276,16 @@ pub fn apply(
         md.remove("managedFields");
         md.remove("resourceVersion");
     }
-    merge(&mut out, &applied_clean, rules);
+    merge(&mut out, &applied_clean);
     // remove fields this manager stopped applying and no one else owns (deepest first)
     let mut dropped: Vec<&Path> = old_set.difference(&new_set).collect();
     dropped.sort_by_key(|p| std::cmp::Reverse(p.len()));
-    let owned_elsewhere = |p: &Path| {
-        managers.iter().any(|m| {
+    for p in dropped {
+        let owned_elsewhere = managers.iter().any(|m| {
             !(m.manager == manager && m.operation == "Apply")
                 && m.fields.iter().any(|q| q.starts_with(p))
-        })
-    };
-    // A dropped list item no one else has a field in goes as a whole (its fields are not
-    // removed one by one first, which would take its key `name` and lose track of it); an item
-    // that stays keeps its key.
-    let whole_items: Vec<&Path> = dropped
-        .iter()
-        .copied()
-        .filter(|p| matches!(p.last(), Some(Seg::K(_))) && !owned_elsewhere(p))
-        .collect();
-    dropped.retain(|p| {
-        let in_removed_item = whole_items
-            .iter()
-            .any(|q| q.len() < p.len() && p.starts_with(q));
-        let key_of_item = p.len() >= 2
-            && matches!(p[p.len() - 2], Seg::K(_))
-            && p.last() == Some(&Seg::F("name".into()));
-        !in_removed_item && !key_of_item
-    });
-    for p in dropped {
-        if !owned_elsewhere(p) {
+        });
+        if !owned_elsewhere {
             remove(&mut out, p);
         }
     }
@@ -392,9 +311,8 @@ pub fn record_update(
     sub: &str,
     status_is_sub: bool,
     now: &str,
-    rules: ListRules<'_>,
 ) {
-    let new_set = field_set(new, sub, status_is_sub, rules);
+    let new_set = field_set(new, sub, status_is_sub);
     let changed: FieldSet = match old {
         None => new_set.clone(),
         Some(o) => new_set
@@ -548,7 +466,6 @@ mod tests {
             false,
             false,
             "t",
-            ListRules::ByName,
         )
         .unwrap();
         let o = apply(
@@ -560,7 +477,6 @@ mod tests {
             false,
             false,
             "t",
-            ListRules::ByName,
         )
         .unwrap();
         assert_eq!(o["data"], json!({"a": "1"}));
@@ -573,7 +489,6 @@ mod tests {
             false,
             false,
             "t",
-            ListRules::ByName,
         )
         .unwrap_err();
         assert_eq!(err.code, 409);
@@ -588,7 +503,6 @@ mod tests {
             false,
             false,
             "t",
-            ListRules::ByName,
         )
         .unwrap();
         let o = apply(
@@ -600,7 +514,6 @@ mod tests {
             true,
             false,
             "t",
-            ListRules::ByName,
         )
         .unwrap();
         assert_eq!(o["data"]["a"], "9");
@@ -610,67 +523,10 @@ mod tests {
     #[test]
     fn fields_v1_round_trip() {
         let o = json!({"spec": {"containers": [{"name": "a", "image": "x"}], "replicas": 1}});
-        let set = field_set(&o, "", false, ListRules::ByName);
+        let set = field_set(&o, "", false);
         let mut back = FieldSet::new();
         from_fields_v1(&to_fields_v1(&set), &mut Vec::new(), &mut back);
         back.remove(&Vec::new());
         assert_eq!(set, back);
-    }
-
-    fn rule(groups: Value) -> Value {
-        json!({"apiVersion": "monitoring.coreos.com/v1", "kind": "PrometheusRule",
-               "metadata": {"name": "r"}, "spec": {"groups": groups}})
-    }
-
-    fn apply_twice(first: Value, second: Value, rules: ListRules<'_>) -> Value {
-        let mut ms = Vec::new();
-        let o = apply(None, &first, &mut ms, "m", "", false, false, "t", rules).unwrap();
-        apply(
-            Some(&o),
-            &second,
-            &mut ms,
-            "m",
-            "",
-            false,
-            false,
-            "t",
-            rules,
-        )
-        .unwrap()
-    }
-
-    #[test]
-    fn custom_resource_lists_are_atomic_unless_the_schema_says_map() {
-        let a = json!([{"name": "a", "rules": []}, {"name": "b", "rules": []}]);
-        let b = json!([{"name": "b", "rules": []}]);
-        // schemaless (x-kubernetes-preserve-unknown-fields): atomic, the dropped group goes
-        let free = json!({"type": "object", "x-kubernetes-preserve-unknown-fields": true});
-        let o = apply_twice(
-            rule(a.clone()),
-            rule(b.clone()),
-            ListRules::Schema(Some(&free)),
-        );
-        assert_eq!(o["spec"]["groups"], b);
-        let o = apply_twice(rule(a.clone()), rule(b.clone()), ListRules::Schema(None));
-        assert_eq!(o["spec"]["groups"], b);
-        // declared a map keyed by name: merged item by item (the applier's own items, so the
-        // dropped one goes too, and an item another manager owns would stay)
-        let map = json!({"type": "object", "properties": {"spec": {"type": "object", "properties": {
-            "groups": {"type": "array", "x-kubernetes-list-type": "map",
-                       "x-kubernetes-list-map-keys": ["name"], "items": {"type": "object"}}}}}});
-        let rules = ListRules::Schema(Some(&map));
-        let set = field_set(&rule(a.clone()), "", false, rules);
-        assert!(set.contains(&vec![
-            Seg::F("spec".into()),
-            Seg::F("groups".into()),
-            Seg::K("a".into())
-        ]));
-        let o = apply_twice(rule(a.clone()), rule(b.clone()), rules);
-        assert_eq!(o["spec"]["groups"], b);
-        let free_set = field_set(&rule(a), "", false, ListRules::Schema(Some(&free)));
-        assert!(
-            free_set.contains(&vec![Seg::F("spec".into()), Seg::F("groups".into())]),
-            "atomic: one path for the whole list: {free_set:?}"
-        );
     }
 }

@@ -211,17 +211,7 @@ impl Inner {
         validate::object(self, rt, &mut obj)?;
         let mut ms = managers.unwrap_or_default();
         if ms.is_empty() {
-            let rules = validate::list_rules(self, rt);
-            apply::record_update(
-                None,
-                &obj,
-                &mut ms,
-                &opts.manager,
-                "",
-                rt.status,
-                &now(),
-                rules,
-            );
+            apply::record_update(None, &obj, &mut ms, &opts.manager, "", rt.status, &now());
         }
         apply::write_managers(&mut obj, &ms);
         if opts.dry_run {
@@ -344,7 +334,6 @@ impl Inner {
                     sub,
                     rt.status,
                     &now(),
-                    validate::list_rules(self, rt),
                 );
                 ms
             }
@@ -424,7 +413,6 @@ impl Inner {
                 opts.force,
                 rt.status,
                 &now(),
-                validate::list_rules(self, rt),
             )?;
             return match old {
                 None if sub.is_empty() => self.create(tx, rt, ns, merged, opts, Some(ms)),

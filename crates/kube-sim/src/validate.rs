@@ -9,27 +9,6 @@ use crate::error::{ApiError, ApiResult};
 use crate::kinds::{self, ResourceType};
 use crate::store::{Inner, name_of};
 
-/// The stored CustomResourceDefinition of a custom resource type.
-pub fn crd_of<'a>(inner: &'a Inner, rt: &ResourceType) -> Option<&'a Value> {
-    let crd_rt = inner
-        .types
-        .iter()
-        .find(|t| t.kind == "CustomResourceDefinition")?;
-    let crd_key = (String::new(), format!("{}.{}", rt.plural, rt.group));
-    inner.bucket(crd_rt).and_then(|b| b.get(&crd_key))
-}
-
-/// How server-side apply treats the lists of objects of `rt` (see [`crate::apply::ListRules`]).
-pub fn list_rules<'a>(inner: &'a Inner, rt: &ResourceType) -> crate::apply::ListRules<'a> {
-    if rt.custom {
-        crate::apply::ListRules::Schema(
-            crd_of(inner, rt).and_then(|crd| kinds::crd_schema(crd, &rt.version)),
-        )
-    } else {
-        crate::apply::ListRules::ByName
-    }
-}
-
 /// Default, prune and validate a custom resource against its CRD schema (no-op for built-ins).
 pub fn object(inner: &Inner, rt: &ResourceType, obj: &mut Value) -> ApiResult<()> {
     object_update(inner, rt, obj, None)
@@ -47,7 +26,14 @@ pub fn object_update(
     if !rt.custom {
         return Ok(());
     }
-    let Some(crd) = crd_of(inner, rt) else {
+    let crd_rt = inner
+        .types
+        .iter()
+        .find(|t| t.kind == "CustomResourceDefinition")
+        .cloned()
+        .expect("CRD kind is built in");
+    let crd_key = (String::new(), format!("{}.{}", rt.plural, rt.group));
+    let Some(crd) = inner.bucket(&crd_rt).and_then(|b| b.get(&crd_key)) else {
         return Ok(());
     };
     let Some(schema) = kinds::crd_schema(crd, &rt.version) else {
