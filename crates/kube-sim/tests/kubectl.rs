@@ -143,6 +143,21 @@ async fn kubectl_apply_get_wait_delete() {
     assert!(!ok && out.contains("NotFound"), "{out}");
 }
 
+/// `kubectl create --raw /sim/v1/faults -f RULE`.
+async fn post_fault(kubeconfig: &std::path::Path, rule: &std::path::Path) -> (bool, String) {
+    kubectl(
+        kubeconfig,
+        &[
+            "create",
+            "--raw",
+            "/sim/v1/faults",
+            "-f",
+            rule.to_str().unwrap(),
+        ],
+    )
+    .await
+}
+
 /// The simulator's fault routes (`/sim/v1/faults`) work from outside the process, and a rule
 /// scoped to a namespace and name hits only that object, only `times` times.
 #[tokio::test]
@@ -169,17 +184,7 @@ async fn kubectl_raw_fault_routes_inject_and_clear_api_errors() {
         r#"{"verb":"get","resource":"configmaps","namespace":"default","name":"a","code":503,"times":2}"#,
     )
     .unwrap();
-    let (ok, out) = kubectl(
-        &kc,
-        &[
-            "create",
-            "--raw",
-            "/sim/v1/faults",
-            "-f",
-            rule.to_str().unwrap(),
-        ],
-    )
-    .await;
+    let (ok, out) = post_fault(&kc, &rule).await;
     assert!(ok && out.contains(r#""times":2"#), "{out}");
     let (ok, out) = kubectl(&kc, &["get", "--raw", "/sim/v1/faults"]).await;
     assert!(ok && out.contains(r#""name":"a""#), "{out}");
@@ -200,17 +205,7 @@ async fn kubectl_raw_fault_routes_inject_and_clear_api_errors() {
     );
 
     std::fs::write(&rule, r#"{"verb":"get","code":500}"#).unwrap();
-    let (ok, out) = kubectl(
-        &kc,
-        &[
-            "create",
-            "--raw",
-            "/sim/v1/faults",
-            "-f",
-            rule.to_str().unwrap(),
-        ],
-    )
-    .await;
+    let (ok, out) = post_fault(&kc, &rule).await;
     assert!(ok, "{out}");
     let (ok, _) = kubectl(&kc, &["get", "configmap", "b", "-o", "name"]).await;
     assert!(!ok, "an unscoped rule hits every get");
