@@ -16,7 +16,7 @@ use crate::clients::Conn;
 use crate::error::{ApiError, ApiJson, ApiPath as Path, ApiQuery, ApiResult, Problem};
 use crate::http::address::{set_expression, set_from_segment};
 use crate::http::query::{ExportParams, QueryRequest, compile};
-use crate::scan::{RecordJson, ScanSpec, hex, ttl_of};
+use crate::scan::{RecentDigests, RecordJson, ScanSpec, hex, ttl_of};
 use crate::state::AppState;
 use crate::values::JsonValue;
 
@@ -171,6 +171,8 @@ struct Scan {
     idle_rounds: u32,
     /// The scan ended (or failed): `next` returns None from now on.
     finished: bool,
+    /// Records handed out lately, to drop the copies a client-side retry sends again.
+    recent: RecentDigests,
 }
 
 /// Rounds without progress before an export with `maxRecords` gives up.
@@ -195,6 +197,11 @@ impl Scan {
             }
             match self.stream.next().await {
                 Some(Ok(r)) => {
+                    if let Some(key) = &r.key
+                        && !self.recent.insert(key.digest())
+                    {
+                        continue;
+                    }
                     if let Some(n) = self.remaining.as_mut() {
                         *n -= 1;
                     }
@@ -318,6 +325,7 @@ async fn stream_export(
         round: 0,
         idle_rounds: 0,
         finished: false,
+        recent: RecentDigests::default(),
     };
     let ns = spec.namespace.clone();
     let set = spec.set.clone();
