@@ -154,6 +154,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("DELETE", "/k8s/clusters/{namespace}/{name}/hpa"),
     ("POST", "/k8s/clusters/{namespace}/{name}/resync-template"),
     ("GET", "/k8s/clusters/{namespace}/{name}/stream"),
+    ("GET", "/k8s/clusters/stream"),
     ("GET", "/k8s/templates"),
     ("POST", "/k8s/templates"),
     ("GET", "/k8s/templates/{name}"),
@@ -1290,4 +1291,73 @@ async fn sse_stream_follows_status_pods_events_and_deletion() {
     delete(&k.app, "/api/v1/k8s/clusters/default/demo").await;
     let gone = next_event(&mut body, &mut buf, "deleted").await;
     assert_eq!(gone["name"], "demo");
+}
+
+#[tokio::test]
+async fn the_list_stream_follows_every_cluster_through_its_deletion() {
+    use kube::api::{Patch, PatchParams};
+    use tower::ServiceExt;
+    let k = k8s().await;
+    k.create("demo", 1).await;
+    // A finalizer like the operator's keeps the deleted cluster around until it is removed.
+    let api: kube::Api<acko_api::AerospikeCluster> =
+        kube::Api::namespaced(k.client.clone(), "default");
+    let finalizers = |f: Vec<&str>| json!({"metadata": {"finalizers": f}});
+    api.patch(
+        "demo",
+        &PatchParams::default(),
+        &Patch::Merge(finalizers(vec!["acko.io/finalizer"])),
+    )
+    .await
+    .unwrap();
+    get(&k.app, "/api/v1/k8s/clusters/stream?namespace=Not_A_Name")
+        .await
+        .problem(400, "invalid_path");
+    let req = http::Request::get("/api/v1/k8s/clusters/stream?namespace=default")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let resp = k.app.clone().oneshot(req).await.unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["content-type"], "text/event-stream");
+    let mut body = resp.into_body();
+    let mut buf = String::new();
+    let first = next_event(&mut body, &mut buf, "cluster").await;
+    assert_eq!(first["name"], "demo");
+    assert_eq!(first["transitional"], true, "not reconciled yet: {first}");
+    k.set_status(
+        "demo",
+        json!({"phase": "Completed", "health": "1/1", "observedGeneration": 1}),
+    );
+    loop {
+        let ev = next_event(&mut body, &mut buf, "cluster").await;
+        if ev["phase"] == "Completed" {
+            assert_eq!(ev["transitional"], false, "{ev}");
+            break;
+        }
+    }
+    assert_eq!(
+        delete(&k.app, "/api/v1/k8s/clusters/default/demo")
+            .await
+            .status,
+        200
+    );
+    // Deletion requested, the finalizer holds it: the row says Deleting and keeps refreshing.
+    loop {
+        let ev = next_event(&mut body, &mut buf, "cluster").await;
+        if ev["phase"] == "Deleting" {
+            assert_eq!(ev["transitional"], true, "{ev}");
+            break;
+        }
+    }
+    let listed = get(&k.app, "/api/v1/k8s/clusters").await.json();
+    assert_eq!(listed["items"][0]["phase"], "Deleting", "{listed}");
+    api.patch(
+        "demo",
+        &PatchParams::default(),
+        &Patch::Merge(finalizers(vec![])),
+    )
+    .await
+    .unwrap();
+    let gone = next_event(&mut body, &mut buf, "deleted").await;
+    assert_eq!(gone, json!({"name": "demo", "namespace": "default"}));
 }

@@ -1050,6 +1050,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/k8s/clusters/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Server-Sent Events of the cluster list: every cluster's summary as it changes, and its
+         *     deletion.
+         */
+        get: operations["clusters_stream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/k8s/namespaces": {
         parameters: {
             query?: never;
@@ -4114,7 +4134,10 @@ export interface components {
             resourceVersion?: string | null;
             spec: components["schemas"]["AerospikeClusterSpec"];
             status?: null | components["schemas"]["AerospikeClusterStatus"];
-            /** @description The phase is transitional: poll (or stream) this cluster. */
+            /**
+             * @description The cluster is changing (transitional phase, not reconciled yet, a spec change waiting
+             *     for the operator, or deletion requested): poll (or stream) it.
+             */
             transitional: boolean;
         };
         /** @description One event. */
@@ -4214,7 +4237,10 @@ export interface components {
              *     absent without a template or before the operator recorded a snapshot.
              */
             templateSynced?: boolean | null;
-            /** @description The phase is transitional: poll (or stream) this cluster. */
+            /**
+             * @description The cluster is changing (transitional phase, not reconciled yet, a spec change waiting
+             *     for the operator, or deletion requested): poll (or stream) it.
+             */
             transitional: boolean;
         };
         /** @description A Kubernetes condition. */
@@ -13129,6 +13155,83 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description The Kubernetes API answered with a server error */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Kubernetes API is not configured, unreachable or did not answer in time */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    clusters_stream: {
+        parameters: {
+            query?: {
+                /** @description Only this namespace (default: all namespaces). */
+                namespace?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream of `cluster` (a row of the list), `deleted` (`name`, `namespace`), `error` events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": unknown;
+                };
+            };
+            /** @description Invalid namespace name */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in: no session cookie or API token, or it expired or was revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but the role does not allow this route, the CSRF header is missing or wrong, or the connection profile is read-only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Kubernetes management is off */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
             };
             /** @description The Kubernetes API answered with a server error */
             502: {

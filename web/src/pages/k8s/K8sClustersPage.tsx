@@ -9,6 +9,7 @@ import { K8sOff } from "./K8sOff";
 import { K8sTabs } from "./K8sTabs";
 import { PhaseBadge } from "./PhaseBadge";
 import { age } from "./phase";
+import { useClusterListStream } from "./useClusterStream";
 
 /** Poll interval while any cluster is changing (the seed's 10 s for the list). */
 export const LIST_POLL_MS = 10_000;
@@ -22,6 +23,8 @@ export default function K8sClustersPage() {
     enabled,
     refetchInterval: (q) => (q.state.data?.items.some((c) => c.transitional) ? LIST_POLL_MS : false),
   });
+  // While a cluster is changing, its rows follow the watch stream; polling stays as the fallback.
+  useClusterListStream(enabled && (list.data?.items.some((c) => c.transitional) ?? false));
   return (
     <div>
       <PageHeader

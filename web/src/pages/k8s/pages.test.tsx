@@ -31,6 +31,39 @@ describe("K8s cluster list", () => {
   });
 });
 
+describe("K8s cluster list stream", () => {
+  it("follows the list stream while a cluster is changing and refetches on its messages", async () => {
+    const sources: Array<{ url: string; fire: (type: string) => void; closed: boolean }> = [];
+    vi.stubGlobal(
+      "EventSource",
+      class {
+        listeners = new Map<string, () => void>();
+        entry: { url: string; fire: (type: string) => void; closed: boolean };
+        constructor(url: string) {
+          this.entry = { url, fire: (t) => this.listeners.get(t)?.(), closed: false };
+          sources.push(this.entry);
+        }
+        addEventListener(t: string, f: () => void) {
+          this.listeners.set(t, f);
+        }
+        close() {
+          this.entry.closed = true;
+        }
+      },
+    );
+    // The fixture's "beta" is ScalingUp (transitional).
+    const calls = fakeServer(true);
+    renderAt("/k8s");
+    await screen.findAllByTestId("k8s-cluster-row");
+    await waitFor(() => expect(sources.map((s) => s.url)).toEqual(["/api/v1/k8s/clusters/stream"]));
+    const gets = () => calls.filter((c) => c.method === "GET" && c.path === "/api/v1/k8s/clusters").length;
+    const before = gets();
+    sources[0]!.fire("deleted");
+    await waitFor(() => expect(gets()).toBe(before + 1));
+    vi.unstubAllGlobals();
+  });
+});
+
 describe("K8s cluster detail", () => {
   it("renders phase reason, operation progress, cards, pods and events from the API", async () => {
     fakeServer(true);

@@ -18,7 +18,7 @@ use utoipa_axum::routes;
 
 use super::autoconnect::{self, AutoConnect};
 use super::conn::Kube;
-use super::model::{ClusterDetail, ClusterSummary, PodInfo, spec_ref, transitional};
+use super::model::{ClusterDetail, ClusterSummary, PodInfo, spec_ref, transitional_of};
 use super::names;
 use super::validate::{check_cluster, invalid, merge_diff, merge_patch, patch_paths};
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, FieldError};
@@ -81,7 +81,7 @@ pub async fn detail_of(
             .iter()
             .map(|p| PodInfo::of(p, status.as_ref()))
             .collect(),
-        transitional: transitional(status.as_ref().and_then(|s| s.phase)),
+        transitional: transitional_of(&c),
         profile_ids: autoconnect::linked(state, &namespace, &name).await?,
         resource_version: c.metadata.resource_version.clone(),
         generation: c.metadata.generation,

@@ -142,6 +142,26 @@ pub fn transitional(phase: Option<ClusterPhase>) -> bool {
     )
 }
 
+/// Whether pages should refresh this cluster often: its phase is transitional, the operator
+/// has not reported on it yet, a spec change waits for the operator (and the cluster is not
+/// paused), or its deletion was requested (the operator finalizes it, then it goes away).
+pub fn transitional_of(c: &AerospikeCluster) -> bool {
+    let status = c.status.as_ref();
+    let phase = status.and_then(|s| s.phase);
+    let paused = c.spec.paused.unwrap_or(false);
+    let behind = match (
+        c.metadata.generation,
+        status.and_then(|s| s.observed_generation),
+    ) {
+        (Some(g), Some(o)) => o < g,
+        (Some(_), None) => true,
+        _ => false,
+    };
+    c.metadata.deletion_timestamp.is_some()
+        || transitional(phase)
+        || (!paused && (phase.is_none() || behind))
+}
+
 /// Name of a phase as the CRD writes it.
 pub fn phase_name(p: ClusterPhase) -> String {
     serde_json::to_value(p)
@@ -176,7 +196,8 @@ pub struct ClusterSummary {
     pub template_synced: Option<bool>,
     /// `spec.paused`.
     pub paused: bool,
-    /// The phase is transitional: poll (or stream) this cluster.
+    /// The cluster is changing (transitional phase, not reconciled yet, a spec change waiting
+    /// for the operator, or deletion requested): poll (or stream) it.
     pub transitional: bool,
     /// Creation time (RFC 3339).
     pub created_at: Option<String>,
@@ -186,13 +207,28 @@ impl ClusterSummary {
     /// Summary of a cluster.
     pub fn of(c: &AerospikeCluster) -> Self {
         let status = c.status.clone().unwrap_or_default();
+        // The operator stops writing the status once it finalizes: the deletion request itself
+        // says the cluster is going away.
+        let deleting =
+            c.metadata.deletion_timestamp.is_some() && status.phase != Some(ClusterPhase::Deleting);
+        let (phase, phase_reason) = if deleting {
+            (
+                Some(phase_name(ClusterPhase::Deleting)),
+                Some(
+                    "deletion requested: the operator removes the cluster, then it goes away"
+                        .to_owned(),
+                ),
+            )
+        } else {
+            (status.phase.map(phase_name), status.phase_reason)
+        };
         Self {
             name: c.metadata.name.clone().unwrap_or_default(),
             namespace: c.metadata.namespace.clone().unwrap_or_default(),
             size: c.spec.size,
             image: c.spec.image.clone(),
-            phase: status.phase.map(phase_name),
-            phase_reason: status.phase_reason,
+            phase,
+            phase_reason,
             health: status.health,
             template_ref: c.spec.template_ref.as_ref().map(|t| t.name.clone()),
             template_synced: c
@@ -202,7 +238,7 @@ impl ClusterSummary {
                 .and(status.template_snapshot.as_ref())
                 .map(|s| s.synced),
             paused: c.spec.paused.unwrap_or(false),
-            transitional: transitional(status.phase),
+            transitional: transitional_of(c),
             created_at: c
                 .metadata
                 .creation_timestamp
@@ -331,7 +367,8 @@ pub struct ClusterDetail {
     pub status: Option<AerospikeClusterStatus>,
     /// Pods of the cluster.
     pub pods: Vec<PodInfo>,
-    /// The phase is transitional: poll (or stream) this cluster.
+    /// The cluster is changing (transitional phase, not reconciled yet, a spec change waiting
+    /// for the operator, or deletion requested): poll (or stream) it.
     pub transitional: bool,
     /// Connection profiles the manager created for this cluster (auto-connect).
     pub profile_ids: Vec<i64>,
@@ -366,6 +403,42 @@ mod tests {
         let unresolved = cluster(serde_json::json!({"apiVersion": "acko.io/v1alpha1",
             "kind": "AerospikeCluster", "metadata": meta, "spec": {"templateRef": {"name": "t"}}}));
         assert_eq!(ClusterSummary::of(&unresolved).template_synced, None);
+    }
+
+    #[test]
+    fn a_cluster_whose_deletion_was_requested_reads_deleting_and_keeps_pages_refreshing() {
+        let c = cluster(serde_json::json!({"apiVersion": "acko.io/v1alpha1",
+            "kind": "AerospikeCluster",
+            "metadata": {"name": "c", "namespace": "n", "generation": 2,
+                "deletionTimestamp": "2026-12-07T10:00:00Z", "finalizers": ["acko.io/finalizer"]},
+            "spec": {"size": 1},
+            "status": {"phase": "Completed", "phaseReason": "1 of 1 pods ready",
+                "observedGeneration": 2}}));
+        let s = ClusterSummary::of(&c);
+        assert_eq!(s.phase.as_deref(), Some("Deleting"));
+        assert!(s.phase_reason.unwrap().contains("deletion requested"));
+        assert!(s.transitional);
+    }
+
+    #[test]
+    fn clusters_refresh_until_the_operator_caught_up_with_their_spec() {
+        let with = |status: Value, paused: bool| {
+            cluster(serde_json::json!({"apiVersion": "acko.io/v1alpha1",
+                "kind": "AerospikeCluster",
+                "metadata": {"name": "c", "namespace": "n", "generation": 3},
+                "spec": {"size": 1, "paused": paused}, "status": status}))
+        };
+        let settled = serde_json::json!({"phase": "Completed", "observedGeneration": 3});
+        assert!(!transitional_of(&with(settled.clone(), false)));
+        assert!(!ClusterSummary::of(&with(settled, false)).transitional);
+        // Not reconciled yet, or a spec change the operator has not seen yet.
+        assert!(transitional_of(&with(Value::Null, false)));
+        let behind = serde_json::json!({"phase": "Completed", "observedGeneration": 2});
+        assert!(transitional_of(&with(behind.clone(), false)));
+        // A paused cluster waits on purpose: nothing to refresh for.
+        assert!(!transitional_of(&with(behind, true)));
+        let rolling = serde_json::json!({"phase": "RollingRestart", "observedGeneration": 3});
+        assert!(transitional_of(&with(rolling, true)));
     }
 
     #[test]

@@ -1,6 +1,11 @@
-//! Live updates of one cluster as Server-Sent Events, driven by Kubernetes watches (the
-//! resource, its pods, its events), so pages do not have to poll.
+//! Live updates as Server-Sent Events, driven by Kubernetes watches, so pages do not have to
+//! poll: one cluster (the resource, its pods, its events), and the cluster list.
 //!
+//! The list stream (`/k8s/clusters/stream`) sends `cluster` (the row's summary) for every
+//! change of any cluster, `deleted` when one is gone, `error` when the watch failed (it is
+//! retried with backoff); it never ends by itself.
+//!
+//! The cluster stream:
 //! Events: `cluster` (summary + status after every change), `pod` / `podDeleted` (one pod),
 //! `event` (a Kubernetes event of the cluster), `deleted` (the cluster is gone; the stream
 //! ends), `error` (a watch failed; it is retried with backoff). Keep-alive every 15 s.
@@ -19,16 +24,18 @@ use serde_json::json;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::clusters::{ClusterPath, fetch};
+use super::clusters::{ClusterPath, ListQuery, fetch};
 use super::conn::Kube;
 use super::events::{ClusterEvent, concerns};
 use super::model::{ClusterSummary, PodInfo};
-use crate::error::{ApiPath, ApiResult};
+use crate::error::{ApiPath, ApiQuery, ApiResult};
 use crate::state::AppState;
 
 /// Routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(cluster_stream))
+    OpenApiRouter::new()
+        .routes(routes!(clusters_stream))
+        .routes(routes!(cluster_stream))
 }
 
 enum Msg {
@@ -48,6 +55,44 @@ fn error(what: &str, e: &watcher::Error) -> Msg {
         "error",
         &json!({"watch": what, "message": e.to_string()}),
     ))
+}
+
+/// Server-Sent Events of the cluster list: every cluster's summary as it changes, and its
+/// deletion.
+#[utoipa::path(get, path = "/k8s/clusters/stream", tag = "k8s", params(ListQuery),
+    responses((status = 200, description = "text/event-stream of `cluster` (a row of the list), `deleted` (`name`, `namespace`), `error` events",
+        content_type = "text/event-stream"),
+        (status = 400, description = "Invalid namespace name", body = crate::error::Problem),
+        (status = 404, description = "Kubernetes management is off", body = crate::error::Problem)))]
+async fn clusters_stream(
+    kube: Kube,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> ApiResult<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>> {
+    let api: Api<AerospikeCluster> = match &q.namespace {
+        Some(ns) => {
+            super::names::label("namespace", "namespace", ns)?;
+            Api::namespaced(kube.client.clone(), ns)
+        }
+        None => Api::all(kube.client.clone()),
+    };
+    let out = watcher(api, watcher::Config::default())
+        .default_backoff()
+        .filter_map(|ev| async move {
+            match ev {
+                Ok(watcher::Event::Apply(c) | watcher::Event::InitApply(c)) => {
+                    Some(Ok(sse("cluster", &ClusterSummary::of(&c))))
+                }
+                Ok(watcher::Event::Delete(c)) => Some(Ok(sse(
+                    "deleted",
+                    &json!({"name": c.metadata.name, "namespace": c.metadata.namespace}),
+                ))),
+                Ok(_) => None,
+                Err(e) => match error("clusters", &e) {
+                    Msg::Send(e) | Msg::End(e) => Some(Ok(e)),
+                },
+            }
+        });
+    Ok(Sse::new(out).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }
 
 /// Server-Sent Events of a cluster: status, pods and events as they change.
