@@ -205,17 +205,19 @@ await step("edit while paused: the drift card shows the pending change, then it 
   );
 });
 
-await step("reset an opened circuit breaker", async () => {
+/** Add (POST), list or clear (DELETE) API faults of the demo's simulated Kubernetes. */
+async function simFaults(init) {
   assert(SIM_KUBECONFIG, "--sim-kubeconfig FILE is required (the demo writes it with --demo-k8s-kubeconfig)");
   const server = /^\s*server:\s*(\S+)\s*$/m.exec(readFileSync(SIM_KUBECONFIG, "utf8"))?.[1];
   assert(server, `no server in ${SIM_KUBECONFIG}`);
-  const faults = (init) =>
-    fetch(`${server}/sim/v1/faults`, init).then(async (r) => {
-      assert(r.ok, `${init?.method ?? "GET"} /sim/v1/faults → ${r.status}: ${await r.text()}`);
-    });
+  const r = await fetch(`${server}/sim/v1/faults`, init);
+  assert(r.ok, `${init?.method ?? "GET"} /sim/v1/faults → ${r.status}: ${await r.text()}`);
+}
+
+await step("reset an opened circuit breaker", async () => {
   // The API server refuses StatefulSet patches in the namespace, so scaling up fails on every
   // attempt; the demo operator opens its breaker after 3 failures (DEMO_BREAKER_THRESHOLD).
-  await faults({
+  await simFaults({
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ verb: "patch", resource: "statefulsets", namespace: NS, code: 500 }),
@@ -231,14 +233,14 @@ await step("reset an opened circuit breaker", async () => {
     await card.getByText("3/3 failures").or(card.getByText(/^[4-9]\/3 failures$/)).first().waitFor();
     await card.getByText(/injected fault/).first().waitFor();
     await page.screenshot({ path: join(SHOTS, "detail-breaker-open.png"), fullPage: true });
-    await faults({ method: "DELETE" });
+    await simFaults({ method: "DELETE" });
     await card.getByRole("button", { name: "Reset circuit breaker" }).click();
     await page.getByTestId("k8s-notice").filter({ hasText: "Circuit breaker reset requested." }).waitFor();
     await card.getByText("closed", { exact: true }).waitFor({ timeout: SETTLE_MS });
     await waitPhase("Completed");
     await page.getByLabel("Summary").getByText(`${size + 1}/${size + 1}`).waitFor({ timeout: SETTLE_MS });
   } finally {
-    await faults({ method: "DELETE" }).catch(() => {});
+    await simFaults({ method: "DELETE" }).catch(() => {});
   }
 });
 
@@ -269,11 +271,21 @@ await step("delete with the typed name; the cluster and its profile go away", as
   const dialog = page.getByRole("dialog");
   assert(await dialog.getByRole("button", { name: "Delete" }).isDisabled(), "Delete waits for the typed name");
   await dialog.getByLabel(`Type "${NAME}" to confirm`).fill(NAME);
-  await dialog.getByRole("button", { name: "Delete" }).click();
-  await page.waitForURL(`${BASE}/k8s`);
-  await page.getByRole("heading", { name: "Kubernetes clusters" }).waitFor();
-  // The resource may linger while the operator finalizes; it must be gone in the end.
-  await page.getByTestId("k8s-cluster-row").filter({ hasText: NAME }).waitFor({ state: "detached", timeout: SETTLE_MS });
+  // Every patch of the cluster (the operator's finalizer removal) answers 3 s late, so the
+  // list always sees the cluster while it is being deleted: it must say so, and keep
+  // following it until it is gone (it once stayed forever on a list that stopped refreshing).
+  const slow = { verb: "patch", resource: "aerospikeclusters", namespace: NS, name: NAME, latencyMs: 3000 };
+  await simFaults({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(slow) });
+  try {
+    await dialog.getByRole("button", { name: "Delete" }).click();
+    await page.waitForURL(`${BASE}/k8s`);
+    await page.getByRole("heading", { name: "Kubernetes clusters" }).waitFor();
+    const row = page.getByTestId("k8s-cluster-row").filter({ hasText: NAME });
+    await row.getByTestId("phase-badge").filter({ hasText: "Deleting" }).waitFor();
+    await row.waitFor({ state: "detached", timeout: SETTLE_MS });
+  } finally {
+    await simFaults({ method: "DELETE" }).catch(() => {});
+  }
   const profiles = await api("/profiles");
   const ids = (Array.isArray(profiles) ? profiles : profiles.items ?? []).map((p) => p.id);
   for (const id of before.profileIds) assert(!ids.includes(id), `auto-connect profile ${id} removed`);
