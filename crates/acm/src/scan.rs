@@ -317,12 +317,12 @@ impl Settle {
 /// again). Keeping, per partition, the first copy of each record up to the committed record
 /// makes every page exactly-once: what is dropped here is read again from the cursor.
 pub fn keep_committed(records: &mut Vec<Record>, before: usize, committed: &CursorState) -> usize {
-    use std::collections::{HashMap, HashSet};
+    use std::collections::HashMap;
     let round = &records[before..];
     let digest_of = |r: &Record| r.key.as_ref().map(aerospike::Key::digest);
     // Per partition: how many of its (first-copy) records to keep, in arrival order.
     let mut limit: HashMap<usize, usize> = HashMap::new();
-    let mut seen: HashSet<[u8; 20]> = HashSet::with_capacity(round.len());
+    let mut seen = DigestSet::with_capacity_and_hasher(round.len(), Default::default());
     let mut first_copy = Vec::with_capacity(round.len());
     let mut count: HashMap<usize, usize> = HashMap::new();
     for r in round {
@@ -363,6 +363,29 @@ pub fn keep_committed(records: &mut Vec<Record>, before: usize, committed: &Curs
     len_before - records.len()
 }
 
+/// Hashes a record digest by its first 8 bytes: digests are RIPEMD-160 outputs, already
+/// uniform, so hashing them again (SipHash) would only cost time on every record.
+#[derive(Default, Clone, Copy)]
+pub struct DigestHasher(u64);
+
+impl std::hash::Hasher for DigestHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut head = [0u8; 8];
+        let n = bytes.len().min(8);
+        head[..n].copy_from_slice(&bytes[..n]);
+        self.0 = self.0.rotate_left(5) ^ u64::from_le_bytes(head);
+    }
+    // The slice length prefix of `[u8; 20]` carries nothing.
+    fn write_usize(&mut self, _: usize) {}
+}
+
+/// A set of record digests.
+pub type DigestSet =
+    std::collections::HashSet<[u8; 20], std::hash::BuildHasherDefault<DigestHasher>>;
+
 /// The digests of the last [`RecentDigests::CAPACITY`] records (a bounded set), for the
 /// record streams that are not paged (exports, AQL SELECT).
 ///
@@ -373,7 +396,7 @@ pub fn keep_committed(records: &mut Vec<Record>, before: usize, committed: &Curs
 /// one of them while memory stays flat (about 0.5 MB) whatever the size of the export.
 #[derive(Default)]
 pub struct RecentDigests {
-    set: std::collections::HashSet<[u8; 20]>,
+    set: DigestSet,
     order: std::collections::VecDeque<[u8; 20]>,
 }
 

@@ -49,6 +49,8 @@ pub async fn start_manager(http: &reqwest::Client, hosts: &str) -> (Manager, i64
             ":memory:",
             "--sample-interval",
             "2s",
+            // Sign-in is on by default; the bench drives the API anonymously on loopback.
+            "--no-auth",
         ])
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
@@ -75,9 +77,10 @@ pub async fn start_manager(http: &reqwest::Client, hosts: &str) -> (Manager, i64
         .send()
         .await
         .unwrap();
-    let id = r.json::<serde_json::Value>().await.unwrap()["id"]
-        .as_i64()
-        .unwrap();
+    let status = r.status();
+    let body = r.json::<serde_json::Value>().await.unwrap();
+    assert_eq!(status, 201, "creating the bench profile: {body}");
+    let id = body["id"].as_i64().expect("the new profile's id");
     http.get(format!("{}/api/v1/profiles/{id}/status", m.base))
         .send()
         .await
