@@ -13202,9 +13202,7 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
+                content?: never;
             };
             /** @description Not signed in: no session cookie or API token, or it expired or was revoked */
             401: {
@@ -13229,9 +13227,7 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": components["schemas"]["Problem"];
-                };
+                content?: never;
             };
             /** @description The Kubernetes API answered with a server error */
             502: {

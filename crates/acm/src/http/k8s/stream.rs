@@ -62,8 +62,8 @@ fn error(what: &str, e: &watcher::Error) -> Msg {
 #[utoipa::path(get, path = "/k8s/clusters/stream", tag = "k8s", params(ListQuery),
     responses((status = 200, description = "text/event-stream of `cluster` (a row of the list), `deleted` (`name`, `namespace`), `error` events",
         content_type = "text/event-stream"),
-        (status = 400, description = "Invalid namespace name", body = crate::error::Problem),
-        (status = 404, description = "Kubernetes management is off", body = crate::error::Problem)))]
+        (status = 400, description = "Invalid namespace name"),
+        (status = 404, description = "Kubernetes management is off")))]
 async fn clusters_stream(
     kube: Kube,
     ApiQuery(q): ApiQuery<ListQuery>,
