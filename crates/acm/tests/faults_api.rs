@@ -168,16 +168,14 @@ async fn load_big(f: &Fixture, set: &str, n: usize) {
     }
 }
 
-#[tokio::test]
-async fn an_export_that_loses_one_of_three_nodes_never_repeats_a_record() {
-    let f = cluster(3).await;
-    let Some(fake) = f.fake.clone() else {
-        eprintln!("SKIPPED: stopping a node needs the fake cluster (AEROSPIKE_HOSTS is set)");
-        return;
-    };
-    let set = set_name("exportleave");
-    let n = 6_000;
-    load_big(&f, &set, n).await;
+/// Exports `set` as NDJSON and stops fake node `node` once the first chunk arrived; returns
+/// the whole body as text and whether it ended with a transfer error.
+async fn export_losing_node(
+    f: &Fixture,
+    fake: &aerospike_fake::FakeCluster,
+    set: &str,
+    node: usize,
+) -> (String, bool) {
     let uri = f.url(&format!("/namespaces/test/sets/{set}/export"));
     let resp = f
         .app
@@ -190,9 +188,8 @@ async fn an_export_that_loses_one_of_three_nodes_never_repeats_a_record() {
     let mut bytes = Vec::new();
     let first = body.frame().await.expect("a first chunk").expect("chunk");
     bytes.extend_from_slice(&first.into_data().unwrap());
-    fake.stop_node(2).await.unwrap();
-    // The client reads the stopped node's partitions from the others (the fake keeps every
-    // record): the export completes, or ends with an error line; either way no record twice.
+    fake.stop_node(node).await.unwrap();
+    let mut broken = false;
     while let Some(frame) = tokio::time::timeout(HANG_GUARD, body.frame())
         .await
         .expect("the export hung after a node stopped")
@@ -203,10 +200,28 @@ async fn an_export_that_loses_one_of_three_nodes_never_repeats_a_record() {
                     bytes.extend_from_slice(&data);
                 }
             }
-            Err(_) => break,
+            Err(_) => {
+                broken = true;
+                break;
+            }
         }
     }
-    let text = String::from_utf8(bytes).unwrap();
+    (String::from_utf8(bytes).unwrap(), broken)
+}
+
+#[tokio::test]
+async fn an_export_that_loses_one_of_three_nodes_never_repeats_a_record() {
+    let f = cluster(3).await;
+    let Some(fake) = f.fake.clone() else {
+        eprintln!("SKIPPED: stopping a node needs the fake cluster (AEROSPIKE_HOSTS is set)");
+        return;
+    };
+    let set = set_name("exportleave");
+    let n = 6_000;
+    load_big(&f, &set, n).await;
+    // The client reads the stopped node's partitions from the others (the fake keeps every
+    // record): the export completes, or ends with an error line; either way no record twice.
+    let (text, _) = export_losing_node(&f, &fake, &set, 2).await;
     let mut keys = HashSet::new();
     let mut error = None;
     for line in text.lines() {
@@ -240,38 +255,7 @@ async fn an_export_that_loses_its_node_ends_with_an_error_line() {
     let set = set_name("exportloss");
     let n = 8_000;
     load_big(&f, &set, n).await;
-    let uri = f.url(&format!("/namespaces/test/sets/{set}/export"));
-    let resp = f
-        .app
-        .clone()
-        .oneshot(Request::get(&uri).body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200);
-    let mut body = resp.into_body();
-    let mut bytes = Vec::new();
-    let first = body.frame().await.expect("a first chunk").expect("chunk");
-    bytes.extend_from_slice(&first.into_data().unwrap());
-    fake.stop_node(0).await.unwrap();
-    let mut broken = false;
-    loop {
-        match tokio::time::timeout(HANG_GUARD, body.frame())
-            .await
-            .expect("the export hung after its node stopped")
-        {
-            Some(Ok(frame)) => {
-                if let Ok(data) = frame.into_data() {
-                    bytes.extend_from_slice(&data);
-                }
-            }
-            Some(Err(_)) => {
-                broken = true;
-                break;
-            }
-            None => break,
-        }
-    }
-    let text = String::from_utf8(bytes).unwrap();
+    let (text, broken) = export_losing_node(&f, &fake, &set, 0).await;
     let lines: Vec<&str> = text.lines().collect();
     assert!(
         lines.len() < n,

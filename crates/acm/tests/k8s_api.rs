@@ -1219,6 +1219,18 @@ async fn templates_crud_used_by_and_protected_delete() {
     .problem(409, "no_template");
 }
 
+/// Opens an SSE route; returns its body once the answer is a 200 event stream.
+async fn open_stream(app: &Router, uri: &str) -> axum::body::Body {
+    use tower::ServiceExt;
+    let req = http::Request::get(uri)
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let resp = app.clone().oneshot(req).await.unwrap();
+    assert_eq!(resp.status(), 200, "{uri}");
+    assert_eq!(resp.headers()["content-type"], "text/event-stream");
+    resp.into_body()
+}
+
 /// Reads SSE frames until an event named `name` arrives (bounded); returns its data.
 async fn next_event(body: &mut axum::body::Body, buf: &mut String, name: &str) -> Value {
     use http_body_util::BodyExt;
@@ -1251,19 +1263,12 @@ async fn next_event(body: &mut axum::body::Body, buf: &mut String, name: &str) -
 
 #[tokio::test]
 async fn sse_stream_follows_status_pods_events_and_deletion() {
-    use tower::ServiceExt;
     let k = k8s().await;
     k.create("demo", 2).await;
     get(&k.app, "/api/v1/k8s/clusters/default/none/stream")
         .await
         .problem(404, "cluster_not_found");
-    let req = http::Request::get("/api/v1/k8s/clusters/default/demo/stream")
-        .body(axum::body::Body::empty())
-        .unwrap();
-    let resp = k.app.clone().oneshot(req).await.unwrap();
-    assert_eq!(resp.status(), 200);
-    assert_eq!(resp.headers()["content-type"], "text/event-stream");
-    let mut body = resp.into_body();
+    let mut body = open_stream(&k.app, "/api/v1/k8s/clusters/default/demo/stream").await;
     let mut buf = String::new();
     let first = next_event(&mut body, &mut buf, "cluster").await;
     assert_eq!(first["summary"]["name"], "demo");
@@ -1296,7 +1301,6 @@ async fn sse_stream_follows_status_pods_events_and_deletion() {
 #[tokio::test]
 async fn the_list_stream_follows_every_cluster_through_its_deletion() {
     use kube::api::{Patch, PatchParams};
-    use tower::ServiceExt;
     let k = k8s().await;
     k.create("demo", 1).await;
     // A finalizer like the operator's keeps the deleted cluster around until it is removed.
@@ -1313,13 +1317,7 @@ async fn the_list_stream_follows_every_cluster_through_its_deletion() {
     get(&k.app, "/api/v1/k8s/clusters/stream?namespace=Not_A_Name")
         .await
         .problem(400, "invalid_path");
-    let req = http::Request::get("/api/v1/k8s/clusters/stream?namespace=default")
-        .body(axum::body::Body::empty())
-        .unwrap();
-    let resp = k.app.clone().oneshot(req).await.unwrap();
-    assert_eq!(resp.status(), 200);
-    assert_eq!(resp.headers()["content-type"], "text/event-stream");
-    let mut body = resp.into_body();
+    let mut body = open_stream(&k.app, "/api/v1/k8s/clusters/stream?namespace=default").await;
     let mut buf = String::new();
     let first = next_event(&mut body, &mut buf, "cluster").await;
     assert_eq!(first["name"], "demo");

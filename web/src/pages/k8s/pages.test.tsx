@@ -2,6 +2,29 @@ import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 import { fakeServer, renderAt } from "./testServer";
 
+/** Replaces EventSource with a fake whose streams the test fires by hand; returns them. */
+function stubEventSource(): Array<{ url: string; fire: (type: string) => void; closed: boolean }> {
+  const sources: Array<{ url: string; fire: (type: string) => void; closed: boolean }> = [];
+  vi.stubGlobal(
+    "EventSource",
+    class {
+      listeners = new Map<string, () => void>();
+      entry: { url: string; fire: (type: string) => void; closed: boolean };
+      constructor(url: string) {
+        this.entry = { url, fire: (t) => this.listeners.get(t)?.(), closed: false };
+        sources.push(this.entry);
+      }
+      addEventListener(t: string, f: () => void) {
+        this.listeners.set(t, f);
+      }
+      close() {
+        this.entry.closed = true;
+      }
+    },
+  );
+  return sources;
+}
+
 describe("K8s cluster list", () => {
   it("says Kubernetes management is off and calls no /k8s/ endpoint", async () => {
     const calls = fakeServer(false);
@@ -33,24 +56,7 @@ describe("K8s cluster list", () => {
 
 describe("K8s cluster list stream", () => {
   it("follows the list stream while a cluster is changing and refetches on its messages", async () => {
-    const sources: Array<{ url: string; fire: (type: string) => void; closed: boolean }> = [];
-    vi.stubGlobal(
-      "EventSource",
-      class {
-        listeners = new Map<string, () => void>();
-        entry: { url: string; fire: (type: string) => void; closed: boolean };
-        constructor(url: string) {
-          this.entry = { url, fire: (t) => this.listeners.get(t)?.(), closed: false };
-          sources.push(this.entry);
-        }
-        addEventListener(t: string, f: () => void) {
-          this.listeners.set(t, f);
-        }
-        close() {
-          this.entry.closed = true;
-        }
-      },
-    );
+    const sources = stubEventSource();
     // The fixture's "beta" is ScalingUp (transitional).
     const calls = fakeServer(true);
     renderAt("/k8s");
@@ -94,24 +100,7 @@ describe("K8s cluster detail", () => {
   });
 
   it("refetches the cluster when its SSE stream reports a change", async () => {
-    const sources: Array<{ url: string; fire: (type: string) => void; closed: boolean }> = [];
-    vi.stubGlobal(
-      "EventSource",
-      class {
-        listeners = new Map<string, () => void>();
-        entry: { url: string; fire: (type: string) => void; closed: boolean };
-        constructor(url: string) {
-          this.entry = { url, fire: (t) => this.listeners.get(t)?.(), closed: false };
-          sources.push(this.entry);
-        }
-        addEventListener(t: string, f: () => void) {
-          this.listeners.set(t, f);
-        }
-        close() {
-          this.entry.closed = true;
-        }
-      },
-    );
+    const sources = stubEventSource();
     const calls = fakeServer(true);
     renderAt("/k8s/clusters/db/alpha");
     await screen.findByTestId("phase-reason");
