@@ -17,6 +17,7 @@ pub mod demo_k8s;
 pub mod demo_traffic;
 
 pub mod error;
+pub mod exactly_once;
 pub mod expr;
 pub mod http;
 pub mod http_metrics;

@@ -14,9 +14,10 @@ use std::sync::Arc;
 
 use crate::clients::Conn;
 use crate::error::{ApiError, ApiJson, ApiPath as Path, ApiQuery, ApiResult, Problem};
+use crate::exactly_once::RecentDigests;
 use crate::http::address::{set_expression, set_from_segment};
 use crate::http::query::{ExportParams, QueryRequest, compile};
-use crate::scan::{RecentDigests, RecordJson, ScanSpec, hex, ttl_of};
+use crate::scan::{RecordJson, ScanSpec, hex, ttl_of};
 use crate::state::AppState;
 use crate::values::JsonValue;
 

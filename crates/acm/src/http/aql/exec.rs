@@ -498,7 +498,7 @@ async fn select(ctx: &mut Ctx, s: &Select) -> Result<Outcome, Stop> {
     let mut n = 0u64;
     let mut truncated = false;
     let mut batch = Vec::with_capacity(ROWS_PER_EVENT);
-    let mut recent = crate::scan::RecentDigests::default();
+    let mut recent = crate::exactly_once::RecentDigests::default();
     while let Some(item) = stream.next().await {
         let r = item.map_err(|e| ApiError::from_aerospike(&e, "select"))?;
         if let Some(key) = &r.key
